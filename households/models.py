@@ -1,0 +1,319 @@
+"""The poverty registry (建档立卡): the area tree, households, members, income, plans."""
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# Digits of each level in a 12-digit statistical code: 2 province, 2 city, 2 county,
+# 3 township, 3 village. The significant prefix of a code ends where its level ends.
+LEVEL_PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
+
+
+class AreaLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    COUNTY = "county", _("县")
+    TOWNSHIP = "township", _("乡")
+    VILLAGE = "village", _("村")
+
+
+class AreaQuerySet(models.QuerySet):
+    def subtree(self, area: "Area | str") -> "AreaQuerySet":
+        """The area itself and everything below it, by code prefix (one index range scan)."""
+        code = area if isinstance(area, str) else area.code
+        return self.filter(code__startswith=Area.prefix_of(code))
+
+    def villages(self) -> "AreaQuerySet":
+        return self.filter(level=AreaLevel.VILLAGE)
+
+
+class Area(models.Model):
+    """A division of the province, keyed by its 12-digit statistical code.
+
+    The code is the primary key, so a household's village code *is* its foreign key and
+    "everything in this county" is a prefix match on the household table with no join.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=10, choices=AreaLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("上级区划")
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+        indexes = [
+            # Subtree lookups (code LIKE '6201%') on PostgreSQL need a pattern-ops index.
+            models.Index(fields=["code"], name="area_code_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=r"^[0-9]{12}$"), name="area_code_12_digits"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @staticmethod
+    def level_of(code: str) -> str:
+        """The level a code denotes: trailing zero groups mark the higher levels."""
+        if code[2:] == "0" * 10:
+            return AreaLevel.PROVINCE
+        if code[4:] == "0" * 8:
+            return AreaLevel.CITY
+        if code[6:] == "0" * 6:
+            return AreaLevel.COUNTY
+        if code[9:] == "000":
+            return AreaLevel.TOWNSHIP
+        return AreaLevel.VILLAGE
+
+    @staticmethod
+    def parent_code_of(code: str) -> str | None:
+        level = Area.level_of(code)
+        if level == AreaLevel.PROVINCE:
+            return None
+        order = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
+        keep = LEVEL_PREFIX_LENGTH[order[order.index(level) - 1]]
+        return code[:keep].ljust(12, "0")
+
+    @staticmethod
+    def prefix_of(code: str) -> str:
+        return code[: LEVEL_PREFIX_LENGTH[Area.level_of(code)]]
+
+    @property
+    def prefix(self) -> str:
+        return self.prefix_of(self.code)
+
+
+class Village(Area):
+    """Villages and communities: the areas households and units' pairings point at."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = _("村（社区）")
+
+
+class PoorAreaYear(models.Model):
+    """A poor county or poor village designation for one year (片区县 / 插花型县 / 贫困村)."""
+
+    class Kind(models.TextChoices):
+        POOR_VILLAGE = "village", _("贫困村")
+        CONTIGUOUS_COUNTY = "contiguous", _("片区县")
+        SCATTERED_COUNTY = "scattered", _("插花型县")
+
+    area = models.ForeignKey(Area, models.CASCADE, related_name="poverty_years", verbose_name=_("区划"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("贫困村（县）认定")
+        constraints = [models.UniqueConstraint(fields=["area", "year"], name="one_poverty_flag_per_area_year")]
+        indexes = [models.Index(fields=["year", "area"], name="poor_area_by_year")]  # coverage: poor villages of a year
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.area.name} {self.get_kind_display()}"
+
+
+class PovertyCause(models.TextChoices):
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    SCHOOLING = "schooling", _("因学")
+    DISASTER = "disaster", _("因灾")
+    LAND = "land", _("缺土地")
+    WATER = "water", _("缺水")
+    SKILLS = "skills", _("缺技术")
+    LABOUR = "labour", _("缺劳力")
+    CAPITAL = "capital", _("缺资金")
+    TRANSPORT = "transport", _("交通条件落后")
+    DRIVE = "drive", _("自身发展动力不足")
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def in_area(self, area: "Area | str") -> "HouseholdQuerySet":
+        code = area if isinstance(area, str) else area.code
+        return self.filter(village_id__startswith=Area.prefix_of(code))
+
+    def still_poor(self) -> "HouseholdQuerySet":
+        return self.exclude(status=Household.Status.EXITED)
+
+
+class Household(models.Model):
+    class Kind(models.TextChoices):
+        RURAL = "rural", _("农村特困户")
+        URBAN = "urban", _("城市困难居民")
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", _("已识别")
+        REGISTERED = "registered", _("在册")
+        EXITED = "exited", _("已脱贫")
+        RETURNED = "returned", _("返贫")
+
+    number = models.CharField(_("户编号"), max_length=32, unique=True)
+    village = models.ForeignKey(Area, models.PROTECT, related_name="households", verbose_name=_("所在村（社区）"))
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    head_id_number = models.CharField(_("户主身份证号"), max_length=18, unique=True)
+    kind = models.CharField(_("户类型"), max_length=10, choices=Kind.choices, default=Kind.RURAL)
+    resident_population = models.PositiveSmallIntegerField(_("常住人口"))
+    main_cause = models.CharField(_("主要致贫原因"), max_length=12, choices=PovertyCause.choices, blank=True)
+    other_causes = models.JSONField(_("次要致贫原因"), default=list, blank=True)
+    housing_safe = models.BooleanField(_("住房安全"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("贫困户")
+        ordering = ["number"]
+        indexes = [
+            # Area subtree of households: village_id LIKE '620102%' without touching the area table.
+            models.Index(fields=["village"], name="household_village_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(resident_population__gte=1), name="household_has_residents"),
+            models.CheckConstraint(
+                condition=~Q(status="exited") | Q(exit_year__isnull=False), name="exited_household_has_exit_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.head_name}"
+
+
+class Member(models.Model):
+    class Health(models.TextChoices):
+        HEALTHY = "healthy", _("健康")
+        CHRONIC = "chronic", _("长期慢性病")
+        SERIOUS = "serious", _("患有大病")
+        DISABLED = "disabled", _("残疾")
+
+    class Labour(models.TextChoices):
+        ORDINARY = "ordinary", _("普通劳动力")
+        SKILLED = "skilled", _("技能劳动力")
+        WEAK = "weak", _("弱劳动力")
+        LOST = "lost", _("丧失劳动力")
+        NONE = "none", _("无劳动力")
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("男")
+        FEMALE = "F", _("女")
+
+    HEAD = "户主"
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="members", verbose_name=_("贫困户"))
+    # Unique across the database: a person belongs to one household only (no split households).
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    relation = models.CharField(_("与户主关系"), max_length=20)
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    health = models.CharField(_("健康状况"), max_length=10, choices=Health.choices, blank=True)
+    labour_ability = models.CharField(_("劳动能力"), max_length=10, choices=Labour.choices, blank=True)
+    disability = models.CharField(_("残疾类别"), max_length=20, blank=True)
+    schooling = models.CharField(_("在校生情况"), max_length=20, blank=True)
+    migrant_worker = models.BooleanField(_("外出务工"), default=False)
+    left_behind_child = models.BooleanField(_("留守儿童"), default=False)
+    elderly_alone = models.BooleanField(_("孤寡老人"), default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("家庭成员")
+        ordering = ["household", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.relation}）"
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class IncomeRecord(models.Model):
+    """A household's income for one year, with net and per-capita income by DOMAIN §5."""
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="incomes", verbose_name=_("贫困户"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    # Per-capita income divides by the residents of that year, so the year keeps its own count.
+    resident_population = models.PositiveSmallIntegerField(_("常住人口"))
+    total_income = models.DecimalField(_("总收入"), **MONEY)
+    operating_costs = models.DecimalField(_("家庭经营费用支出"), default=Decimal(0), **MONEY)
+    taxes_and_fees = models.DecimalField(_("税费支出"), default=Decimal(0), **MONEY)
+    depreciation = models.DecimalField(_("生产性固定资产折旧"), default=Decimal(0), **MONEY)
+    survey_subsidy = models.DecimalField(_("调查补贴"), default=Decimal(0), **MONEY)
+    gifts_outside = models.DecimalField(_("赠送农村外部亲友"), default=Decimal(0), **MONEY)
+    net_income = models.DecimalField(_("纯收入"), editable=False, **MONEY)
+    per_capita_income = models.DecimalField(_("人均纯收入"), editable=False, **MONEY)
+
+    DEDUCTIONS = ("operating_costs", "taxes_and_fees", "depreciation", "survey_subsidy", "gifts_outside")
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("家庭收入")
+        ordering = ["household", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_income_record_per_household_year"),
+            models.CheckConstraint(condition=Q(resident_population__gte=1), name="income_has_residents"),
+            models.CheckConstraint(
+                condition=Q(total_income__gte=0)
+                & Q(operating_costs__gte=0)
+                & Q(taxes_and_fees__gte=0)
+                & Q(depreciation__gte=0)
+                & Q(survey_subsidy__gte=0)
+                & Q(gifts_outside__gte=0),
+                name="income_amounts_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "household"], name="income_by_year")]  # ledgers: a year's incomes
+
+    def __str__(self) -> str:
+        return f"{self.household.number} {self.year}"
+
+    def compute(self) -> None:
+        """Net income = total − the five deductions; per capita = net ÷ residents (to the fen)."""
+        self.net_income = self.total_income - sum(getattr(self, f) for f in self.DEDUCTIONS)
+        self.per_capita_income = (self.net_income / self.resident_population).quantize(Decimal("0.01"))
+
+    def save(self, *args, **kwargs):
+        self.compute()
+        super().save(*args, **kwargs)
+
+
+class PovertyLine(models.Model):
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    province_line = models.DecimalField(_("省定扶贫标准（元）"), **MONEY)
+    national_line = models.DecimalField(_("国家扶贫标准（元）"), **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("扶贫标准")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}：{self.province_line} 元"
+
+
+class HouseholdPlan(models.Model):
+    """The household income-increase plan (户脱贫计划): target, measures, exit deadline.
+
+    The responsible cadre is the one paired with the household; it is read from the pairing
+    rather than stored twice.
+    """
+
+    household = models.ForeignKey(Household, models.CASCADE, related_name="plans", verbose_name=_("贫困户"))
+    year = models.PositiveSmallIntegerField(_("计划年度"))
+    target_income = models.DecimalField(_("目标人均纯收入（元）"), **MONEY)
+    measures = models.TextField(_("增收措施"))
+    exit_deadline = models.PositiveSmallIntegerField(_("计划脱贫年度"))
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("户脱贫计划")
+        ordering = ["household", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="one_plan_per_household_year"),
+            models.CheckConstraint(condition=Q(exit_deadline__gte=F("year")), name="plan_exit_not_before_plan"),
+            models.CheckConstraint(condition=Q(target_income__gte=0), name="plan_target_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.number} {self.year}"

@@ -1,0 +1,352 @@
+"""Roster sheets of the registry: 区划, 农户, 家庭成员, 收入."""
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from shuanglian import scoping
+from shuanglian.errors import DomainError
+from shuanglian.roster import cells
+from shuanglian.roster.engine import BATCH, Column, Counts, SheetHandler, bulk_lookup, in_batches, register
+
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
+from .services import birth_date_and_sex, members_elsewhere, validate_exit
+
+level_label = cells.choice(AreaLevel)
+household_kind = cells.choice(Household.Kind)
+household_status = cells.choice(Household.Status)
+poverty_cause = cells.choice(PovertyCause)
+health = cells.choice(Member.Health)
+labour = cells.choice(Member.Labour)
+POOR_FLAG_LEVELS = (AreaLevel.COUNTY, AreaLevel.VILLAGE)
+
+
+def known_areas(ctx, codes) -> dict:
+    """Areas by code from the file's 区划 sheet and the database, loaded once per code."""
+    missing = set(codes) - set(ctx.areas)
+    ctx.areas.update(bulk_lookup(Area.objects.all(), "code", missing))
+    return ctx.areas
+
+
+@register
+class AreaSheet(SheetHandler):
+    name = "区划"
+    order = 10
+    columns = [
+        Column("区划代码", cells.area_code, required=True),
+        Column("名称", lambda v: cells.text(v, max_length=100), required=True),
+        Column("级别", level_label, required=True),
+        Column("是否贫困", cells.yes_no),
+    ]
+
+    def plan(self, rows):
+        rows = self.unique_rows(rows, lambda r: r["区划代码"])
+        existing = bulk_lookup(Area.objects.all(), "code", [r["区划代码"] for r in rows])
+        file_codes = {r["区划代码"] for r in rows}
+        parents = {Area.parent_code_of(c) for c in file_codes} - file_codes - {None}
+        known_parents = set(bulk_lookup(Area.objects.all(), "code", parents))
+        flags = {f.area_id: f for f in PoorAreaYear.objects.filter(area_id__in=file_codes & set(existing), year=self.ctx.today.year)}
+        self.creates, self.updates, self.flag_creates, self.flag_deletes = [], [], [], []
+        for row in rows:
+            code, level = row["区划代码"], row["级别"]
+            try:
+                if Area.level_of(code) != level:
+                    raise DomainError(f"区划代码“{code}”表示{AreaLevel(Area.level_of(code)).label}级，与级别“{AreaLevel(level).label}”不符。")
+                parent = Area.parent_code_of(code)
+                if parent is not None and parent not in file_codes and parent not in known_parents:
+                    raise DomainError(f"上级区划“{parent}”不存在，请在区划表中一并列出。")
+                if row["是否贫困"] and level not in POOR_FLAG_LEVELS:
+                    raise DomainError("只有县和村（社区）可以认定为贫困。")
+            except DomainError as exc:
+                self.error(row, " ".join(exc.messages))
+                continue
+            old = existing.get(code)
+            if old is not None and not self.ctx.in_scope(code) and (old.name, old.level) != (row["名称"], level):
+                self.error(row, f"区划“{code}”不在您的管辖范围内，不能修改。")
+                continue
+            if old is None and not self.ctx.in_scope(code):
+                self.error(row, f"区划“{code}”不在您的管辖范围内。")
+                continue
+            area = self.upsert(old, lambda: Area(code=code), {"name": row["名称"], "level": level, "parent_id": parent},
+                               self.creates, self.updates)
+            self.ctx.areas[code] = area
+            poor, flag = row["是否贫困"], flags.get(code)
+            if poor and flag is None:
+                kind = PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
+                self.flag_creates.append(PoorAreaYear(area_id=code, year=self.ctx.today.year, kind=kind))
+            elif poor is False and flag is not None:
+                self.flag_deletes.append(flag.pk)
+
+    def apply(self):
+        # Parents before children: codes sort so that every ancestor comes first within a level chain.
+        self.creates.sort(key=lambda a: (len(Area.prefix_of(a.code)), a.code))
+        Area.objects.bulk_create(self.creates, batch_size=BATCH)
+        Area.objects.bulk_update(self.updates, ["name", "level", "parent"], batch_size=BATCH)
+        PoorAreaYear.objects.bulk_create(self.flag_creates, batch_size=BATCH)
+        PoorAreaYear.objects.filter(pk__in=self.flag_deletes).delete()
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    id_headers = ()
+
+    def export_queryset(self, scope, area_code):
+        areas = scoping.visible_areas(scope)
+        if area_code:
+            areas = areas.filter(code__startswith=Area.prefix_of(area_code))
+            # The ancestors come along, so that the file imports into an empty database.
+            ancestors, parent = [], Area.parent_code_of(area_code)
+            while parent:
+                ancestors.append(parent)
+                parent = Area.parent_code_of(parent)
+            areas = areas | Area.objects.filter(code__in=ancestors)
+        return areas
+
+    def export_rows(self, areas):
+        year = self.current_year()
+        poor = PoorAreaYear.objects.filter(area=OuterRef("pk"), year=year)
+        for code, name, level, is_poor in areas.annotate(poor=Exists(poor)).order_by("code").values_list(
+            "code", "name", "level", "poor"
+        ).iterator(chunk_size=BATCH):
+            yield [code, name, AreaLevel(level).label, "是" if is_poor else ("否" if level in POOR_FLAG_LEVELS else None)]
+
+    @staticmethod
+    def current_year() -> int:
+        from django.utils import timezone
+
+        return timezone.localdate().year
+
+
+@register
+class HouseholdSheet(SheetHandler):
+    name = "农户"
+    order = 40
+    columns = [
+        Column("户编号", cells.code, required=True),
+        Column("村代码", cells.area_code, required=True),
+        Column("户主姓名", lambda v: cells.text(v, max_length=50), required=True),
+        Column("户主身份证号", cells.id_number, required=True),
+        Column("户类型", household_kind, required=True),
+        Column("常住人口", lambda v: cells.whole_number(v, minimum=1, maximum=99), required=True),
+        Column("主要致贫原因", poverty_cause),
+        Column("状态", household_status),
+        Column("脱贫年度", cells.year),
+    ]
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: r["户编号"])
+        rows = self.unique_rows(rows, lambda r: r["户主身份证号"])
+        areas = known_areas(ctx, {r["村代码"] for r in rows})
+        existing = bulk_lookup(Household.objects.all(), "number", [r["户编号"] for r in rows])
+        heads_elsewhere = {
+            h.head_id_number: h.number
+            for h in bulk_lookup(Household.objects.all(), "head_id_number", [r["户主身份证号"] for r in rows]).values()
+        }
+        self.creates, self.updates = [], []
+        ctx.plans["heads"] = {}
+        for row in rows:
+            number, village_code = row["户编号"], row["村代码"]
+            village = areas.get(village_code)
+            status = row["状态"] or Household.Status.REGISTERED
+            try:
+                if village is None:
+                    raise DomainError(f"村代码“{village_code}”不存在。")
+                if village.level != AreaLevel.VILLAGE:
+                    raise DomainError(f"“{village_code}”是{AreaLevel(village.level).label}级区划，不是村（社区）。")
+                if not ctx.in_scope(village_code):
+                    raise DomainError(f"村“{village_code}”不在您的管辖范围内。")
+                other = heads_elsewhere.get(row["户主身份证号"])
+                if other and other != number:
+                    raise DomainError(f"户主身份证号已是农户{other}的户主，一人只能属于一户。")
+                validate_exit(status, row["脱贫年度"])
+            except DomainError as exc:
+                self.error(row, " ".join(exc.messages))
+                continue
+            values = {
+                "village_id": village_code, "head_name": row["户主姓名"], "head_id_number": row["户主身份证号"],
+                "kind": row["户类型"], "resident_population": row["常住人口"], "main_cause": row["主要致贫原因"] or "",
+                "status": status, "exit_year": row["脱贫年度"],
+            }
+            household = self.upsert(existing.get(number), lambda: Household(number=number), values, self.creates, self.updates)
+            ctx.households[number] = household
+            ctx.plans["heads"][row["户主身份证号"]] = (row, household)
+
+    def apply(self):
+        Household.objects.bulk_create(self.creates, batch_size=BATCH)
+        Household.objects.bulk_update(
+            self.updates,
+            ["village", "head_name", "head_id_number", "kind", "resident_population", "main_cause", "status", "exit_year"],
+            batch_size=BATCH,
+        )
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    id_headers = ("户主身份证号",)
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_households(scope)
+        return qs.in_area(area_code) if area_code else qs
+
+    def export_rows(self, qs):
+        for h in qs.order_by("number").iterator(chunk_size=BATCH):
+            yield [
+                h.number, h.village_id, h.head_name, h.head_id_number, h.get_kind_display(), h.resident_population,
+                h.get_main_cause_display() if h.main_cause else None, h.get_status_display(), h.exit_year,
+            ]
+
+
+def households_for(ctx, numbers) -> dict:
+    missing = set(numbers) - set(ctx.households)
+    ctx.households.update(bulk_lookup(Household.objects.all(), "number", missing))
+    return ctx.households
+
+
+def household_problem(ctx, household, number) -> str | None:
+    if household is None:
+        return f"户编号“{number}”不存在。"
+    if not ctx.in_scope(household.village_id):
+        return f"农户“{number}”不在您的管辖范围内。"
+    return None
+
+
+@register
+class MemberSheet(SheetHandler):
+    """家庭成员. Heads listed on 农户 are members too: they are written here as well, so that
+    a person is in exactly one household whatever sheet names them."""
+
+    name = "家庭成员"
+    order = 50
+    columns = [
+        Column("户编号", cells.code, required=True),
+        Column("身份证号", cells.id_number, required=True),
+        Column("姓名", lambda v: cells.text(v, max_length=50), required=True),
+        Column("与户主关系", lambda v: cells.text(v, max_length=20), required=True),
+        Column("劳动能力", labour),
+        Column("健康状况", health),
+    ]
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: r["身份证号"])
+        households = households_for(ctx, {r["户编号"] for r in rows})
+        wanted: dict[str, tuple] = {}  # ID number → (row or None, household, values)
+        heads = ctx.plans.get("heads", {})
+        for id_number, (head_row, household) in heads.items():
+            wanted[id_number] = (None, household, {"name": head_row["户主姓名"], "relation": Member.HEAD})
+        for row in rows:
+            household = households.get(row["户编号"])
+            problem = household_problem(ctx, household, row["户编号"])
+            if problem:
+                self.error(row, problem)
+                continue
+            id_number = row["身份证号"]
+            if id_number in heads and heads[id_number][1] is not household:
+                self.error(row, f"此人已是农户{heads[id_number][1].number}的户主，一人只能属于一户。")
+                continue
+            values = {"name": row["姓名"], "relation": row["与户主关系"]}
+            if row["劳动能力"] is not None:
+                values["labour_ability"] = row["劳动能力"]
+            if row["健康状况"] is not None:
+                values["health"] = row["健康状况"]
+            wanted[id_number] = (row, household, values)
+        clashes = members_elsewhere({idn: h.number for idn, (_, h, _) in wanted.items()})
+        existing = bulk_lookup(Member.objects.select_related("household"), "id_number", wanted)
+        self.creates, self.updates = [], []
+        for id_number, (row, household, values) in wanted.items():
+            if id_number in clashes:
+                message = f"身份证号{scoping.mask_id_number(id_number)}已登记在农户{clashes[id_number]}，一人只能属于一户。"
+                if row is None:
+                    ctx.error("农户", heads[id_number][0].number, message)
+                else:
+                    self.error(row, message)
+                continue
+            birth, sex = birth_date_and_sex(id_number)
+            values = {"household": household, "birth_date": birth, "sex": sex, **values}
+            old = existing.get(id_number)
+            if old is not None and row is None:
+                values.pop("relation")  # a head's row on 农户 does not overwrite what 家庭成员 recorded
+            self.upsert(old, lambda: Member(id_number=id_number), values, self.creates, self.updates)
+
+    def apply(self):
+        Member.objects.bulk_create(self.creates, batch_size=BATCH)
+        Member.objects.bulk_update(
+            self.updates, ["household", "name", "relation", "birth_date", "sex", "labour_ability", "health"], batch_size=BATCH
+        )
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    id_headers = ("身份证号",)
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_members(scope)
+        return qs.filter(household__village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+
+    def export_rows(self, qs):
+        rows = qs.order_by("household__number", "id").values_list(
+            "household__number", "id_number", "name", "relation", "labour_ability", "health"
+        )
+        labour_labels, health_labels = dict(Member.Labour.choices), dict(Member.Health.choices)
+        for number, idn, name, relation, ability, state in rows.iterator(chunk_size=BATCH):
+            yield [number, idn, name, relation, labour_labels.get(ability), health_labels.get(state)]
+
+
+INCOME_COLUMNS = {
+    "家庭经营费用支出": "operating_costs",
+    "税费支出": "taxes_and_fees",
+    "生产性固定资产折旧": "depreciation",
+    "调查补贴": "survey_subsidy",
+    "赠送农村外部亲友": "gifts_outside",
+}
+
+
+@register
+class IncomeSheet(SheetHandler):
+    name = "收入"
+    order = 60
+    columns = [
+        Column("户编号", cells.code, required=True),
+        Column("年度", cells.year, required=True),
+        Column("总收入", cells.money, required=True),
+        *[Column(header, cells.money) for header in INCOME_COLUMNS],
+    ]
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["户编号"], r["年度"]))
+        households = households_for(ctx, {r["户编号"] for r in rows})
+        saved = [h.pk for h in households.values() if h.pk]
+        existing = {}
+        for batch in in_batches(saved):
+            existing.update({(i.household_id, i.year): i for i in IncomeRecord.objects.filter(household_id__in=batch)})
+        self.creates, self.updates = [], []
+        for row in rows:
+            household = households.get(row["户编号"])
+            problem = household_problem(ctx, household, row["户编号"])
+            if problem:
+                self.error(row, problem)
+                continue
+            values = {"total_income": row["总收入"], **{f: row[h] or 0 for h, f in INCOME_COLUMNS.items()}}
+            old = existing.get((household.pk, row["年度"])) if household.pk else None
+            values["resident_population"] = old.resident_population if old else household.resident_population
+            record = IncomeRecord(household=household, year=row["年度"], **values)
+            record.compute()
+            values.update(net_income=record.net_income, per_capita_income=record.per_capita_income)
+            self.upsert(old, lambda: record, values, self.creates, self.updates)
+
+    def apply(self):
+        IncomeRecord.objects.bulk_create(self.creates, batch_size=BATCH)
+        IncomeRecord.objects.bulk_update(
+            self.updates,
+            ["total_income", *INCOME_COLUMNS.values(), "resident_population", "net_income", "per_capita_income"],
+            batch_size=BATCH,
+        )
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_incomes(scope)
+        return qs.filter(household__village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+
+    def export_rows(self, qs):
+        fields = ["household__number", "year", "total_income", *INCOME_COLUMNS.values()]
+        for values in qs.order_by("household__number", "year").values_list(*fields).iterator(chunk_size=BATCH):
+            yield list(values)

@@ -1,0 +1,147 @@
+"""Rules and writes of the registry. Validators take plain values so the roster importer,
+the admin and the API apply exactly the same checks."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+from shuanglian.errors import DomainError
+
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
+
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def normalise_id_number(value: str) -> str:
+    return str(value or "").strip().upper()
+
+
+def validate_id_number(value: str, *, label: str = "身份证号") -> str:
+    """A resident ID number with a valid GB 11643 check digit and birth date; returns it normalised."""
+    number = normalise_id_number(value)
+    if not number:
+        raise DomainError(f"{label}不能为空。")
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
+        raise DomainError(f"{label}“{number}”应为18位，前17位为数字，末位为数字或X。")
+    try:
+        ric.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        raise DomainError(f"{label}“{number}”校验位错误，应为“{ric.calc_check_digit(number[:17])}”。") from None
+    except stdnum_errors.ValidationError:
+        raise DomainError(f"{label}“{number}”中的出生日期无效。") from None
+    return number
+
+
+def birth_date_and_sex(id_number: str) -> tuple[date, str]:
+    """The birth date and sex (M/F) an ID number encodes (17th digit odd: male)."""
+    return ric.get_birth_date(id_number), ("M" if int(id_number[16]) % 2 else "F")
+
+
+def validate_mobile(value: str) -> str:
+    phone = str(value or "").strip()
+    if phone and not MOBILE.fullmatch(phone):
+        raise DomainError(f"手机号“{phone}”应为11位手机号码。")
+    return phone
+
+
+def validate_area_code(code: str, *, level: str | None = None) -> str:
+    """A 12-digit statistical code whose trailing zeros agree with the stated level."""
+    code = str(code or "").strip()
+    if not re.fullmatch(r"[0-9]{12}", code):
+        raise DomainError(f"区划代码“{code}”应为12位数字。")
+    derived = Area.level_of(code)
+    if level is not None and level != derived:
+        raise DomainError(
+            f"区划代码“{code}”表示{AreaLevel(derived).label}级，与所填级别“{AreaLevel(level).label}”不符。"
+        )
+    return code
+
+
+def check_parent_exists(code: str, known_codes) -> None:
+    parent = Area.parent_code_of(code)
+    if parent is not None and parent not in known_codes:
+        raise DomainError(f"上级区划“{parent}”不存在，请先导入上级区划。")
+
+
+def validate_income_amounts(**amounts: Decimal) -> None:
+    negative = [name for name, value in amounts.items() if value is not None and value < 0]
+    if negative:
+        labels = "、".join(str(IncomeRecord._meta.get_field(n).verbose_name) for n in negative)
+        raise DomainError(f"{labels}不能为负数。")
+
+
+def validate_exit(status: str, exit_year: int | None) -> None:
+    if status == Household.Status.EXITED and not exit_year:
+        raise DomainError("已脱贫的农户必须填写脱贫年度。")
+    if exit_year and status in (Household.Status.IDENTIFIED, Household.Status.REGISTERED):
+        raise DomainError("在册农户不应填写脱贫年度。")
+
+
+def members_elsewhere(id_numbers: dict[str, str]) -> dict[str, str]:
+    """Of {ID number: household number}, those already registered in *another* household.
+
+    Returns {ID number: the other household's number}. A person belongs to one household.
+    """
+    clashes: dict[str, str] = {}
+    keys = list(id_numbers)
+    for i in range(0, len(keys), 5000):
+        rows = Member.objects.filter(id_number__in=keys[i : i + 5000]).values_list("id_number", "household__number")
+        clashes.update({idn: number for idn, number in rows if number != id_numbers[idn]})
+    return clashes
+
+
+@transaction.atomic
+def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
+    """Mark an area poor (or not) for a year: villages as 贫困村, counties as 片区县 unless already flagged."""
+    if not poor:
+        PoorAreaYear.objects.filter(area=area, year=year).delete()
+        return
+    kind = PoorAreaYear.Kind.POOR_VILLAGE if area.level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
+    PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": kind})
+
+
+def record_income(*, household: Household, year: int, total_income: Decimal, resident_population: int | None = None,
+                  **deductions: Decimal) -> IncomeRecord:
+    validate_income_amounts(total_income=total_income, **deductions)
+    record, _ = IncomeRecord.objects.update_or_create(
+        household=household, year=year,
+        defaults={"total_income": total_income, "resident_population": resident_population or household.resident_population,
+                  **deductions},
+    )
+    return record
+
+
+def load_divisions(rows, *, down_to: str = AreaLevel.VILLAGE) -> tuple[int, int]:
+    """Create or rename areas from (code, name, level) rows, parents first, in bulk.
+
+    Returns (created, renamed). Rows below ``down_to`` are skipped.
+    """
+    order = list(LEVEL_ORDER)
+    deepest = order.index(down_to)
+    wanted = {}
+    for code, name, level in rows:
+        if order.index(level) <= deepest:
+            validate_area_code(code, level=level)
+            wanted[code] = (name, level)
+    existing = {}
+    codes = list(wanted)
+    for i in range(0, len(codes), 5000):
+        existing.update(Area.objects.filter(code__in=codes[i : i + 5000]).values_list("code", "name"))
+    creates = [
+        Area(code=code, name=name, level=level, parent_id=Area.parent_code_of(code))
+        for code, (name, level) in sorted(wanted.items(), key=lambda item: (order.index(item[1][1]), item[0]))
+        if code not in existing
+    ]
+    renames = [Area(code=code, name=name) for code, (name, _) in wanted.items() if code in existing and existing[code] != name]
+    with transaction.atomic():
+        Area.objects.bulk_create(creates, batch_size=2000)
+        Area.objects.bulk_update(renames, ["name"], batch_size=2000)
+    return len(creates), len(renames)
+
+
+LEVEL_ORDER = (AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE)

@@ -1,0 +1,43 @@
+"""The signed-in landing page and the household card, both scoped to the user."""
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from pairing.models import HouseholdPairing
+from pairing.selectors import coverage_summary, in_force
+from shuanglian import scoping
+
+
+@login_required
+def home(request):
+    scope = scoping.scope_for(request.user)
+    today = timezone.localdate()
+    households = scoping.visible_households(scope).select_related("village").prefetch_related(
+        Prefetch("pairings", queryset=HouseholdPairing.objects.filter(in_force(today)).select_related("cadre"), to_attr="current")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        households = households.filter(Q(number__icontains=query) | Q(head_name__icontains=query))
+    page = Paginator(households.order_by("number"), 50).get_page(request.GET.get("page"))
+    summary = None
+    if scope.everything or scope.area_prefix or scope.unit_id:
+        summary = coverage_summary(
+            on=today, areas=scoping.visible_areas(scope), households=scoping.visible_households(scope),
+            cadres=scoping.visible_cadres(scope),
+        )
+    return render(request, "households/home.html", {"page": page, "summary": summary, "query": query, "scope": scope, "today": today})
+
+
+@login_required
+def household_detail(request, number: str):
+    scope = scoping.scope_for(request.user)
+    household = get_object_or_404(scoping.visible_households(scope).select_related("village__parent"), number=number)
+    return render(request, "households/detail.html", {
+        "household": household,
+        "members": household.members.all(),
+        "incomes": household.incomes.order_by("-year"),
+        "pairings": household.pairings.select_related("cadre__unit", "successor__cadre").order_by("start"),
+        "scope": scope,
+    })

@@ -1,0 +1,362 @@
+"""The roster workbook: reading, validating and writing it (ROSTER_FORMAT.md).
+
+Import runs in two phases. *Plan*: every sheet is parsed and checked in memory against the
+file and the database (looked up in bulk, never a query per row); each handler records what it
+would create or change. If anything is wrong, nothing is written and every problem is returned
+as ``SHEET!ROW: message``. *Apply*: all sheets are written in one transaction with bulk inserts
+and updates. Rows are matched on their key columns, so importing the same file again changes
+nothing.
+
+Each app contributes its sheets as ``SheetHandler`` subclasses registered in its AppConfig.
+"""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO, Any, Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuanglian.errors import DomainError
+from shuanglian.scoping import Scope, mask_id_number
+
+from . import cells
+
+# A workbook whose parts inflate past this is refused before it is parsed (zip bombs).
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    parse: Callable[[Any], Any]
+    required: bool = False
+
+
+@dataclass
+class Row:
+    number: int  # the Excel row number
+    values: dict[str, Any]
+
+    def __getitem__(self, header: str) -> Any:
+        return self.values.get(header)
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.row}: {self.message}" if self.row is not None else f"{self.sheet}: {self.message}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"新增 {self.created}，更新 {self.updated}，未变 {self.unchanged}"
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, Counts] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class RosterRejected(Exception):
+    """The workbook has problems; nothing was written."""
+
+    def __init__(self, result: ImportResult):
+        super().__init__(f"{len(result.problems)} problems")
+        self.result = result
+
+
+class ImportContext:
+    """What one import knows: the scope of who imports, the problems found so far and the
+    objects each sheet plans (existing or new), shared so later sheets can refer to them."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self.today = timezone.localdate()
+        self.problems: list[Problem] = []
+        self.notices: list[str] = []
+        self.plans: dict[str, Any] = {}
+        # Keyed registries shared across sheets: code/ID/number → model instance (saved or not).
+        self.areas: dict[str, Any] = {}
+        self.units: dict[str, Any] = {}
+        self.cadres: dict[str, Any] = {}
+        self.households: dict[str, Any] = {}
+
+    def error(self, sheet: str, row: int | None, message: str) -> None:
+        self.problems.append(Problem(sheet, row, message))
+
+    def in_scope(self, area_code: str) -> bool:
+        s = self.scope
+        return s.everything or bool(s.area_prefix and area_code.startswith(s.area_prefix))
+
+
+class SheetHandler:
+    """One sheet of the roster. Subclasses declare columns and key, and implement plan/apply/export."""
+
+    name: str = ""
+    order: int = 0
+    columns: list[Column] = []
+
+    def __init__(self, ctx: ImportContext | None = None):
+        self.ctx = ctx
+        self.counts = Counts()
+
+    # --- import ---
+    def plan(self, rows: list[Row]) -> None:  # pragma: no cover - each sheet implements it
+        raise NotImplementedError
+
+    def apply(self) -> Counts:  # pragma: no cover
+        raise NotImplementedError
+
+    def error(self, row: Row | int | None, message: str) -> None:
+        self.ctx.error(self.name, row.number if isinstance(row, Row) else row, message)
+
+    def unique_rows(self, rows: list[Row], key: Callable[[Row], Any]) -> list[Row]:
+        """Rows whose key is not repeated; repeats are problems naming the first row."""
+        seen: dict[Any, int] = {}
+        unique = []
+        for row in rows:
+            k = key(row)
+            if k in seen:
+                self.error(row, f"与第{seen[k]}行重复。")
+                continue
+            seen[k] = row.number
+            unique.append(row)
+        return unique
+
+    def upsert(self, existing, instance_factory: Callable[[], Any], values: dict[str, Any], creates: list, updates: list):
+        """Plan one keyed row: a new instance, an update of changed fields, or nothing."""
+        if existing is None:
+            obj = instance_factory()
+            for name, value in values.items():
+                setattr(obj, name, value)
+            creates.append(obj)
+            return obj
+        changed = [n for n, v in values.items() if getattr(existing, n) != v]
+        for name in changed:
+            setattr(existing, name, values[name])
+        if changed:
+            updates.append(existing)
+        else:
+            self.counts.unchanged += 1
+        return existing
+
+    # --- export ---
+    id_headers: tuple[str, ...] = ()  # columns holding ID numbers, masked for roles without the right
+
+    def export_queryset(self, scope: Scope, area_code: str | None):  # pragma: no cover
+        raise NotImplementedError
+
+    def export_rows(self, queryset) -> Iterable[list]:  # pragma: no cover
+        raise NotImplementedError
+
+    def visible_rows(self, queryset, scope: Scope) -> Iterable[list]:
+        """The sheet's rows for a scoped queryset, ID numbers masked unless the scope allows them."""
+        rows = self.export_rows(queryset)
+        if scope.can_view_id_numbers or not self.id_headers:
+            yield from rows
+            return
+        masked = [i for i, h in enumerate(self.headers) if h in self.id_headers]
+        for values in rows:
+            for i in masked:
+                if values[i]:
+                    values[i] = mask_id_number(values[i])
+            yield values
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+_handlers: list[type[SheetHandler]] = []
+
+
+def register(handler: type[SheetHandler]) -> type[SheetHandler]:
+    if handler not in _handlers:
+        _handlers.append(handler)
+        _handlers.sort(key=lambda h: h.order)
+    return handler
+
+
+def handlers() -> list[type[SheetHandler]]:
+    return list(_handlers)
+
+
+def in_batches(keys: Iterable, size: int = 5000):
+    keys = list(keys)
+    for i in range(0, len(keys), size):
+        yield keys[i : i + size]
+
+
+def bulk_lookup(queryset, field_name: str, keys: Iterable) -> dict:
+    """{key: object} for the keys that exist, in batches that every database accepts."""
+    found = {}
+    for batch in in_batches(set(keys)):
+        found.update({getattr(o, field_name): o for o in queryset.filter(**{f"{field_name}__in": batch})})
+    return found
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _open_workbook(source: str | IO[bytes]):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+                raise DomainError("工作簿解压后过大，请拆分后再导入。")
+        if hasattr(source, "seek"):
+            source.seek(0)
+        return load_workbook(source, read_only=True, data_only=True)
+    except DomainError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
+        raise DomainError("文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后再上传。") from None
+
+
+def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row]:
+    name = handler.name
+    rows = ws.iter_rows(values_only=True)
+    header_cells = next(rows, None)
+    if header_cells is None:
+        return []
+    headers = {}
+    for index, value in enumerate(header_cells):
+        label = cells.text(value) if isinstance(value, (str, int, float)) else ""
+        label = label.replace("*", "").replace("＊", "").strip()
+        if label and label not in headers:
+            headers[label] = index
+    known = {c.header: c for c in handler.columns}
+    missing = [c.header for c in handler.columns if c.required and c.header not in headers]
+    if missing:
+        if not any(h in known for h in headers) and all(v is None for v in header_cells):
+            return []  # an empty sheet: nothing of that kind
+        ctx.error(name, 1, f"缺少必填列：{'、'.join(missing)}。")
+        return []
+    present = [(known[h], headers[h]) for h in headers if h in known]
+    parsed_rows = []
+    for number, raw in enumerate(rows, start=2):
+        if raw is None or all(cells.is_blank(v) for v in raw):
+            continue
+        values, row_ok = {}, True
+        for column, index in present:
+            value = raw[index] if index < len(raw) else None
+            if cells.is_blank(value):
+                if column.required:
+                    ctx.error(name, number, f"“{column.header}”不能为空。")
+                    row_ok = False
+                values[column.header] = None
+                continue
+            try:
+                values[column.header] = column.parse(value)
+            except DomainError as exc:
+                ctx.error(name, number, f"{column.header}：{' '.join(exc.messages)}")
+                row_ok = False
+        if row_ok:
+            parsed_rows.append(Row(number, values))
+    return parsed_rows
+
+
+def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportContext, list[SheetHandler]]:
+    ctx = ImportContext(scope)
+    try:
+        workbook = _open_workbook(source)
+    except DomainError as exc:
+        ctx.error("工作簿", None, " ".join(exc.messages))
+        return ctx, []
+    try:
+        known_names = {h.name for h in _handlers}
+        for sheet_name in workbook.sheetnames:
+            if sheet_name not in known_names:
+                ctx.notices.append(f"工作表“{sheet_name}”不在花名册格式之内，已忽略。")
+        active = []
+        for handler_class in _handlers:
+            handler = handler_class(ctx)
+            rows = _read_sheet(workbook[handler.name], handler_class, ctx) if handler.name in workbook.sheetnames else []
+            handler.plan(rows)
+            active.append(handler)
+    finally:
+        workbook.close()
+    return ctx, active
+
+
+def import_workbook(source: str | IO[bytes], *, scope: Scope) -> ImportResult:
+    """Validate the whole workbook, then write all of it or none of it.
+
+    Raises RosterRejected (carrying every problem) when anything is wrong.
+    """
+    ctx, active = validate_workbook(source, scope=scope)
+    result = ImportResult(problems=ctx.problems, notices=ctx.notices)
+    if ctx.problems:
+        raise RosterRejected(result)
+    with transaction.atomic():
+        for handler in active:
+            result.counts[handler.name] = handler.apply()
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+def export_workbook(out: str | IO[bytes], *, scope: Scope, area_code: str | None = None) -> dict[str, int]:
+    """Write the roster of a scope (optionally one area's subtree) in the import format.
+
+    Rows are streamed into a write-only workbook, so memory stays flat at any size.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    written = {}
+    for handler_class in _handlers:
+        handler = handler_class()
+        ws = workbook.create_sheet(handler.name)
+        ws.freeze_panes = "A2"
+        header = []
+        for title in handler.headers:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        count = 0
+        for values in handler.visible_rows(handler.export_queryset(scope, area_code), scope):
+            ws.append([_export_cell(ws, v) for v in values])
+            count += 1
+        written[handler.name] = count
+    workbook.save(out)
+    return written
+
+
+def _export_cell(ws, value):
+    import datetime as dt
+
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        # A leading formula character would make a spreadsheet run the text; keep it inert.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
