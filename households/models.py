@@ -135,7 +135,9 @@ class PovertyCause(models.TextChoices):
 class HouseholdQuerySet(models.QuerySet):
     def in_area(self, area: "Area | str") -> "HouseholdQuerySet":
         code = area if isinstance(area, str) else area.code
-        return self.filter(village_id__startswith=Area.prefix_of(code))
+        # village__code, not village_id: a ForeignKey takes no startswith lookup; Django trims
+        # the join because code is the key the foreign key points at (village_id LIKE '6205%').
+        return self.filter(village__code__startswith=Area.prefix_of(code))
 
     def still_poor(self) -> "HouseholdQuerySet":
         return self.exclude(status=Household.Status.EXITED)

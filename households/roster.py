@@ -242,6 +242,9 @@ class MemberSheet(SheetHandler):
             if id_number in heads and heads[id_number][1] is not household:
                 self.error(row, f"此人已是农户{heads[id_number][1].number}的户主，一人只能属于一户。")
                 continue
+            if id_number in heads and row["姓名"] != heads[id_number][0]["户主姓名"]:
+                self.error(row, f"姓名“{row['姓名']}”与农户表的户主姓名“{heads[id_number][0]['户主姓名']}”不一致。")
+                continue
             values = {"name": row["姓名"], "relation": row["与户主关系"]}
             if row["劳动能力"] is not None:
                 values["labour_ability"] = row["劳动能力"]

@@ -28,12 +28,17 @@ def validate_id_number(value: str, *, label: str = "身份证号") -> str:
         raise DomainError(f"{label}不能为空。")
     if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise DomainError(f"{label}“{number}”应为18位，前17位为数字，末位为数字或X。")
+    # calc_check_digit takes the whole number and ignores its last character.
+    expected = ric.calc_check_digit(number)
+    if number[-1] != expected:
+        raise DomainError(f"{label}“{number}”校验位错误，应为“{expected}”。")
     try:
-        ric.validate(number)
-    except stdnum_errors.InvalidChecksum:
-        raise DomainError(f"{label}“{number}”校验位错误，应为“{ric.calc_check_digit(number[:17])}”。") from None
+        born = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise DomainError(f"{label}“{number}”中的出生日期无效。") from None
+    # The birth place is not checked: IDs issued under since-abolished county codes stay valid.
+    if born > date.today():
+        raise DomainError(f"{label}“{number}”中的出生日期晚于今天。")
     return number
 
 

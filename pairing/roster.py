@@ -105,7 +105,7 @@ class CadreSheet(SheetHandler):
         rows = self.unique_rows(rows, lambda r: r["身份证号"])
         units = units_for(ctx, {r["单位代码"] for r in rows})
         existing = bulk_lookup(Cadre.objects.all(), "id_number", [r["身份证号"] for r in rows])
-        self.creates, self.updates = [], []
+        self.creates, self.updates, self.planned = [], [], []
         for row in rows:
             unit = units.get(row["单位代码"])
             if unit is None:
@@ -115,14 +115,17 @@ class CadreSheet(SheetHandler):
                 self.error(row, f"单位“{unit.code}”不在您的管辖范围内。")
                 continue
             values = {"name": row["姓名"], "unit": unit, "rank": row["职级"], "category": row["人员类别"], "phone": row["手机号"] or ""}
-            ctx.cadres[row["身份证号"]] = self.upsert(
+            cadre = self.upsert(
                 existing.get(row["身份证号"]), lambda: Cadre(id_number=row["身份证号"]), values, self.creates, self.updates
             )
+            ctx.cadres[row["身份证号"]] = cadre
+            self.planned.append(cadre)
 
     def apply(self):
         Cadre.objects.bulk_create(self.creates, batch_size=BATCH)
         Cadre.objects.bulk_update(self.updates, ["name", "unit", "rank", "category", "phone"], batch_size=BATCH)
-        ensure_cadre_accounts(self.creates + self.updates)
+        # Every row of 干部 gives its cadre an account, unchanged rows too (one made in the admin may lack it).
+        ensure_cadre_accounts(self.planned)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 

@@ -109,8 +109,8 @@ def visible_units(user_or_scope) -> QuerySet[Unit]:
     if scope.area_prefix:
         # Units seated in the area, and units from above that are paired with its villages.
         return qs.filter(
-            Q(area_id__startswith=scope.area_prefix)
-            | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village_id__startswith=scope.area_prefix)))
+            Q(area__code__startswith=scope.area_prefix)
+            | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village__code__startswith=scope.area_prefix)))
         )
     if scope.unit_id:
         return qs.filter(pk=scope.unit_id)
@@ -127,8 +127,8 @@ def visible_cadres(user_or_scope) -> QuerySet[Cadre]:
     if scope.area_prefix:
         # Cadres of units in the area, and cadres from elsewhere paired with its households.
         return qs.filter(
-            Q(unit__area_id__startswith=scope.area_prefix)
-            | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village_id__startswith=scope.area_prefix)))
+            Q(unit__area__code__startswith=scope.area_prefix)
+            | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village__code__startswith=scope.area_prefix)))
         )
     if scope.unit_id:
         return qs.filter(unit_id=scope.unit_id)
@@ -143,7 +143,7 @@ def visible_households(user_or_scope) -> QuerySet[Household]:
     if scope.everything:
         return qs
     if scope.area_prefix:
-        return qs.filter(village_id__startswith=scope.area_prefix)
+        return qs.filter(village__code__startswith=scope.area_prefix)
     if scope.unit_id:
         return qs.filter(_unit_household_ids(scope.unit_id))
     if scope.cadre_id:
@@ -165,7 +165,7 @@ def visible_household_pairings(user_or_scope) -> QuerySet[HouseholdPairing]:
     if scope.everything:
         return qs
     if scope.area_prefix:
-        return qs.filter(household__village_id__startswith=scope.area_prefix)
+        return qs.filter(household__village__code__startswith=scope.area_prefix)
     if scope.unit_id:
         return qs.filter(Q(cadre__unit_id=scope.unit_id) | Q(household__village_id__in=_unit_village_codes(scope.unit_id)))
     if scope.cadre_id:
@@ -179,7 +179,7 @@ def visible_village_pairings(user_or_scope) -> QuerySet[VillagePairing]:
     if scope.everything:
         return qs
     if scope.area_prefix:
-        return qs.filter(village_id__startswith=scope.area_prefix)
+        return qs.filter(village__code__startswith=scope.area_prefix)
     if scope.unit_id:
         return qs.filter(unit_id=scope.unit_id)
     if scope.cadre_id:

@@ -348,8 +348,11 @@ def export_workbook(out: str | IO[bytes], *, scope: Scope, area_code: str | None
 def _export_cell(ws, value):
     import datetime as dt
 
+    from django.utils.functional import Promise
     from openpyxl.cell import WriteOnlyCell
 
+    if isinstance(value, Promise):  # a choice label: lazy translation text
+        value = str(value)
     if isinstance(value, dt.date):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "yyyy-mm-dd"

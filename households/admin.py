@@ -1,0 +1,218 @@
+from django.contrib import admin
+
+from pairing.models import HouseholdPairing
+from shuanglian import scoping
+from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
+from shuanglian.errors import DomainError
+
+from . import roster
+from .models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village
+
+
+def visible_villages(scope):
+    return scoping.visible_areas(scope).filter(level=AreaLevel.VILLAGE)
+
+
+class AreaLevelFilter(admin.SimpleListFilter):
+    """Narrow a list to one county, township… of the user's area: 按区划筛选."""
+
+    title = "所在县区"
+    parameter_name = "county"
+    path = "village_id"
+
+    def lookups(self, request, model_admin):
+        counties = scoping.visible_areas(request.user).filter(level=AreaLevel.COUNTY).values_list("code", "name")
+        return list(counties[:200])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.path}__startswith": Area.prefix_of(self.value())})
+        return queryset
+
+
+@admin.register(Area)
+class AreaAdmin(ScopedAdmin):
+    visible = scoping.visible_areas
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+    readonly_fields = ("parent",)
+    resource_classes = [sheet_resource(roster.AreaSheet)]
+
+    def save_model(self, request, obj, form, change):
+        obj.level = Area.level_of(obj.code)
+        obj.parent_id = Area.parent_code_of(obj.code)
+        super().save_model(request, obj, form, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "code", "level"] if obj else [*fields, "level"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), area_form_checks)
+
+
+def area_form_checks(form, data):
+    from .services import check_parent_exists, validate_area_code
+
+    code = data.get("code")
+    if form.instance._state.adding and code:
+        validate_area_code(code)
+        check_parent_exists(code, set(Area.objects.filter(code=Area.parent_code_of(code)).values_list("code", flat=True)))
+        scope = scoping.scope_for(form.request_user)
+        if not (scope.everything or (scope.area_prefix and code.startswith(scope.area_prefix))):
+            raise DomainError("该区划不在您的管辖范围内。")
+
+
+@admin.register(Village)
+class VillageAdmin(AreaAdmin):
+    visible = visible_villages
+    list_display = ("code", "name", "parent")
+    list_filter = ()
+    resource_classes = []
+
+
+@admin.register(PoorAreaYear)
+class PoorAreaYearAdmin(ScopedAdmin):
+    visible = lambda scope: PoorAreaYear.objects.filter(area__in=scoping.visible_areas(scope))  # noqa: E731
+    scoped_fields = {"area": scoping.visible_areas}
+    list_display = ("area", "year", "kind")
+    list_filter = ("year", "kind")
+    search_fields = ("area__name", "area__code")
+    autocomplete_fields = ("area",)
+
+
+class MemberInline(ScopedInline):
+    model = Member
+    fields = ("name", "id_number", "relation", "sex", "birth_date", "health", "labour_ability",
+              "migrant_worker", "left_behind_child", "elderly_alone")
+    id_fields = ("id_number",)
+    readonly_fields = ("sex", "birth_date")
+
+
+class IncomeInline(ScopedInline):
+    model = IncomeRecord
+    fields = ("year", "resident_population", "total_income", *IncomeRecord.DEDUCTIONS, "net_income", "per_capita_income")
+    readonly_fields = ("net_income", "per_capita_income")
+
+
+class PlanInline(ScopedInline):
+    model = HouseholdPlan
+    fields = ("year", "target_income", "measures", "exit_deadline")
+
+
+class PairingInline(ScopedInline):
+    """Pairings of a household, read here; changes go through the hand-over action."""
+
+    model = HouseholdPairing
+    fields = ("cadre", "start", "end", "end_reason", "successor")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdmin):
+    visible = scoping.visible_households
+    scoped_fields = {"village": visible_villages}
+    id_fields = ("head_id_number",)
+    list_display = ("number", "head_name", "head_id_number", "village", "kind", "resident_population", "main_cause", "status", "exit_year")
+    list_filter = (AreaLevelFilter, "status", "kind", "main_cause")
+    list_select_related = ("village",)
+    search_fields = ("number", "head_name", "=head_id_number")
+    autocomplete_fields = ("village",)
+    fields = ("number", "village", "head_name", "head_id_number", "kind", "resident_population", "main_cause",
+              "other_causes", "housing_safe", "status", "exit_year")
+    inlines = [MemberInline, IncomeInline, PlanInline, PairingInline]
+    resource_classes = [sheet_resource(roster.HouseholdSheet)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), household_form_checks)
+
+
+def household_form_checks(form, data):
+    from .services import validate_exit, validate_id_number
+
+    if "head_id_number" in data:
+        data["head_id_number"] = validate_id_number(data["head_id_number"], label="户主身份证号")
+    validate_exit(data.get("status"), data.get("exit_year"))
+
+
+def member_form_checks(form, data):
+    from .services import members_elsewhere, validate_id_number
+
+    if "id_number" in data and data.get("household"):
+        data["id_number"] = validate_id_number(data["id_number"])
+        clash = members_elsewhere({data["id_number"]: data["household"].number})
+        if clash:
+            raise DomainError(f"此人已登记在农户{clash[data['id_number']]}，一人只能属于一户。")
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdmin):
+    visible = scoping.visible_members
+    scoped_fields = {"household": scoping.visible_households}
+    id_fields = ("id_number",)
+    list_display = ("name", "id_number", "household", "relation", "sex", "birth_date", "health", "labour_ability")
+    list_filter = ("relation", "health", "labour_ability", "left_behind_child", "elderly_alone")
+    list_select_related = ("household",)
+    search_fields = ("name", "=id_number", "household__number")
+    autocomplete_fields = ("household",)
+    readonly_fields = ("sex", "birth_date")
+    resource_classes = [sheet_resource(roster.MemberSheet)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), member_form_checks)
+
+    def save_model(self, request, obj, form, change):
+        from .services import birth_date_and_sex
+
+        obj.birth_date, obj.sex = birth_date_and_sex(obj.id_number)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(IncomeRecord)
+class IncomeRecordAdmin(ScopedAdmin):
+    visible = scoping.visible_incomes
+    scoped_fields = {"household": scoping.visible_households}
+    list_display = ("household", "year", "total_income", "net_income", "per_capita_income", "resident_population")
+    list_filter = ("year",)
+    list_select_related = ("household",)
+    search_fields = ("household__number", "household__head_name")
+    autocomplete_fields = ("household",)
+    readonly_fields = ("net_income", "per_capita_income")
+    resource_classes = [sheet_resource(roster.IncomeSheet)]
+
+
+@admin.register(PovertyLine)
+class PovertyLineAdmin(admin.ModelAdmin):
+    list_display = ("year", "province_line", "national_line")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and not scoping.scope_for(request.user).is_empty
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        # The poverty line is a province decision.
+        scope = scoping.scope_for(request.user)
+        return scope.everything or (scope.area_prefix is not None and len(scope.area_prefix) == 2 and scope.can_change)
+
+    has_add_permission = has_change_permission
+
+
+@admin.register(HouseholdPlan)
+class HouseholdPlanAdmin(ScopedAdmin):
+    visible = lambda scope: HouseholdPlan.objects.filter(household__in=scoping.visible_households(scope))  # noqa: E731
+    scoped_fields = {"household": scoping.visible_households}
+    list_display = ("household", "year", "target_income", "exit_deadline")
+    list_filter = ("year", "exit_deadline")
+    search_fields = ("household__number", "household__head_name")
+    autocomplete_fields = ("household",)
+

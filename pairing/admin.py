@@ -1,0 +1,211 @@
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+
+from shuanglian import scoping
+from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
+
+from . import admin_views, roster, services
+from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
+
+
+def visible_villages(scope):
+    from households.models import AreaLevel
+
+    return scoping.visible_areas(scope).filter(level=AreaLevel.VILLAGE)
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    visible = scoping.visible_units
+    scoped_fields = {"area": scoping.visible_areas}
+    list_display = ("code", "name", "level", "kind", "area")
+    list_filter = ("level", "kind")
+    list_select_related = ("area",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("area",)
+    resource_classes = [sheet_resource(roster.UnitSheet)]
+
+
+class CadrePairingInline(ScopedInline):
+    model = HouseholdPairing
+    fk_name = "cadre"
+    fields = ("household", "start", "end", "end_reason", "successor")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def cadre_form_checks(form, data):
+    from households.services import validate_id_number, validate_mobile
+
+    if "id_number" in data:
+        data["id_number"] = validate_id_number(data["id_number"])
+    if "phone" in data:
+        data["phone"] = validate_mobile(data["phone"])
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedAdmin):
+    visible = scoping.visible_cadres
+    scoped_fields = {"unit": scoping.visible_units}
+    id_fields = ("id_number",)
+    list_display = ("name", "id_number", "unit", "rank", "category", "phone")
+    list_filter = ("rank", "category", "unit__level")
+    list_select_related = ("unit",)
+    search_fields = ("name", "=id_number", "unit__name", "unit__code")
+    autocomplete_fields = ("unit",)
+    fields = ("id_number", "name", "unit", "rank", "category", "phone", "user")
+    readonly_fields = ("user",)
+    inlines = [CadrePairingInline]
+    resource_classes = [sheet_resource(roster.CadreSheet)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), cadre_form_checks)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.ensure_cadre_accounts([obj])
+
+
+def village_pairing_checks(form, data):
+    from shuanglian.errors import DomainError
+
+    unit, village = data.get("unit") or form.instance.unit_id and form.instance.unit, data.get("village") or (
+        form.instance.village if form.instance.village_id else None
+    )
+    start, end = data.get("start") or form.instance.start, data.get("end")
+    if not (unit and village and start):
+        return
+    if village.level != "village":
+        raise DomainError(f"{village.name}不是村（社区），单位只能联系村。")
+    others = VillagePairing.objects.filter(unit=unit, village=village).exclude(pk=form.instance.pk)
+    errors = services.village_pairing_errors([(p.pk, p.start, p.end) for p in others] + [("this", start, end)])
+    if errors:
+        raise DomainError(sorted({m for _, m in errors}))
+
+
+@admin.register(VillagePairing)
+class VillagePairingAdmin(ScopedAdmin):
+    visible = scoping.visible_village_pairings
+    scoped_fields = {"unit": scoping.visible_units, "village": visible_villages}
+    list_display = ("unit", "village", "start", "end")
+    list_filter = ("unit__level",)
+    list_select_related = ("unit", "village")
+    search_fields = ("unit__name", "unit__code", "village__name", "village__code")
+    autocomplete_fields = ("unit", "village")
+    date_hierarchy = "start"
+    resource_classes = [sheet_resource(roster.VillagePairingSheet)]
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), village_pairing_checks)
+
+
+def household_pairing_checks(form, data):
+    """The chain rules on the admin form: a new pairing, or an existing one given an end date."""
+    instance = form.instance
+    cadre = data.get("cadre") or (instance.cadre if instance.cadre_id else None)
+    household = data.get("household") or (instance.household if instance.household_id else None)
+    start = data.get("start") or instance.start
+    if not (cadre and household and start):
+        return
+    services.cadre_may_pair_households(cadre.category, name=f"干部{cadre.name}")
+    changed = HouseholdPairing(pk=instance.pk, cadre=cadre, household=household, start=start, end=data.get("end"),
+                               successor=instance.successor if instance.successor_id else None)
+    facts = services.facts_from_db(household, exclude_pk=instance.pk)
+    this = services.facts_of_unsaved(changed, changed.successor.cadre if changed.successor else None)
+    services.check_household_pairings(household, facts + [this])
+
+
+@admin.register(HouseholdPairing)
+class HouseholdPairingAdmin(ScopedAdmin):
+    visible = scoping.visible_household_pairings
+    scoped_fields = {"cadre": scoping.visible_cadres, "household": scoping.visible_households}
+    list_display = ("household", "cadre", "cadre_unit", "start", "end", "end_reason", "successor_cadre")
+    list_filter = ("cadre__unit__level", "cadre__rank")
+    list_select_related = ("household", "cadre__unit", "successor__cadre")
+    search_fields = ("household__number", "household__head_name", "cadre__name", "=cadre__id_number")
+    autocomplete_fields = ("cadre", "household")
+    fields = ("cadre", "household", "start", "end", "end_reason", "successor")
+    readonly_fields = ("successor",)
+    date_hierarchy = "start"
+    actions = ["hand_over"]
+    resource_classes = [sheet_resource(roster.HouseholdPairingSheet)]
+
+    @admin.display(description="所在单位", ordering="cadre__unit__code")
+    def cadre_unit(self, obj):
+        return obj.cadre.unit
+
+    @admin.display(description="接替干部")
+    def successor_cadre(self, obj):
+        return obj.successor.cadre.name if obj.successor_id else ""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cadre", "household", "start"] if obj else fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), household_pairing_checks)
+
+    @admin.action(description="交接给接替干部（不脱贫不脱钩）")
+    def hand_over(self, request, queryset):
+        open_pairings = list(queryset.filter(end__isnull=True)[:2])
+        if len(open_pairings) != 1:
+            self.message_user(request, "请只选择一条尚未结束的结对进行交接。", messages.WARNING)
+            return None
+        return redirect(reverse("admin:pairing-hand-over", args=[open_pairings[0].pk]))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("coverage/", view(admin_views.coverage), name="pairing-coverage"),
+            path("<int:pk>/hand-over/", view(admin_views.hand_over), name="pairing-hand-over"),
+            path("assign/<str:number>/", view(admin_views.assign_cadre), name="pairing-assign"),
+            path("roster/upload/", view(admin_views.roster_upload), name="roster-upload"),
+            path("roster/download/", view(admin_views.roster_download), name="roster-download"),
+        ] + super().get_urls()
+
+
+@admin.register(QuotaPolicy)
+class QuotaPolicyAdmin(ScopedAdmin):
+    @staticmethod
+    def visible(scope):
+        qs = QuotaPolicy.objects.select_related("area")
+        if scope.everything:
+            return qs
+        from django.db.models import Q
+
+        return qs.filter(Q(area__isnull=True) | Q(area__in=scoping.visible_areas(scope)))
+
+    scoped_fields = {"area": scoping.visible_areas}
+    list_display = ("area", "rank", "min_households", "note")
+    list_filter = ("rank",)
+    autocomplete_fields = ("area",)
+
+    def has_change_permission(self, request, obj=None):
+        # The province default (blank area) belongs to the province office.
+        if obj is not None and obj.area_id is None and not self.scope(request).everything:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """Roles are granted by the system administrator."""
+
+    list_display = ("user", "kind", "area", "unit", "can_view_id_numbers")
+    list_filter = ("kind", "can_view_id_numbers")
+    search_fields = ("user__username", "user__first_name", "area__name", "unit__name")
+    autocomplete_fields = ("user", "area", "unit")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    has_view_permission = has_change_permission = has_add_permission = has_delete_permission = (
+        lambda self, request, obj=None: request.user.is_superuser
+    )

@@ -1,0 +1,190 @@
+"""The admin's one rule of access: what a user sees and may change comes from the scoping module.
+
+Staff permissions are not granted model by model: a role (office, unit administrator, leader)
+decides. Every ModelAdmin of the campaign derives from ``ScopedAdmin`` and names the scoping
+function for its model; foreign-key choices are narrowed the same way, so an office cannot
+attach a record to a village outside its area.
+"""
+from __future__ import annotations
+
+import tablib
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from import_export import resources
+from import_export.admin import ExportMixin
+from import_export.forms import ExportForm
+
+from shuanglian import scoping
+
+admin.site.site_header = "双联工作管理系统"
+admin.site.site_title = "双联工作管理系统"
+admin.site.index_title = "管理首页"
+
+
+class MaskedColumns:
+    """Adds a read-only ``masked_<field>`` column for each of ``id_fields``."""
+
+    id_fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in cls.id_fields:
+            cls._add_masked_column(name)
+
+    @classmethod
+    def _add_masked_column(cls, name: str) -> None:
+        def masked(self, obj):
+            value = obj
+            for part in name.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+            return scoping.mask_id_number(value or "")
+
+        label = name.split("__")[-1]
+        masked.short_description = "身份证号" if "id_number" in label else label
+        masked.admin_order_field = name
+        setattr(cls, f"masked_{name}", masked)
+
+
+class ScopedAdmin(MaskedColumns, ExportMixin, admin.ModelAdmin):
+    visible = None  # the scoping function returning this model's visible queryset
+    scoped_fields: dict[str, object] = {}  # foreign key → scoping function for its choices
+    export_form_class = ExportForm
+    list_per_page = 50
+    show_full_result_count = False  # the province-wide COUNT(*) of every page view is not worth it
+
+    def scope(self, request) -> scoping.Scope:
+        return scoping.scope_for(request.user)
+
+    def get_queryset(self, request):
+        qs = type(self).visible(self.scope(request))
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    # Access follows the role, not per-model permissions.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and not self.scope(request).is_empty
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request) and self.scope(request).can_change
+
+    def has_add_permission(self, request):
+        return self.has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        # Campaign records are evidence: only the system administrator removes them.
+        return request.user.is_superuser
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choose = self.scoped_fields.get(db_field.name)
+        if choose is not None:
+            kwargs["queryset"] = choose(self.scope(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _masking(self, request) -> bool:
+        return bool(self.id_fields) and not self.scope(request).can_view_id_numbers
+
+    def get_list_display(self, request):
+        fields = list(super().get_list_display(request))
+        if self._masking(request):
+            fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self._masking(request):
+            fields += [f"masked_{f}" for f in self.id_fields]
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and self._masking(request):
+            # Editing would print the full number; those without the right see it masked, read-only.
+            fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
+        return list(dict.fromkeys(fields))
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user  # service checks that depend on who is editing
+        return form
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {"scope": self.scope(request)}
+
+
+def sheet_resource(handler_class):
+    """An import-export resource writing exactly the roster sheet's columns (so an admin
+    export is also a valid one-sheet roster), masked by the user's scope."""
+
+    class SheetResource(resources.Resource):
+        def __init__(self, scope=None, **kwargs):
+            super().__init__(**kwargs)
+            self.scope = scope or scoping.NOTHING
+
+        @classmethod
+        def get_display_name(cls):
+            return f"花名册·{handler_class.name}"
+
+        def export(self, queryset=None, **kwargs):
+            handler = handler_class()
+            data = tablib.Dataset(headers=handler.headers, title=handler.name)
+            for row in handler.visible_rows(queryset, self.scope):
+                data.append(["" if v is None else v for v in row])
+            return data
+
+    SheetResource.__name__ = f"{handler_class.__name__}Resource"
+    return SheetResource
+
+
+class ScopedInline(MaskedColumns, admin.TabularInline):
+    """An inline of a scoped parent: editable by those who may change, ID numbers masked."""
+
+    extra = 0
+    show_change_link = True
+
+    def _masking(self, request) -> bool:
+        return bool(self.id_fields) and not scoping.scope_for(request.user).can_view_id_numbers
+
+    def has_view_permission(self, request, obj=None):
+        return not scoping.scope_for(request.user).is_empty
+
+    def has_change_permission(self, request, obj=None):
+        return scoping.scope_for(request.user).can_change
+
+    def has_add_permission(self, request, obj=None):
+        return scoping.scope_for(request.user).can_change and not self._masking(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if self._masking(request):
+            fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
+        return list(dict.fromkeys(fields))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._masking(request):
+            fields += [f"masked_{f}" for f in self.id_fields]
+        return fields
+
+
+def with_domain_checks(form_class, check):
+    """Run a service-level check in the form's clean, so its DomainError shows on the form."""
+
+    class Checked(form_class):
+        def clean(self):
+            data = super().clean()
+            try:
+                check(self, data)
+            except ValidationError as exc:
+                self.add_error(None, exc)
+            return data
+
+    return Checked

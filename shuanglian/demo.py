@@ -1,0 +1,200 @@
+"""A believable demo county, built as a roster workbook and imported through the same path
+an office uses, so the demo exercises the real validation. Deterministic: the same seed
+gives the same county."""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import random
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from openpyxl import Workbook
+from stdnum.cn import ric
+
+from households.management.commands.load_divisions import DATA
+from households.models import Area, AreaLevel, PovertyLine
+from households.services import load_divisions
+from pairing.models import Cadre, Role, Unit
+from shuanglian.roster.engine import import_workbook
+from shuanglian.scoping import EVERYTHING
+
+COUNTY = "620502000000"  # 秦州区, 天水市
+DEMO_PASSWORD = "shuanglian2025"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐韩冯邓曹彭曾"
+GIVEN = "建国 秀英 桂兰 玉兰 志强 海燕 永平 小军 春梅 德明 红霞 文杰 明亮 丽娟 天佑 金花 宝山 志刚 淑珍 国庆 兴旺 彩霞 振华 玉梅 立新".split()
+CAUSES = ["因病", "因残", "因学", "缺技术", "缺资金", "缺劳力", "缺水", "交通条件落后", "自身发展动力不足"]
+UNITS = [
+    ("DW62001", "甘肃省农业农村厅", "省", "党政机关", "620000000000"),
+    ("DW62002", "甘肃省水利厅", "省", "党政机关", "620000000000"),
+    ("DW62051", "天水市人民医院", "市", "事业单位", "620500000000"),
+    ("DW62052", "天水市财政局", "市", "党政机关", "620500000000"),
+    ("DW62053", "天水市供电公司", "市", "国有企业", "620500000000"),
+    ("DW62501", "秦州区农业农村局", "县", "党政机关", "620502000000"),
+    ("DW62502", "秦州区教育局", "县", "党政机关", "620502000000"),
+    ("DW62503", "秦州区妇联", "县", "人民团体", "620502000000"),
+]
+
+
+class IdNumbers:
+    def __init__(self, rnd: random.Random, region: str = "620502"):
+        self.rnd, self.region, self.used = rnd, region, set()
+
+    def make(self, born_from: int, born_to: int, male: bool | None = None) -> str:
+        while True:
+            born = date(self.rnd.randint(born_from, born_to), self.rnd.randint(1, 12), self.rnd.randint(1, 28))
+            seq = self.rnd.randint(0, 99) * 10 + (self.rnd.choice([1, 3, 5, 7, 9]) if male else self.rnd.choice([0, 2, 4, 6, 8]) if male is False else self.rnd.randint(0, 9))
+            body = f"{self.region}{born:%Y%m%d}{seq:03d}"
+            number = body + ric.calc_check_digit(body + "0")
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+
+def _name(rnd: random.Random, surname: str | None = None) -> str:
+    return (surname or rnd.choice(SURNAMES)) + rnd.choice(GIVEN)
+
+
+def build_workbook(seed: int = 2025) -> bytes:
+    rnd = random.Random(seed)
+    ids = IdNumbers(rnd)
+    county = Area.objects.get(code=COUNTY)
+    townships = list(Area.objects.filter(parent=county, level=AreaLevel.TOWNSHIP).order_by("code")[:3])
+    villages = []
+    for township in townships:
+        villages += list(Area.objects.filter(parent=township).order_by("code")[:4])
+    villages = villages[:10]
+    poor = {v.code for v in villages[:7]}
+
+    sheets: dict[str, list[list]] = {}
+    ancestors = [Area.objects.get(code=c) for c in ("620000000000", "620500000000", COUNTY)]
+    sheets["区划"] = [["区划代码", "名称", "级别", "是否贫困"]] + [
+        [a.code, a.name, str(AreaLevel(a.level).label), "是" if a.code == COUNTY else None] for a in ancestors
+    ] + [[t.code, t.name, "乡", None] for t in townships] + [[v.code, v.name, "村", "是" if v.code in poor else "否"] for v in villages]
+    sheets["单位"] = [["单位代码", "单位名称", "级别", "类型", "所在区划代码"]] + [list(u) for u in UNITS]
+
+    cadres = [["身份证号", "姓名", "单位代码", "职级", "人员类别", "手机号"]]
+    eligible: dict[str, list[str]] = {}
+    for index, (code, name, level, _kind, _area) in enumerate(UNITS):
+        for n in range(7 if index < 4 else 8):
+            idn = ids.make(1965, 1995)
+            rank = "地厅级" if n == 0 and level == "省" else "县处级" if n < 2 else "乡科级" if n < 4 else "一般干部"
+            category = "医务人员" if "医院" in name and n > 1 else "教师" if "教育" in name and n in (5, 6) else (
+                "企业职工" if "公司" in name and n > 2 else "公务员" if n < 5 else "事业人员")
+            cadres.append([idn, _name(rnd), code, rank, category, f"13{rnd.randint(0, 9)}{rnd.randint(10000000, 99999999)}"])
+            if category not in ("医务人员", "教师", "企业职工"):
+                eligible.setdefault(code, []).append(idn)
+    sheets["干部"] = cadres
+
+    # Each unit pairs one or two villages; the last poor village is left without a unit (a gap to show).
+    poor_villages = [v for v in villages if v.code in poor]
+    unit_villages = {}
+    sheets["联村"] = [["单位代码", "村代码", "开始日期", "结束日期"]]
+    for index, (code, *_rest) in enumerate(UNITS):
+        chosen = [poor_villages[index % (len(poor_villages) - 1)]]
+        unit_villages[code] = chosen
+        for v in chosen:
+            sheets["联村"].append([code, v.code, date(2024, 1, 1), None])
+
+    households = [["户编号", "村代码", "户主姓名", "户主身份证号", "户类型", "常住人口", "主要致贫原因", "状态", "脱贫年度"]]
+    members = [["户编号", "身份证号", "姓名", "与户主关系", "劳动能力", "健康状况"]]
+    incomes = [["户编号", "年度", "总收入", "家庭经营费用支出", "税费支出", "生产性固定资产折旧", "调查补贴", "赠送农村外部亲友"]]
+    numbers_by_village: dict[str, list[str]] = {}
+    serial = 0
+    for v in villages:
+        for _ in range(22 if v.code in poor else 8):
+            serial += 1
+            number = f"{v.code}{serial:04d}"
+            surname = rnd.choice(SURNAMES)
+            head_id = ids.make(1950, 1985, male=True)
+            size = rnd.randint(2, 5)
+            exited = rnd.random() < 0.15
+            households.append([number, v.code, _name(rnd, surname), head_id, "农村特困户", size, rnd.choice(CAUSES),
+                               "已脱贫" if exited else "在册", 2025 if exited else None])
+            members.append([number, head_id, households[-1][2], "户主", "普通劳动力", rnd.choice(["健康", "健康", "长期慢性病"])])
+            relations = ["配偶", "子女", "子女", "父母"]
+            for k in range(size - 1):
+                relation = relations[k]
+                born = (1950, 1988) if relation == "配偶" else (2005, 2020) if relation == "子女" else (1935, 1955)
+                members.append([number, ids.make(*born), _name(rnd, surname if relation != "配偶" else None), relation,
+                                "无劳动力" if relation != "配偶" else rnd.choice(["普通劳动力", "弱劳动力"]),
+                                rnd.choice(["健康", "健康", "患有大病", "残疾"])])
+            base = rnd.randint(6000, 14000)
+            for year, growth in ((2024, 1.0), (2025, 1.0 + rnd.uniform(0.02, 0.25))):
+                incomes.append([number, year, round(base * growth, 2), round(base * 0.18, 2), 0, round(base * 0.03, 2), 0, 0])
+            numbers_by_village.setdefault(v.code, []).append(number)
+    sheets["农户"], sheets["家庭成员"], sheets["收入"] = households, members, incomes
+
+    # Cadres pair households of their unit's villages first, then (a county variant, listed for
+    # review) households elsewhere; the last few poor households stay without a cadre: gaps to show.
+    pairings = [["干部身份证号", "户编号", "开始日期", "结束日期", "结束原因", "接替干部身份证号"]]
+    taken: set[str] = set()
+    paired_villages = {v.code for vs in unit_villages.values() for v in vs}
+    elsewhere = [n for v in villages if v.code not in paired_villages for n in numbers_by_village.get(v.code, [])][:-3]
+    for code, vs in unit_villages.items():
+        pool = [n for v in vs for n in numbers_by_village.get(v.code, []) if n not in taken]
+        for idn in eligible.get(code, []):
+            for _ in range(rnd.choice([3, 4, 4])):
+                source = pool if len(pool) > 1 else elsewhere
+                if source:
+                    number = source.pop(0)
+                    taken.add(number)
+                    pairings.append([idn, number, date(2024, 1, 1), None, None, None])
+    # A hand-over: the first cadre of the agriculture bureau is transferred and a colleague takes over.
+    bureau = eligible["DW62501"]
+    handed = next(row for row in pairings[1:] if row[0] == bureau[0])
+    handed[3:6] = [date(2025, 6, 30), "工作调动", bureau[1]]
+    pairings.append([bureau[1], handed[1], date(2025, 7, 1), None, None, None])
+    sheets["联户"] = pairings
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        ws = workbook.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+@transaction.atomic
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Load the demo county and its sign-ins; returns (who, username, password) rows."""
+    with gzip.open(DATA / "divisions_62.csv.gz", "rt", encoding="utf-8") as handle:
+        load_divisions([(r["code"], r["name"], r["level"]) for r in csv.DictReader(handle)])
+    import_workbook(io.BytesIO(build_workbook()), scope=EVERYTHING)
+    PovertyLine.objects.get_or_create(year=2013, defaults={"province_line": 2875, "national_line": 2736})
+    PovertyLine.objects.get_or_create(year=2014, defaults={"province_line": 3902, "national_line": 2800})
+
+    unit = Unit.objects.get(code="DW62501")
+
+    User = get_user_model()
+    county = Area.objects.get(code=COUNTY)
+    sign_ins = []
+
+    def account(username: str, name: str, **flags) -> object:
+        user, _ = User.objects.get_or_create(username=username, defaults={"first_name": name})
+        for key, value in flags.items():
+            setattr(user, key, value)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        return user
+
+    admin = account("admin", "系统管理员", is_staff=True, is_superuser=True)
+    sign_ins.append(("系统管理员", admin.username))
+    office = account("qinzhou_office", "秦州区双联办", is_staff=True)
+    Role.objects.update_or_create(user=office, defaults={"kind": Role.Kind.OFFICE, "area": county, "unit": None, "can_view_id_numbers": True})
+    sign_ins.append(("区双联办", office.username))
+    unit_admin = account("nongye_admin", "农业农村局管理员", is_staff=True)
+    Role.objects.update_or_create(user=unit_admin, defaults={"kind": Role.Kind.UNIT_ADMIN, "unit": unit, "area": None})
+    sign_ins.append(("单位管理员", unit_admin.username))
+    leader = account("qinzhou_leader", "区领导", is_staff=True)
+    Role.objects.update_or_create(user=leader, defaults={"kind": Role.Kind.LEADER, "area": county, "unit": None})
+    sign_ins.append(("领导（只读）", leader.username))
+    cadre = Cadre.objects.filter(unit=unit, pairings__end__isnull=True).order_by("id_number").first()
+    account(cadre.user.username, cadre.name)
+    sign_ins.append((f"联户干部 {cadre.name}", cadre.user.username))
+    return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]

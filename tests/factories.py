@@ -1,0 +1,180 @@
+"""factory_boy factories for the registry and the pairings.
+
+Areas are keyed by their 12-digit code; ``AreaFactory(code=...)`` derives the level and the
+parent from the code and creates any missing ancestors, so ``village("620502100001")`` is
+enough to get the whole chain province → city → county → township → village.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+from stdnum.cn import ric
+
+from households.models import Area, Household, IncomeRecord, Member, PoorAreaYear
+from pairing.models import Cadre, Category, HouseholdPairing, Rank, Role, Unit, VillagePairing
+
+PROVINCE = "620000000000"  # 甘肃省
+CITY = "620500000000"  # 天水市
+COUNTY = "620502000000"  # 秦州区
+TOWNSHIP = "620502100000"  # 秦州区一个乡镇
+VILLAGE = "620502100001"  # 该乡镇第一个村
+
+
+def id_number(*, region: str = "620502", birth: date = date(1970, 1, 1), order: int = 11) -> str:
+    """A valid GB 11643 ID number: region, birth date, 3-digit order (odd last digit: male), check digit."""
+    body = f"{region}{birth:%Y%m%d}{order:03d}"
+    assert len(body) == 17
+    return body + ric.calc_check_digit(body + "0")  # calc_check_digit ignores the last character
+
+
+def _nth_id_number(n: int) -> str:
+    # A different real birth date for every n keeps the numbers unique.
+    return id_number(birth=date(1950, 1, 1) + timedelta(days=n), order=n % 1000)
+
+
+class AreaFactory(DjangoModelFactory):
+    class Meta:
+        model = Area
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"620502100{n + 1:03d}")
+    name = factory.LazyAttribute(lambda o: f"区划{o.code}")
+    level = factory.LazyAttribute(lambda o: Area.level_of(o.code))
+    parent = factory.LazyAttribute(
+        lambda o: AreaFactory(code=Area.parent_code_of(o.code)) if Area.parent_code_of(o.code) else None
+    )
+
+
+def area(code: str, name: str | None = None) -> Area:
+    """The area of that code (and its ancestors), created if missing."""
+    return AreaFactory(code=code, **({"name": name} if name else {}))
+
+
+def province(code: str = PROVINCE, name: str = "甘肃省") -> Area:
+    return area(code, name)
+
+
+def city(code: str = CITY, name: str = "天水市") -> Area:
+    return area(code, name)
+
+
+def county(code: str = COUNTY, name: str = "秦州区") -> Area:
+    return area(code, name)
+
+
+def township(code: str = TOWNSHIP, name: str | None = None) -> Area:
+    return area(code, name)
+
+
+def village(code: str = VILLAGE, name: str | None = None) -> Area:
+    return area(code, name)
+
+
+class PoorAreaYearFactory(DjangoModelFactory):
+    class Meta:
+        model = PoorAreaYear
+
+    area = factory.SubFactory(AreaFactory, code=VILLAGE)
+    year = 2024
+    kind = PoorAreaYear.Kind.POOR_VILLAGE
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    code = factory.Sequence(lambda n: f"U{n:05d}")
+    name = factory.Sequence(lambda n: f"单位{n}")
+    level = Unit.Level.COUNTY
+    kind = Unit.Kind.ORGAN
+    area = factory.SubFactory(AreaFactory, code=COUNTY)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-not-used-0")
+    is_active = True
+
+
+class CadreFactory(DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    id_number = factory.Sequence(_nth_id_number)
+    name = factory.Sequence(lambda n: f"干部{n}")
+    unit = factory.SubFactory(UnitFactory)
+    rank = Rank.OTHER
+    category = Category.CIVIL_SERVANT
+    user = None
+
+
+class HouseholdFactory(DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    number = factory.Sequence(lambda n: f"H{n:06d}")
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    head_name = factory.Sequence(lambda n: f"户主{n}")
+    head_id_number = factory.Sequence(lambda n: _nth_id_number(n + 20000))
+    resident_population = 3
+    status = Household.Status.REGISTERED
+    exit_year = None
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    household = factory.SubFactory(HouseholdFactory)
+    id_number = factory.Sequence(lambda n: _nth_id_number(n + 40000))
+    name = factory.Sequence(lambda n: f"成员{n}")
+    relation = "子女"
+
+
+class IncomeRecordFactory(DjangoModelFactory):
+    class Meta:
+        model = IncomeRecord
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2024
+    resident_population = factory.LazyAttribute(lambda o: o.household.resident_population)
+    total_income = Decimal("12000.00")
+
+
+class VillagePairingFactory(DjangoModelFactory):
+    class Meta:
+        model = VillagePairing
+
+    unit = factory.SubFactory(UnitFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    start = date(2024, 1, 1)
+    end = None
+
+
+class HouseholdPairingFactory(DjangoModelFactory):
+    class Meta:
+        model = HouseholdPairing
+
+    cadre = factory.SubFactory(CadreFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    start = date(2024, 1, 1)
+    end = None
+
+
+class RoleFactory(DjangoModelFactory):
+    class Meta:
+        model = Role
+
+    user = factory.SubFactory(UserFactory)
+    kind = Role.Kind.OFFICE
+    area = factory.SubFactory(AreaFactory, code=COUNTY)
+    unit = None
+    can_view_id_numbers = False
