@@ -279,6 +279,9 @@ class IncomeRecord(models.Model):
 
     def save(self, *args, **kwargs):
         self.compute()
+        if kwargs.get("update_fields") is not None:
+            # update_or_create() saves only the fields it was given: the computed ones go too.
+            kwargs["update_fields"] = {*kwargs["update_fields"], "net_income", "per_capita_income"}
         super().save(*args, **kwargs)
 
 

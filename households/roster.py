@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 from shuanglian import scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, Counts, SheetHandler, bulk_lookup, in_batches, register
+from shuanglian.roster.engine import BATCH, Column, Counts, SheetHandler, bulk_lookup, handlers, in_batches, register
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
 from .services import birth_date_and_sex, members_elsewhere, validate_exit
@@ -92,12 +92,18 @@ class AreaSheet(SheetHandler):
         areas = scoping.visible_areas(scope)
         if area_code:
             areas = areas.filter(code__startswith=Area.prefix_of(area_code))
-            # The ancestors come along, so that the file imports into an empty database.
-            ancestors, parent = [], Area.parent_code_of(area_code)
-            while parent:
-                ancestors.append(parent)
-                parent = Area.parent_code_of(parent)
-            areas = areas | Area.objects.filter(code__in=ancestors)
+            # The ancestors come along, and the seats of units from elsewhere that work in the
+            # area (with theirs), so that the file imports into an empty database.
+            seats = {area_code}
+            for handler in handlers():
+                if handler.name == "单位":
+                    seats.update(handler().export_queryset(scope, area_code).values_list("area_id", flat=True).distinct())
+            wanted = set()
+            for code in seats:
+                while code:
+                    wanted.add(code)
+                    code = Area.parent_code_of(code)
+            areas = areas | Area.objects.filter(code__in=wanted)
         return areas
 
     def export_rows(self, areas):
@@ -184,7 +190,7 @@ class HouseholdSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_households(scope)
-        return qs.in_area(area_code) if area_code else qs
+        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
 
     def export_rows(self, qs):
         for h in qs.order_by("number").iterator(chunk_size=BATCH):
@@ -281,7 +287,7 @@ class MemberSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_members(scope)
-        return qs.filter(household__village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
 
     def export_rows(self, qs):
         rows = qs.order_by("household__number", "id").values_list(
@@ -347,7 +353,7 @@ class IncomeSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_incomes(scope)
-        return qs.filter(household__village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
 
     def export_rows(self, qs):
         fields = ["household__number", "year", "total_income", *INCOME_COLUMNS.values()]

@@ -130,6 +130,8 @@ def load_divisions(rows, *, down_to: str = AreaLevel.VILLAGE) -> tuple[int, int]
     deepest = order.index(down_to)
     wanted = {}
     for code, name, level in rows:
+        if level not in order:
+            raise DomainError(f"区划“{code}”的级别“{level}”无效，应为 {'、'.join(order)} 之一。")
         if order.index(level) <= deepest:
             validate_area_code(code, level=level)
             wanted[code] = (name, level)
@@ -137,6 +139,15 @@ def load_divisions(rows, *, down_to: str = AreaLevel.VILLAGE) -> tuple[int, int]
     codes = list(wanted)
     for i in range(0, len(codes), 5000):
         existing.update(Area.objects.filter(code__in=codes[i : i + 5000]).values_list("code", "name"))
+    # A parent missing from both the file and the database would only fail at commit (deferred
+    # foreign key): name it instead.
+    outside = sorted({p for c in wanted if (p := Area.parent_code_of(c)) and p not in wanted})
+    known = set()
+    for i in range(0, len(outside), 5000):
+        known.update(Area.objects.filter(code__in=outside[i : i + 5000]).values_list("code", flat=True))
+    known.update(wanted)
+    for code in wanted:
+        check_parent_exists(code, known)
     creates = [
         Area(code=code, name=name, level=level, parent_id=Area.parent_code_of(code))
         for code, (name, level) in sorted(wanted.items(), key=lambda item: (order.index(item[1][1]), item[0]))

@@ -76,9 +76,9 @@ class UnitSheet(SheetHandler):
             # Units seated in the area and units from outside that work in it.
             prefix = Area.prefix_of(area_code)
             qs = qs.filter(
-                Q(area_id__startswith=prefix)
-                | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village_id__startswith=prefix)))
-                | Q(Exists(HouseholdPairing.objects.filter(cadre__unit=OuterRef("pk"), household__village_id__startswith=prefix)))
+                Q(area__code__startswith=prefix)
+                | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village__code__startswith=prefix)))
+                | Q(Exists(HouseholdPairing.objects.filter(cadre__unit=OuterRef("pk"), household__village__code__startswith=prefix)))
             )
         return qs
 
@@ -136,8 +136,8 @@ class CadreSheet(SheetHandler):
         if area_code:
             prefix = Area.prefix_of(area_code)
             qs = qs.filter(
-                Q(unit__area_id__startswith=prefix)
-                | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village_id__startswith=prefix)))
+                Q(unit__area__code__startswith=prefix)
+                | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village__code__startswith=prefix)))
             )
         return qs
 
@@ -210,7 +210,7 @@ class VillagePairingSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_village_pairings(scope)
-        return qs.filter(village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
 
     def export_rows(self, qs):
         rows = qs.order_by("unit__code", "village_id", "start").values_list("unit__code", "village_id", "start", "end")
@@ -317,7 +317,7 @@ class HouseholdPairingSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_household_pairings(scope)
-        return qs.filter(household__village_id__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
 
     def export_rows(self, qs):
         rows = qs.order_by("household__number", "start").values_list(

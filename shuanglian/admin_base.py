@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from import_export import resources
 from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from shuanglian import scoping
@@ -49,6 +50,7 @@ class ScopedAdmin(MaskedColumns, ExportMixin, admin.ModelAdmin):
     visible = None  # the scoping function returning this model's visible queryset
     scoped_fields: dict[str, object] = {}  # foreign key → scoping function for its choices
     export_form_class = ExportForm
+    formats = [XLSX, CSV]  # Excel first: offices live in it
     list_per_page = 50
     show_full_result_count = False  # the province-wide COUNT(*) of every page view is not worth it
 

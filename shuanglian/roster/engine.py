@@ -215,40 +215,60 @@ def bulk_lookup(queryset, field_name: str, keys: Iterable) -> dict:
 
 # --- reading ---------------------------------------------------------------------------------
 
+NOT_A_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后再上传。"
+
+
 def _open_workbook(source: str | IO[bytes]):
+    """The workbook, read-only; DomainError for anything that is not a readable .xlsx.
+
+    A path is opened here and handed to openpyxl as a file, so that a workbook is recognised
+    by its content and not refused for its file name (openpyxl checks extensions of paths).
+    """
     from openpyxl import load_workbook
 
+    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+        try:
+            source = open(source, "rb")
+        except FileNotFoundError:
+            raise DomainError(f"文件不存在：{source}") from None
+        except OSError as exc:
+            raise DomainError(f"无法读取文件：{exc.strerror or exc}") from None
     try:
+        if hasattr(source, "seek"):
+            source.seek(0)
         with zipfile.ZipFile(source) as archive:
             if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
                 raise DomainError("工作簿解压后过大，请拆分后再导入。")
-        if hasattr(source, "seek"):
-            source.seek(0)
+            if "xl/workbook.xml" not in archive.namelist():
+                raise DomainError(NOT_A_WORKBOOK)
+        source.seek(0)
         return load_workbook(source, read_only=True, data_only=True)
     except DomainError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, IndexError):
-        raise DomainError("文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后再上传。") from None
+    except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
+        raise DomainError(NOT_A_WORKBOOK) from None
 
 
 def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row]:
     name = handler.name
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some writers record wrong dimensions, which would cut rows short
     rows = ws.iter_rows(values_only=True)
     header_cells = next(rows, None)
     if header_cells is None:
         return []
     headers = {}
     for index, value in enumerate(header_cells):
-        label = cells.text(value) if isinstance(value, (str, int, float)) else ""
+        label = str(int(value) if isinstance(value, float) and value.is_integer() else value) if isinstance(value, (str, int, float)) else ""
         label = label.replace("*", "").replace("＊", "").strip()
         if label and label not in headers:
             headers[label] = index
     known = {c.header: c for c in handler.columns}
     missing = [c.header for c in handler.columns if c.required and c.header not in headers]
     if missing:
-        if not any(h in known for h in headers) and all(v is None for v in header_cells):
+        if not headers and not any(raw and not all(cells.is_blank(v) for v in raw) for raw in rows):
             return []  # an empty sheet: nothing of that kind
-        ctx.error(name, 1, f"缺少必填列：{'、'.join(missing)}。")
+        ctx.error(name, 1, f"缺少必填列：{'、'.join(missing)}（第1行应为表头）。")
         return []
     present = [(known[h], headers[h]) for h in headers if h in known]
     parsed_rows = []
@@ -282,15 +302,27 @@ def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportC
         ctx.error("工作簿", None, " ".join(exc.messages))
         return ctx, []
     try:
+        if not scope.can_change:
+            ctx.error("工作簿", None, "您的角色只能查看，不能导入花名册。")
+            return ctx, []
         known_names = {h.name for h in _handlers}
         for sheet_name in workbook.sheetnames:
             if sheet_name not in known_names:
                 ctx.notices.append(f"工作表“{sheet_name}”不在花名册格式之内，已忽略。")
+        if not known_names & set(workbook.sheetnames):
+            ctx.error("工作簿", None, f"工作簿中没有花名册工作表，工作表应命名为：{'、'.join(h.name for h in _handlers)}。")
+            return ctx, []
+        sheets = {}
+        for handler_class in _handlers:
+            if handler_class.name in workbook.sheetnames:
+                try:
+                    sheets[handler_class.name] = _read_sheet(workbook[handler_class.name], handler_class, ctx)
+                except Exception:  # damaged sheet XML surfaces only while rows are read
+                    ctx.error(handler_class.name, None, "工作表已损坏，无法读取，请用Excel另存为.xlsx后再导入。")
         active = []
         for handler_class in _handlers:
             handler = handler_class(ctx)
-            rows = _read_sheet(workbook[handler.name], handler_class, ctx) if handler.name in workbook.sheetnames else []
-            handler.plan(rows)
+            handler.plan(sheets.get(handler.name, []))
             active.append(handler)
     finally:
         workbook.close()

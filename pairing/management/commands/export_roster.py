@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from households.models import Area
@@ -15,7 +17,13 @@ class Command(BaseCommand):
     def handle(self, *args, area, output, **options):
         if area and not Area.objects.filter(code=area).exists():
             raise CommandError(f"区划代码“{area}”不存在。")
-        written = export_workbook(output, scope=EVERYTHING, area_code=area)
+        folder = os.path.dirname(os.path.abspath(output))
+        if not os.path.isdir(folder):
+            raise CommandError(f"目录不存在：{folder}")
+        try:
+            written = export_workbook(output, scope=EVERYTHING, area_code=area)
+        except OSError as exc:
+            raise CommandError(f"无法写入 {output}：{exc.strerror or exc}") from None
         for sheet, count in written.items():
             self.stdout.write(f"{sheet}：{count} 行")
         self.stdout.write(f"已写入 {output}")

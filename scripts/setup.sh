@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Prepare a checkout: virtualenv, pinned requirements, compiled translations.
+# Idempotent; used by scripts/demo.sh, scripts/test.sh and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+if ! command -v msgfmt >/dev/null 2>&1; then
+  echo "msgfmt not found: installing gettext" >&2
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi
+fi
+.venv/bin/python manage.py compilemessages --ignore=.venv -v0
