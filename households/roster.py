@@ -60,7 +60,10 @@ class AreaSheet(SheetHandler):
                 self.error(row, " ".join(exc.messages))
                 continue
             old = existing.get(code)
-            if old is not None and not self.ctx.in_scope(code) and (old.name, old.level) != (row["名称"], level):
+            poor, flag = row["是否贫困"], flags.get(code)
+            flag_changes = (poor and flag is None) or (poor is False and flag is not None)
+            if old is not None and not self.ctx.in_scope(code) and ((old.name, old.level) != (row["名称"], level) or flag_changes):
+                # An ancestor may be listed (so the file imports anywhere), but not changed.
                 self.error(row, f"区划“{code}”不在您的管辖范围内，不能修改。")
                 continue
             if old is None and not self.ctx.in_scope(code):
@@ -69,7 +72,6 @@ class AreaSheet(SheetHandler):
             area = self.upsert(old, lambda: Area(code=code), {"name": row["名称"], "level": level, "parent_id": parent},
                                self.creates, self.updates)
             self.ctx.areas[code] = area
-            poor, flag = row["是否贫困"], flags.get(code)
             if poor and flag is None:
                 kind = PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
                 self.flag_creates.append(PoorAreaYear(area_id=code, year=self.ctx.today.year, kind=kind))

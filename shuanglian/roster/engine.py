@@ -12,6 +12,7 @@ Each app contributes its sheets as ``SheetHandler`` subclasses registered in its
 from __future__ import annotations
 
 import zipfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable
 
@@ -219,20 +220,12 @@ NOT_A_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx），请用Excel�
 
 
 def _open_workbook(source: str | IO[bytes]):
-    """The workbook, read-only; DomainError for anything that is not a readable .xlsx.
-
-    A path is opened here and handed to openpyxl as a file, so that a workbook is recognised
-    by its content and not refused for its file name (openpyxl checks extensions of paths).
-    """
+    """The workbook of an open binary file, read-only; DomainError for anything that is not a
+    readable .xlsx. Callers open paths themselves and pass the file, so that a workbook is
+    recognised by its content and not refused for its file name (openpyxl checks the
+    extensions of paths)."""
     from openpyxl import load_workbook
 
-    if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
-        try:
-            source = open(source, "rb")
-        except FileNotFoundError:
-            raise DomainError(f"文件不存在：{source}") from None
-        except OSError as exc:
-            raise DomainError(f"无法读取文件：{exc.strerror or exc}") from None
     try:
         if hasattr(source, "seek"):
             source.seek(0)
@@ -247,6 +240,15 @@ def _open_workbook(source: str | IO[bytes]):
         raise
     except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         raise DomainError(NOT_A_WORKBOOK) from None
+
+
+def _open_file(path):
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise DomainError(f"文件不存在：{path}") from None
+    except OSError as exc:
+        raise DomainError(f"无法读取文件{path}：{exc.strerror or exc}") from None
 
 
 def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row]:
@@ -296,15 +298,18 @@ def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row
 
 def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportContext, list[SheetHandler]]:
     ctx = ImportContext(scope)
-    try:
-        workbook = _open_workbook(source)
-    except DomainError as exc:
-        ctx.error("工作簿", None, " ".join(exc.messages))
+    if not scope.can_change:
+        ctx.error("工作簿", None, "您的角色只能查看，不能导入花名册。")
         return ctx, []
-    try:
-        if not scope.can_change:
-            ctx.error("工作簿", None, "您的角色只能查看，不能导入花名册。")
+    with ExitStack() as stack:
+        try:
+            if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
+                source = stack.enter_context(_open_file(source))
+            workbook = _open_workbook(source)
+        except DomainError as exc:
+            ctx.error("工作簿", None, " ".join(exc.messages))
             return ctx, []
+        stack.callback(workbook.close)
         known_names = {h.name for h in _handlers}
         for sheet_name in workbook.sheetnames:
             if sheet_name not in known_names:
@@ -317,15 +322,13 @@ def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportC
             if handler_class.name in workbook.sheetnames:
                 try:
                     sheets[handler_class.name] = _read_sheet(workbook[handler_class.name], handler_class, ctx)
-                except Exception:  # damaged sheet XML surfaces only while rows are read
+                except Exception:  # damaged sheet XML surfaces only while its rows are read
                     ctx.error(handler_class.name, None, "工作表已损坏，无法读取，请用Excel另存为.xlsx后再导入。")
-        active = []
-        for handler_class in _handlers:
-            handler = handler_class(ctx)
-            handler.plan(sheets.get(handler.name, []))
-            active.append(handler)
-    finally:
-        workbook.close()
+    active = []
+    for handler_class in _handlers:
+        handler = handler_class(ctx)
+        handler.plan(sheets.get(handler.name, []))
+        active.append(handler)
     return ctx, active
 
 
