@@ -1,5 +1,5 @@
 """The poverty registry (建档立卡): the area tree, households, members, income, plans."""
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
@@ -273,9 +273,10 @@ class IncomeRecord(models.Model):
         return f"{self.household.number} {self.year}"
 
     def compute(self) -> None:
-        """Net income = total − the five deductions; per capita = net ÷ residents (to the fen)."""
+        """Net income = total − the five deductions; per capita = net ÷ residents, rounded half up
+        to the fen (四舍五入, as statistical tables do)."""
         self.net_income = self.total_income - sum(getattr(self, f) for f in self.DEDUCTIONS)
-        self.per_capita_income = (self.net_income / self.resident_population).quantize(Decimal("0.01"))
+        self.per_capita_income = (self.net_income / self.resident_population).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def save(self, *args, **kwargs):
         self.compute()

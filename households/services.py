@@ -106,6 +106,8 @@ def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
     if not poor:
         PoorAreaYear.objects.filter(area=area, year=year).delete()
         return
+    if area.level not in (AreaLevel.VILLAGE, AreaLevel.COUNTY):
+        raise DomainError(f"{area.name}为{AreaLevel(area.level).label}级，只有县和村可认定为贫困县、贫困村。")
     kind = PoorAreaYear.Kind.POOR_VILLAGE if area.level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
     PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": kind})
 

@@ -36,26 +36,33 @@ class PairingFacts:
     successor_cadre: str | None = None  # ID number of the cadre who took over
     cadre_name: str = ""
     errors: list[str] = field(default_factory=list)
+    stored: bool = False  # already in the database: its past is history, not a new assignment
 
 
-def may_end_without_successor(*, status: str, exit_year: int | None, end: date) -> bool:
+def may_end_without_successor(*, status: str, exit_year: int | None, end: date, followed: bool = False) -> bool:
     """不脱贫不脱钩: a pairing may simply end only once the household has exited poverty,
-    at the earliest in its exit year (a household that later returned to poverty keeps
-    the pairing that ended in the year it exited)."""
+    at the earliest in its exit year. A household that later returned to poverty keeps the
+    pairing that ended in the year it exited, and any that ended after it when a later pairing
+    (``followed``) shows the household has a cadre again; its latest pairing may not lapse."""
     if not exit_year or end.year < exit_year:
         return False
     if status == Household.Status.EXITED:
         return True
-    return status == Household.Status.RETURNED and end.year == exit_year
+    return status == Household.Status.RETURNED and (end.year == exit_year or followed)
 
 
 def household_pairing_errors(*, status: str, exit_year: int | None, pairings: list[PairingFacts]) -> list[tuple[Any, str]]:
-    """Every breach of the pairing rules among all pairings of one household."""
+    """Every breach of the pairing rules among all pairings of one household.
+
+    The category rule (teachers, medical staff, enterprise workers pair no households) binds
+    every pairing being recorded and every open one. The category is the cadre's current one,
+    so a stored pairing that has ended is history, and ending or handing over the pairing of a
+    cadre who has since moved to a school stays possible."""
     errors: list[tuple[Any, str]] = []
     ordered = sorted(pairings, key=lambda p: p.start)
     by_cadre_start = {(p.cadre, p.start): p for p in ordered}
     for p in ordered:
-        if p.cadre_category in CATEGORIES_WITHOUT_HOUSEHOLDS:
+        if p.cadre_category in CATEGORIES_WITHOUT_HOUSEHOLDS and (not p.stored or p.end is None):
             errors.append((p.ref, f"干部{p.cadre_name or p.cadre}为{Category(p.cadre_category).label}，按规定不承担联户任务。"))
         if p.end is not None and p.end < p.start:
             errors.append((p.ref, "结束日期不能早于开始日期。"))
@@ -70,7 +77,9 @@ def household_pairing_errors(*, status: str, exit_year: int | None, pairings: li
                 errors.append((p.ref, "接替干部不能是原联户干部本人。"))
             elif handed_to is None:
                 errors.append((p.ref, f"未找到接替干部{p.successor_cadre}自{p.end + timedelta(days=1):%Y-%m-%d}起与该户的结对。"))
-        elif not may_end_without_successor(status=status, exit_year=exit_year, end=p.end):
+        elif not may_end_without_successor(
+            status=status, exit_year=exit_year, end=p.end, followed=any(q.start > p.end for q in ordered)
+        ):
             errors.append((p.ref, "该户尚未脱贫，结对不能在没有接替干部的情况下结束（不脱贫不脱钩）。"))
     for earlier, later in zip(ordered, ordered[1:]):
         if earlier.end is None or earlier.end >= later.start:
@@ -99,6 +108,7 @@ def facts_of(p: HouseholdPairing, ref: Any = None) -> PairingFacts:
         start=p.start,
         end=p.end,
         successor_cadre=p.successor.cadre.id_number if p.successor_id else None,
+        stored=p.pk is not None,
     )
 
 
@@ -111,7 +121,8 @@ def check_household_pairings(household: Household, facts: list[PairingFacts]) ->
 @transaction.atomic
 def pair_household(*, cadre: Cadre, household: Household, start: date) -> HouseholdPairing:
     """Pair a cadre with a household from a date on (联户)."""
-    Household.objects.select_for_update().filter(pk=household.pk).first()  # serialise changes to one household
+    # Lock and re-read the household: concurrent pairings of it queue here, and its status is current.
+    household = Household.objects.select_for_update().get(pk=household.pk)
     new = HouseholdPairing(cadre=cadre, household=household, start=start)
     check_household_pairings(household, facts_from_db(household) + [facts_of_unsaved(new)])
     new.save()
@@ -122,6 +133,7 @@ def facts_of_unsaved(p: HouseholdPairing, successor: Cadre | None = None) -> Pai
     return PairingFacts(
         ref="new", cadre=p.cadre.id_number, cadre_name=p.cadre.name, cadre_category=p.cadre.category,
         start=p.start, end=p.end, successor_cadre=successor.id_number if successor else None,
+        stored=p.pk is not None,
     )
 
 

@@ -87,3 +87,11 @@ def test_a_blank_mobile_number_is_allowed():
 def test_a_number_that_is_not_a_mobile_is_refused(phone):
     with pytest.raises(DomainError, match="应为11位手机号码"):
         validate_mobile(phone)
+
+
+@pytest.mark.django_db
+def test_the_factories_make_id_numbers_the_validator_accepts():
+    from tests import factories as f
+
+    numbers = [f.CadreFactory().id_number, f.HouseholdFactory().head_id_number, f.MemberFactory().id_number]
+    assert [validate_id_number(n) for n in numbers] == numbers

@@ -37,6 +37,11 @@ def test_per_capita_income_is_rounded_up_to_the_fen_above_a_half():
     assert unsaved("200.00", residents=3).per_capita_income == D("66.67")
 
 
+def test_per_capita_income_rounds_an_exact_half_fen_up():
+    # 0.10 ÷ 4 = 0.025: 四舍五入 gives 0.03 where banker's rounding would give 0.02.
+    assert unsaved("0.10", residents=4).per_capita_income == D("0.03")
+
+
 def test_a_negative_net_income_is_allowed_and_shared_out_per_head():
     record = unsaved("1000.00", residents=3, operating_costs="1500.00")
     assert (record.net_income, record.per_capita_income) == (D("-500.00"), D("-166.67"))

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from households.models import Area, Household
+from pairing.models import Cadre
 from pairing.selectors import (
     coverage_summary, households_without_cadre, pairings_outside_unit_villages, poor_villages_without_unit,
 )
@@ -135,8 +136,6 @@ def test_coverage_summary_gives_the_headline_figures_of_a_scope(tree):
     f.HouseholdFactory(village=tree.villages[1], status=Household.Status.EXITED, exit_year=2023)
     f.CadreFactory(rank="county")  # quota 2, none paired
     f.HouseholdFactory(village=tree.villages[2])  # other county: outside the scope
-    from pairing.models import Cadre
-
     summary = coverage_summary(
         on=TODAY, areas=Area.objects.subtree(tree.counties[0]),
         households=Household.objects.in_area(tree.counties[0]), cadres=Cadre.objects.all(),
@@ -151,7 +150,5 @@ def test_coverage_summary_gives_the_headline_figures_of_a_scope(tree):
 
 
 def test_coverage_summary_takes_one_query_per_figure(tree, django_assert_num_queries):
-    from pairing.models import Cadre
-
     with django_assert_num_queries(5):
         coverage_summary(on=TODAY, areas=Area.objects.all(), households=Household.objects.all(), cadres=Cadre.objects.all())

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from households.models import Household
 from pairing.models import Category, HouseholdPairing
@@ -140,7 +141,38 @@ def test_the_database_refuses_a_pairing_that_ends_before_it_starts():
 
 
 def test_a_household_with_a_cadre_cannot_be_deleted(pairing):
-    from django.db.models import ProtectedError
-
     with pytest.raises(ProtectedError):
         pairing.household.delete()
+
+
+def test_a_household_outside_the_villages_of_the_cadres_unit_may_still_be_paired(tree):
+    unit = f.UnitFactory(area=tree.counties[0])
+    f.VillagePairingFactory(unit=unit, village=tree.villages[0])
+    elsewhere = f.HouseholdFactory(village=tree.villages[3])  # another county: listed for review, never refused
+    pair_household(cadre=f.CadreFactory(unit=unit), household=elsewhere, start=JAN1)
+    assert elsewhere.pairings.count() == 1
+
+
+def test_a_household_is_handed_over_from_a_cadre_who_has_since_become_a_teacher(pairing):
+    pairing.cadre.category = Category.TEACHER  # moved to a school: the household must be handed over
+    pairing.cadre.save()
+    new = hand_over_household(pairing=pairing, successor=f.CadreFactory(), on=date(2024, 9, 1), reason="调入学校")
+    pairing.refresh_from_db()
+    assert (pairing.end, pairing.successor_id) == (date(2024, 8, 31), new.pk)
+
+
+def test_a_household_whose_former_cadre_has_since_become_medical_staff_can_still_be_handed_over(pairing):
+    second = hand_over_household(pairing=pairing, successor=f.CadreFactory(), on=date(2024, 9, 1), reason="调动")
+    pairing.cadre.category = Category.MEDICAL
+    pairing.cadre.save()
+    hand_over_household(pairing=second, successor=f.CadreFactory(), on=date(2025, 1, 1), reason="调动")
+    assert HouseholdPairing.objects.filter(household=pairing.household).count() == 3
+
+
+def test_a_household_that_returned_to_poverty_is_paired_with_a_new_cadre():
+    household = f.HouseholdFactory(status=Household.Status.EXITED, exit_year=2023)
+    f.HouseholdPairingFactory(household=household, start=date(2022, 1, 1), end=date(2024, 6, 30))
+    household.status = Household.Status.RETURNED
+    household.save()
+    pair_household(cadre=f.CadreFactory(), household=household, start=date(2025, 3, 1))
+    assert household.pairings.filter(end=None).count() == 1

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from pairing.models import Category, QuotaPolicy, Rank
+from pairing.models import Cadre, Category, QuotaPolicy, Rank
 from pairing.selectors import cadre_quota_status, cadres_below_quota
 from tests import factories as f
 
@@ -109,8 +109,6 @@ def test_a_cadre_above_quota_is_not_below_it():
 
 
 def test_cadres_below_quota_keeps_to_the_given_cadres(tree):
-    from pairing.models import Cadre
-
     f.CadreFactory(unit=f.UnitFactory(area=tree.counties[0]))
     theirs = f.CadreFactory(unit=f.UnitFactory(area=tree.counties[1]))
     within = Cadre.objects.filter(unit__area__code__startswith="620503")
