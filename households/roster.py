@@ -1,12 +1,14 @@
 """Roster sheets of the registry: 区划, 农户, 家庭成员, 收入."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Exists, OuterRef
 
 from shuanglian import scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, Counts, SheetHandler, bulk_lookup, handlers, in_batches, register
+from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
 from .services import birth_date_and_sex, members_elsewhere, validate_exit
@@ -46,6 +48,7 @@ class AreaSheet(SheetHandler):
         known_parents = set(bulk_lookup(Area.objects.all(), "code", parents))
         flags = {f.area_id: f for f in PoorAreaYear.objects.filter(area_id__in=file_codes & set(existing), year=self.ctx.today.year)}
         self.creates, self.updates, self.flag_creates, self.flag_deletes = [], [], [], []
+        self.flag_only_updates = 0
         for row in rows:
             code, level = row["区划代码"], row["级别"]
             try:
@@ -69,9 +72,13 @@ class AreaSheet(SheetHandler):
             if old is None and not self.ctx.in_scope(code):
                 self.error(row, f"区划“{code}”不在您的管辖范围内。")
                 continue
+            changed = len(self.creates) + len(self.updates)
             area = self.upsert(old, lambda: Area(code=code), {"name": row["名称"], "level": level, "parent_id": parent},
                                self.creates, self.updates)
             self.ctx.areas[code] = area
+            if flag_changes and old is not None and changed == len(self.creates) + len(self.updates):
+                self.counts.unchanged -= 1  # only the poverty flag changes: an update of the row
+                self.flag_only_updates += 1
             if poor and flag is None:
                 kind = PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
                 self.flag_creates.append(PoorAreaYear(area_id=code, year=self.ctx.today.year, kind=kind))
@@ -85,7 +92,7 @@ class AreaSheet(SheetHandler):
         Area.objects.bulk_update(self.updates, ["name", "level", "parent"], batch_size=BATCH)
         PoorAreaYear.objects.bulk_create(self.flag_creates, batch_size=BATCH)
         PoorAreaYear.objects.filter(pk__in=self.flag_deletes).delete()
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates) + self.flag_only_updates
         return self.counts
 
     id_headers = ()
@@ -202,6 +209,16 @@ class HouseholdSheet(SheetHandler):
             ]
 
 
+def birth_and_sex_of_valid(id_number: str):
+    """birth_date_and_sex for an ID number the parser has already validated (birth date
+    included): the same answer without parsing it again, which an import does for every member."""
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return birth_date_and_sex(id_number)
+    return born, ("M" if int(id_number[16]) % 2 else "F")
+
+
 def households_for(ctx, numbers) -> dict:
     missing = set(numbers) - set(ctx.households)
     ctx.households.update(bulk_lookup(Household.objects.all(), "number", missing))
@@ -270,7 +287,7 @@ class MemberSheet(SheetHandler):
                 else:
                     self.error(row, message)
                 continue
-            birth, sex = birth_date_and_sex(id_number)
+            birth, sex = birth_and_sex_of_valid(id_number)
             values = {"household": household, "birth_date": birth, "sex": sex, **values}
             old = existing.get(id_number)
             if old is not None and row is None:

@@ -18,7 +18,7 @@ from shuanglian.errors import DomainError
 from shuanglian.roster.engine import RosterRejected, export_workbook, import_workbook
 
 from . import selectors, services
-from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre, HouseholdPairing
+from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
 
 
 def _context(request, title: str, **extra):

@@ -14,7 +14,7 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, in_batches, register
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
-from .services import PairingFacts, ensure_cadre_accounts, household_pairing_errors, village_pairing_errors
+from .services import PairingFacts, ensure_cadre_accounts, facts_of, household_pairing_errors, village_pairing_errors
 
 unit_level = cells.choice(Unit.Level)
 unit_kind = cells.choice(Unit.Kind)
@@ -104,20 +104,21 @@ class CadreSheet(SheetHandler):
         ctx = self.ctx
         rows = self.unique_rows(rows, lambda r: r["身份证号"])
         units = units_for(ctx, {r["单位代码"] for r in rows})
-        existing = bulk_lookup(Cadre.objects.all(), "id_number", [r["身份证号"] for r in rows])
+        existing = bulk_lookup(Cadre.objects.select_related("unit"), "id_number", [r["身份证号"] for r in rows])
         self.creates, self.updates, self.planned = [], [], []
         for row in rows:
             unit = units.get(row["单位代码"])
             if unit is None:
                 self.error(row, f"单位代码“{row['单位代码']}”不存在。")
                 continue
-            if not ctx.in_scope(unit.area_id):
-                self.error(row, f"单位“{unit.code}”不在您的管辖范围内。")
-                continue
             values = {"name": row["姓名"], "unit": unit, "rank": row["职级"], "category": row["人员类别"], "phone": row["手机号"] or ""}
-            cadre = self.upsert(
-                existing.get(row["身份证号"]), lambda: Cadre(id_number=row["身份证号"]), values, self.creates, self.updates
-            )
+            old = existing.get(row["身份证号"])
+            if not ctx.in_scope(unit.area_id) and (old is None or any(getattr(old, n) != v for n, v in values.items())):
+                # Cadres of units from elsewhere who work here may be listed (a scoped export
+                # holds them), but only the offices above may add or change them.
+                self.error(row, f"单位“{unit.code}”不在您的管辖范围内，不能新增或修改其干部。")
+                continue
+            cadre = self.upsert(old, lambda: Cadre(id_number=row["身份证号"]), values, self.creates, self.updates)
             ctx.cadres[row["身份证号"]] = cadre
             self.planned.append(cadre)
 
@@ -269,14 +270,14 @@ class HouseholdPairingSheet(SheetHandler):
             held = existing.get(number, {})
             in_file = {(r["干部身份证号"], r["开始日期"]) for r in group}
             facts = [
-                PairingFacts(ref=("db", p.pk), cadre=k[0], cadre_name=p.cadre.name, cadre_category=p.cadre.category,
-                             start=p.start, end=p.end, successor_cadre=p.successor.cadre.id_number if p.successor_id else None)
-                for k, p in held.items() if k not in in_file
+                facts_of(p, ref=("db", p.pk)) for k, p in held.items() if k not in in_file
             ]
             for r in group:
                 cadre = cadres[r["干部身份证号"]]
+                # A row restating a stored pairing is history: its cadre's later category does not undo it.
                 facts.append(PairingFacts(ref=r.number, cadre=cadre.id_number, cadre_name=cadre.name, cadre_category=cadre.category,
-                                          start=r["开始日期"], end=r["结束日期"], successor_cadre=r["接替干部身份证号"]))
+                                          start=r["开始日期"], end=r["结束日期"], successor_cadre=r["接替干部身份证号"],
+                                          stored=(r["干部身份证号"], r["开始日期"]) in held))
             errors = household_pairing_errors(status=household.status, exit_year=household.exit_year, pairings=facts)
             for ref, message in dict.fromkeys(errors):
                 self.error(ref if isinstance(ref, int) else group[0].number, message)

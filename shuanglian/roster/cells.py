@@ -21,6 +21,11 @@ def is_blank(value) -> bool:
 
 
 def text(value, *, max_length: int = 200) -> str:
+    if value.__class__ is str:  # the common case, first
+        result = value.strip()
+        if len(result) > max_length:
+            raise DomainError(f"不能超过{max_length}个字符。")
+        return result
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():

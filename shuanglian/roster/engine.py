@@ -11,7 +11,6 @@ Each app contributes its sheets as ``SheetHandler`` subclasses registered in its
 """
 from __future__ import annotations
 
-import zipfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable
@@ -23,9 +22,8 @@ from shuanglian.errors import DomainError
 from shuanglian.scoping import Scope, mask_id_number
 
 from . import cells
+from .reader import open_file, open_workbook, sheet_values
 
-# A workbook whose parts inflate past this is refused before it is parsed (zip bombs).
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 BATCH = 2000
 
 
@@ -216,46 +214,9 @@ def bulk_lookup(queryset, field_name: str, keys: Iterable) -> dict:
 
 # --- reading ---------------------------------------------------------------------------------
 
-NOT_A_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后再上传。"
-
-
-def _open_workbook(source: str | IO[bytes]):
-    """The workbook of an open binary file, read-only; DomainError for anything that is not a
-    readable .xlsx. Callers open paths themselves and pass the file, so that a workbook is
-    recognised by its content and not refused for its file name (openpyxl checks the
-    extensions of paths)."""
-    from openpyxl import load_workbook
-
-    try:
-        if hasattr(source, "seek"):
-            source.seek(0)
-        with zipfile.ZipFile(source) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise DomainError("工作簿解压后过大，请拆分后再导入。")
-            if "xl/workbook.xml" not in archive.namelist():
-                raise DomainError(NOT_A_WORKBOOK)
-        source.seek(0)
-        return load_workbook(source, read_only=True, data_only=True)
-    except DomainError:
-        raise
-    except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
-        raise DomainError(NOT_A_WORKBOOK) from None
-
-
-def _open_file(path):
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise DomainError(f"文件不存在：{path}") from None
-    except OSError as exc:
-        raise DomainError(f"无法读取文件{path}：{exc.strerror or exc}") from None
-
-
 def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row]:
     name = handler.name
-    if hasattr(ws, "reset_dimensions"):
-        ws.reset_dimensions()  # some writers record wrong dimensions, which would cut rows short
-    rows = ws.iter_rows(values_only=True)
+    rows = sheet_values(ws)
     header_cells = next(rows, None)
     if header_cells is None:
         return []
@@ -265,31 +226,34 @@ def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row
         label = label.replace("*", "").replace("＊", "").strip()
         if label and label not in headers:
             headers[label] = index
-    known = {c.header: c for c in handler.columns}
     missing = [c.header for c in handler.columns if c.required and c.header not in headers]
     if missing:
         if not headers and not any(raw and not all(cells.is_blank(v) for v in raw) for raw in rows):
             return []  # an empty sheet: nothing of that kind
         ctx.error(name, 1, f"缺少必填列：{'、'.join(missing)}（第1行应为表头）。")
         return []
-    present = [(known[h], headers[h]) for h in headers if h in known]
+    present = [(column.header, column.parse, column.required, headers[column.header])
+               for column in handler.columns if column.header in headers]
+    width = max(index for *_, index in present) + 1
     parsed_rows = []
     for number, raw in enumerate(rows, start=2):
-        if raw is None or all(cells.is_blank(v) for v in raw):
+        if not raw or (not any(raw) and all(cells.is_blank(v) for v in raw)):
             continue
+        if len(raw) < width:
+            raw = tuple(raw) + (None,) * (width - len(raw))
         values, row_ok = {}, True
-        for column, index in present:
-            value = raw[index] if index < len(raw) else None
-            if cells.is_blank(value):
-                if column.required:
-                    ctx.error(name, number, f"“{column.header}”不能为空。")
+        for header, parse, required, index in present:
+            value = raw[index]
+            if value is None or (value.__class__ is str and not value.strip()):
+                if required:
+                    ctx.error(name, number, f"“{header}”不能为空。")
                     row_ok = False
-                values[column.header] = None
+                values[header] = None
                 continue
             try:
-                values[column.header] = column.parse(value)
+                values[header] = parse(value)
             except DomainError as exc:
-                ctx.error(name, number, f"{column.header}：{' '.join(exc.messages)}")
+                ctx.error(name, number, f"{header}：{' '.join(exc.messages)}")
                 row_ok = False
         if row_ok:
             parsed_rows.append(Row(number, values))
@@ -304,8 +268,8 @@ def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportC
     with ExitStack() as stack:
         try:
             if isinstance(source, (str, bytes)) or hasattr(source, "__fspath__"):
-                source = stack.enter_context(_open_file(source))
-            workbook = _open_workbook(source)
+                source = stack.enter_context(open_file(source))
+            workbook = open_workbook(source)
         except DomainError as exc:
             ctx.error("工作簿", None, " ".join(exc.messages))
             return ctx, []

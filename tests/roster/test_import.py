@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from households.models import Area, Household, IncomeRecord, Member, PoorAreaYear
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
@@ -47,7 +48,7 @@ def test_areas_are_imported_with_parents_derived_from_their_codes(imported):
 
 
 def test_poverty_flags_are_recorded_for_the_current_year(imported):
-    year = dt.date.today().year
+    year = timezone.localdate().year
     assert set(PoorAreaYear.objects.filter(year=year).values_list("area_id", "kind")) == {
         (COUNTY, PoorAreaYear.Kind.CONTIGUOUS_COUNTY), (POOR_VILLAGE, PoorAreaYear.Kind.POOR_VILLAGE),
     }
@@ -234,3 +235,23 @@ def test_column_order_and_extra_columns_do_not_matter_and_blank_rows_are_skipped
 def test_a_blank_end_date_means_the_pairing_is_in_force(imported):
     assert HouseholdPairing.objects.get(household__number=H3).end is None
     assert HouseholdPairing.objects.filter(end__isnull=True).count() == 5
+
+
+def test_an_uploaded_file_object_imports_like_a_path(sample_path):
+    import io
+
+    from shuanglian.roster.engine import import_workbook
+    from shuanglian.scoping import EVERYTHING
+
+    result = import_workbook(io.BytesIO(sample_path.read_bytes()), scope=EVERYTHING)
+    assert result.ok
+    assert result.counts["农户"].created == 6
+    assert Household.objects.count() == 6
+
+
+def test_a_change_of_poverty_flag_alone_counts_as_an_update(imported, tmp_path):
+    sheets = valid_sheets()
+    sheets["区划"][6][3] = "是"  # 李家村 becomes a poor village
+    run = run_command("import_roster", str(write_workbook(tmp_path / "r.xlsx", sheets)))
+    assert counts_line(run, "区划") == "区划：新增 0，更新 1，未变 5"
+    assert PoorAreaYear.objects.filter(area_id=OTHER_VILLAGE, year=timezone.localdate().year).exists()

@@ -186,3 +186,79 @@ def valid_sheets() -> dict[str, list[list]]:
 
 def write_valid_workbook(path) -> Path:
     return write_workbook(path, valid_sheets())
+
+
+def many_households_sheets(households: int, members_each: int = 1, income_years: tuple[int, ...] = (),
+                           prefix: str = "B", first_person: int = 0) -> dict[str, list[list]]:
+    """A large roster for the bulk tests: the sample's areas, ``households`` households in its two
+    villages, ``members_each`` members besides each head, and an income row per year given.
+    Household numbers start with ``prefix``; people are numbered from ``first_person`` on."""
+    base = valid_sheets()
+    sheets = {
+        "区划": base["区划"],
+        "农户": [base["农户"][0]],
+        "家庭成员": [base["家庭成员"][0]],
+        "收入": [base["收入"][0]],
+    }
+    first_day = dt.date(1940, 1, 1)
+    people = iter(range(first_person, 10**9))
+
+    def next_id() -> str:
+        n = next(people)
+        birth = first_day + dt.timedelta(days=n // 900)
+        return id_number("620502", f"{birth:%Y%m%d}", f"{n % 900 + 100:03d}")
+
+    for i in range(households):
+        number = f"{prefix}{i:07d}"
+        village = POOR_VILLAGE if i % 2 else OTHER_VILLAGE
+        sheets["农户"].append([number, village, f"户主{i}", next_id(), "农村特困户", members_each + 1, "因病", "在册", None])
+        for j in range(members_each):
+            sheets["家庭成员"].append([number, next_id(), f"成员{i}-{j}", "子女", "普通劳动力", "健康"])
+        for year in income_years:
+            sheets["收入"].append([number, year, 10000 + i, 1000, 0, 100, None, None])
+    return sheets
+
+
+def with_shared_strings(path) -> Path:
+    """Rewrite an openpyxl-written .xlsx (inline strings) the way Excel stores text: in a shared
+    string table that cells refer to by index. Returns the path of the rewritten copy."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    path = Path(path)
+    target = path.with_name(path.stem + "-shared.xlsx")
+    table: dict[str, int] = {}
+
+    def share(match) -> str:
+        text = re.sub(r"<[^>]+>", "", match.group(2))
+        from xml.sax.saxutils import unescape
+
+        text = unescape(text)
+        index = table.setdefault(text, len(table))
+        return f'{match.group(1)} t="s"><v>{index}</v></c>'
+
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = data.decode("utf-8")
+                xml = re.sub(r'(<c [^>]*?) t="inlineStr"><is>(.*?)</is></c>', share, xml)
+                parts[name] = xml.encode("utf-8")
+        strings = "".join(f"<si><t xml:space=\"preserve\">{escape(s)}</t></si>" for s in table)
+        parts["xl/sharedStrings.xml"] = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{len(table)}" '
+            f'uniqueCount="{len(table)}">{strings}</sst>'
+        ).encode("utf-8")
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        types = types.replace("</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                              'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        parts["[Content_Types].xml"] = types.encode("utf-8")
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        rels = rels.replace("</Relationships>", '<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
+                            'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+        parts["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
