@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from shuanglian import scoping
+from shuanglian.roster.engine import in_roster_language
 
 admin.site.site_header = "双联工作管理系统"
 admin.site.site_title = "双联工作管理系统"
@@ -132,6 +133,7 @@ def sheet_resource(handler_class):
         def get_display_name(cls):
             return f"花名册·{handler_class.name}"
 
+        @in_roster_language
         def export(self, queryset=None, **kwargs):
             handler = handler_class()
             data = tablib.Dataset(headers=handler.headers, title=handler.name)

@@ -1,8 +1,18 @@
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request that switched to English leaves it active in the thread; start each test in Chinese."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import TextChoices
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from households.services import validate_area_code, validate_id_number, validate_mobile
 from shuanglian.errors import DomainError
@@ -145,7 +145,8 @@ def yes_no(value) -> bool:
 
 def choice(choices: type[TextChoices]):
     """A parser taking the Chinese label (the roster's words) and returning the stored value."""
-    by_label = {str(label): value for value, label in choices.choices}
+    with translation.override(None):  # the Chinese source labels, not the active language's
+        by_label = {str(label): value for value, label in choices.choices}
 
     def parse(value) -> str:
         raw = text(value)

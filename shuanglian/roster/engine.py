@@ -11,12 +11,13 @@ Each app contributes its sheets as ``SheetHandler`` subclasses registered in its
 """
 from __future__ import annotations
 
+import functools
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuanglian.errors import DomainError
 from shuanglian.scoping import Scope, mask_id_number
@@ -260,6 +261,19 @@ def _read_sheet(ws, handler: type[SheetHandler], ctx: ImportContext) -> list[Row
     return parsed_rows
 
 
+def in_roster_language(function):
+    """Run with translation off: the roster's words (choice labels, messages) are the Chinese
+    source texts of the contract, whatever language the user's interface is in."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(None):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@in_roster_language
 def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportContext, list[SheetHandler]]:
     ctx = ImportContext(scope)
     if not scope.can_change:
@@ -296,6 +310,7 @@ def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportC
     return ctx, active
 
 
+@in_roster_language
 def import_workbook(source: str | IO[bytes], *, scope: Scope) -> ImportResult:
     """Validate the whole workbook, then write all of it or none of it.
 
@@ -313,6 +328,7 @@ def import_workbook(source: str | IO[bytes], *, scope: Scope) -> ImportResult:
 
 # --- writing ---------------------------------------------------------------------------------
 
+@in_roster_language
 def export_workbook(out: str | IO[bytes], *, scope: Scope, area_code: str | None = None) -> dict[str, int]:
     """Write the roster of a scope (optionally one area's subtree) in the import format.
 

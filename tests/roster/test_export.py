@@ -145,3 +145,18 @@ def test_a_formula_like_name_survives_the_round_trip_unchanged(tmp_path):
     reimport_into_empty_database(tmp_path / "out.xlsx")
     assert canonical_dump() == before
     assert Member.objects.get(id_number=HEADS[H1]).name == "=1+1"
+
+
+def test_the_roster_keeps_its_chinese_words_when_the_interface_is_in_english(imported, tmp_path):
+    from django.utils import translation
+
+    from shuanglian.roster.engine import export_workbook, import_workbook
+    from shuanglian.scoping import EVERYTHING
+
+    path = tmp_path / "english.xlsx"
+    with translation.override("en"):
+        export_workbook(str(path), scope=EVERYTHING)
+        result = import_workbook(str(path), scope=EVERYTHING)
+    levels = {row[2] for row in load_workbook(path)["区划"].iter_rows(min_row=2, values_only=True)}
+    assert levels <= {"省", "市", "县", "乡", "村"}
+    assert all(c.created == 0 and c.updated == 0 for c in result.counts.values())
