@@ -9,10 +9,6 @@ from . import roster
 from .models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village
 
 
-def visible_villages(scope):
-    return scoping.visible_areas(scope).filter(level=AreaLevel.VILLAGE)
-
-
 class AreaLevelFilter(admin.SimpleListFilter):
     """Narrow a list to one county, township… of the user's area: 按区划筛选."""
 
@@ -66,7 +62,7 @@ def area_form_checks(form, data):
 
 @admin.register(Village)
 class VillageAdmin(AreaAdmin):
-    visible = visible_villages
+    visible = scoping.visible_villages
     list_display = ("code", "name", "parent")
     list_filter = ()
     resource_classes = []
@@ -119,7 +115,7 @@ class PairingInline(ScopedInline):
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
     visible = scoping.visible_households
-    scoped_fields = {"village": visible_villages}
+    scoped_fields = {"village": scoping.visible_villages}
     id_fields = ("head_id_number",)
     list_display = ("number", "head_name", "head_id_number", "village", "kind", "resident_population", "main_cause", "status", "exit_year")
     list_filter = (AreaLevelFilter, "status", "kind", "main_cause")

@@ -9,12 +9,6 @@ from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
 
 
-def visible_villages(scope):
-    from households.models import AreaLevel
-
-    return scoping.visible_areas(scope).filter(level=AreaLevel.VILLAGE)
-
-
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
     visible = scoping.visible_units
@@ -74,26 +68,18 @@ class CadreAdmin(ScopedAdmin):
 
 
 def village_pairing_checks(form, data):
-    from shuanglian.errors import DomainError
-
-    unit, village = data.get("unit") or form.instance.unit_id and form.instance.unit, data.get("village") or (
-        form.instance.village if form.instance.village_id else None
-    )
-    start, end = data.get("start") or form.instance.start, data.get("end")
-    if not (unit and village and start):
-        return
-    if village.level != "village":
-        raise DomainError(f"{village.name}不是村（社区），单位只能联系村。")
-    others = VillagePairing.objects.filter(unit=unit, village=village).exclude(pk=form.instance.pk)
-    errors = services.village_pairing_errors([(p.pk, p.start, p.end) for p in others] + [("this", start, end)])
-    if errors:
-        raise DomainError(sorted({m for _, m in errors}))
+    instance = form.instance
+    unit = data.get("unit") or (instance.unit if instance.unit_id else None)
+    village = data.get("village") or (instance.village if instance.village_id else None)
+    start = data.get("start") or instance.start
+    if unit and village and start:
+        services.check_village_pairing(unit=unit, village=village, start=start, end=data.get("end"), exclude_pk=instance.pk)
 
 
 @admin.register(VillagePairing)
 class VillagePairingAdmin(ScopedAdmin):
     visible = scoping.visible_village_pairings
-    scoped_fields = {"unit": scoping.visible_units, "village": visible_villages}
+    scoped_fields = {"unit": scoping.visible_units, "village": scoping.visible_villages}
     list_display = ("unit", "village", "start", "end")
     list_filter = ("unit__level",)
     list_select_related = ("unit", "village")

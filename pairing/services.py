@@ -184,15 +184,21 @@ def village_pairing_errors(pairings: list[tuple[Any, date, date | None]]) -> lis
 
 
 @transaction.atomic
-def pair_village(*, unit, village, start: date, end: date | None = None, end_reason: str = "") -> VillagePairing:
+def check_village_pairing(*, unit, village, start: date, end: date | None, exclude_pk: int | None = None) -> None:
+    """A unit pairs villages only, and its pairings of one village do not overlap."""
     from households.models import AreaLevel
 
     if village.level != AreaLevel.VILLAGE:
         raise DomainError(f"{village.name}不是村（社区），单位只能联系村。")
-    existing = [(p.pk, p.start, p.end) for p in VillagePairing.objects.filter(unit=unit, village=village)]
-    errors = village_pairing_errors(existing + [("new", start, end)])
+    others = VillagePairing.objects.filter(unit=unit, village=village).exclude(pk=exclude_pk)
+    errors = village_pairing_errors([(p.pk, p.start, p.end) for p in others] + [("this", start, end)])
     if errors:
         raise DomainError(sorted({m for _, m in errors}))
+
+
+@transaction.atomic
+def pair_village(*, unit, village, start: date, end: date | None = None, end_reason: str = "") -> VillagePairing:
+    check_village_pairing(unit=unit, village=village, start=start, end=end)
     return VillagePairing.objects.create(unit=unit, village=village, start=start, end=end, end_reason=end_reason)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from households.models import Area, Household, IncomeRecord, Member
+from households.models import Area, AreaLevel, Household, IncomeRecord, Member
 from pairing.models import Cadre, HouseholdPairing, Role, Unit, VillagePairing
 
 
@@ -99,6 +99,10 @@ def visible_areas(user_or_scope) -> QuerySet[Area]:
     if scope.cadre_id:
         return qs.filter(code__in=HouseholdPairing.objects.filter(cadre_id=scope.cadre_id).values("household__village_id"))
     return qs.none()
+
+
+def visible_villages(user_or_scope) -> QuerySet[Area]:
+    return visible_areas(user_or_scope).filter(level=AreaLevel.VILLAGE)
 
 
 def visible_units(user_or_scope) -> QuerySet[Unit]:

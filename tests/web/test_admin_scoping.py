@@ -116,3 +116,15 @@ def test_a_cadre_has_no_admin(client, counties):
 def test_roles_are_managed_by_the_system_administrator_only(client, office):
     client.force_login(office)
     assert client.get(reverse("admin:pairing_role_changelist")).status_code == 403
+
+
+def test_an_overlapping_village_pairing_added_in_the_admin_is_refused(client, office, counties):
+    from pairing.models import VillagePairing
+
+    mine = counties["mine"]
+    client.force_login(office)
+    page = client.post(reverse("admin:pairing_villagepairing_add"), {
+        "unit": mine["unit"].pk, "village": mine["village"].code, "start": "2025-03-01", "end": "", "end_reason": "",
+    })
+    assert page.status_code == 200 and "重叠" in page.text
+    assert VillagePairing.objects.filter(unit=mine["unit"]).count() == 1
