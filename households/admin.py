@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from pairing.models import HouseholdPairing
 from shuanglian import scoping
-from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
+from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
 from shuanglian.errors import DomainError
 
 from . import roster
@@ -97,19 +97,11 @@ class PlanInline(ScopedInline):
     fields = ("year", "target_income", "measures", "exit_deadline")
 
 
-class PairingInline(ScopedInline):
+class PairingInline(ReadOnlyInline):
     """Pairings of a household, read here; changes go through the hand-over action."""
 
     model = HouseholdPairing
     fields = ("cadre", "start", "end", "end_reason", "successor")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Household)

@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from shuanglian import scoping
-from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
+from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
@@ -21,18 +21,10 @@ class UnitAdmin(ScopedAdmin):
     resource_classes = [sheet_resource(roster.UnitSheet)]
 
 
-class CadrePairingInline(ScopedInline):
+class CadrePairingInline(ReadOnlyInline):
     model = HouseholdPairing
     fk_name = "cadre"
     fields = ("household", "start", "end", "end_reason", "successor")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def cadre_form_checks(form, data):

@@ -179,6 +179,21 @@ class ScopedInline(MaskedColumns, admin.TabularInline):
         return fields
 
 
+class ReadOnlyInline(ScopedInline):
+    """An inline that only shows history; changes go through a service (e.g. the hand-over)."""
+
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.fields)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def with_domain_checks(form_class, check):
     """Run a service-level check in the form's clean, so its DomainError shows on the form."""
 
