@@ -3,7 +3,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from shuanglian import scoping
-from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, sheet_resource, with_domain_checks
+from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
@@ -150,26 +150,9 @@ class HouseholdPairingAdmin(ScopedAdmin):
 
 
 @admin.register(QuotaPolicy)
-class QuotaPolicyAdmin(ScopedAdmin):
-    @staticmethod
-    def visible(scope):
-        qs = QuotaPolicy.objects.select_related("area")
-        if scope.everything:
-            return qs
-        from django.db.models import Q
-
-        return qs.filter(Q(area__isnull=True) | Q(area__in=scoping.visible_areas(scope)))
-
-    scoped_fields = {"area": scoping.visible_areas}
+class QuotaPolicyAdmin(PolicyAdmin):
     list_display = ("area", "rank", "min_households", "note")
     list_filter = ("rank",)
-    autocomplete_fields = ("area",)
-
-    def has_change_permission(self, request, obj=None):
-        # The province default (blank area) belongs to the province office.
-        if obj is not None and obj.area_id is None and not self.scope(request).everything:
-            return False
-        return super().has_change_permission(request, obj)
 
 
 @admin.register(Role)

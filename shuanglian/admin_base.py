@@ -145,6 +145,25 @@ def sheet_resource(handler_class):
     return SheetResource
 
 
+class PolicyAdmin(ScopedAdmin):
+    """Policies kept as rows of data: a blank area is the province rule, which only the province
+    office changes; an office sees and sets the policies of its own area."""
+
+    scoped_fields = {"area": scoping.visible_areas}
+    autocomplete_fields = ("area",)
+
+    def get_queryset(self, request):
+        from django.db.models import Q
+
+        scope, qs = self.scope(request), self.model.objects.select_related("area").order_by(*self.model._meta.ordering)
+        return qs if scope.everything else qs.filter(Q(area__isnull=True) | Q(area__in=scoping.visible_areas(scope)))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.area_id is None and not self.scope(request).everything:
+            return False
+        return super().has_change_permission(request, obj)
+
+
 class ScopedInline(MaskedColumns, admin.TabularInline):
     """An inline of a scoped parent: editable by those who may change, ID numbers masked."""
 

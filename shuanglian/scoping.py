@@ -209,3 +209,26 @@ def mask_id_number(value: str) -> str:
 
 def shown_id_number(user_or_scope, value: str) -> str:
     return value if _scope(user_or_scope).can_view_id_numbers else mask_id_number(value)
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+def visible_visits(user_or_scope):
+    """A cadre's trips are visible wherever the cadre is."""
+    from visits.models import Visit
+
+    return Visit.objects.filter(cadre__in=visible_cadres(user_or_scope))
+
+
+def visible_unit_visits(user_or_scope):
+    from visits.models import UnitVisit
+
+    scope = _scope(user_or_scope)
+    qs = UnitVisit.objects.all()
+    if scope.everything:
+        return qs
+    if scope.area_prefix:
+        return qs.filter(village__code__startswith=scope.area_prefix)
+    if scope.unit_id:
+        return qs.filter(unit_id=scope.unit_id)
+    return qs.none()

@@ -1,1 +1,110 @@
+"""Visits (进村入户): cadres' trips to their households, units' trips to their villages, and the
+policies they are measured against."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
+from households.models import Area
+
+
+class Task(models.TextChoices):
+    """The six tasks (六大任务) of a visit."""
+
+    POLICY = "policy", _("政策宣传")
+    OPINION = "opinion", _("反映民意")
+    DEVELOPMENT = "development", _("促进发展")
+    GRIEVANCES = "grievances", _("疏导情绪")
+    GRASSROOTS = "grassroots", _("强基固本")
+    MODELS = "models", _("推广典型")
+
+
+class Visit(models.Model):
+    """One trip of a cadre to the village, covering one or more of their paired households."""
+
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="visits", verbose_name=_("联户干部"))
+    households = models.ManyToManyField("households.Household", related_name="visits", verbose_name=_("走访农户"))
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    stayed = models.BooleanField(_("吃住在村"), default=False)
+    tasks = models.JSONField(_("落实任务"), default=list, blank=True)
+    help_given = models.TextField(_("帮办实事"), blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    # Carried by the form: a resent form or a double tap stores nothing twice.
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("录入人"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("干部走访")
+        ordering = ["-start", "cadre"]
+        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="visit_ends_after_start")]
+        indexes = [models.Index(fields=["cadre", "start"], name="visit_by_cadre")]  # compliance: a cadre's trips
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
+class UnitVisit(models.Model):
+    """A unit's work team in its paired village (单位进村)."""
+
+    unit = models.ForeignKey("pairing.Unit", models.PROTECT, related_name="visits", verbose_name=_("联村单位"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="unit_visits", verbose_name=_("联系村"))
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    leader = models.ForeignKey("pairing.Cadre", models.PROTECT, null=True, blank=True, related_name="led_visits",
+                               verbose_name=_("带队干部"))
+    people = models.PositiveSmallIntegerField(_("人数"), default=1)
+    notes = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("单位进村")
+        ordering = ["-start", "unit"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="unit_visit_ends_after_start"),
+            models.UniqueConstraint(fields=["unit", "village", "start", "end"], name="unit_visit_key"),
+        ]
+        indexes = [models.Index(fields=["unit", "village", "start"], name="unit_visit_by_pairing")]  # compliance
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
+class VisitPolicy(models.Model):
+    """How often who must go where: a row of data per area and year (DOMAIN §6).
+
+    A blank area is the province rule and a blank year holds every year. For a cadre the area
+    is that of the cadre's unit, for a unit–village pairing the village's; the most specific
+    area wins, then a policy of the year over one for every year.
+    """
+
+    class Subject(models.TextChoices):
+        CADRE = "cadre", _("联户干部")
+        UNIT = "unit", _("联村单位")
+        RESIDENT = "resident", _("驻村工作队员")
+
+    area = models.ForeignKey(Area, models.CASCADE, null=True, blank=True, related_name="visit_policies",
+                             verbose_name=_("适用区划"))
+    # The area's code prefix ('' for the province rule): the policy is found in SQL by prefix.
+    area_prefix = models.CharField(max_length=12, blank=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    subject = models.CharField(_("对象"), max_length=10, choices=Subject.choices)
+    min_visits = models.PositiveSmallIntegerField(_("最少走访次数"))
+    min_days = models.PositiveSmallIntegerField(_("最少累计天数"))
+    per_household_min = models.PositiveSmallIntegerField(_("每户最少走访次数"), null=True, blank=True)
+    backdate_days = models.PositiveSmallIntegerField(_("可补录天数"), default=30)
+    max_trip_days = models.PositiveSmallIntegerField(_("单次最长天数"), default=31)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("走访标准")
+        ordering = ["subject", "area_prefix", "year"]
+        constraints = [models.UniqueConstraint(fields=["area", "year", "subject"], name="one_visit_policy_per_scope")]
+
+    def __str__(self) -> str:
+        where = self.area.name if self.area_id else "全省"
+        return f"{where} {self.year or '各年'} {self.get_subject_display()}：{self.min_visits}次/{self.min_days}天"
+
+    def save(self, *args, **kwargs):
+        self.area_prefix = Area.prefix_of(self.area_id) if self.area_id else ""
+        super().save(*args, **kwargs)
