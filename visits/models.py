@@ -108,3 +108,34 @@ class VisitPolicy(models.Model):
     def save(self, *args, **kwargs):
         self.area_prefix = Area.prefix_of(self.area_id) if self.area_id else ""
         super().save(*args, **kwargs)
+
+
+class AnomalyFlag(models.Model):
+    """Something for the office to look at (防止弄虚作假); a flag never blocks the record."""
+
+    class Kind(models.TextChoices):
+        OVERLAP = "overlap", _("走访记录时间重叠")
+        TWO_VILLAGES = "two_villages", _("同一天在两个村")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核查")
+        CLEARED = "cleared", _("已核实无误")
+        CONFIRMED = "confirmed", _("确认有误")
+
+    kind = models.CharField(_("类型"), max_length=14, choices=Kind.choices)
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="flags", verbose_name=_("走访记录"))
+    other = models.ForeignKey(Visit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("相关记录"))
+    day = models.DateField(_("日期"))
+    status = models.CharField(_("核查状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    note = models.TextField(_("核查说明"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("核查人"))
+    created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("异常提示")
+        ordering = ["status", "-day"]
+        constraints = [models.UniqueConstraint(fields=["kind", "visit", "other", "day"], name="one_flag_per_finding")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:%Y-%m-%d}"

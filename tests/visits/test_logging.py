@@ -1,0 +1,139 @@
+"""Logging a visit: the validation rules of DOMAIN §6, idempotency, and anomaly flags."""
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from shuanglian.errors import DomainError
+from tests import factories as f
+from visits.models import AnomalyFlag, Visit, VisitPolicy
+from visits.services import log_visit, review_flag
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def pairing():
+    return f.HouseholdPairingFactory(start=TODAY - timedelta(days=400))
+
+
+def log(pairing, start_days_ago=5, end_days_ago=3, households=None, **kwargs):
+    kwargs.setdefault("key", uuid.uuid4())
+    return log_visit(cadre=pairing.cadre, households=households or [pairing.household],
+                     start=TODAY - timedelta(days=start_days_ago), end=TODAY - timedelta(days=end_days_ago), **kwargs)
+
+
+def messages(exc) -> str:
+    return " ".join(exc.value.messages)
+
+
+def test_a_valid_visit_is_stored_with_its_households(pairing):
+    visit = log(pairing)
+    assert list(visit.households.all()) == [pairing.household]
+
+
+def test_the_same_key_returns_the_first_visit_and_stores_nothing_twice(pairing):
+    key = uuid.uuid4()
+    first = log(pairing, key=key)
+    again = log(pairing, key=key)
+    assert again.pk == first.pk and Visit.objects.count() == 1
+
+
+def test_a_visit_ending_before_it_starts_is_refused(pairing):
+    with pytest.raises(DomainError) as exc:
+        log(pairing, start_days_ago=3, end_days_ago=5)
+    assert "结束日期不能早于开始日期" in messages(exc)
+
+
+def test_a_future_visit_is_refused(pairing):
+    with pytest.raises(DomainError) as exc:
+        log(pairing, start_days_ago=1, end_days_ago=-1)
+    assert "今天以后" in messages(exc)
+
+
+def test_a_trip_longer_than_the_policy_allows_is_refused(pairing):
+    with pytest.raises(DomainError) as exc:
+        log(pairing, start_days_ago=40, end_days_ago=1, own_entry=False)
+    assert "最长31天" in messages(exc)
+
+
+def test_a_cadres_own_entry_older_than_the_window_is_refused(pairing):
+    with pytest.raises(DomainError) as exc:
+        log(pairing, start_days_ago=45, end_days_ago=44)
+    assert "30天内" in messages(exc)
+
+
+def test_an_offices_entry_may_carry_history(pairing):
+    assert log(pairing, start_days_ago=45, end_days_ago=44, own_entry=False).pk
+
+
+def test_a_county_policy_sets_its_own_window(pairing):
+    VisitPolicy.objects.create(area_id=pairing.cadre.unit.area_id, subject="cadre", min_visits=4, min_days=15, backdate_days=60)
+    assert log(pairing, start_days_ago=45, end_days_ago=44).pk
+
+
+def test_a_household_not_paired_with_the_cadre_is_refused(pairing):
+    stranger = f.HouseholdFactory()
+    with pytest.raises(DomainError) as exc:
+        log(pairing, households=[pairing.household, stranger])
+    assert stranger.number in messages(exc) and Visit.objects.count() == 0
+
+
+def test_a_household_handed_over_before_the_trip_is_refused(pairing):
+    pairing.end = TODAY - timedelta(days=10)
+    pairing.save()
+    with pytest.raises(DomainError):
+        log(pairing)
+
+
+def test_overlapping_records_are_flagged_not_refused(pairing):
+    log(pairing, start_days_ago=6, end_days_ago=4)
+    log(pairing, start_days_ago=4, end_days_ago=2)
+    assert Visit.objects.count() == 2
+    assert AnomalyFlag.objects.filter(kind="overlap", status="open").count() == 1
+
+
+def test_touching_records_are_not_flagged(pairing):
+    log(pairing, start_days_ago=6, end_days_ago=5)
+    log(pairing, start_days_ago=4, end_days_ago=3)
+    assert not AnomalyFlag.objects.exists()
+
+
+def test_the_same_cadre_in_two_villages_on_one_day_is_flagged(pairing):
+    elsewhere = f.HouseholdPairingFactory(cadre=pairing.cadre, start=pairing.start,
+                                          household=f.HouseholdFactory(village=f.village("620502100002", "二村")))
+    log(pairing, start_days_ago=3, end_days_ago=3)
+    log(elsewhere, start_days_ago=3, end_days_ago=3)
+    assert AnomalyFlag.objects.filter(kind="two_villages").count() == 1
+
+
+def test_an_office_clears_a_flag_with_a_note(pairing):
+    log(pairing, start_days_ago=6, end_days_ago=4)
+    log(pairing, start_days_ago=4, end_days_ago=2)
+    flag = review_flag(flag=AnomalyFlag.objects.get(), status="cleared", note="照片为证", by=None)
+    assert flag.status == "cleared" and flag.note == "照片为证"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_racing_submissions_with_one_key_store_one_visit():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    pairing = f.HouseholdPairingFactory(start=TODAY - timedelta(days=400))
+    key = uuid.uuid4()
+
+    def submit(_):
+        try:
+            return log(pairing, key=key).pk
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = set(pool.map(submit, range(8)))
+    assert len(ids) == 1 and Visit.objects.count() == 1

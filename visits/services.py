@@ -1,0 +1,112 @@
+"""Writes of visits: validation of a trip (DOMAIN §6), logging it once, and flagging anomalies."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from households.models import Household
+from pairing.models import Cadre, HouseholdPairing
+from shuanglian.errors import DomainError
+
+from .models import AnomalyFlag, Visit, VisitPolicy
+
+
+def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None:
+    """The policy in force: the most specific area containing ``area_code``, a policy of the year
+    before one for every year (the compliance engine applies the same order in SQL)."""
+    candidates = [p for p in VisitPolicy.objects.filter(subject=subject).filter(Q(year=year) | Q(year__isnull=True))
+                  if area_code.startswith(p.area_prefix)]
+    candidates.sort(key=lambda p: (len(p.area_prefix), p.year is not None, p.pk), reverse=True)
+    return candidates[0] if candidates else None
+
+
+def households_not_paired(*, cadre: Cadre, households: list[Household], start: date, end: date) -> list[Household]:
+    """Of the households, those not paired with the cadre for the whole of [start, end]."""
+    covered = set(
+        HouseholdPairing.objects.filter(cadre=cadre, household__in=households, start__lte=start)
+        .filter(Q(end__isnull=True) | Q(end__gte=end)).values_list("household_id", flat=True)
+    )
+    return [h for h in households if h.pk not in covered]
+
+
+def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
+                today: date | None = None) -> None:
+    """Every rule a trip must satisfy, each with a clear message. An office's roster import or
+    admin entry carries history (own_entry=False): the back-dating window does not apply."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if end < start:
+        errors.setdefault("end", []).append("结束日期不能早于开始日期。")
+    if start > today or end > today:
+        errors.setdefault("end" if start <= today else "start", []).append("不能登记今天以后的走访。")
+    policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
+    if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
+        errors.setdefault("end", []).append(f"一次走访最长{policy.max_trip_days}天，本次为{(end - start).days + 1}天。")
+    if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
+        errors.setdefault("start", []).append(f"只能补录{policy.backdate_days}天内的走访，更早的请联系双联办登记。")
+    if not households:
+        errors.setdefault("households", []).append("请至少选择一户联系户。")
+    elif end >= start:
+        unpaired = households_not_paired(cadre=cadre, households=households, start=start, end=end)
+        if unpaired:
+            errors.setdefault("households", []).append(
+                f"农户{'、'.join(h.number for h in unpaired)}在走访期间未与该干部结对。")
+    if errors:
+        raise DomainError(errors)
+
+
+def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
+              by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
+              help_given: str = "", notes: str = "") -> Visit:
+    """Record one trip. The same idempotency key returns the first visit: a double tap or a
+    resent form stores nothing twice, also when the two requests race."""
+    if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
+        return existing
+    check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry)
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [],
+                                         help_given=help_given, notes=notes, idempotency_key=key, created_by=by)
+            visit.households.set(households)
+    except IntegrityError:
+        if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
+            return existing  # the other request of a race stored it first
+        raise
+    flag_anomalies(visits=[visit])
+    return visit
+
+
+def flag_anomalies(*, visits: list[Visit]) -> int:
+    """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
+    trips reach households of two villages. Returns the number of new flags."""
+    created = 0
+    for visit in visits:
+        others = Visit.objects.filter(cadre_id=visit.cadre_id, start__lte=visit.end, end__gte=visit.start).exclude(pk=visit.pk)
+        villages = set(visit.households.values_list("village_id", flat=True))
+        if len(villages) > 1:
+            created += _flag(AnomalyFlag.Kind.TWO_VILLAGES, visit, None, visit.start)
+        for other in others:
+            day = max(visit.start, other.start)
+            created += _flag(AnomalyFlag.Kind.OVERLAP, visit, other, day)
+            if set(other.households.values_list("village_id", flat=True)) - villages:
+                created += _flag(AnomalyFlag.Kind.TWO_VILLAGES, visit, other, day)
+    return created
+
+
+def _flag(kind: str, visit: Visit, other: Visit | None, day: date) -> int:
+    first, second = (visit, other) if other is None or visit.pk < other.pk else (other, visit)
+    _, made = AnomalyFlag.objects.get_or_create(kind=kind, visit=first, other=second, day=day)
+    return int(made)
+
+
+def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
+    if status not in AnomalyFlag.Status.values or status == AnomalyFlag.Status.OPEN:
+        raise DomainError("请选择“已核实无误”或“确认有误”。")
+    flag.status, flag.note, flag.reviewed_by = status, note, by
+    flag.save(update_fields=["status", "note", "reviewed_by"])
+    return flag
+
