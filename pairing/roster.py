@@ -196,7 +196,9 @@ class VillagePairingSheet(SheetHandler):
                 self.error(ref if isinstance(ref, int) else group[0].number, message)
             if errors:
                 continue
+            spans_in_file = self.ctx.plans.setdefault("village_spans", defaultdict(list))  # for 单位进村
             for r in group:
+                spans_in_file[(unit_code, village_code)].append((r["开始日期"], r["结束日期"]))
                 self.upsert(
                     held.get(r["开始日期"]),
                     lambda r=r: VillagePairing(unit=units[unit_code], village_id=village_code, start=r["开始日期"]),
@@ -284,8 +286,10 @@ class HouseholdPairingSheet(SheetHandler):
             if errors:
                 continue
             planned = {}
+            spans_in_file = self.ctx.plans.setdefault("household_spans", defaultdict(list))  # for 走访
             for r in group:
                 key = (r["干部身份证号"], r["开始日期"])
+                spans_in_file[(r["干部身份证号"], number)].append((r["开始日期"], r["结束日期"]))
                 values = {"end": r["结束日期"], "end_reason": r["结束原因"] or ""}
                 planned[key] = self.upsert(
                     held.get(key),

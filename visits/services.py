@@ -33,28 +33,37 @@ def households_not_paired(*, cadre: Cadre, households: list[Household], start: d
     return [h for h in households if h.pk not in covered]
 
 
-def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
-                today: date | None = None) -> None:
-    """Every rule a trip must satisfy, each with a clear message. An office's roster import or
-    admin entry carries history (own_entry=False): the back-dating window does not apply."""
-    today = today or timezone.localdate()
+def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
+    """The date rules of a trip, on plain values (the roster importer checks rows with it too)."""
     errors: dict[str, list[str]] = {}
     if end < start:
         errors.setdefault("end", []).append("结束日期不能早于开始日期。")
     if start > today or end > today:
         errors.setdefault("end" if start <= today else "start", []).append("不能登记今天以后的走访。")
-    policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
     if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
         errors.setdefault("end", []).append(f"一次走访最长{policy.max_trip_days}天，本次为{(end - start).days + 1}天。")
     if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
         errors.setdefault("start", []).append(f"只能补录{policy.backdate_days}天内的走访，更早的请联系双联办登记。")
+    return errors
+
+
+def unpaired_message(numbers: list[str]) -> str:
+    return f"农户{'、'.join(numbers)}在走访期间未与该干部结对。"
+
+
+def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
+                today: date | None = None) -> None:
+    """Every rule a trip must satisfy, each with a clear message. An office's roster import or
+    admin entry carries history (own_entry=False): the back-dating window does not apply."""
+    today = today or timezone.localdate()
+    policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
+    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry)
     if not households:
         errors.setdefault("households", []).append("请至少选择一户联系户。")
     elif end >= start:
         unpaired = households_not_paired(cadre=cadre, households=households, start=start, end=end)
         if unpaired:
-            errors.setdefault("households", []).append(
-                f"农户{'、'.join(h.number for h in unpaired)}在走访期间未与该干部结对。")
+            errors.setdefault("households", []).append(unpaired_message([h.number for h in unpaired]))
     if errors:
         raise DomainError(errors)
 

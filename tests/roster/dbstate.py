@@ -41,7 +41,11 @@ def canonical_dump() -> dict[str, list[tuple]]:
 
 
 def empty_database() -> None:
-    """Delete every roster row (and the cadres' accounts); the quota defaults stay."""
+    """Delete every roster row (and the cadres' accounts); the quota and visit policy defaults stay."""
+    from visits.models import UnitVisit, Visit
+
+    Visit.objects.all().delete()
+    UnitVisit.objects.all().delete()
     HouseholdPairing.objects.update(successor=None)
     HouseholdPairing.objects.all().delete()
     VillagePairing.objects.all().delete()

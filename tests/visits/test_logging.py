@@ -1,6 +1,6 @@
 """Logging a visit: the validation rules of DOMAIN §6, idempotency, and anomaly flags."""
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone

@@ -1,0 +1,218 @@
+"""Roster sheets of visits: 走访 and 单位进村. An office's roster carries history, so the
+back-dating window does not apply; every other rule of a trip does."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Prefetch
+
+from households.models import Area, Household
+from households.roster import household_problem, households_for, known_areas
+from pairing.models import HouseholdPairing, VillagePairing
+from pairing.roster import cadres_for, units_for
+from shuanglian import scoping
+from shuanglian.roster import cells
+from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
+
+from .models import Task, UnitVisit, Visit, VisitPolicy
+from .services import flag_anomalies, policy_for, trip_errors, unpaired_message
+
+task_labels = cells.choice(Task)
+
+
+def tasks(value) -> list[str]:
+    return [task_labels(part) for part in cells.split_list(value)]
+
+
+def covers(spans, start: date, end: date) -> bool:
+    return any(s <= start and (e is None or e >= end) for s, e in spans)
+
+
+class PolicyCache:
+    """The policy of each (area, year), looked up once per import."""
+
+    def __init__(self, subject: str):
+        self.subject, self.found = subject, {}
+
+    def __call__(self, area_code: str, year: int):
+        key = (area_code, year)
+        if key not in self.found:
+            self.found[key] = policy_for(subject=self.subject, area_code=area_code, year=year)
+        return self.found[key]
+
+
+@register
+class VisitSheet(SheetHandler):
+    name = "走访"
+    order = 90
+    columns = [
+        Column("干部身份证号", cells.id_number, required=True),
+        Column("户编号", cells.split_list, required=True),
+        Column("开始日期", cells.date, required=True),
+        Column("结束日期", cells.date, required=True),
+        Column("吃住在村", cells.yes_no),
+        Column("落实任务", tasks),
+        Column("帮办实事", lambda v: cells.text(v, max_length=2000)),
+        Column("备注", lambda v: cells.text(v, max_length=2000)),
+    ]
+    id_headers = ("干部身份证号",)
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["干部身份证号"], r["开始日期"], r["结束日期"]))
+        cadres = cadres_for(ctx, {r["干部身份证号"] for r in rows})
+        households = households_for(ctx, {n for r in rows for n in r["户编号"]})
+        spans = defaultdict(list)  # (cadre ID, household number) → pairing spans, database and file
+        saved = [c.pk for c in cadres.values() if c.pk]
+        for batch in in_batches(saved):
+            for idn, number, start, end in HouseholdPairing.objects.filter(cadre_id__in=batch).values_list(
+                "cadre__id_number", "household__number", "start", "end"
+            ):
+                spans[(idn, number)].append((start, end))
+        for key, more in ctx.plans.get("household_spans", {}).items():
+            spans[key] += more
+        existing = {}
+        for batch in in_batches(saved):
+            for v in Visit.objects.filter(cadre_id__in=batch).select_related("cadre").prefetch_related("households"):
+                existing[(v.cadre.id_number, v.start, v.end)] = v
+        policy = PolicyCache(VisitPolicy.Subject.CADRE)
+        self.creates, self.updates, self.links = [], [], []
+        for row in rows:
+            cadre = cadres.get(row["干部身份证号"])
+            if cadre is None:
+                self.error(row, f"干部身份证号{scoping.mask_id_number(row['干部身份证号'])}不在干部名册中。")
+                continue
+            chosen, problems = [], []
+            for number in row["户编号"]:
+                problem = household_problem(ctx, households.get(number), number)
+                if problem:
+                    problems.append(problem)
+                else:
+                    chosen.append(households[number])
+            start, end = row["开始日期"], row["结束日期"]
+            errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(cadre.unit.area_id, start.year),
+                                 own_entry=False)
+            problems += [m for messages in errors.values() for m in messages]
+            unpaired = [h.number for h in chosen if not covers(spans[(cadre.id_number, h.number)], start, end)]
+            if unpaired and end >= start:
+                problems.append(unpaired_message(unpaired))
+            if problems:
+                self.error(row, " ".join(problems))
+                continue
+            values = {"stayed": bool(row["吃住在村"]), "tasks": row["落实任务"] or [], "help_given": row["帮办实事"] or "",
+                      "notes": row["备注"] or ""}
+            old = existing.get((cadre.id_number, start, end))
+            visit = self.upsert(old, lambda: Visit(cadre=cadre, start=start, end=end), values, self.creates, self.updates)
+            if old is None or {h.number for h in old.households.all()} != {h.number for h in chosen}:
+                self.links.append((visit, chosen))
+                if old is not None and old not in self.updates:
+                    self.updates.append(old)
+                    self.counts.unchanged -= 1
+
+    def apply(self):
+        Visit.objects.bulk_create(self.creates, batch_size=BATCH)
+        Visit.objects.bulk_update(self.updates, ["stayed", "tasks", "help_given", "notes"], batch_size=BATCH)
+        through = Visit.households.through
+        through.objects.filter(visit_id__in=[v.pk for v, _ in self.links if v.pk]).delete()
+        through.objects.bulk_create(
+            [through(visit_id=v.pk, household_id=h.pk) for v, chosen in self.links for h in chosen], batch_size=BATCH
+        )
+        flag_anomalies(visits=self.creates + self.updates)
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_visits(scope)
+        if area_code:
+            prefix = Area.prefix_of(area_code)
+            qs = qs.filter(households__village__code__startswith=prefix).distinct()
+        return qs
+
+    def export_rows(self, qs):
+        labels = dict(Task.choices)
+        qs = qs.select_related("cadre").prefetch_related(
+            Prefetch("households", queryset=Household.objects.only("number").order_by("number"))
+        ).order_by("cadre__id_number", "start", "end")
+        for v in qs.iterator(chunk_size=BATCH):
+            yield [v.cadre.id_number, "、".join(h.number for h in v.households.all()), v.start, v.end,
+                   "是" if v.stayed else "否", "、".join(str(labels[t]) for t in v.tasks if t in labels) or None,
+                   v.help_given or None, v.notes or None]
+
+
+@register
+class UnitVisitSheet(SheetHandler):
+    name = "单位进村"
+    order = 100
+    columns = [
+        Column("单位代码", cells.code, required=True),
+        Column("村代码", cells.area_code, required=True),
+        Column("开始日期", cells.date, required=True),
+        Column("结束日期", cells.date, required=True),
+        Column("带队干部身份证号", cells.id_number),
+        Column("人数", lambda v: cells.whole_number(v, minimum=1, maximum=999)),
+        Column("备注", lambda v: cells.text(v, max_length=2000)),
+    ]
+    id_headers = ("带队干部身份证号",)
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["单位代码"], r["村代码"], r["开始日期"], r["结束日期"]))
+        units = units_for(ctx, {r["单位代码"] for r in rows})
+        areas = known_areas(ctx, {r["村代码"] for r in rows})
+        leaders = cadres_for(ctx, {r["带队干部身份证号"] for r in rows if r["带队干部身份证号"]})
+        saved = [u.pk for u in units.values() if u.pk]
+        spans, existing = defaultdict(list), {}
+        for batch in in_batches(saved):
+            for code, village, start, end in VillagePairing.objects.filter(unit_id__in=batch).values_list(
+                "unit__code", "village_id", "start", "end"
+            ):
+                spans[(code, village)].append((start, end))
+            for v in UnitVisit.objects.filter(unit_id__in=batch).select_related("unit"):
+                existing[(v.unit.code, v.village_id, v.start, v.end)] = v
+        for key, more in ctx.plans.get("village_spans", {}).items():
+            spans[key] += more
+        policy = PolicyCache(VisitPolicy.Subject.UNIT)
+        self.creates, self.updates = [], []
+        for row in rows:
+            unit, village = units.get(row["单位代码"]), areas.get(row["村代码"])
+            leader = leaders.get(row["带队干部身份证号"]) if row["带队干部身份证号"] else None
+            start, end = row["开始日期"], row["结束日期"]
+            problems = []
+            if unit is None:
+                problems.append(f"单位代码“{row['单位代码']}”不存在。")
+            if village is None:
+                problems.append(f"村代码“{row['村代码']}”不存在。")
+            elif not ctx.in_scope(village.code):
+                problems.append(f"村“{village.code}”不在您的管辖范围内。")
+            if row["带队干部身份证号"] and leader is None:
+                problems.append("带队干部不在干部名册中。")
+            if unit is not None and village is not None:
+                errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year), own_entry=False)
+                problems += [m for messages in errors.values() for m in messages]
+                if end >= start and not covers(spans[(unit.code, village.code)], start, end):
+                    problems.append("进村期间该单位未联系此村。")
+            if problems:
+                self.error(row, " ".join(problems))
+                continue
+            values = {"leader": leader, "people": row["人数"] or 1, "notes": row["备注"] or ""}
+            self.upsert(existing.get((unit.code, village.code, start, end)),
+                        lambda: UnitVisit(unit=unit, village_id=village.code, start=start, end=end),
+                        values, self.creates, self.updates)
+
+    def apply(self):
+        UnitVisit.objects.bulk_create(self.creates, batch_size=BATCH)
+        UnitVisit.objects.bulk_update(self.updates, ["leader", "people", "notes"], batch_size=BATCH)
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_unit_visits(scope)
+        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+
+    def export_rows(self, qs):
+        rows = qs.order_by("unit__code", "village_id", "start", "end").values_list(
+            "unit__code", "village_id", "start", "end", "leader__id_number", "people", "notes")
+        for code, village, start, end, leader, people, notes in rows.iterator(chunk_size=BATCH):
+            yield [code, village, start, end, leader, people, notes or None]
+
