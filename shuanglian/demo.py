@@ -7,10 +7,11 @@ import csv
 import gzip
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 from stdnum.cn import ric
 
@@ -18,7 +19,7 @@ from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, Role, Unit
-from shuanglian.roster.engine import import_workbook
+from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
 
 COUNTY = "620502000000"  # 秦州区, 天水市
@@ -148,6 +149,7 @@ def build_workbook(seed: int = 2025) -> bytes:
     handed[3:6] = [date(2025, 6, 30), "工作调动", bureau[1]]
     pairings.append([bureau[1], handed[1], date(2025, 7, 1), None, None, None])
     sheets["联户"] = pairings
+    sheets["走访"], sheets["单位进村"] = demo_visits(rnd, pairings[1:], unit_villages, eligible)
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -160,12 +162,60 @@ def build_workbook(seed: int = 2025) -> bytes:
     return out.getvalue()
 
 
+TASKS = ["政策宣传", "反映民意", "促进发展", "疏导情绪", "强基固本", "推广典型"]
+HELP = ["联系农技员指导种植", "协调危房改造", "帮办低保手续", "联系务工岗位", "争取小额贷款", "送医送药"]
+
+
+def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, eligible: dict) -> tuple[list, list]:
+    """A year and a bit of trips with the gaps of real life: some cadres well ahead, some
+    behind, a few overlapping records for the office to review."""
+    today = timezone.localdate()
+    first = date(today.year - 1, 1, 1)
+    held: dict[str, list[tuple[str, date, date]]] = {}
+    for idn, number, start, end, *_ in pairings:
+        held.setdefault(idn, []).append((number, max(start, first), end or today - timedelta(days=1)))
+    visits = [["干部身份证号", "户编号", "开始日期", "结束日期", "吃住在村", "落实任务", "帮办实事", "备注"]]
+    seen: set[tuple] = set()
+    for idn, spans in held.items():
+        keen = rnd.random()
+        for year in (today.year - 1, today.year):
+            trips = int(keen * 7)  # 0–6 trips a year: the due list has both ends
+            for _ in range(trips):
+                number, lo, hi = rnd.choice(spans)
+                lo, hi = max(lo, date(year, 1, 1)), min(hi, date(year, 12, 31), today - timedelta(days=2))
+                if hi <= lo:
+                    continue
+                start = lo + timedelta(days=rnd.randint(0, (hi - lo).days))
+                end = min(start + timedelta(days=rnd.choice([0, 1, 2, 3, 4, 6])), hi)
+                households = [n for n, a, b in spans if a <= start and b >= end] or [number]
+                if (idn, start, end) in seen:
+                    continue
+                seen.add((idn, start, end))
+                visits.append([idn, "、".join(sorted(set(rnd.sample(households, min(len(households), rnd.choice([1, 1, 2])))))),
+                               start, end, rnd.choice(["是", "否"]), "、".join(rnd.sample(TASKS, rnd.randint(1, 3))),
+                               rnd.choice(HELP), None])
+        if rnd.random() < 0.08 and len(visits) > 1 and visits[-1][0] == idn and visits[-1][3] > visits[-1][2]:
+            _, numbers, start, end, *_ = visits[-1]
+            visits.append([idn, numbers, end, end, "否", "反映民意", None, "重复登记"])  # an overlap to review
+    unit_rows = [["单位代码", "村代码", "开始日期", "结束日期", "带队干部身份证号", "人数", "备注"]]
+    for code, vs in unit_villages.items():
+        for v in vs:
+            for _ in range(rnd.randint(1, 5)):
+                start = date(today.year, 1, 1) + timedelta(days=rnd.randint(0, max(1, (today - date(today.year, 1, 1)).days - 12)))
+                unit_rows.append([code, v.code, start, start + timedelta(days=rnd.randint(2, 9)),
+                                  eligible[code][0] if eligible.get(code) else None, rnd.randint(2, 6), "工作队进村"])
+    return visits, unit_rows
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[str, str, str]]:
     """Load the demo county and its sign-ins; returns (who, username, password) rows."""
     with gzip.open(DATA / "divisions_62.csv.gz", "rt", encoding="utf-8") as handle:
         load_divisions([(r["code"], r["name"], r["level"]) for r in csv.DictReader(handle)])
-    import_workbook(io.BytesIO(build_workbook()), scope=EVERYTHING)
+    try:
+        import_workbook(io.BytesIO(build_workbook()), scope=EVERYTHING)
+    except RosterRejected as rejected:  # the demo generator broke a rule: say which
+        raise RuntimeError("\n".join(map(str, rejected.result.problems))) from None
     PovertyLine.objects.get_or_create(year=2013, defaults={"province_line": 2875, "national_line": 2736})
     PovertyLine.objects.get_or_create(year=2014, defaults={"province_line": 3902, "national_line": 2800})
 

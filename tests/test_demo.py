@@ -1,0 +1,28 @@
+"""seed_demo brings up a living county, and running it again changes nothing."""
+import io
+
+import pytest
+from django.core.management import call_command
+
+from households.models import Household
+from pairing.models import HouseholdPairing
+from visits.models import AnomalyFlag, Visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_loads_a_county_with_a_hand_over_visits_and_flags_and_prints_the_sign_ins():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert 140 <= Household.objects.count() <= 200
+    assert HouseholdPairing.objects.filter(successor__isnull=False).exists()
+    assert Visit.objects.count() > 100 and AnomalyFlag.objects.exists()
+    for username in ("admin", "qinzhou_office", "nongye_admin", "qinzhou_leader"):
+        assert username in out.getvalue()
+
+
+def test_running_seed_demo_twice_adds_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count()) == counts
