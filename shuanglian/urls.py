@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from households import views as household_views
+from visits import views as visit_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", household_views.home, name="home"),
     path("households/<str:number>/", household_views.household_detail, name="household-detail"),
+    path("visits/due/", visit_views.due, name="visits-due"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

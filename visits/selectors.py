@@ -127,13 +127,17 @@ LEFT JOIN done d ON {' AND '.join(f'd.{k} = r.{k}' for k in keys)}
 """
 
 
-def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: str | None = None) -> dict[tuple, ComplianceRow]:
+def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: str | None = None,
+                     period_days: int | None = None) -> dict[tuple, ComplianceRow]:
     """Compliance of every cadre (or unit–village pairing) that held a pairing in [start, end],
-    optionally only those paired with households (villages) in an area's subtree."""
+    optionally only those paired with households (villages) in an area's subtree.
+
+    The requirement divides paired days by the period's days; ``period_days`` overrides that
+    (pace: the days so far measured against the whole year)."""
     if subject not in SUBJECTS:
         raise ValueError(f"unknown subject {subject!r}")
     params = {
-        "p0": start, "p1": end, "period_days": (end - start).days + 1, "year": start.year,
+        "p0": start, "p1": end, "period_days": period_days or (end - start).days + 1, "year": start.year,
         "subject": subject, "prefix": Area.prefix_of(area) if area else "",
     }
     keys = len(SUBJECTS[subject][2])
@@ -147,3 +151,42 @@ def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: st
 
 def year_compliance(*, year: int, subject: str = "cadre", area: str | None = None) -> dict[tuple, ComplianceRow]:
     return visit_compliance(start=date(year, 1, 1), end=date(year, 12, 31), subject=subject, area=area)
+
+
+def pace(*, on: date, subject: str = "cadre", area: str | None = None) -> dict[tuple, ComplianceRow]:
+    """Progress of the year up to a date: done so far against ceil(min × paired days so far ÷
+    days of the year). A row that has not ``met`` is behind (滞后) at that date."""
+    year_start = date(on.year, 1, 1)
+    days_in_year = (date(on.year + 1, 1, 1) - year_start).days
+    return visit_compliance(start=year_start, end=on, subject=subject, area=area, period_days=days_in_year)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    cadre: object
+    progress: ComplianceRow
+    year: ComplianceRow
+
+    @property
+    def visits_behind(self) -> int:
+        return max(0, self.progress.required_visits - self.progress.visits)
+
+    @property
+    def days_behind(self) -> int:
+        return max(0, self.progress.required_days - self.progress.days)
+
+
+def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
+    """The cadres (of a scoped queryset) behind pace at a date, furthest behind first."""
+    from shuanglian.roster.engine import in_batches
+
+    progress = pace(on=on, area=area)
+    year = year_compliance(year=on.year, area=area)
+    behind = {key[0]: row for key, row in progress.items() if not row.met}
+    rows = [
+        DueRow(c, behind[c.pk], year[(c.pk,)])
+        for batch in in_batches(behind)
+        for c in cadres.filter(pk__in=batch).select_related("unit")
+    ]
+    rows.sort(key=lambda r: (-r.visits_behind, -r.days_behind, r.cadre.id_number))
+    return rows

@@ -151,3 +151,31 @@ def test_the_engine_runs_one_query_whatever_the_number_of_cadres(django_assert_n
         trip(pairing.cadre, "2025-05-01", "2025-05-03")
     with django_assert_num_queries(1):
         assert len(year_compliance(year=2025)) == 5
+
+
+def test_pace_measures_the_days_so_far_against_the_whole_year(cadre):
+    from visits.selectors import pace
+
+    trip(cadre, "2025-02-01", "2025-02-03")
+    at_midyear = pace(on=D("2025-07-02"))[(cadre.pk,)]  # 183 of 365 days: ceil(4×183/365) = 3
+    assert (at_midyear.visits, at_midyear.required_visits, at_midyear.met) == (1, 3, False)
+
+
+def test_a_cadre_on_pace_early_in_the_year_is_not_behind(cadre):
+    from visits.selectors import pace
+
+    trip(cadre, "2025-01-10", "2025-01-12")
+    assert pace(on=D("2025-02-01"))[(cadre.pk,)].met  # ceil(4×32/365) = 1, ceil(15×32/365) = 2
+
+
+def test_the_due_list_puts_the_furthest_behind_first_and_leaves_out_those_on_pace():
+    from pairing.models import Cadre
+    from visits.selectors import due_list
+
+    idle, busy, half = (f.HouseholdPairingFactory().cadre for _ in range(3))
+    for month in (1, 2, 3, 4, 5):
+        trip(busy, f"2025-{month:02d}-10", f"2025-{month:02d}-13")
+    trip(half, "2025-02-01", "2025-02-05")
+    rows = due_list(cadres=Cadre.objects.all(), on=D("2025-07-02"))
+    assert [r.cadre for r in rows] == [idle, half]
+    assert (rows[0].visits_behind, rows[0].days_behind) == (3, 8)
