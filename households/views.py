@@ -2,7 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from pairing.models import HouseholdPairing
@@ -13,6 +13,8 @@ from shuanglian import scoping
 @login_required
 def home(request):
     scope = scoping.scope_for(request.user)
+    if scope.cadre_id:
+        return redirect("visits-workspace")  # a cadre starts from their own progress
     today = timezone.localdate()
     households = scoping.visible_households(scope).select_related("village").prefetch_related(
         Prefetch("pairings", queryset=HouseholdPairing.objects.filter(in_force(today)).select_related("cadre"), to_attr="current")

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", household_views.home, name="home"),
     path("households/<str:number>/", household_views.household_detail, name="household-detail"),
     path("visits/due/", visit_views.due, name="visits-due"),
+    path("visits/", visit_views.workspace, name="visits-workspace"),
+    path("visits/new/", visit_views.log, name="visits-log"),
+    path("visits/mine/", visit_views.history, name="visits-history"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

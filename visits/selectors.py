@@ -50,7 +50,7 @@ class ComplianceRow:
         return self.visits >= self.required_visits and self.days >= self.required_days
 
 
-def _sql(subject: str, with_area: bool) -> str:
+def _sql(subject: str, with_area: bool, one: bool = False) -> str:
     pairing_table, trip_table, keys, policy_area = SUBJECTS[subject]
     f = VENDOR_SQL[connection.vendor if connection.vendor in VENDOR_SQL else "postgresql"]
     days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
@@ -63,6 +63,8 @@ def _sql(subject: str, with_area: bool) -> str:
         )
     else:
         area = ""
+    if one:  # a single cadre (or unit): a phone's own progress, not the province
+        area += f" AND p.{keys[0]} = %(one)s"
     unit_join = "JOIN pairing_cadre c ON c.id = k.cadre_id JOIN pairing_unit u ON u.id = c.unit_id" if subject == "cadre" else ""
     policy = (
         "(SELECT vp.{field} FROM visits_visitpolicy vp WHERE vp.subject = %(subject)s"
@@ -128,7 +130,7 @@ LEFT JOIN done d ON {' AND '.join(f'd.{k} = r.{k}' for k in keys)}
 
 
 def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: str | None = None,
-                     period_days: int | None = None) -> dict[tuple, ComplianceRow]:
+                     period_days: int | None = None, one: int | None = None) -> dict[tuple, ComplianceRow]:
     """Compliance of every cadre (or unit–village pairing) that held a pairing in [start, end],
     optionally only those paired with households (villages) in an area's subtree.
 
@@ -138,11 +140,11 @@ def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: st
         raise ValueError(f"unknown subject {subject!r}")
     params = {
         "p0": start, "p1": end, "period_days": period_days or (end - start).days + 1, "year": start.year,
-        "subject": subject, "prefix": Area.prefix_of(area) if area else "",
+        "subject": subject, "prefix": Area.prefix_of(area) if area else "", "one": one,
     }
     keys = len(SUBJECTS[subject][2])
     with connection.cursor() as cursor:
-        cursor.execute(_sql(subject, with_area=bool(area)), params)
+        cursor.execute(_sql(subject, with_area=bool(area), one=one is not None), params)
         return {
             tuple(row[:keys]): ComplianceRow(tuple(row[:keys]), *(int(v) for v in row[keys:]))
             for row in cursor.fetchall()
@@ -153,12 +155,12 @@ def year_compliance(*, year: int, subject: str = "cadre", area: str | None = Non
     return visit_compliance(start=date(year, 1, 1), end=date(year, 12, 31), subject=subject, area=area)
 
 
-def pace(*, on: date, subject: str = "cadre", area: str | None = None) -> dict[tuple, ComplianceRow]:
+def pace(*, on: date, subject: str = "cadre", area: str | None = None, one: int | None = None) -> dict[tuple, ComplianceRow]:
     """Progress of the year up to a date: done so far against ceil(min × paired days so far ÷
     days of the year). A row that has not ``met`` is behind (滞后) at that date."""
     year_start = date(on.year, 1, 1)
     days_in_year = (date(on.year + 1, 1, 1) - year_start).days
-    return visit_compliance(start=year_start, end=on, subject=subject, area=area, period_days=days_in_year)
+    return visit_compliance(start=year_start, end=on, subject=subject, area=area, period_days=days_in_year, one=one)
 
 
 @dataclass(frozen=True)
@@ -190,3 +192,20 @@ def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     ]
     rows.sort(key=lambda r: (-r.visits_behind, -r.days_behind, r.cadre.id_number))
     return rows
+
+
+@dataclass(frozen=True)
+class CadreProgress:
+    """What a cadre sees on the phone: this year so far, against the whole year and the pace."""
+
+    year: ComplianceRow | None
+    now: ComplianceRow | None
+
+    @property
+    def behind(self) -> bool:
+        return self.now is not None and not self.now.met
+
+
+def cadre_progress(*, cadre_id: int, on: date) -> CadreProgress:
+    year = visit_compliance(start=date(on.year, 1, 1), end=date(on.year, 12, 31), one=cadre_id).get((cadre_id,))
+    return CadreProgress(year=year, now=pace(on=on, one=cadre_id).get((cadre_id,)))

@@ -1,18 +1,26 @@
-"""Pages of the visits app: the office's due list (who is behind now)."""
+"""Pages of the visits app: the cadre's phone workspace and the office's due list."""
 from __future__ import annotations
 
 import tempfile
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from households.models import Household
+from pairing.models import Cadre, HouseholdPairing
+from pairing.selectors import in_force
 from shuanglian import scoping
+from shuanglian.errors import DomainError
 
-from .selectors import due_list
+from .forms import VisitForm
+from .models import Visit
+from .selectors import cadre_progress, due_list
+from .services import log_visit
 
 DUE_HEADERS = ["身份证号", "姓名", "单位", "走访次数", "应走访次数（至今）", "差次数", "累计天数", "应累计天数（至今）", "差天数"]
 
@@ -67,3 +75,53 @@ def _xlsx(request, rows, on):
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+
+
+def _own_cadre(request) -> Cadre:
+    scope = scoping.scope_for(request.user)
+    if not scope.cadre_id:
+        raise PermissionDenied
+    return Cadre.objects.select_related("unit").get(pk=scope.cadre_id)
+
+
+def _current_households(cadre: Cadre, on: date):
+    paired = HouseholdPairing.objects.filter(in_force(on), cadre=cadre).values("household_id")
+    return Household.objects.filter(pk__in=paired).select_related("village").order_by("number")
+
+
+@login_required
+def workspace(request):
+    """The cadre's start page: progress this year and the households to visit."""
+    cadre, today = _own_cadre(request), timezone.localdate()
+    return render(request, "visits/workspace.html", {
+        "cadre": cadre, "progress": cadre_progress(cadre_id=cadre.pk, on=today),
+        "households": _current_households(cadre, today), "today": today,
+    })
+
+
+@login_required
+def log(request):
+    cadre, today = _own_cadre(request), timezone.localdate()
+    # Households paired at any time in the back-dating window may be chosen; the service checks the dates.
+    window_households = Household.objects.filter(pk__in=HouseholdPairing.objects.filter(cadre=cadre).values("household_id"))
+    form = VisitForm(request.POST or None, households=window_households.order_by("number"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            log_visit(cadre=cadre, households=list(data["households"]), start=data["start"], end=data["end"],
+                      key=data["key"], by=request.user, own_entry=True, stayed=data["stayed"], tasks=data["tasks"],
+                      help_given=data["help_given"], notes=data["notes"])
+        except DomainError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "走访已登记。")
+            return redirect("visits-workspace")
+    return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today})
+
+
+@login_required
+def history(request):
+    cadre = _own_cadre(request)
+    visits = Visit.objects.filter(cadre=cadre).prefetch_related("households").order_by("-start", "-pk")[:200]
+    return render(request, "visits/history.html", {"visits": visits, "cadre": cadre})

@@ -179,3 +179,14 @@ def test_the_due_list_puts_the_furthest_behind_first_and_leaves_out_those_on_pac
     rows = due_list(cadres=Cadre.objects.all(), on=D("2025-07-02"))
     assert [r.cadre for r in rows] == [idle, half]
     assert (rows[0].visits_behind, rows[0].days_behind) == (3, 8)
+
+
+def test_one_cadres_progress_matches_the_province_wide_figures(cadre):
+    from visits.selectors import cadre_progress
+
+    other = f.HouseholdPairingFactory().cadre
+    trip(cadre, "2025-02-01", "2025-02-03")
+    trip(other, "2025-02-01", "2025-02-09")
+    mine = cadre_progress(cadre_id=cadre.pk, on=D("2025-07-02"))
+    assert mine.year == year_compliance(year=2025)[(cadre.pk,)]
+    assert (mine.year.visits, mine.year.days, mine.behind) == (1, 3, True)

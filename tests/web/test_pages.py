@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_cadre_sees_only_their_own_households(client, counties):
     client.force_login(counties["mine"]["cadre"].user)
-    page = client.get(reverse("home"))
+    page = client.get(reverse("home"), follow=True)
+    assert page.redirect_chain[-1][0] == reverse("visits-workspace")
     assert counties["mine"]["household"].number in page.text
     assert counties["next"]["household"].number not in page.text
 

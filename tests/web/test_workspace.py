@@ -1,0 +1,78 @@
+"""The cadre's phone workspace: progress, logging a visit once, clear messages."""
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from visits.models import Visit
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def form(county, **overrides):
+    data = {"households": [county["household"].pk], "start": TODAY - timedelta(days=1), "end": TODAY - timedelta(days=1),
+            "tasks": ["policy"], "notes": "谈心", "key": str(uuid.uuid4())}
+    data.update(overrides)
+    return data
+
+
+def test_the_workspace_shows_progress_of_the_year(client, counties):
+    client.force_login(counties["mine"]["cadre"].user)
+    page = client.get(reverse("visits-workspace"))
+    assert 'id="visits-done">0<' in page.text and "/ 4" in page.text
+
+
+def test_logging_a_visit_moves_the_progress(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    response = client.post(reverse("visits-log"), form(mine))
+    assert response.status_code == 302
+    page = client.get(reverse("visits-workspace"))
+    assert 'id="visits-done">1<' in page.text
+
+
+def test_a_resent_form_stores_one_visit(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    data = form(mine)
+    client.post(reverse("visits-log"), data)
+    client.post(reverse("visits-log"), data)
+    assert Visit.objects.filter(cadre=mine["cadre"]).count() == 1
+
+
+def test_a_future_date_shows_the_message_and_stores_nothing(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    page = client.post(reverse("visits-log"), form(mine, start=TODAY + timedelta(days=2), end=TODAY + timedelta(days=2)))
+    assert page.status_code == 200 and "不能登记今天以后的走访" in page.text
+    assert not Visit.objects.exists()
+
+
+def test_a_date_that_is_not_a_date_shows_the_message(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    page = client.post(reverse("visits-log"), form(mine, start="2025-02-30"))
+    assert "请输入有效的日期" in page.text and not Visit.objects.exists()
+
+
+def test_a_household_of_another_cadre_cannot_be_chosen(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    page = client.post(reverse("visits-log"), form(mine, households=[counties["next"]["household"].pk]))
+    assert page.status_code == 200 and not Visit.objects.exists()
+
+
+def test_the_history_lists_the_cadres_own_visits(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-log"), form(mine))
+    page = client.get(reverse("visits-history"))
+    assert mine["household"].head_name in page.text
+
+
+def test_an_office_user_has_no_cadre_workspace(client, office):
+    client.force_login(office)
+    assert client.get(reverse("visits-workspace")).status_code == 403
