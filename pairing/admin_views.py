@@ -52,7 +52,7 @@ def coverage(request):
 
 class HandOverForm(forms.Form):
     successor = forms.ModelChoiceField(label="接替干部", queryset=Cadre.objects.none())
-    on = forms.DateField(label="交接日期（接替干部开始联系之日）", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="交接日期（接替干部开始联系之日）", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="交接原因", max_length=100)
 
     def __init__(self, *args, scope, exclude_cadre, **kwargs):
@@ -85,7 +85,7 @@ def hand_over(request, pk: int):
 
 class AssignForm(forms.Form):
     cadre = forms.ModelChoiceField(label="联户干部", queryset=Cadre.objects.none())
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)

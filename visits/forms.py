@@ -11,9 +11,9 @@ class VisitForm(forms.Form):
 
     households = forms.ModelMultipleChoiceField(label="走访农户", queryset=None, widget=forms.CheckboxSelectMultiple,
                                                 error_messages={"required": "请至少选择一户联系户。"})
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": "请输入有效的日期。"})
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                           error_messages={"invalid": "请输入有效的日期。"})
     stayed = forms.BooleanField(label="吃住在村", required=False)
     tasks = forms.MultipleChoiceField(label="落实任务", choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
