@@ -222,7 +222,11 @@ def with_domain_checks(form_class, check):
             try:
                 check(self, data)
             except ValidationError as exc:
-                self.add_error(None, exc)
+                if not hasattr(exc, "error_dict"):
+                    self.add_error(None, exc)
+                    return data
+                for field, errors in exc.message_dict.items():  # a service's field names may differ from the form's
+                    self.add_error(field if field in self.fields else None, errors)
             return data
 
     return Checked

@@ -232,3 +232,30 @@ def visible_unit_visits(user_or_scope):
     if scope.unit_id:
         return qs.filter(unit_id=scope.unit_id)
     return qs.none()
+
+
+def _collected(model, user_or_scope):
+    """Demands and deeds: by their village for an area, the unit's own or its villages', a cadre's own."""
+    scope = _scope(user_or_scope)
+    qs = model.objects.all()
+    if scope.everything:
+        return qs
+    if scope.area_prefix:
+        return qs.filter(village__code__startswith=scope.area_prefix)
+    if scope.unit_id:
+        return qs.filter(Q(cadre__unit_id=scope.unit_id) | Q(village_id__in=_unit_village_codes(scope.unit_id)))
+    if scope.cadre_id:
+        return qs.filter(cadre_id=scope.cadre_id)
+    return qs.none()
+
+
+def visible_demands(user_or_scope):
+    from visits.models import Demand
+
+    return _collected(Demand, user_or_scope)
+
+
+def visible_deeds(user_or_scope):
+    from visits.models import Deed
+
+    return _collected(Deed, user_or_scope)

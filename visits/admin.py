@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 
 from shuanglian import scoping
-from shuanglian.admin_base import PolicyAdmin, ScopedAdmin
+from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, with_domain_checks
 
-from .models import AnomalyFlag, UnitVisit, Visit, VisitPolicy
-from .services import review_flag
+from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPolicy
+from .services import advance_demand, check_demand_step, review_flag
 
 
 @admin.register(Visit)
@@ -77,3 +78,62 @@ class AnomalyFlagAdmin(ScopedAdmin):
     @admin.action(description="确认有误")
     def mark_confirmed(self, request, queryset):
         self._review(request, queryset, AnomalyFlag.Status.CONFIRMED)
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = DemandFollowUp
+    fields = ("at", "status", "note", "by")
+
+
+class DemandFollowUpForm(forms.ModelForm):
+    next_status = forms.ChoiceField(label="办理后状态", choices=[("", "—")] + list(Demand.Status.choices), required=False)
+    follow_up = forms.CharField(label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    class Meta:
+        model = Demand
+        fields = ()
+
+
+def demand_step_checks(form, data):
+    if data.get("next_status"):
+        check_demand_step(demand=form.instance, status=data["next_status"], note=data.get("follow_up", ""))
+
+
+@admin.register(Demand)
+class DemandAdmin(ScopedAdmin):
+    """Demands of the area; the office moves them on with a note (办理情况), never silently."""
+
+    visible = scoping.visible_demands
+    form = DemandFollowUpForm
+    list_display = ("category", "text", "village", "household", "cadre", "status", "created_at")
+    list_filter = ("status", "category")
+    list_select_related = ("village", "household", "cadre")
+    search_fields = ("text", "household__number", "cadre__name")
+    readonly_fields = ("cadre", "household", "village", "visit", "category", "text", "status", "created_at", "resolved_at")
+    fields = readonly_fields + ("next_status", "follow_up")
+    inlines = [FollowUpInline]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # demands are collected by cadres on their visits
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), demand_step_checks)
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("next_status"):
+            advance_demand(demand=obj, status=form.cleaned_data["next_status"], note=form.cleaned_data["follow_up"], by=request.user)
+
+
+@admin.register(Deed)
+class DeedAdmin(ScopedAdmin):
+    visible = scoping.visible_deeds
+    list_display = ("on", "category", "description", "money", "people_helped", "village", "household", "cadre")
+    list_filter = ("category",)
+    list_select_related = ("village", "household", "cadre")
+    search_fields = ("description", "household__number", "cadre__name")
+    readonly_fields = ("cadre", "household", "village")
+    date_hierarchy = "on"
+
+    def has_add_permission(self, request):
+        return False  # deeds are recorded by cadres

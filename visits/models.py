@@ -139,3 +139,90 @@ class AnomalyFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.day:%Y-%m-%d}"
+
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Demand(models.Model):
+    """A need or complaint collected during a visit (民情民意) and what became of it."""
+
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", _("产业发展")
+        INFRASTRUCTURE = "infrastructure", _("基础设施")
+        EDUCATION = "education", _("教育")
+        HEALTH = "health", _("医疗")
+        HOUSING = "housing", _("住房")
+        WELFARE = "welfare", _("社会保障")
+        DISPUTE = "dispute", _("矛盾纠纷")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待办理")
+        IN_PROGRESS = "in_progress", _("办理中")
+        RESOLVED = "resolved", _("已办结")
+        ESCALATED = "escalated", _("已上报双联办")
+
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="demands", verbose_name=_("收集干部"))
+    household = models.ForeignKey("households.Household", models.PROTECT, null=True, blank=True, related_name="demands",
+                                  verbose_name=_("农户"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="demands", verbose_name=_("村"))
+    visit = models.ForeignKey(Visit, models.SET_NULL, null=True, blank=True, related_name="demands", verbose_name=_("走访"))
+    category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
+    text = models.TextField(_("诉求内容"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(_("收集时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("民情诉求")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["village", "status"], name="demand_by_village")]  # reports: demands of an area
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}：{self.text[:20]}"
+
+
+class DemandFollowUp(models.Model):
+    """One step in a demand's handling: who did what, and the status it left."""
+
+    demand = models.ForeignKey(Demand, models.CASCADE, related_name="follow_ups", verbose_name=_("诉求"))
+    status = models.CharField(_("办理后状态"), max_length=12, choices=Demand.Status.choices)
+    note = models.TextField(_("办理情况"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("办理人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("诉求办理记录")
+        ordering = ["demand", "at"]
+
+
+class Deed(models.Model):
+    """A practical thing done (实事): money, projects, training, jobs."""
+
+    class Category(models.TextChoices):
+        FUNDS = "funds", _("协调资金")
+        PROJECT = "project", _("争取项目")
+        TRAINING = "training", _("技能培训")
+        JOBS = "jobs", _("转移就业")
+        GOODS = "goods", _("送物资")
+        OTHER = "other", _("其他")
+
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="deeds", verbose_name=_("干部"))
+    household = models.ForeignKey("households.Household", models.PROTECT, null=True, blank=True, related_name="deeds",
+                                  verbose_name=_("农户"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="deeds", verbose_name=_("村"))
+    on = models.DateField(_("日期"))
+    category = models.CharField(_("类别"), max_length=10, choices=Category.choices)
+    description = models.TextField(_("内容"))
+    money = models.DecimalField(_("金额（元）"), default=0, **MONEY)
+    people_helped = models.PositiveIntegerField(_("受益人数"), default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("帮办实事")
+        ordering = ["-on"]
+        constraints = [models.CheckConstraint(condition=Q(money__gte=0), name="deed_money_not_negative")]
+        indexes = [models.Index(fields=["village", "on"], name="deed_by_village")]  # reports: deeds of an area
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.on:%Y-%m-%d}"

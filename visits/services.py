@@ -119,3 +119,97 @@ def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag
     flag.save(update_fields=["status", "note", "reviewed_by"])
     return flag
 
+
+
+# --- demands and deeds ----------------------------------------------------------------------------
+
+# Where a demand may go next: the unit works on it and resolves it, or escalates it to the
+# office when it cannot (000 §1); the office resolves what was escalated.
+DEMAND_STEPS = {
+    "open": {"in_progress", "resolved", "escalated"},
+    "in_progress": {"resolved", "escalated"},
+    "escalated": {"in_progress", "resolved"},
+    "resolved": set(),
+}
+
+
+def _paired_now(cadre: Cadre, household: Household, on: date) -> bool:
+    return HouseholdPairing.objects.filter(cadre=cadre, household=household, start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=on)).exists()
+
+
+@transaction.atomic
+def record_demand(*, cadre: Cadre, category: str, text: str, household: Household | None = None, village=None,
+                  visit: Visit | None = None):
+    from .models import Demand
+
+    text = (text or "").strip()
+    if not text:
+        raise DomainError({"text": "请填写诉求内容。"})
+    if category not in Demand.Category.values:
+        raise DomainError({"category": "请选择诉求类别。"})
+    if household is not None:
+        if not _paired_now(cadre, household, timezone.localdate()):
+            raise DomainError({"household": f"农户{household.number}不是您的联系户。"})
+        village = household.village
+    if village is None:
+        raise DomainError({"village": "请选择农户或村。"})
+    demand = Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category, text=text)
+    return demand
+
+
+def check_demand_step(*, demand, status: str, note: str) -> None:
+    from .models import Demand
+
+    if status not in DEMAND_STEPS.get(demand.status, set()):
+        target = Demand.Status(status).label if status in Demand.Status.values else status
+        raise DomainError(f"诉求当前为“{demand.get_status_display()}”，不能改为“{target}”。")
+    if not (note or "").strip():
+        raise DomainError({"note": "请填写办理情况。"})
+
+
+@transaction.atomic
+def advance_demand(*, demand, status: str, note: str, by):
+    """Move a demand on, with a note of what was done; resolved demands are closed."""
+    from .models import Demand, DemandFollowUp
+
+    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    check_demand_step(demand=demand, status=status, note=note)
+    demand.status = status
+    demand.resolved_at = timezone.now() if status == Demand.Status.RESOLVED else None
+    demand.save(update_fields=["status", "resolved_at"])
+    DemandFollowUp.objects.create(demand=demand, status=status, note=note.strip(), by=by)
+    return demand
+
+
+def record_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
+                household: Household | None = None, village=None):
+    from decimal import Decimal, InvalidOperation
+
+    from .models import Deed
+
+    errors: dict[str, list[str]] = {}
+    if on > timezone.localdate():
+        errors.setdefault("on", []).append("不能登记今天以后的实事。")
+    if category not in Deed.Category.values:
+        errors.setdefault("category", []).append("请选择实事类别。")
+    if not (description or "").strip():
+        errors.setdefault("description", []).append("请填写实事内容。")
+    try:
+        money = Decimal(str(money or 0))
+        if money < 0 or not money.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.setdefault("money", []).append("金额应为不小于0的数字。")
+    if people_helped is None or int(people_helped) < 0:
+        errors.setdefault("people_helped", []).append("受益人数不能为负数。")
+    if household is not None:
+        if not _paired_now(cadre, household, on):
+            errors.setdefault("household", []).append(f"农户{household.number}不是您的联系户。")
+        village = household.village
+    if village is None:
+        errors.setdefault("village", []).append("请选择农户或村。")
+    if errors:
+        raise DomainError(errors)
+    return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
+                               description=description.strip(), money=money, people_helped=int(people_helped))

@@ -38,3 +38,19 @@ def test_a_flag_of_the_next_county_cannot_be_cleared(client, office, counties):
     assert flag.status == "open"
 
 
+
+
+def test_an_office_escalated_demand_is_resolved_with_a_note_in_the_admin(client, office, counties):
+    from visits.services import advance_demand, record_demand
+
+    mine = counties["mine"]
+    demand = record_demand(cadre=mine["cadre"], household=mine["household"], category="housing", text="危房")
+    advance_demand(demand=demand, status="escalated", note="上报", by=None)
+    client.force_login(office)
+    url = reverse("admin:visits_demand_change", args=[demand.pk])
+    empty = {"follow_ups-TOTAL_FORMS": 0, "follow_ups-INITIAL_FORMS": 0}
+    page = client.post(url, {"next_status": "resolved", "follow_up": "", **empty})
+    assert "请填写办理情况" in page.text
+    client.post(url, {"next_status": "resolved", "follow_up": "已列入危改计划", **empty})
+    demand.refresh_from_db()
+    assert demand.status == "resolved" and demand.follow_ups.last().by == office
