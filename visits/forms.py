@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from .models import Task
+from .models import Deed, Demand, Task
 
 
 class VisitForm(forms.Form):
@@ -27,3 +27,32 @@ class VisitForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = households
         self.fields["households"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"
+
+
+class DemandForm(forms.Form):
+    household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择联系户")
+    category = forms.ChoiceField(label="类别", choices=Demand.Category.choices)
+    text = forms.CharField(label="诉求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["household"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"
+
+
+class DeedForm(forms.Form):
+    household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择联系户")
+    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         error_messages={"invalid": "请输入有效的日期。"})
+    category = forms.ChoiceField(label="类别", choices=Deed.Category.choices)
+    description = forms.CharField(label="内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    money = forms.DecimalField(label="金额（元）", min_value=0, max_digits=12, decimal_places=2, required=False,
+                               error_messages={"invalid": "金额应为数字。", "min_value": "金额不能为负数。"})
+    people_helped = forms.IntegerField(label="受益人数", min_value=0, required=False,
+                                       error_messages={"min_value": "受益人数不能为负数。"})
+
+    def __init__(self, *args, households, **kwargs):
+        kwargs.setdefault("initial", {}).update({"on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["household"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"

@@ -17,10 +17,10 @@ from pairing.selectors import in_force
 from shuanglian import scoping
 from shuanglian.errors import DomainError
 
-from .forms import VisitForm
-from .models import Visit
+from .forms import DeedForm, DemandForm, VisitForm
+from .models import Demand, Visit
 from .selectors import cadre_progress, due_list
-from .services import log_visit
+from .services import log_visit, record_deed, record_demand
 
 DUE_HEADERS = ["身份证号", "姓名", "单位", "走访次数", "应走访次数（至今）", "差次数", "累计天数", "应累计天数（至今）", "差天数"]
 
@@ -125,3 +125,38 @@ def history(request):
     cadre = _own_cadre(request)
     visits = Visit.objects.filter(cadre=cadre).prefetch_related("households").order_by("-start", "-pk")[:200]
     return render(request, "visits/history.html", {"visits": visits, "cadre": cadre})
+
+
+def _form_page(request, form_class, save, template_title: str, done: str):
+    cadre, today = _own_cadre(request), timezone.localdate()
+    form = form_class(request.POST or None, households=_current_households(cadre, today))
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(cadre, form.cleaned_data)
+        except DomainError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, done)
+            return redirect("visits-workspace")
+    return render(request, "visits/simple_form.html", {"form": form, "title": template_title})
+
+
+@login_required
+def new_demand(request):
+    return _form_page(request, DemandForm, lambda cadre, d: record_demand(
+        cadre=cadre, household=d["household"], category=d["category"], text=d["text"]), "记录民情诉求", "诉求已记录。")
+
+
+@login_required
+def new_deed(request):
+    return _form_page(request, DeedForm, lambda cadre, d: record_deed(
+        cadre=cadre, household=d["household"], on=d["on"], category=d["category"], description=d["description"],
+        money=d["money"] or 0, people_helped=d["people_helped"] or 0), "登记帮办实事", "实事已登记。")
+
+
+@login_required
+def my_demands(request):
+    cadre = _own_cadre(request)
+    demands = Demand.objects.filter(cadre=cadre).select_related("household").prefetch_related("follow_ups").order_by("-created_at")[:200]
+    return render(request, "visits/demands.html", {"demands": demands})

@@ -76,3 +76,28 @@ def test_the_history_lists_the_cadres_own_visits(client, counties):
 def test_an_office_user_has_no_cadre_workspace(client, office):
     client.force_login(office)
     assert client.get(reverse("visits-workspace")).status_code == 403
+
+
+def test_a_cadre_records_a_demand_and_later_sees_what_the_office_did(client, counties):
+    from visits.models import Demand
+    from visits.services import advance_demand
+
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-demand-new"), {"household": mine["household"].pk, "category": "housing", "text": "屋顶漏雨"})
+    advance_demand(demand=Demand.objects.get(), status="resolved", note="已维修", by=None)
+    page = client.get(reverse("visits-demands"))
+    assert "屋顶漏雨" in page.text and "已维修" in page.text
+
+
+def test_a_cadre_records_a_deed_and_a_negative_amount_is_refused(client, counties):
+    from visits.models import Deed
+
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    data = {"household": mine["household"].pk, "on": TODAY.isoformat(), "category": "funds", "description": "协调资金",
+            "money": "-5", "people_helped": "3"}
+    page = client.post(reverse("visits-deed-new"), data)
+    assert "金额不能为负数" in page.text and not Deed.objects.exists()
+    client.post(reverse("visits-deed-new"), {**data, "money": "800"})
+    assert Deed.objects.get().people_helped == 3
