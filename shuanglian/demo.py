@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
-from pairing.models import Cadre, Role, Unit
+from pairing.models import Cadre, HouseholdPairing, Role, Unit
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
 
@@ -207,6 +207,41 @@ def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, e
     return visits, unit_rows
 
 
+DEMANDS = [("housing", "房屋年久失修，雨季漏雨"), ("infrastructure", "村组道路雨后泥泞，出行困难"),
+           ("health", "老人慢性病，希望办理门诊慢病卡"), ("education", "孩子上高中学费有困难"),
+           ("industry", "想养殖肉羊，缺少启动资金和技术"), ("welfare", "申请低保，材料不会准备")]
+
+
+def seed_demands_and_deeds() -> None:
+    """Demands at every stage and deeds with money and people helped, once (re-runs add none)."""
+    from visits.models import Deed, Demand
+    from visits.services import advance_demand, record_deed, record_demand
+
+    if Demand.objects.exists():
+        return
+    rnd = random.Random(7)
+    today = timezone.localdate()
+    pairings = list(HouseholdPairing.objects.filter(end__isnull=True).select_related("cadre", "household__village")
+                    .order_by("household__number")[:60])
+    for index, pairing in enumerate(pairings[:36]):
+        category, text = DEMANDS[index % len(DEMANDS)]
+        demand = record_demand(cadre=pairing.cadre, household=pairing.household, category=category, text=text)
+        fate = index % 4
+        if fate >= 1:
+            advance_demand(demand=demand, status="in_progress", note="已与村委会对接，正在办理", by=None)
+        if fate == 2:
+            advance_demand(demand=demand, status="resolved", note="已协调相关部门解决", by=None)
+        if fate == 3:
+            advance_demand(demand=demand, status="escalated", note="单位无法解决，上报区双联办", by=None)
+    for pairing in pairings[::2]:
+        on = today - timedelta(days=rnd.randint(3, 200))
+        if pairing.start <= on:
+            kind = rnd.choice(Deed.Category.values)
+            record_deed(cadre=pairing.cadre, household=pairing.household, on=on, category=kind,
+                        description=dict(Deed.Category.choices)[kind], money=rnd.choice([0, 500, 1200, 3000, 8000]),
+                        people_helped=rnd.randint(1, 5))
+
+
 @transaction.atomic
 def seed_demo() -> list[tuple[str, str, str]]:
     """Load the demo county and its sign-ins; returns (who, username, password) rows."""
@@ -220,6 +255,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
     PovertyLine.objects.get_or_create(year=2014, defaults={"province_line": 3902, "national_line": 2800})
 
     unit = Unit.objects.get(code="DW62501")
+
+    seed_demands_and_deeds()
 
     User = get_user_model()
     county = Area.objects.get(code=COUNTY)

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from households.models import Household
 from pairing.models import HouseholdPairing
-from visits.models import AnomalyFlag, Visit
+from visits.models import AnomalyFlag, Deed, Demand, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,14 @@ def test_seed_demo_loads_a_county_with_a_hand_over_visits_and_flags_and_prints_t
     assert 140 <= Household.objects.count() <= 200
     assert HouseholdPairing.objects.filter(successor__isnull=False).exists()
     assert Visit.objects.count() > 100 and AnomalyFlag.objects.exists()
+    assert set(Demand.objects.values_list("status", flat=True)) == {"open", "in_progress", "resolved", "escalated"}
+    assert Deed.objects.filter(money__gt=0).exists()
     for username in ("admin", "qinzhou_office", "nongye_admin", "qinzhou_leader"):
         assert username in out.getvalue()
 
 
 def test_running_seed_demo_twice_adds_nothing():
     call_command("seed_demo", stdout=io.StringIO())
-    counts = (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count())
+    counts = (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count(), Demand.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
-    assert (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count()) == counts
+    assert (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count(), Demand.objects.count()) == counts
