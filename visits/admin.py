@@ -4,12 +4,18 @@ from django.contrib import admin
 from shuanglian import scoping
 from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, with_domain_checks
 
-from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPolicy
+from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services import advance_demand, check_demand_step, review_flag
+
+
+class PhotoInline(ReadOnlyInline):
+    model = VisitPhoto
+    fields = ("image", "uploaded_at")
 
 
 @admin.register(Visit)
 class VisitAdmin(ScopedAdmin):
+    inlines = [PhotoInline]
     visible = scoping.visible_visits
     scoped_fields = {"cadre": scoping.visible_cadres}
     list_display = ("cadre", "start", "end", "stayed", "created_at")

@@ -6,6 +6,22 @@ from django.utils import timezone
 from .models import Deed, Demand, Task
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos from one input; their content is checked by the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
 class VisitForm(forms.Form):
     """A cadre's visit in a few taps. The hidden key makes a resent form store nothing twice."""
 
@@ -19,6 +35,7 @@ class VisitForm(forms.Form):
     tasks = forms.MultipleChoiceField(label="落实任务", choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
     help_given = forms.CharField(label="帮办实事", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label="民情日记", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label="照片（可选）", required=False)
     key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, households, **kwargs):

@@ -226,3 +226,15 @@ class Deed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.on:%Y-%m-%d}"
+
+
+class VisitPhoto(models.Model):
+    """Evidence of a visit (影像资料): optional, never a gate; stored resized as JPEG."""
+
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="photos", verbose_name=_("走访"))
+    image = models.ImageField(_("照片"), upload_to="visits/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("走访照片")
+        ordering = ["visit", "uploaded_at"]

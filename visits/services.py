@@ -70,17 +70,20 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
 
 def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
               by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
-              help_given: str = "", notes: str = "") -> Visit:
+              help_given: str = "", notes: str = "", photos: list | None = None) -> Visit:
     """Record one trip. The same idempotency key returns the first visit: a double tap or a
     resent form stores nothing twice, also when the two requests race."""
     if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
         return existing
     check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry)
+    prepared = prepare_photos(photos or [])
     try:
         with transaction.atomic():
             visit = Visit.objects.create(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [],
                                          help_given=help_given, notes=notes, idempotency_key=key, created_by=by)
             visit.households.set(households)
+            for content in prepared:
+                visit.photos.create(image=content)
     except IntegrityError:
         if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
             return existing  # the other request of a race stored it first
@@ -213,3 +216,44 @@ def record_deed(*, cadre: Cadre, on: date, category: str, description: str, mone
         raise DomainError(errors)
     return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
                                description=description.strip(), money=money, people_helped=int(people_helped))
+
+
+# --- photos -----------------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_SIDE = 1600
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTOS_PER_VISIT = 6
+
+
+def prepare_photo(upload):
+    """Check an uploaded photo by its content (not its name) and return it as a resized JPEG file."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise DomainError({"photos": f"照片“{upload.name}”超过{PHOTO_MAX_BYTES // (1024 * 1024)} MB。"})
+    try:
+        with Image.open(upload) as probe:
+            kind = probe.format
+            probe.verify()
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=82, optimize=True)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DomainError({"photos": f"“{upload.name}”不是可识别的照片。"}) from None
+    if kind not in PHOTO_FORMATS:
+        raise DomainError({"photos": f"“{upload.name}”格式为{kind}，只接受JPEG、PNG或WebP照片。"})
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+def prepare_photos(uploads: list) -> list:
+    """Every photo checked before any is stored."""
+    if len(uploads) > PHOTOS_PER_VISIT:
+        raise DomainError({"photos": f"每次走访最多{PHOTOS_PER_VISIT}张照片。"})
+    return [prepare_photo(upload) for upload in uploads]

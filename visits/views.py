@@ -104,13 +104,13 @@ def log(request):
     cadre, today = _own_cadre(request), timezone.localdate()
     # Households paired at any time in the back-dating window may be chosen; the service checks the dates.
     window_households = Household.objects.filter(pk__in=HouseholdPairing.objects.filter(cadre=cadre).values("household_id"))
-    form = VisitForm(request.POST or None, households=window_households.order_by("number"))
+    form = VisitForm(request.POST or None, request.FILES or None, households=window_households.order_by("number"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             log_visit(cadre=cadre, households=list(data["households"]), start=data["start"], end=data["end"],
                       key=data["key"], by=request.user, own_entry=True, stayed=data["stayed"], tasks=data["tasks"],
-                      help_given=data["help_given"], notes=data["notes"])
+                      help_given=data["help_given"], notes=data["notes"], photos=data["photos"])
         except DomainError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -101,3 +101,18 @@ def test_a_cadre_records_a_deed_and_a_negative_amount_is_refused(client, countie
     assert "金额不能为负数" in page.text and not Deed.objects.exists()
     client.post(reverse("visits-deed-new"), {**data, "money": "800"})
     assert Deed.objects.get().people_helped == 3
+
+
+def test_a_visit_form_with_a_photo_stores_the_photo(client, counties, settings, tmp_path):
+    import io as _io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    out = _io.BytesIO()
+    Image.new("RGB", (800, 600)).save(out, "JPEG")
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-log"), {**form(mine), "photos": [SimpleUploadedFile("a.jpg", out.getvalue())]})
+    assert Visit.objects.get().photos.count() == 1
