@@ -87,18 +87,25 @@ def _unit_household_ids(unit_id: int) -> Q:
 
 # --- visible sets -------------------------------------------------------------------------------
 
-def visible_areas(user_or_scope) -> QuerySet[Area]:
+def _narrow(qs: QuerySet, user_or_scope, *, area=None, unit=None, cadre=None) -> QuerySet:
+    """The part of ``qs`` a scope sees. Each rule turns the scope's key (an area prefix, a unit
+    id, a cadre id) into a filter; a scope whose kind has no rule sees nothing."""
     scope = _scope(user_or_scope)
-    qs = Area.objects.all()
     if scope.everything:
         return qs
-    if scope.area_prefix:
-        return qs.filter(code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(code__in=_unit_village_codes(scope.unit_id))
-    if scope.cadre_id:
-        return qs.filter(code__in=HouseholdPairing.objects.filter(cadre_id=scope.cadre_id).values("household__village_id"))
+    for key, rule in ((scope.area_prefix, area), (scope.unit_id, unit), (scope.cadre_id, cadre)):
+        if key:
+            return qs.filter(rule(key)) if rule else qs.none()
     return qs.none()
+
+
+def visible_areas(user_or_scope) -> QuerySet[Area]:
+    return _narrow(
+        Area.objects.all(), user_or_scope,
+        area=lambda prefix: Q(code__startswith=prefix),
+        unit=lambda unit: Q(code__in=_unit_village_codes(unit)),
+        cadre=lambda cadre: Q(code__in=HouseholdPairing.objects.filter(cadre_id=cadre).values("household__village_id")),
+    )
 
 
 def visible_villages(user_or_scope) -> QuerySet[Area]:
@@ -106,53 +113,34 @@ def visible_villages(user_or_scope) -> QuerySet[Area]:
 
 
 def visible_units(user_or_scope) -> QuerySet[Unit]:
-    scope = _scope(user_or_scope)
-    qs = Unit.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
+    return _narrow(
+        Unit.objects.all(), user_or_scope,
         # Units seated in the area, and units from above that are paired with its villages.
-        return qs.filter(
-            Q(area__code__startswith=scope.area_prefix)
-            | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village__code__startswith=scope.area_prefix)))
-        )
-    if scope.unit_id:
-        return qs.filter(pk=scope.unit_id)
-    if scope.cadre_id:
-        return qs.filter(cadres__pk=scope.cadre_id)
-    return qs.none()
+        area=lambda prefix: Q(area__code__startswith=prefix)
+        | Q(Exists(VillagePairing.objects.filter(unit=OuterRef("pk"), village__code__startswith=prefix))),
+        unit=lambda unit: Q(pk=unit),
+        cadre=lambda cadre: Q(cadres__pk=cadre),
+    )
 
 
 def visible_cadres(user_or_scope) -> QuerySet[Cadre]:
-    scope = _scope(user_or_scope)
-    qs = Cadre.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
+    return _narrow(
+        Cadre.objects.all(), user_or_scope,
         # Cadres of units in the area, and cadres from elsewhere paired with its households.
-        return qs.filter(
-            Q(unit__area__code__startswith=scope.area_prefix)
-            | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village__code__startswith=scope.area_prefix)))
-        )
-    if scope.unit_id:
-        return qs.filter(unit_id=scope.unit_id)
-    if scope.cadre_id:
-        return qs.filter(pk=scope.cadre_id)
-    return qs.none()
+        area=lambda prefix: Q(unit__area__code__startswith=prefix)
+        | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("pk"), household__village__code__startswith=prefix))),
+        unit=lambda unit: Q(unit_id=unit),
+        cadre=lambda cadre: Q(pk=cadre),
+    )
 
 
 def visible_households(user_or_scope) -> QuerySet[Household]:
-    scope = _scope(user_or_scope)
-    qs = Household.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
-        return qs.filter(village__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(_unit_household_ids(scope.unit_id))
-    if scope.cadre_id:
-        return qs.filter(Exists(HouseholdPairing.objects.filter(household=OuterRef("pk"), cadre_id=scope.cadre_id)))
-    return qs.none()
+    return _narrow(
+        Household.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=_unit_household_ids,
+        cadre=lambda cadre: Q(Exists(HouseholdPairing.objects.filter(household=OuterRef("pk"), cadre_id=cadre))),
+    )
 
 
 def visible_members(user_or_scope) -> QuerySet[Member]:
@@ -164,31 +152,22 @@ def visible_incomes(user_or_scope) -> QuerySet[IncomeRecord]:
 
 
 def visible_household_pairings(user_or_scope) -> QuerySet[HouseholdPairing]:
-    scope = _scope(user_or_scope)
-    qs = HouseholdPairing.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
-        return qs.filter(household__village__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(Q(cadre__unit_id=scope.unit_id) | Q(household__village_id__in=_unit_village_codes(scope.unit_id)))
-    if scope.cadre_id:
-        return qs.filter(cadre_id=scope.cadre_id)
-    return qs.none()
+    return _narrow(
+        HouseholdPairing.objects.all(), user_or_scope,
+        area=lambda prefix: Q(household__village__code__startswith=prefix),
+        unit=lambda unit: Q(cadre__unit_id=unit) | Q(household__village_id__in=_unit_village_codes(unit)),
+        cadre=lambda cadre: Q(cadre_id=cadre),
+    )
 
 
 def visible_village_pairings(user_or_scope) -> QuerySet[VillagePairing]:
     scope = _scope(user_or_scope)
-    qs = VillagePairing.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
-        return qs.filter(village__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(unit_id=scope.unit_id)
-    if scope.cadre_id:
-        return qs.filter(village_id__in=visible_areas(scope).values("code"))
-    return qs.none()
+    return _narrow(
+        VillagePairing.objects.all(), scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(unit_id=unit),
+        cadre=lambda cadre: Q(village_id__in=visible_areas(scope).values("code")),
+    )
 
 
 def editable(user_or_scope, queryset: QuerySet) -> QuerySet:
@@ -223,30 +202,21 @@ def visible_visits(user_or_scope):
 def visible_unit_visits(user_or_scope):
     from visits.models import UnitVisit
 
-    scope = _scope(user_or_scope)
-    qs = UnitVisit.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
-        return qs.filter(village__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(unit_id=scope.unit_id)
-    return qs.none()
+    return _narrow(
+        UnitVisit.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(unit_id=unit),
+    )
 
 
 def _collected(model, user_or_scope):
     """Demands and deeds: by their village for an area, the unit's own or its villages', a cadre's own."""
-    scope = _scope(user_or_scope)
-    qs = model.objects.all()
-    if scope.everything:
-        return qs
-    if scope.area_prefix:
-        return qs.filter(village__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return qs.filter(Q(cadre__unit_id=scope.unit_id) | Q(village_id__in=_unit_village_codes(scope.unit_id)))
-    if scope.cadre_id:
-        return qs.filter(cadre_id=scope.cadre_id)
-    return qs.none()
+    return _narrow(
+        model.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(cadre__unit_id=unit) | Q(village_id__in=_unit_village_codes(unit)),
+        cadre=lambda cadre: Q(cadre_id=cadre),
+    )
 
 
 def visible_demands(user_or_scope):
