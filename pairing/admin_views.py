@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuanglian import scoping
-from shuanglian.errors import DomainError
+from shuanglian.errors import DomainError, add_to_form
 from shuanglian.roster.engine import RosterRejected, export_workbook, import_workbook
 
 from . import selectors, services
@@ -73,7 +73,7 @@ def hand_over(request, pk: int):
             services.hand_over_household(pairing=pairing, successor=form.cleaned_data["successor"],
                                          on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"农户{pairing.household.number}已交接给{form.cleaned_data['successor'].name}。")
             return redirect(reverse("admin:pairing_householdpairing_changelist") + f"?q={pairing.household.number}")
@@ -103,7 +103,7 @@ def assign_cadre(request, number: str):
         try:
             services.pair_household(cadre=form.cleaned_data["cadre"], household=household, start=form.cleaned_data["start"])
         except DomainError as exc:
-            form.add_error(None, exc)
+            add_to_form(form, exc)
         else:
             messages.success(request, f"已为农户{household.number}安排联户干部{form.cleaned_data['cadre'].name}。")
             return redirect("admin:pairing-coverage")

@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from shuanglian import scoping
+from shuanglian.errors import add_to_form
 from shuanglian.roster.engine import in_roster_language
 
 admin.site.site_header = "双联工作管理系统"
@@ -222,11 +223,7 @@ def with_domain_checks(form_class, check):
             try:
                 check(self, data)
             except ValidationError as exc:
-                if not hasattr(exc, "error_dict"):
-                    self.add_error(None, exc)
-                    return data
-                for field, errors in exc.message_dict.items():  # a service's field names may differ from the form's
-                    self.add_error(field if field in self.fields else None, errors)
+                add_to_form(self, exc)
             return data
 
     return Checked

@@ -9,3 +9,13 @@ from django.core.exceptions import ValidationError
 
 class DomainError(ValidationError):
     pass
+
+
+def add_to_form(form, error: ValidationError) -> None:
+    """Show a service's error on a form: per-field messages on the matching field, the rest
+    (and messages without a field) on the form itself."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)

@@ -15,7 +15,7 @@ from households.models import Household
 from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
-from shuanglian.errors import DomainError
+from shuanglian.errors import DomainError, add_to_form
 
 from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
@@ -112,8 +112,7 @@ def log(request):
                       key=data["key"], by=request.user, own_entry=True, stayed=data["stayed"], tasks=data["tasks"],
                       help_given=data["help_given"], notes=data["notes"], photos=data["photos"])
         except DomainError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_to_form(form, exc)
         else:
             messages.success(request, "走访已登记。")
             return redirect("visits-workspace")
@@ -134,8 +133,7 @@ def _form_page(request, form_class, save, template_title: str, done: str):
         try:
             save(cadre, form.cleaned_data)
         except DomainError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_to_form(form, exc)
         else:
             messages.success(request, done)
             return redirect("visits-workspace")
