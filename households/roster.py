@@ -11,7 +11,7 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
-from .services import birth_date_and_sex, members_elsewhere, validate_exit
+from .services import POOR_FLAG_LEVELS, birth_date_and_sex, default_poverty_kind, members_elsewhere, validate_exit
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)
@@ -19,7 +19,6 @@ household_status = cells.choice(Household.Status)
 poverty_cause = cells.choice(PovertyCause)
 health = cells.choice(Member.Health)
 labour = cells.choice(Member.Labour)
-POOR_FLAG_LEVELS = (AreaLevel.COUNTY, AreaLevel.VILLAGE)
 
 
 def known_areas(ctx, codes) -> dict:
@@ -80,7 +79,7 @@ class AreaSheet(SheetHandler):
                 self.counts.unchanged -= 1  # only the poverty flag changes: an update of the row
                 self.flag_only_updates += 1
             if poor and flag is None:
-                kind = PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
+                kind = default_poverty_kind(level)
                 self.flag_creates.append(PoorAreaYear(area_id=code, year=self.ctx.today.year, kind=kind))
             elif poor is False and flag is not None:
                 self.flag_deletes.append(flag.pk)

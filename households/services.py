@@ -100,16 +100,24 @@ def members_elsewhere(id_numbers: dict[str, str]) -> dict[str, str]:
     return clashes
 
 
+# Only counties (片区县, 插花型县) and villages (贫困村) are designated poor.
+POOR_FLAG_LEVELS = (AreaLevel.COUNTY, AreaLevel.VILLAGE)
+
+
+def default_poverty_kind(level: str) -> str:
+    """The designation of a flag given without a kind: villages 贫困村, counties 片区县."""
+    return PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
+
+
 @transaction.atomic
 def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
     """Mark an area poor (or not) for a year: villages as 贫困村, counties as 片区县 unless already flagged."""
     if not poor:
         PoorAreaYear.objects.filter(area=area, year=year).delete()
         return
-    if area.level not in (AreaLevel.VILLAGE, AreaLevel.COUNTY):
+    if area.level not in POOR_FLAG_LEVELS:
         raise DomainError(f"{area.name}为{AreaLevel(area.level).label}级，只有县和村可认定为贫困县、贫困村。")
-    kind = PoorAreaYear.Kind.POOR_VILLAGE if area.level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
-    PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": kind})
+    PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": default_poverty_kind(area.level)})
 
 
 def record_income(*, household: Household, year: int, total_income: Decimal, resident_population: int | None = None,
