@@ -24,6 +24,7 @@ class VisitAdmin(ScopedAdmin):
     search_fields = ("cadre__name", "=cadre__id_number", "households__number")
     autocomplete_fields = ("cadre", "households")
     date_hierarchy = "start"
+    readonly_fields = ("latitude", "longitude", "location_accuracy")  # what the phone reported, as evidence
 
 
 @admin.register(UnitVisit)

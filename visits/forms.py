@@ -1,9 +1,11 @@
 import uuid
+from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 
 from .models import Deed, Demand, Task
+from .services import Location
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -37,6 +39,22 @@ class VisitForm(forms.Form):
     notes = forms.CharField(label="民情日记", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label="照片（可选）", required=False)
     key = forms.UUIDField(widget=forms.HiddenInput)
+    # Filled by the phone only when the cadre taps 附上当前位置; never required.
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    accuracy = forms.FloatField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if self.errors.keys() & {"latitude", "longitude", "accuracy"} or (lat is None) != (lon is None):
+            for name in ("latitude", "longitude", "accuracy"):
+                self.errors.pop(name, None)
+            raise forms.ValidationError("定位数据无效，请重新获取位置或不附位置提交。")
+        data["location"] = None if lat is None else Location(
+            latitude=Decimal(str(lat)).quantize(Decimal("0.000001")), longitude=Decimal(str(lon)).quantize(Decimal("0.000001")),
+            accuracy=None if data.get("accuracy") is None else round(data["accuracy"]))
+        return data
 
     def __init__(self, *args, households, **kwargs):
         today = timezone.localdate()

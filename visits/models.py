@@ -30,6 +30,10 @@ class Visit(models.Model):
     tasks = models.JSONField(_("落实任务"), default=list, blank=True)
     help_given = models.TextField(_("帮办实事"), blank=True)
     notes = models.TextField(_("备注"), blank=True)
+    # Optional evidence from the phone (DOMAIN §6: never a gate); WGS 84 degrees and metres.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
     # Carried by the form: a resent form or a double tap stores nothing twice.
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from households.models import Household
 from pairing.models import Cadre, HouseholdPairing
 from shuanglian.errors import DomainError
+from shuanglian.roster.engine import BATCH, in_batches
 
 from .models import AnomalyFlag, Visit, VisitPolicy
 
@@ -70,17 +73,22 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
 
 def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
               by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
-              help_given: str = "", notes: str = "", photos: list | None = None) -> Visit:
+              help_given: str = "", notes: str = "", photos: list | None = None,
+              location: Location | None = None) -> Visit:
     """Record one trip. The same idempotency key returns the first visit: a double tap or a
     resent form stores nothing twice, also when the two requests race."""
     if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
         return existing
     check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry)
+    check_location(location)
     prepared = prepare_photos(photos or [])
+    where = {"latitude": location.latitude, "longitude": location.longitude,
+             "location_accuracy": location.accuracy} if location else {}
     try:
         with transaction.atomic():
             visit = Visit.objects.create(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [],
-                                         help_given=help_given, notes=notes, idempotency_key=key, created_by=by)
+                                         help_given=help_given, notes=notes, idempotency_key=key, created_by=by,
+                                         **where)
             visit.households.set(households)
             for content in prepared:
                 visit.photos.create(image=content)
@@ -92,27 +100,79 @@ def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: da
     return visit
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where the phone was when the visit was saved, if the cadre chose to share it."""
+
+    latitude: Decimal
+    longitude: Decimal
+    accuracy: int | None = None
+
+
+def check_location(location: Location | None) -> None:
+    if location is None:
+        return
+    if not (-90 <= location.latitude <= 90 and -180 <= location.longitude <= 180):
+        raise DomainError({"location": "定位数据无效，请重新获取位置或不附位置提交。"})
+    if location.accuracy is not None and location.accuracy < 0:
+        raise DomainError({"location": "定位精度无效，请重新获取位置或不附位置提交。"})
+
+
 def flag_anomalies(*, visits: list[Visit]) -> int:
     """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
-    trips reach households of two villages. Returns the number of new flags."""
-    created = 0
-    for visit in visits:
-        others = Visit.objects.filter(cadre_id=visit.cadre_id, start__lte=visit.end, end__gte=visit.start).exclude(pk=visit.pk)
-        villages = set(visit.households.values_list("village_id", flat=True))
-        if len(villages) > 1:
-            created += _flag(AnomalyFlag.Kind.TWO_VILLAGES, visit, None, visit.start)
-        for other in others:
-            day = max(visit.start, other.start)
-            created += _flag(AnomalyFlag.Kind.OVERLAP, visit, other, day)
-            if set(other.households.values_list("village_id", flat=True)) - villages:
-                created += _flag(AnomalyFlag.Kind.TWO_VILLAGES, visit, other, day)
-    return created
+    trips reach households of two villages. Returns the number of new flags.
+
+    A fixed number of queries per batch of visits, whatever the batch holds: a province's
+    roster import flags its trips in one pass instead of a few queries per trip.
+    """
+    ids = [v.pk for v in visits if v.pk]
+    if not ids:
+        return 0
+    pairs = _overlapping_trips(ids)
+    villages = _villages_of(ids + [other for _, other, _ in pairs])
+    starts = {v.pk: v.start for v in visits}
+    findings = {(AnomalyFlag.Kind.TWO_VILLAGES, pk, None, starts[pk]) for pk in ids if len(villages.get(pk, ())) > 1}
+    for pk, other, day in pairs:
+        first, second = min(pk, other), max(pk, other)
+        findings.add((AnomalyFlag.Kind.OVERLAP, first, second, day))
+        if villages.get(pk, set()) != villages.get(other, set()):
+            findings.add((AnomalyFlag.Kind.TWO_VILLAGES, first, second, day))
+    known = set()
+    for batch in in_batches(sorted({f[1] for f in findings})):
+        known.update(AnomalyFlag.objects.filter(visit_id__in=batch).values_list("kind", "visit_id", "other_id", "day"))
+    new = [AnomalyFlag(kind=kind, visit_id=first, other_id=second, day=day)
+           for kind, first, second, day in sorted(findings - known, key=str)]
+    AnomalyFlag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    return len(new)
 
 
-def _flag(kind: str, visit: Visit, other: Visit | None, day: date) -> int:
-    first, second = (visit, other) if other is None or visit.pk < other.pk else (other, visit)
-    _, made = AnomalyFlag.objects.get_or_create(kind=kind, visit=first, other=second, day=day)
-    return int(made)
+def _overlapping_trips(ids: list[int]) -> list[tuple[int, int, date]]:
+    """(visit, other trip of the same cadre sharing a day, first shared day) for the visits."""
+    qn = connection.ops.quote_name
+    table = qn(Visit._meta.db_table)
+    found = []
+    for batch in in_batches(ids, 1000):
+        sql = (f"SELECT v.id, o.id, CASE WHEN v.{qn('start')} > o.{qn('start')} THEN v.{qn('start')} ELSE o.{qn('start')} END "
+               f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
+               f"AND o.{qn('start')} <= v.{qn('end')} AND o.{qn('end')} >= v.{qn('start')} "
+               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, batch)
+            found.extend((pk, other, _as_date(day)) for pk, other, day in cursor.fetchall())
+    return found
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))  # SQLite returns text
+
+
+def _villages_of(ids: list[int]) -> dict[int, set[str]]:
+    villages: dict[int, set[str]] = {}
+    through = Visit.households.through
+    for batch in in_batches(sorted(set(ids))):
+        for pk, village in through.objects.filter(visit_id__in=batch).values_list("visit_id", "household__village_id"):
+            villages.setdefault(pk, set()).add(village)
+    return villages
 
 
 def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:

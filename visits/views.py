@@ -110,7 +110,8 @@ def log(request):
         try:
             log_visit(cadre=cadre, households=list(data["households"]), start=data["start"], end=data["end"],
                       key=data["key"], by=request.user, own_entry=True, stayed=data["stayed"], tasks=data["tasks"],
-                      help_given=data["help_given"], notes=data["notes"], photos=data["photos"])
+                      help_given=data["help_given"], notes=data["notes"], photos=data["photos"],
+                      location=data["location"])
         except DomainError as exc:
             add_to_form(form, exc)
         else:

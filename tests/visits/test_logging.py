@@ -1,5 +1,6 @@
 """Logging a visit: the validation rules of DOMAIN §6, idempotency, and anomaly flags."""
 import uuid
+from decimal import Decimal
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import AnomalyFlag, Visit, VisitPolicy
-from visits.services import log_visit, review_flag
+from visits.services import Location, flag_anomalies, log_visit, review_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,34 @@ def test_the_same_cadre_in_two_villages_on_one_day_is_flagged(pairing):
     log(pairing, start_days_ago=3, end_days_ago=3)
     log(elsewhere, start_days_ago=3, end_days_ago=3)
     assert AnomalyFlag.objects.filter(kind="two_villages").count() == 1
+
+
+def test_a_location_outside_the_globe_is_refused(pairing):
+    with pytest.raises(DomainError) as exc:
+        log(pairing, location=Location(latitude=Decimal("91"), longitude=Decimal("105")))
+    assert "定位数据无效" in messages(exc) and not Visit.objects.exists()
+
+
+def _stored_trips(pairing, count):
+    trips = []
+    for i in range(count):
+        visit = Visit.objects.create(cadre=pairing.cadre, start=TODAY - timedelta(days=i + 2), end=TODAY - timedelta(days=i))
+        visit.households.set([pairing.household])
+        trips.append(visit)
+    return trips
+
+
+def test_flagging_a_batch_takes_a_fixed_number_of_queries(pairing, django_assert_max_num_queries):
+    trips = _stored_trips(pairing, 40)
+    with django_assert_max_num_queries(6):
+        made = flag_anomalies(visits=trips)
+    assert made == AnomalyFlag.objects.count() > 40  # each trip shares days with its neighbours
+
+
+def test_flagging_the_same_trips_again_adds_nothing(pairing):
+    trips = _stored_trips(pairing, 5)
+    first = flag_anomalies(visits=trips)
+    assert flag_anomalies(visits=trips) == 0 and AnomalyFlag.objects.count() == first
 
 
 def test_an_office_clears_a_flag_with_a_note(pairing):

@@ -65,6 +65,30 @@ def test_a_household_of_another_cadre_cannot_be_chosen(client, counties):
     assert page.status_code == 200 and not Visit.objects.exists()
 
 
+def test_a_location_shared_by_the_phone_is_stored_with_the_visit(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-log"), form(mine, latitude="34.5808123456", longitude="105.7248", accuracy="23.6"))
+    visit = Visit.objects.get()
+    assert (str(visit.latitude), str(visit.longitude), visit.location_accuracy) == ("34.580812", "105.724800", 24)
+
+
+def test_a_visit_without_a_location_is_stored_all_the_same(client, counties):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-log"), form(mine))
+    assert Visit.objects.get().latitude is None
+
+
+@pytest.mark.parametrize("where", [{"latitude": "34.58"}, {"latitude": "134.58", "longitude": "105.72"},
+                                   {"latitude": "北纬", "longitude": "105.72"}])
+def test_a_broken_location_shows_the_message_and_stores_nothing(client, counties, where):
+    mine = counties["mine"]
+    client.force_login(mine["cadre"].user)
+    page = client.post(reverse("visits-log"), form(mine, **where))
+    assert page.status_code == 200 and "定位数据无效" in page.text and not Visit.objects.exists()
+
+
 def test_the_history_lists_the_cadres_own_visits(client, counties):
     mine = counties["mine"]
     client.force_login(mine["cadre"].user)
