@@ -229,3 +229,47 @@ def visible_deeds(user_or_scope):
     from visits.models import Deed
 
     return _collected(Deed, user_or_scope)
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+def visible_evaluation_rounds(user_or_scope):
+    """Rounds over the user's area, below it or above it (a county office works in the
+    province's round); the figures inside a round are narrowed to the scope by the selectors."""
+    from assessments.models import EvaluationRound
+
+    def around(prefix):
+        above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+        return Q(area__code__startswith=prefix) | Q(area_id__in=above)
+
+    return _narrow(EvaluationRound.objects.all(), user_or_scope, area=around, unit=lambda unit: Q(),
+                   cadre=lambda cadre: Q())
+
+
+def _about_visible_targets(model, user_or_scope):
+    """Tallies, codes, ballots and results: those about a unit or a cadre the scope sees."""
+    return model.objects.filter(Q(unit__in=visible_units(user_or_scope)) | Q(cadre__in=visible_cadres(user_or_scope)))
+
+
+def visible_tallies(user_or_scope):
+    from assessments.models import Tally
+
+    return _about_visible_targets(Tally, user_or_scope)
+
+
+def visible_ballot_codes(user_or_scope):
+    from assessments.models import BallotCode
+
+    return _about_visible_targets(BallotCode, user_or_scope)
+
+
+def visible_ballots(user_or_scope):
+    from assessments.models import Ballot
+
+    return _about_visible_targets(Ballot, user_or_scope)
+
+
+def visible_appraisal_results(user_or_scope):
+    from assessments.models import AppraisalResult
+
+    return _about_visible_targets(AppraisalResult, user_or_scope)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("visits/demands/", visit_views.my_demands, name="visits-demands"),
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),
+    path("", include("assessments.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -353,14 +353,14 @@ def export_workbook(out: str | IO[bytes], *, scope: Scope, area_code: str | None
         ws.append(header)
         count = 0
         for values in handler.visible_rows(handler.export_queryset(scope, area_code), scope):
-            ws.append([_export_cell(ws, v) for v in values])
+            ws.append([export_cell(ws, v) for v in values])
             count += 1
         written[handler.name] = count
     workbook.save(out)
     return written
 
 
-def _export_cell(ws, value):
+def export_cell(ws, value):
     import datetime as dt
 
     from django.utils.functional import Promise

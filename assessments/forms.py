@@ -1,0 +1,16 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Level
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("评议码"), max_length=32, widget=forms.TextInput(
+        attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "text", "spellcheck": "false"}))
+
+
+class BallotForm(forms.Form):
+    level = forms.ChoiceField(label=_("您的评价"), choices=Level.choices, widget=forms.RadioSelect,
+                              error_messages={"required": _("请选择满意、基本满意或不满意。")})
+    comment = forms.CharField(label=_("意见建议（可选）"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))

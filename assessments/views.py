@@ -1,0 +1,130 @@
+"""Pages of the evaluation: the rater's ballot page (no sign-in: the code is the key), the
+office's printable slips, and the results of a round."""
+from __future__ import annotations
+
+import tempfile
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from shuanglian import scoping
+from shuanglian.errors import DomainError, add_to_form
+
+from .forms import BallotForm, CodeForm
+from .models import Direction
+from .selectors import appraisal, target_key
+from .services import cast_ballot, code_problem, find_code, normalise_code
+
+SLIPS_PER_PAGE = 60
+RESULT_HEADERS = [_("类别"), _("对象"), _("名称"), _("票数"), _("满意"), _("基本满意"), _("不满意"), _("满意度（%）"),
+                  _("评议得分"), _("走访达标得分"), _("帮办实事得分"), _("增收得分"), _("综合得分"), _("等次")]
+
+
+@never_cache
+@csrf_protect
+def enter_code(request):
+    """Type the code printed on the slip (for phones that cannot scan the QR code)."""
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect("ballot-cast", code=normalise_code(form.cleaned_data["code"]))
+    return render(request, "assessments/enter_code.html", {"form": form})
+
+
+@never_cache
+@csrf_protect
+def cast(request, code):
+    found = find_code(code)
+    problem = code_problem(found, timezone.localdate())
+    if problem:
+        return render(request, "assessments/ballot_closed.html", {"problem": problem}, status=404 if found is None else 410)
+    form = BallotForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cast_ballot(code=code, level=form.cleaned_data["level"], comment=form.cleaned_data["comment"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            # Nothing about the ballot travels to the next page: it only thanks.
+            return redirect("ballot-thanks")
+    return render(request, "assessments/ballot.html", {"form": form, "code": found})
+
+
+def thanks(request):
+    return render(request, "assessments/thanks.html")
+
+
+def _round_for_user(request, pk):
+    scope = scoping.scope_for(request.user)
+    if scope.is_empty or scope.cadre_id:
+        raise PermissionDenied
+    return get_object_or_404(scoping.visible_evaluation_rounds(scope).select_related("area"), pk=pk), scope
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+
+
+@login_required
+def slips(request, pk):
+    """Printable slips, one per rater: the code and a QR code opening the ballot page."""
+    rnd, scope = _round_for_user(request, pk)
+    codes = (scoping.visible_ballot_codes(scope).filter(round=rnd, spent=False)
+             .select_related("unit", "cadre").order_by("direction", "rater_label", "pk"))
+    direction = request.GET.get("direction", "")
+    if direction in Direction.values:
+        codes = codes.filter(direction=direction)
+    page = Paginator(codes, SLIPS_PER_PAGE).get_page(request.GET.get("page"))
+    base = request.build_absolute_uri(reverse("ballot-enter"))
+    slips = [{"code": c, "url": f"{base}{c.code}/", "qr": _qr_svg(f"{base}{c.code}/")} for c in page]
+    return render(request, "assessments/slips.html", {
+        "round": rnd, "page": page, "slips": slips, "direction": direction, "directions": Direction.choices,
+        "enter_url": base,
+    })
+
+
+@login_required
+def results(request):
+    scope = scoping.scope_for(request.user)
+    if scope.is_empty:
+        raise PermissionDenied
+    rounds = scoping.visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
+    chosen = rounds.filter(pk=request.GET.get("round")).first() if request.GET.get("round", "").isdigit() else None
+    chosen = chosen or rounds.first()
+    rows = appraisal(chosen, scope=scope) if chosen else []
+    if chosen and request.GET.get("format") == "xlsx":
+        return _xlsx(chosen, rows, scope)
+    return render(request, "assessments/results.html", {"rounds": rounds, "round": chosen, "rows": rows})
+
+
+def _xlsx(rnd, rows, scope):
+    from openpyxl import Workbook
+
+    from shuanglian.roster.engine import export_cell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(gettext("考评结果"))
+    sheet.freeze_panes = "A2"
+    sheet.append([str(h) for h in RESULT_HEADERS])
+    for a in rows:
+        key = target_key(a.target)
+        values = [gettext("工作队") if a.is_unit else gettext("干部"),
+                  key if a.is_unit else scoping.shown_id_number(scope, key), a.target.name, a.ballots, a.satisfied,
+                  a.basic, a.unsatisfied, a.satisfaction, a.ballot_score, a.compliance_score, a.deeds_score,
+                  a.income_score, a.score, a.grade]
+        sheet.append([export_cell(sheet, float(v) if hasattr(v, "as_tuple") else v) for v in values])
+    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
+    workbook.save(spool)
+    spool.seek(0)
+    filename = gettext("双向评议结果-%(year)s-%(area)s.xlsx") % {"year": rnd.year, "area": rnd.area.name}
+    return FileResponse(spool, as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
