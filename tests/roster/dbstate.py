@@ -42,8 +42,11 @@ def canonical_dump() -> dict[str, list[tuple]]:
 
 def empty_database() -> None:
     """Delete every roster row (and the cadres' accounts); the quota and visit policy defaults stay."""
+    from assessments.models import AppraisalResult, Ballot, BallotCode, EvaluationRound, Tally
     from visits.models import UnitVisit, Visit
 
+    for model in (Ballot, BallotCode, Tally, AppraisalResult, EvaluationRound):
+        model.objects.all().delete()
     Visit.objects.all().delete()
     UnitVisit.objects.all().delete()
     HouseholdPairing.objects.update(successor=None)
