@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from shuanglian import scoping
 from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, with_domain_checks
@@ -63,7 +65,7 @@ class AnomalyFlagAdmin(ScopedAdmin):
     date_hierarchy = "day"
     actions = ["mark_cleared", "mark_confirmed"]
 
-    @admin.display(description="干部", ordering="visit__cadre__name")
+    @admin.display(description=_("干部"), ordering="visit__cadre__name")
     def visit_cadre(self, obj):
         return obj.visit.cadre.name
 
@@ -76,13 +78,15 @@ class AnomalyFlagAdmin(ScopedAdmin):
     def _review(self, request, queryset, status):
         for flag in queryset:
             review_flag(flag=flag, status=status, note=flag.note, by=request.user)
-        self.message_user(request, f"已处理 {queryset.count()} 条异常提示。")
+        count = queryset.count()
+        self.message_user(request, ngettext("已处理 %(count)s 条异常提示。", "已处理 %(count)s 条异常提示。", count)
+                          % {"count": count})
 
-    @admin.action(description="核实无误")
+    @admin.action(description=_("核实无误"))
     def mark_cleared(self, request, queryset):
         self._review(request, queryset, AnomalyFlag.Status.CLEARED)
 
-    @admin.action(description="确认有误")
+    @admin.action(description=_("确认有误"))
     def mark_confirmed(self, request, queryset):
         self._review(request, queryset, AnomalyFlag.Status.CONFIRMED)
 
@@ -93,8 +97,8 @@ class FollowUpInline(ReadOnlyInline):
 
 
 class DemandFollowUpForm(forms.ModelForm):
-    next_status = forms.ChoiceField(label="办理后状态", choices=[("", "—")] + list(Demand.Status.choices), required=False)
-    follow_up = forms.CharField(label="办理情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    next_status = forms.ChoiceField(label=_("办理后状态"), choices=[("", "—")] + list(Demand.Status.choices), required=False)
+    follow_up = forms.CharField(label=_("办理情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     class Meta:
         model = Demand

@@ -3,9 +3,16 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Deed, Demand, Task
 from .services import Location
+
+
+def household_label(household) -> str:
+    # Translators: a household in a list of choices: its head's name and its number.
+    return gettext("%(name)s（%(number)s）") % {"name": household.head_name, "number": household.number}
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -27,17 +34,17 @@ class MultiplePhotoField(forms.FileField):
 class VisitForm(forms.Form):
     """A cadre's visit in a few taps. The hidden key makes a resent form store nothing twice."""
 
-    households = forms.ModelMultipleChoiceField(label="走访农户", queryset=None, widget=forms.CheckboxSelectMultiple,
-                                                error_messages={"required": "请至少选择一户联系户。"})
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": "请输入有效的日期。"})
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          error_messages={"invalid": "请输入有效的日期。"})
-    stayed = forms.BooleanField(label="吃住在村", required=False)
-    tasks = forms.MultipleChoiceField(label="落实任务", choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
-    help_given = forms.CharField(label="帮办实事", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    notes = forms.CharField(label="民情日记", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    photos = MultiplePhotoField(label="照片（可选）", required=False)
+    households = forms.ModelMultipleChoiceField(label=_("走访农户"), queryset=None, widget=forms.CheckboxSelectMultiple,
+                                                error_messages={"required": _("请至少选择一户联系户。")})
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            error_messages={"invalid": _("请输入有效的日期。")})
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          error_messages={"invalid": _("请输入有效的日期。")})
+    stayed = forms.BooleanField(label=_("吃住在村"), required=False)
+    tasks = forms.MultipleChoiceField(label=_("落实任务"), choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    help_given = forms.CharField(label=_("帮办实事"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(label=_("民情日记"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label=_("照片（可选）"), required=False)
     key = forms.UUIDField(widget=forms.HiddenInput)
     # Filled by the phone only when the cadre taps 附上当前位置; never required.
     latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
@@ -50,7 +57,7 @@ class VisitForm(forms.Form):
         if self.errors.keys() & {"latitude", "longitude", "accuracy"} or (lat is None) != (lon is None):
             for name in ("latitude", "longitude", "accuracy"):
                 self.errors.pop(name, None)
-            raise forms.ValidationError("定位数据无效，请重新获取位置或不附位置提交。")
+            raise forms.ValidationError(gettext("定位数据无效，请重新获取位置或不附位置提交。"))
         data["location"] = None if lat is None else Location(
             latitude=Decimal(str(lat)).quantize(Decimal("0.000001")), longitude=Decimal(str(lon)).quantize(Decimal("0.000001")),
             accuracy=None if data.get("accuracy") is None else round(data["accuracy"]))
@@ -61,33 +68,33 @@ class VisitForm(forms.Form):
         kwargs.setdefault("initial", {}).update({"start": today, "end": today, "key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.fields["households"].queryset = households
-        self.fields["households"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"
+        self.fields["households"].label_from_instance = household_label
 
 
 class DemandForm(forms.Form):
-    household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择联系户")
-    category = forms.ChoiceField(label="类别", choices=Demand.Category.choices)
-    text = forms.CharField(label="诉求内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"))
+    category = forms.ChoiceField(label=_("类别"), choices=Demand.Category.choices)
+    text = forms.CharField(label=_("诉求内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, households, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
-        self.fields["household"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"
+        self.fields["household"].label_from_instance = household_label
 
 
 class DeedForm(forms.Form):
-    household = forms.ModelChoiceField(label="农户", queryset=None, empty_label="请选择联系户")
-    on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                         error_messages={"invalid": "请输入有效的日期。"})
-    category = forms.ChoiceField(label="类别", choices=Deed.Category.choices)
-    description = forms.CharField(label="内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    money = forms.DecimalField(label="金额（元）", min_value=0, max_digits=12, decimal_places=2, required=False,
-                               error_messages={"invalid": "金额应为数字。", "min_value": "金额不能为负数。"})
-    people_helped = forms.IntegerField(label="受益人数", min_value=0, required=False,
-                                       error_messages={"min_value": "受益人数不能为负数。"})
+    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"))
+    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                         error_messages={"invalid": _("请输入有效的日期。")})
+    category = forms.ChoiceField(label=_("类别"), choices=Deed.Category.choices)
+    description = forms.CharField(label=_("内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    money = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=12, decimal_places=2, required=False,
+                               error_messages={"invalid": _("金额应为数字。"), "min_value": _("金额不能为负数。")})
+    people_helped = forms.IntegerField(label=_("受益人数"), min_value=0, required=False,
+                                       error_messages={"min_value": _("受益人数不能为负数。")})
 
     def __init__(self, *args, households, **kwargs):
         kwargs.setdefault("initial", {}).update({"on": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
-        self.fields["household"].label_from_instance = lambda h: f"{h.head_name}（{h.number}）"
+        self.fields["household"].label_from_instance = household_label

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas
@@ -81,7 +82,8 @@ class VisitSheet(SheetHandler):
         for row in rows:
             cadre = cadres.get(row["干部身份证号"])
             if cadre is None:
-                self.error(row, f"干部身份证号{scoping.mask_id_number(row['干部身份证号'])}不在干部名册中。")
+                self.error(row, gettext("干部身份证号%(id_number)s不在干部名册中。")
+                           % {"id_number": scoping.mask_id_number(row["干部身份证号"])})
                 continue
             chosen, problems = [], []
             for number in row["户编号"]:
@@ -180,18 +182,18 @@ class UnitVisitSheet(SheetHandler):
             start, end = row["开始日期"], row["结束日期"]
             problems = []
             if unit is None:
-                problems.append(f"单位代码“{row['单位代码']}”不存在。")
+                problems.append(gettext("单位代码“%(code)s”不存在。") % {"code": row["单位代码"]})
             if village is None:
-                problems.append(f"村代码“{row['村代码']}”不存在。")
+                problems.append(gettext("村代码“%(code)s”不存在。") % {"code": row["村代码"]})
             elif not ctx.in_scope(village.code):
-                problems.append(f"村“{village.code}”不在您的管辖范围内。")
+                problems.append(gettext("村“%(code)s”不在您的管辖范围内。") % {"code": village.code})
             if row["带队干部身份证号"] and leader is None:
-                problems.append("带队干部不在干部名册中。")
+                problems.append(gettext("带队干部不在干部名册中。"))
             if unit is not None and village is not None:
                 errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year), own_entry=False)
                 problems += [m for messages in errors.values() for m in messages]
                 if end >= start and not covers(spans[(unit.code, village.code)], start, end):
-                    problems.append("进村期间该单位未联系此村。")
+                    problems.append(gettext("进村期间该单位未联系此村。"))
             if problems:
                 self.error(row, " ".join(problems))
                 continue

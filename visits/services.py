@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from households.models import Household
 from pairing.models import Cadre, HouseholdPairing
@@ -40,18 +41,30 @@ def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | No
     """The date rules of a trip, on plain values (the roster importer checks rows with it too)."""
     errors: dict[str, list[str]] = {}
     if end < start:
-        errors.setdefault("end", []).append("结束日期不能早于开始日期。")
+        errors.setdefault("end", []).append(gettext("结束日期不能早于开始日期。"))
     if start > today or end > today:
-        errors.setdefault("end" if start <= today else "start", []).append("不能登记今天以后的走访。")
+        errors.setdefault("end" if start <= today else "start", []).append(gettext("不能登记今天以后的走访。"))
     if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
-        errors.setdefault("end", []).append(f"一次走访最长{policy.max_trip_days}天，本次为{(end - start).days + 1}天。")
+        errors.setdefault("end", []).append(ngettext(
+            "一次走访最长%(max)s天，本次为%(days)s天。", "一次走访最长%(max)s天，本次为%(days)s天。", policy.max_trip_days,
+        ) % {"max": policy.max_trip_days, "days": (end - start).days + 1})
     if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
-        errors.setdefault("start", []).append(f"只能补录{policy.backdate_days}天内的走访，更早的请联系双联办登记。")
+        errors.setdefault("start", []).append(ngettext(
+            "只能补录%(days)s天内的走访，更早的请联系双联办登记。", "只能补录%(days)s天内的走访，更早的请联系双联办登记。",
+            policy.backdate_days,
+        ) % {"days": policy.backdate_days})
     return errors
 
 
+def listed(items) -> str:
+    """Items of a list within a sentence."""
+    # Translators: what separates the items of a list within a sentence (“H1、H2”).
+    return gettext("、").join(items)
+
+
 def unpaired_message(numbers: list[str]) -> str:
-    return f"农户{'、'.join(numbers)}在走访期间未与该干部结对。"
+    return ngettext("农户%(numbers)s在走访期间未与该干部结对。", "农户%(numbers)s在走访期间未与该干部结对。",
+                    len(numbers)) % {"numbers": listed(numbers)}
 
 
 def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
@@ -62,7 +75,7 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
     policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
     errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry)
     if not households:
-        errors.setdefault("households", []).append("请至少选择一户联系户。")
+        errors.setdefault("households", []).append(gettext("请至少选择一户联系户。"))
     elif end >= start:
         unpaired = households_not_paired(cadre=cadre, households=households, start=start, end=end)
         if unpaired:
@@ -113,9 +126,9 @@ def check_location(location: Location | None) -> None:
     if location is None:
         return
     if not (-90 <= location.latitude <= 90 and -180 <= location.longitude <= 180):
-        raise DomainError({"location": "定位数据无效，请重新获取位置或不附位置提交。"})
+        raise DomainError({"location": gettext("定位数据无效，请重新获取位置或不附位置提交。")})
     if location.accuracy is not None and location.accuracy < 0:
-        raise DomainError({"location": "定位精度无效，请重新获取位置或不附位置提交。"})
+        raise DomainError({"location": gettext("定位精度无效，请重新获取位置或不附位置提交。")})
 
 
 def flag_anomalies(*, visits: list[Visit]) -> int:
@@ -177,7 +190,7 @@ def _villages_of(ids: list[int]) -> dict[int, set[str]]:
 
 def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
     if status not in AnomalyFlag.Status.values or status == AnomalyFlag.Status.OPEN:
-        raise DomainError("请选择“已核实无误”或“确认有误”。")
+        raise DomainError(gettext("请选择“已核实无误”或“确认有误”。"))
     flag.status, flag.note, flag.reviewed_by = status, note, by
     flag.save(update_fields=["status", "note", "reviewed_by"])
     return flag
@@ -208,15 +221,15 @@ def record_demand(*, cadre: Cadre, category: str, text: str, household: Househol
 
     text = (text or "").strip()
     if not text:
-        raise DomainError({"text": "请填写诉求内容。"})
+        raise DomainError({"text": gettext("请填写诉求内容。")})
     if category not in Demand.Category.values:
-        raise DomainError({"category": "请选择诉求类别。"})
+        raise DomainError({"category": gettext("请选择诉求类别。")})
     if household is not None:
         if not _paired_now(cadre, household, timezone.localdate()):
-            raise DomainError({"household": f"农户{household.number}不是您的联系户。"})
+            raise DomainError({"household": gettext("农户%(number)s不是您的联系户。") % {"number": household.number}})
         village = household.village
     if village is None:
-        raise DomainError({"village": "请选择农户或村。"})
+        raise DomainError({"village": gettext("请选择农户或村。")})
     demand = Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category, text=text)
     return demand
 
@@ -226,9 +239,10 @@ def check_demand_step(*, demand, status: str, note: str) -> None:
 
     if status not in DEMAND_STEPS.get(demand.status, set()):
         target = Demand.Status(status).label if status in Demand.Status.values else status
-        raise DomainError(f"诉求当前为“{demand.get_status_display()}”，不能改为“{target}”。")
+        raise DomainError(gettext("诉求当前为“%(current)s”，不能改为“%(target)s”。")
+                          % {"current": demand.get_status_display(), "target": target})
     if not (note or "").strip():
-        raise DomainError({"note": "请填写办理情况。"})
+        raise DomainError({"note": gettext("请填写办理情况。")})
 
 
 @transaction.atomic
@@ -253,25 +267,25 @@ def record_deed(*, cadre: Cadre, on: date, category: str, description: str, mone
 
     errors: dict[str, list[str]] = {}
     if on > timezone.localdate():
-        errors.setdefault("on", []).append("不能登记今天以后的实事。")
+        errors.setdefault("on", []).append(gettext("不能登记今天以后的实事。"))
     if category not in Deed.Category.values:
-        errors.setdefault("category", []).append("请选择实事类别。")
+        errors.setdefault("category", []).append(gettext("请选择实事类别。"))
     if not (description or "").strip():
-        errors.setdefault("description", []).append("请填写实事内容。")
+        errors.setdefault("description", []).append(gettext("请填写实事内容。"))
     try:
         money = Decimal(str(money or 0))
         if money < 0 or not money.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        errors.setdefault("money", []).append("金额应为不小于0的数字。")
+        errors.setdefault("money", []).append(gettext("金额应为不小于0的数字。"))
     if people_helped is None or int(people_helped) < 0:
-        errors.setdefault("people_helped", []).append("受益人数不能为负数。")
+        errors.setdefault("people_helped", []).append(gettext("受益人数不能为负数。"))
     if household is not None:
         if not _paired_now(cadre, household, on):
-            errors.setdefault("household", []).append(f"农户{household.number}不是您的联系户。")
+            errors.setdefault("household", []).append(gettext("农户%(number)s不是您的联系户。") % {"number": household.number})
         village = household.village
     if village is None:
-        errors.setdefault("village", []).append("请选择农户或村。")
+        errors.setdefault("village", []).append(gettext("请选择农户或村。"))
     if errors:
         raise DomainError(errors)
     return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
@@ -294,7 +308,8 @@ def prepare_photo(upload):
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if upload.size > PHOTO_MAX_BYTES:
-        raise DomainError({"photos": f"照片“{upload.name}”超过{PHOTO_MAX_BYTES // (1024 * 1024)} MB。"})
+        raise DomainError({"photos": gettext("照片“%(name)s”超过%(size)s MB。")
+                           % {"name": upload.name, "size": PHOTO_MAX_BYTES // (1024 * 1024)}})
     try:
         with Image.open(upload) as probe:
             kind = probe.format
@@ -306,14 +321,16 @@ def prepare_photo(upload):
             out = io.BytesIO()
             image.save(out, "JPEG", quality=82, optimize=True)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError({"photos": f"“{upload.name}”不是可识别的照片。"}) from None
+        raise DomainError({"photos": gettext("“%(name)s”不是可识别的照片。") % {"name": upload.name}}) from None
     if kind not in PHOTO_FORMATS:
-        raise DomainError({"photos": f"“{upload.name}”格式为{kind}，只接受JPEG、PNG或WebP照片。"})
+        raise DomainError({"photos": gettext("“%(name)s”格式为%(format)s，只接受JPEG、PNG或WebP照片。")
+                           % {"name": upload.name, "format": kind}})
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
 def prepare_photos(uploads: list) -> list:
     """Every photo checked before any is stored."""
     if len(uploads) > PHOTOS_PER_VISIT:
-        raise DomainError({"photos": f"每次走访最多{PHOTOS_PER_VISIT}张照片。"})
+        raise DomainError({"photos": ngettext("每次走访最多%(n)s张照片。", "每次走访最多%(n)s张照片。", PHOTOS_PER_VISIT)
+                           % {"n": PHOTOS_PER_VISIT}})
     return [prepare_photo(upload) for upload in uploads]

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
 from pairing.models import Cadre, HouseholdPairing
@@ -22,7 +24,8 @@ from .models import Demand, Visit
 from .selectors import cadre_progress, due_list
 from .services import log_visit, record_deed, record_demand
 
-DUE_HEADERS = ["身份证号", "姓名", "单位", "走访次数", "应走访次数（至今）", "差次数", "累计天数", "应累计天数（至今）", "差天数"]
+DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
+               _("应累计天数（至今）"), _("差天数")]
 
 
 def _due_rows(request):
@@ -62,8 +65,8 @@ def _xlsx(request, rows, on):
 
     scope = scoping.scope_for(request.user)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("滞后名单")
-    sheet.append(DUE_HEADERS)
+    sheet = workbook.create_sheet(gettext("滞后名单"))
+    sheet.append([str(header) for header in DUE_HEADERS])
     for r in rows:
         sheet.append([scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
                       r.progress.visits, r.progress.required_visits, r.visits_behind,
@@ -71,7 +74,8 @@ def _xlsx(request, rows, on):
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
     workbook.save(spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"走访滞后名单-{on:%Y%m%d}.xlsx",
+    filename = gettext("走访滞后名单-%(date)s.xlsx") % {"date": f"{on:%Y%m%d}"}
+    return FileResponse(spool, as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -115,7 +119,7 @@ def log(request):
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "走访已登记。")
+            messages.success(request, gettext("走访已登记。"))
             return redirect("visits-workspace")
     return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today})
 
@@ -144,14 +148,16 @@ def _form_page(request, form_class, save, template_title: str, done: str):
 @login_required
 def new_demand(request):
     return _form_page(request, DemandForm, lambda cadre, d: record_demand(
-        cadre=cadre, household=d["household"], category=d["category"], text=d["text"]), "记录民情诉求", "诉求已记录。")
+        cadre=cadre, household=d["household"], category=d["category"], text=d["text"]),
+        gettext("记录民情诉求"), gettext("诉求已记录。"))
 
 
 @login_required
 def new_deed(request):
     return _form_page(request, DeedForm, lambda cadre, d: record_deed(
         cadre=cadre, household=d["household"], on=d["on"], category=d["category"], description=d["description"],
-        money=d["money"] or 0, people_helped=d["people_helped"] or 0), "登记帮办实事", "实事已登记。")
+        money=d["money"] or 0, people_helped=d["people_helped"] or 0),
+        gettext("登记帮办实事"), gettext("实事已登记。"))
 
 
 @login_required

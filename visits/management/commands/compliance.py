@@ -1,32 +1,36 @@
 import csv
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
 from pairing.models import Cadre, Unit
 from shuanglian.roster.engine import in_batches
 from visits.selectors import year_compliance
 
+# The CSV of ROSTER_FORMAT.md: its header and 是/否 are a contract, Chinese whatever the interface language.
 CADRE_HEADER = ["身份证号", "姓名", "单位代码", "走访次数", "累计天数", "应走访次数", "应累计天数", "是否达标"]
 UNIT_HEADER = ["单位代码", "村代码", "走访次数", "累计天数", "应走访次数", "应累计天数", "是否达标"]
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "输出一年的走访达标情况（CSV，UTF-8）：每名在年内有结对的干部一行（默认），或每个单位—村结对一行；"
         "按第一列排序。--area 只统计该区划内农户（村）的结对。"
     )
 
     def add_arguments(self, parser):
+        parser.description = str(self.help)  # argparse formats plain strings only, not lazy ones
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--area", help="区划代码（12位）")
+        parser.add_argument("--area", help=gettext("区划代码（12位）"))
         parser.add_argument("--subject", choices=["cadre", "unit"], default="cadre")
 
     def handle(self, *args, year, area, subject, **options):
         if area and not Area.objects.filter(code=area).exists():
-            raise CommandError(f"区划代码“{area}”不存在。")
+            raise CommandError(gettext("区划代码“%(code)s”不存在。") % {"code": area})
         if not 1980 <= year <= 2100:
-            raise CommandError(f"年度{year}超出范围。")
+            raise CommandError(gettext("年度%(year)s超出范围。") % {"year": year})
         rows = year_compliance(year=year, subject=subject, area=area)
         out = csv.writer(self.stdout, lineterminator="\n")
         if subject == "cadre":
