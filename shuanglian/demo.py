@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from stdnum.cn import ric
 
+from assessments.demo import seed_evaluation
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
@@ -200,10 +201,13 @@ def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, e
     unit_rows = [["单位代码", "村代码", "开始日期", "结束日期", "带队干部身份证号", "人数", "备注"]]
     for code, vs in unit_villages.items():
         for v in vs:
-            for _ in range(rnd.randint(1, 5)):
-                start = date(today.year, 1, 1) + timedelta(days=rnd.randint(0, max(1, (today - date(today.year, 1, 1)).days - 12)))
-                unit_rows.append([code, v.code, start, start + timedelta(days=rnd.randint(2, 9)),
-                                  eligible[code][0] if eligible.get(code) else None, rnd.randint(2, 6), "工作队进村"])
+            for year in (today.year - 1, today.year):
+                days_open = (min(today, date(year, 12, 31)) - date(year, 1, 1)).days - 12
+                # Last year's trips spread over eleven months, so none runs into a later one.
+                starts = sorted(date(year, 1, 1) + timedelta(days=rnd.randint(0, days_open)) for _ in range(rnd.randint(1, 6)))
+                for start in starts:
+                    unit_rows.append([code, v.code, start, start + timedelta(days=rnd.randint(2, 9)),
+                                      eligible[code][0] if eligible.get(code) else None, rnd.randint(2, 6), "工作队进村"])
     return visits, unit_rows
 
 
@@ -233,8 +237,9 @@ def seed_demands_and_deeds() -> None:
             advance_demand(demand=demand, status="resolved", note="已协调相关部门解决", by=None)
         if fate == 3:
             advance_demand(demand=demand, status="escalated", note="单位无法解决，上报区双联办", by=None)
-    for pairing in pairings[::2]:
-        on = today - timedelta(days=rnd.randint(3, 200))
+    last_year = [date(today.year - 1, rnd.randint(2, 11), rnd.randint(1, 28)) for _ in pairings]
+    for pairing, on in [(p, today - timedelta(days=rnd.randint(3, 200))) for p in pairings[::2]] + [
+            (p, on) for p, on in zip(pairings, last_year) if rnd.random() < 0.7]:
         if pairing.start <= on:
             kind = rnd.choice(Deed.Category.values)
             record_deed(cadre=pairing.cadre, household=pairing.household, on=on, category=kind,
@@ -257,9 +262,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
     unit = Unit.objects.get(code="DW62501")
 
     seed_demands_and_deeds()
+    county = Area.objects.get(code=COUNTY)
+    seed_evaluation(county)
 
     User = get_user_model()
-    county = Area.objects.get(code=COUNTY)
     sign_ins = []
 
     def account(username: str, name: str, **flags) -> object:

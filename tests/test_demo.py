@@ -23,6 +23,18 @@ def test_seed_demo_loads_a_county_with_a_hand_over_visits_and_flags_and_prints_t
         assert username in out.getvalue()
 
 
+def test_seed_demo_includes_a_closed_evaluation_round_with_paper_and_web_ballots():
+    from assessments.models import Ballot, EvaluationRound, Tally
+
+    call_command("seed_demo", stdout=io.StringIO())
+    closed = EvaluationRound.objects.get(closed_at__isnull=False)
+    assert Ballot.objects.filter(round=closed).exists() and Tally.objects.filter(round=closed).exists()
+    assert closed.results.exclude(grade="").exists()
+    out = io.StringIO()
+    call_command("evaluation_results", "--year", str(closed.year), stdout=out)
+    assert len(out.getvalue().splitlines()) > 20
+
+
 def test_running_seed_demo_twice_adds_nothing():
     call_command("seed_demo", stdout=io.StringIO())
     counts = (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count(), Demand.objects.count())
