@@ -277,24 +277,28 @@ def _income_rows(households: QuerySet, group: str, year: int):
             .annotate(now_sum=Sum("now"), before_sum=Sum("before")).values_list(group, "now_sum", "before_sum"))
 
 
-def appraisal(rnd: EvaluationRound, *, scope=None) -> list[Appraisal]:
-    """Work teams and cadres of a round: ballots, objective indicators, composite and grade.
+def appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit: Unit | None = None) -> list[Appraisal]:
+    """Work teams and cadres of a round: ballots, objective indicators, composite and grade,
+    optionally only those working in a part of the round's area, or one unit and its cadres.
     A closed round answers from its frozen results."""
+    area = area if area and area.startswith(Area.prefix_of(rnd.area_id)) else None
     if rnd.is_closed:
-        return _frozen(rnd, scope)
-    return compute_appraisal(rnd, scope=scope)
+        return _frozen(rnd, scope, area, unit)
+    return compute_appraisal(rnd, scope=scope, area=area, unit=unit)
 
 
-def compute_appraisal(rnd: EvaluationRound, *, scope=None) -> list[Appraisal]:
+def compute_appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit: Unit | None = None) -> list[Appraisal]:
     from visits.models import Deed
     from visits.selectors import year_compliance
 
-    year, area = rnd.year, rnd.area_id
+    year, area = rnd.year, area or rnd.area_id
     prefix = Area.prefix_of(area)
     village_pairings = village_pairings_of_year(year, area)
     household_pairings = household_pairings_of_year(year, area)
     units = Unit.objects.filter(pk__in=village_pairings.values("unit_id"))
     cadres = Cadre.objects.filter(pk__in=household_pairings.values("cadre_id"))
+    if unit is not None:
+        units, cadres = units.filter(pk=unit.pk), cadres.filter(unit=unit)
     if scope is not None:
         units, cadres = units.filter(pk__in=scoping.visible_units(scope)), cadres.filter(pk__in=scoping.visible_cadres(scope))
     teams = {u.pk: Appraisal(u) for u in units}
@@ -360,9 +364,14 @@ def _ranked(rows: list[Appraisal]) -> list[Appraisal]:
     return rows
 
 
-def _frozen(rnd: EvaluationRound, scope) -> list[Appraisal]:
+def _frozen(rnd: EvaluationRound, scope, area: str | None, unit: Unit | None) -> list[Appraisal]:
     results = (AppraisalResult.objects if scope is None else scoping.visible_appraisal_results(scope))
     results = results.filter(round=rnd).select_related("unit", "cadre__unit")
+    if area:
+        results = results.filter(Q(unit_id__in=village_pairings_of_year(rnd.year, area).values("unit_id"))
+                                 | Q(cadre_id__in=household_pairings_of_year(rnd.year, area).values("cadre_id")))
+    if unit is not None:
+        results = results.filter(Q(unit=unit) | Q(cadre__unit=unit))
     return _ranked([
         Appraisal(r.unit or r.cadre, r.satisfied, r.basic, r.unsatisfied, r.ballot_score, r.compliance_score,
                   r.deeds_score, r.income_score, r.score, r.grade)

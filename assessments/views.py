@@ -26,6 +26,7 @@ from .selectors import appraisal, target_key
 from .services import cast_ballot, code_problem, find_code, normalise_code
 
 SLIPS_PER_PAGE = 60
+RESULTS_PER_PAGE = 200
 RESULT_HEADERS = [_("类别"), _("对象"), _("名称"), _("票数"), _("满意"), _("基本满意"), _("不满意"), _("满意度（%）"),
                   _("评议得分"), _("走访达标得分"), _("帮办实事得分"), _("增收得分"), _("综合得分"), _("等次")]
 
@@ -100,10 +101,21 @@ def results(request):
     rounds = scoping.visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
     chosen = rounds.filter(pk=request.GET.get("round")).first() if request.GET.get("round", "").isdigit() else None
     chosen = chosen or rounds.first()
-    rows = appraisal(chosen, scope=scope) if chosen else []
+    area = request.GET.get("area", "").strip()
+    if area and not scoping.visible_areas(scope).filter(code=area).exists():
+        area = ""
+    unit = scoping.visible_units(scope).filter(code=request.GET.get("unit", "").strip()).first()
+    rows = appraisal(chosen, scope=scope, area=area or None, unit=unit) if chosen else []
     if chosen and request.GET.get("format") == "xlsx":
         return _xlsx(chosen, rows, scope)
-    return render(request, "assessments/results.html", {"rounds": rounds, "round": chosen, "rows": rows})
+    areas = (scoping.visible_areas(scope).filter(code__startswith=chosen.area.prefix, level__in=["county", "township"])
+             .order_by("code")[:300] if chosen else [])
+    units = scoping.visible_units(scope).order_by("code")[:500]
+    page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "assessments/results.html", {
+        "rounds": rounds, "round": chosen, "page": page, "rows": page.object_list, "areas": areas, "units": units,
+        "filters": {"area": area, "unit": unit.code if unit else ""},
+    })
 
 
 def _xlsx(rnd, rows, scope):

@@ -110,3 +110,17 @@ def test_the_results_export_to_excel_with_masked_id_numbers(client, office, coun
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "类别" and any(row[2] == counties["mine"]["cadre"].name for row in values[1:])
     assert not any(counties["mine"]["cadre"].id_number in map(str, row) for row in values)
+
+
+def test_the_results_narrow_to_one_unit_and_its_cadres(client, office, counties, rounds):
+    from tests import factories as f
+
+    other_unit = f.UnitFactory(name="秦州区水务局", area_id="620502000000")
+    other = f.CadreFactory(unit=other_unit, name="水务干部")
+    f.HouseholdPairingFactory(cadre=other, household=f.HouseholdFactory(village=counties["mine"]["village"]),
+                              start=TODAY.replace(month=1, day=1))
+    client.force_login(office)
+    everyone = client.get(reverse("evaluation-results"), {"round": rounds["mine"].pk}).text
+    one_unit = client.get(reverse("evaluation-results"), {"round": rounds["mine"].pk,
+                                                          "unit": counties["mine"]["unit"].code}).text
+    assert "水务干部" in everyone and "水务干部" not in one_unit and counties["mine"]["cadre"].name in one_unit
