@@ -106,8 +106,9 @@ class VisitPolicy(models.Model):
         constraints = [models.UniqueConstraint(fields=["area", "year", "subject"], name="one_visit_policy_per_scope")]
 
     def __str__(self) -> str:
-        where = self.area.name if self.area_id else "全省"
-        return f"{where} {self.year or '各年'} {self.get_subject_display()}：{self.min_visits}次/{self.min_days}天"
+        return _("%(where)s %(year)s %(subject)s：%(visits)s次/%(days)s天") % {
+            "where": self.area.name if self.area_id else _("全省"), "year": self.year or _("各年"),
+            "subject": self.get_subject_display(), "visits": self.min_visits, "days": self.min_days}
 
     def save(self, *args, **kwargs):
         self.area_prefix = Area.prefix_of(self.area_id) if self.area_id else ""
