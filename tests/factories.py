@@ -178,3 +178,67 @@ class RoleFactory(DjangoModelFactory):
     area = factory.SubFactory(AreaFactory, code=COUNTY)
     unit = None
     can_view_id_numbers = False
+
+
+# --- plans, visits, demands and deeds (reports) ----------------------------------------------------
+
+class HouseholdPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "households.HouseholdPlan"
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2025
+    target_income = Decimal("5000.00")
+    measures = "种植花椒3亩、养殖基础母羊2只"
+    exit_deadline = 2026
+
+
+class VisitFactory(DjangoModelFactory):
+    """A cadre's trip; pass ``households=[...]`` to name the visited households."""
+
+    class Meta:
+        model = "visits.Visit"
+        skip_postgeneration_save = True
+
+    cadre = factory.SubFactory(CadreFactory)
+    start = date(2025, 3, 3)
+    end = factory.LazyAttribute(lambda o: o.start)
+
+    @factory.post_generation
+    def households(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.households.set(extracted)
+
+
+class UnitVisitFactory(DjangoModelFactory):
+    class Meta:
+        model = "visits.UnitVisit"
+
+    unit = factory.SubFactory(UnitFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    start = date(2025, 3, 10)
+    end = factory.LazyAttribute(lambda o: o.start)
+    people = 3
+
+
+class DemandFactory(DjangoModelFactory):
+    class Meta:
+        model = "visits.Demand"
+
+    cadre = factory.SubFactory(CadreFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    category = "housing"
+    text = "房屋漏雨"
+
+
+class DeedFactory(DjangoModelFactory):
+    class Meta:
+        model = "visits.Deed"
+
+    cadre = factory.SubFactory(CadreFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    on = date(2025, 3, 15)
+    category = "funds"
+    description = "协调产业资金"
+    money = Decimal("0")
+    people_helped = 0

@@ -1,0 +1,375 @@
+"""The figures of a periodic report (DOMAIN §8), counted in the database.
+
+A report's subject is an area (everything in its code subtree) or a unit (what the unit is
+accountable for: its cadres' pairings, visits, demands and deeds, its village pairings, and
+the households of its villages). Visits, days and compliance come from the compliance engine
+(``visits.selectors``), never recounted here:
+
+- visits and days of the period: ``visit_compliance(start, as_of)``, a stay counted in the
+  period where it begins, its days clipped to the period;
+- compliance at the end of the period: ``pace(on=as_of)``, the year so far against
+  ceil(minimum × paired days so far ÷ days of the year); on 31 December that is the year's
+  compliance itself.
+
+Everything else is one aggregate query per group of figures. The result is plain JSON (money
+as strings to the fen), stored on the report: the Excel file and the print page are both
+written from it, so the paper copy and the electronic copy never disagree.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
+from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
+from pairing.selectors import coverage_summary, in_force
+from shuanglian import scoping
+from shuanglian.roster.engine import in_batches
+from visits.models import Deed, Demand, DemandFollowUp
+from visits.selectors import pace, visit_compliance
+
+from .periods import Period
+
+INT, MONEY, PERCENT = "int", "money", "percent"
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    kind: str = INT
+
+
+GROUPS: list[tuple[str, list[Figure]]] = [
+    (_("结对与覆盖"), [
+        Figure("villages_paired", _("联村结对数（期末）")),
+        Figure("units_pairing", _("联村单位数（期末）")),
+        Figure("households_paired", _("结对农户数（期末）")),
+        Figure("cadres_pairing", _("联户干部数（期末）")),
+        Figure("handovers", _("本期交接农户数")),
+        Figure("poor_villages", _("贫困村数")),
+        Figure("poor_villages_without_unit", _("无联村单位的贫困村")),
+        Figure("poor_households", _("未脱贫农户数")),
+        Figure("households_without_cadre", _("无联户干部的农户")),
+        Figure("cadres_below_quota", _("联户数不足的干部")),
+    ]),
+    (_("进村入户"), [
+        Figure("visits", _("干部走访次数")),
+        Figure("visit_days", _("干部走访天数")),
+        Figure("cadres_visited", _("本期有走访的干部数")),
+        Figure("cadres_due", _("应走访干部数")),
+        Figure("cadres_on_track", _("走访达标（进度正常）干部数")),
+        Figure("compliance_rate", _("干部走访达标率"), PERCENT),
+        Figure("unit_visits", _("单位进村次数")),
+        Figure("unit_visit_days", _("单位进村天数")),
+        Figure("unit_pairings_due", _("应进村的单位联村结对")),
+        Figure("unit_pairings_on_track", _("进村达标的单位联村结对")),
+    ]),
+    (_("民情诉求"), [
+        Figure("demands_collected", _("收集诉求")),
+        Figure("demands_resolved", _("办结诉求")),
+        Figure("demands_escalated", _("上报双联办诉求")),
+        Figure("demands_pending", _("期末未办结诉求")),
+    ]),
+    (_("帮办实事"), [
+        Figure("deeds", _("帮办实事件数")),
+        Figure("funds", _("落实帮扶资金（元）"), MONEY),
+        Figure("projects", _("争取项目数")),
+        Figure("trainings", _("技能培训次数")),
+        Figure("people_trained", _("培训人数")),
+        Figure("jobs", _("转移就业人数")),
+        Figure("people_helped", _("受益人数")),
+    ]),
+    (_("脱贫"), [
+        Figure("exits", _("本年脱贫户数")),
+        Figure("exit_people", _("本年脱贫人口")),
+        Figure("returned", _("返贫户数")),
+    ]),
+]
+FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
+
+UNIT_COLUMNS = [
+    ("code", _("单位代码")), ("name", _("单位名称")), ("cadres_due", _("应走访干部")), ("cadres_on_track", _("达标干部")),
+    ("visits", _("走访次数")), ("visit_days", _("走访天数")), ("demands_collected", _("收集诉求")),
+    ("deeds", _("帮办实事")), ("funds", _("帮扶资金（元）")),
+]
+AREA_COLUMNS = [
+    ("code", _("区划代码")), ("name", _("名称")), ("households", _("建档立卡户")), ("poor_households", _("未脱贫户")),
+    ("households_paired", _("已结对户")), ("households_without_cadre", _("无干部户")), ("exits", _("本年脱贫户")),
+    ("demands_collected", _("收集诉求")), ("deeds", _("帮办实事")), ("funds", _("帮扶资金（元）")),
+]
+BEHIND_COLUMNS = [
+    ("name", _("干部")), ("visits", _("已走访次数")), ("required_visits", _("应走访次数（至期末）")),
+    ("days", _("已累计天数")), ("required_days", _("应累计天数（至期末）")),
+]
+MONEY_COLUMNS = {"funds"}
+
+
+def money(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def percent(part: int, whole: int) -> str:
+    if not whole:
+        return ""
+    return str((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a report is about: an area (by its 12-digit code) or a unit."""
+
+    area_code: str | None = None
+    unit_id: int | None = None
+
+    @property
+    def prefix(self) -> str:
+        return Area.prefix_of(self.area_code)
+
+    @property
+    def scope(self) -> scoping.Scope:
+        """The subject as a scope, so that the sets a user of that area or unit would see are
+        exactly the sets the report counts."""
+        if self.area_code:
+            return scoping.Scope(area_prefix=self.prefix)
+        return scoping.Scope(unit_id=self.unit_id)
+
+    def by_village(self, field: str = "village") -> Q:
+        return Q(**{f"{field}__code__startswith": self.prefix})
+
+    def by_unit(self, cadre_field: str = "cadre") -> Q:
+        return Q(**{f"{cadre_field}__unit_id": self.unit_id})
+
+    def collected(self) -> Q:
+        """Demands and deeds: by their village for an area, by the collecting cadre's unit for a unit."""
+        return self.by_village() if self.area_code else self.by_unit()
+
+    def compliance_area(self) -> str | None:
+        """The area to hand to the compliance engine: the subject's own area, or for a unit the
+        smallest area holding every village it and its cadres were ever paired with (the rows
+        are then narrowed to the unit)."""
+        if self.area_code:
+            return self.area_code
+        codes = set(HouseholdPairing.objects.filter(cadre__unit_id=self.unit_id)
+                    .values_list("household__village_id", flat=True).distinct())
+        codes |= set(VillagePairing.objects.filter(unit_id=self.unit_id).values_list("village_id", flat=True))
+        if not codes:
+            return None
+        common = os.path.commonprefix(sorted(codes))
+        for length in sorted(LEVEL_PREFIX_LENGTH.values(), reverse=True):
+            if len(common) >= length:
+                return common[:length].ljust(12, "0")
+        return None
+
+
+def day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
+    """Every figure of the report for the period up to ``as_of`` (the period's end, or today
+    while the period is still running), with the breakdowns the tables need."""
+    end = min(as_of, period.end)
+    compliance = _compliance(subject, period.start, end)
+    summary = {
+        **_pairings(subject, period.start, end),
+        **_coverage(subject, end),
+        **compliance["summary"],
+        **_demands(subject, period.start, end),
+        **_deeds(subject, period.start, end),
+        **_exits(subject, period.start, end),
+    }
+    figures = {"summary": summary, "as_of": end.isoformat()}
+    if subject.area_code:
+        figures["units"] = _unit_rows(subject, period.start, end, compliance)
+        if Area.level_of(subject.area_code) != AreaLevel.VILLAGE:
+            figures["areas"] = _area_rows(subject, period.start, end)
+    else:
+        figures["behind"] = _behind_rows(compliance)
+    return figures
+
+
+# --- groups of figures ------------------------------------------------------------------------
+
+def _pairings(subject: Subject, start: date, end: date) -> dict:
+    households = HouseholdPairing.objects.filter(
+        subject.by_village("household__village") if subject.area_code else subject.by_unit())
+    villages = VillagePairing.objects.filter(subject.by_village() if subject.area_code else Q(unit_id=subject.unit_id))
+    held = households.aggregate(
+        households_paired=Count("household", distinct=True, filter=in_force(end)),
+        cadres_pairing=Count("cadre", distinct=True, filter=in_force(end)),
+        handovers=Count("pk", filter=Q(end__gte=start, end__lte=end, successor__isnull=False)),
+    )
+    held.update(villages.filter(in_force(end)).aggregate(
+        villages_paired=Count("village", distinct=True), units_pairing=Count("unit", distinct=True)))
+    return held
+
+
+def _coverage(subject: Subject, end: date) -> dict:
+    scope = subject.scope
+    return coverage_summary(on=end, areas=scoping.visible_areas(scope), households=scoping.visible_households(scope),
+                            cadres=scoping.visible_cadres(scope))
+
+
+def _compliance(subject: Subject, start: date, end: date) -> dict:
+    area = subject.compliance_area()
+    if subject.unit_id and area is None:  # a unit that never paired anything
+        cadre_rows = done_rows = unit_rows = unit_done = {}
+    else:
+        done_rows = visit_compliance(start=start, end=end, area=area)
+        cadre_rows = pace(on=end, area=area)
+        unit_done = visit_compliance(start=start, end=end, subject="unit", area=area)
+        unit_rows = pace(on=end, subject="unit", area=area)
+    if subject.unit_id:
+        mine = set(Cadre.objects.filter(unit_id=subject.unit_id).values_list("pk", flat=True))
+        done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
+        cadre_rows = {k: r for k, r in cadre_rows.items() if k[0] in mine}
+        unit_done = {k: r for k, r in unit_done.items() if k[0] == subject.unit_id}
+        unit_rows = {k: r for k, r in unit_rows.items() if k[0] == subject.unit_id}
+    on_track = sum(1 for r in cadre_rows.values() if r.met)
+    summary = {
+        "visits": sum(r.visits for r in done_rows.values()),
+        "visit_days": sum(r.days for r in done_rows.values()),
+        "cadres_visited": sum(1 for r in done_rows.values() if r.visits),
+        "cadres_due": len(cadre_rows),
+        "cadres_on_track": on_track,
+        "compliance_rate": percent(on_track, len(cadre_rows)),
+        "unit_visits": sum(r.visits for r in unit_done.values()),
+        "unit_visit_days": sum(r.days for r in unit_done.values()),
+        "unit_pairings_due": len(unit_rows),
+        "unit_pairings_on_track": sum(1 for r in unit_rows.values() if r.met),
+    }
+    return {"summary": summary, "done": done_rows, "pace": cadre_rows}
+
+
+def _demands(subject: Subject, start: date, end: date) -> dict:
+    t0, t1 = day_start(start), day_start(end + timedelta(days=1))
+    demands = Demand.objects.filter(subject.collected())
+    counted = demands.aggregate(
+        demands_collected=Count("pk", filter=Q(created_at__gte=t0, created_at__lt=t1)),
+        demands_resolved=Count("pk", filter=Q(resolved_at__gte=t0, resolved_at__lt=t1)),
+        demands_pending=Count("pk", filter=Q(created_at__lt=t1) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=t1))),
+    )
+    counted["demands_escalated"] = DemandFollowUp.objects.filter(
+        demand__in=demands, status=Demand.Status.ESCALATED, at__gte=t0, at__lt=t1,
+    ).aggregate(n=Count("demand", distinct=True))["n"]
+    return counted
+
+
+def _deeds(subject: Subject, start: date, end: date) -> dict:
+    counted = Deed.objects.filter(subject.collected(), on__gte=start, on__lte=end).aggregate(
+        deeds=Count("pk"),
+        funds=Sum("money"),
+        projects=Count("pk", filter=Q(category=Deed.Category.PROJECT)),
+        trainings=Count("pk", filter=Q(category=Deed.Category.TRAINING)),
+        people_trained=Sum("people_helped", filter=Q(category=Deed.Category.TRAINING)),
+        jobs=Sum("people_helped", filter=Q(category=Deed.Category.JOBS)),
+        people_helped=Sum("people_helped"),
+    )
+    counted["funds"] = money(counted["funds"])
+    for key in ("people_trained", "jobs", "people_helped"):
+        counted[key] = counted[key] or 0
+    return counted
+
+
+def _exits(subject: Subject, start: date, end: date) -> dict:
+    """Exits are recorded by year: the households of the subject that exited in the period's year."""
+    if subject.area_code:
+        households = Household.objects.in_area(subject.area_code)
+    else:
+        paired = HouseholdPairing.objects.filter(
+            household=OuterRef("pk"), cadre__unit_id=subject.unit_id, start__lte=end,
+        ).filter(Q(end__isnull=True) | Q(end__gte=date(start.year, 1, 1)))
+        households = Household.objects.filter(Exists(paired))
+    exited = Q(status=Household.Status.EXITED, exit_year=start.year)
+    counted = households.aggregate(
+        exits=Count("pk", filter=exited),
+        exit_people=Sum("resident_population", filter=exited),
+        returned=Count("pk", filter=Q(status=Household.Status.RETURNED)),
+    )
+    counted["exit_people"] = counted["exit_people"] or 0
+    return counted
+
+
+# --- breakdowns ---------------------------------------------------------------------------------
+
+def _unit_rows(subject: Subject, start: date, end: date, compliance: dict) -> list[dict]:
+    """One row per unit whose cadres worked in the area: the compliance rows summed per unit
+    (the engine's rows, not a recount), demands and deeds grouped in SQL."""
+    unit_of: dict[int, int] = {}
+    cadre_ids = {k[0] for k in compliance["pace"]} | {k[0] for k in compliance["done"]}
+    for batch in in_batches(sorted(cadre_ids)):
+        unit_of.update(Cadre.objects.filter(pk__in=batch).values_list("pk", "unit_id"))
+    rows: dict[int, dict] = defaultdict(lambda: {"cadres_due": 0, "cadres_on_track": 0, "visits": 0, "visit_days": 0,
+                                                 "demands_collected": 0, "deeds": 0, "funds": Decimal(0)})
+    for (cadre_id,), r in compliance["pace"].items():
+        rows[unit_of[cadre_id]]["cadres_due"] += 1
+        rows[unit_of[cadre_id]]["cadres_on_track"] += int(r.met)
+    for (cadre_id,), r in compliance["done"].items():
+        rows[unit_of[cadre_id]]["visits"] += r.visits
+        rows[unit_of[cadre_id]]["visit_days"] += r.days
+    t0, t1 = day_start(start), day_start(end + timedelta(days=1))
+    for unit_id, n in (Demand.objects.filter(subject.collected(), created_at__gte=t0, created_at__lt=t1)
+                       .values_list("cadre__unit_id").annotate(n=Count("pk")).order_by()):
+        rows[unit_id]["demands_collected"] = n
+    for unit_id, n, funds in (Deed.objects.filter(subject.collected(), on__gte=start, on__lte=end)
+                              .values_list("cadre__unit_id").annotate(n=Count("pk"), funds=Sum("money")).order_by()):
+        rows[unit_id]["deeds"], rows[unit_id]["funds"] = n, funds or Decimal(0)
+    names = {}
+    for batch in in_batches(sorted(rows)):
+        names.update({pk: (code, name) for pk, code, name in Unit.objects.filter(pk__in=batch).values_list("pk", "code", "name")})
+    result = [{"code": names[pk][0], "name": names[pk][1], **row, "funds": money(row["funds"])} for pk, row in rows.items()]
+    return sorted(result, key=lambda r: r["code"])
+
+
+def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
+    """One row per area of the next level down, grouped in SQL by the leading digits of the
+    village code (a household's village code carries every level above it)."""
+    level = Area.level_of(subject.area_code)
+    order = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
+    length = LEVEL_PREFIX_LENGTH[order[order.index(level) + 1]]
+    part = Substr("village_id", 1, length)
+    rows: dict[str, dict] = defaultdict(lambda: {"households": 0, "poor_households": 0, "households_paired": 0,
+                                                 "households_without_cadre": 0, "exits": 0, "demands_collected": 0,
+                                                 "deeds": 0, "funds": Decimal(0)})
+    paired = HouseholdPairing.objects.filter(in_force(end), household=OuterRef("pk"))
+    still_poor = ~Q(status=Household.Status.EXITED)
+    for code, *counts in (Household.objects.in_area(subject.area_code).annotate(part=part, paired=Exists(paired))
+                          .values_list("part").annotate(
+                              households=Count("pk"), poor=Count("pk", filter=still_poor),
+                              paired_n=Count("pk", filter=Q(paired=True)),
+                              without=Count("pk", filter=still_poor & Q(paired=False)),
+                              exits=Count("pk", filter=Q(status=Household.Status.EXITED, exit_year=start.year)),
+                          ).order_by()):
+        rows[code].update(zip(["households", "poor_households", "households_paired", "households_without_cadre", "exits"],
+                              counts, strict=True))
+    t0, t1 = day_start(start), day_start(end + timedelta(days=1))
+    for code, n in (Demand.objects.filter(subject.by_village(), created_at__gte=t0, created_at__lt=t1)
+                    .annotate(part=part).values_list("part").annotate(n=Count("pk")).order_by()):
+        rows[code]["demands_collected"] = n
+    for code, n, funds in (Deed.objects.filter(subject.by_village(), on__gte=start, on__lte=end)
+                           .annotate(part=part).values_list("part").annotate(n=Count("pk"), funds=Sum("money")).order_by()):
+        rows[code]["deeds"], rows[code]["funds"] = n, funds or Decimal(0)
+    codes = {prefix: prefix.ljust(12, "0") for prefix in rows}
+    names = dict(Area.objects.filter(code__in=codes.values()).values_list("code", "name"))
+    result = [{"code": codes[p], "name": names.get(codes[p], codes[p]), **row, "funds": money(row["funds"])}
+              for p, row in rows.items()]
+    return sorted(result, key=lambda r: r["code"])
+
+
+def _behind_rows(compliance: dict) -> list[dict]:
+    """A unit's cadres behind pace at the end of the period, furthest behind first."""
+    behind = {k[0]: r for k, r in compliance["pace"].items() if not r.met}
+    names = dict(Cadre.objects.filter(pk__in=behind).values_list("pk", "name"))
+    rows = [{"name": names[pk], "visits": r.visits, "required_visits": r.required_visits, "days": r.days,
+             "required_days": r.required_days} for pk, r in behind.items()]
+    rows.sort(key=lambda r: (r["visits"] - r["required_visits"], r["days"] - r["required_days"], r["name"]))
+    return rows
