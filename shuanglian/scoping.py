@@ -190,6 +190,17 @@ def shown_id_number(user_or_scope, value: str) -> str:
     return value if _scope(user_or_scope).can_view_id_numbers else mask_id_number(value)
 
 
+def mask_phone(value: str) -> str:
+    """13893800001 → 138****0001."""
+    if not value or len(value) < 8:
+        return settings.ID_MASK_CHAR * len(value or "")
+    return value[:3] + settings.ID_MASK_CHAR * (len(value) - 7) + value[-4:]
+
+
+def shown_phone(user_or_scope, value: str) -> str:
+    return value if _scope(user_or_scope).can_view_id_numbers else mask_phone(value)
+
+
 # --- visits -----------------------------------------------------------------------------------
 
 def visible_visits(user_or_scope):

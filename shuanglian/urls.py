@@ -9,6 +9,7 @@ from visits import views as visit_views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("shuanglian.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", household_views.home, name="home"),
     path("households/<str:number>/", household_views.household_detail, name="household-detail"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),
     path("", include("assessments.urls")),
+    path("reports/", include("reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,103 @@
+"""API resources of the registry: areas, villages, households with their members and incomes."""
+import django_filters
+from rest_framework import serializers
+
+from shuanglian import scoping
+from shuanglian.api import AreaFilter, MaskedIdNumber, ScopedViewSet
+
+from .models import Area, AreaLevel, Household, IncomeRecord, Member
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "parent"]
+
+
+class AreaFilters(django_filters.FilterSet):
+    area = AreaFilter(field="code")
+    level = django_filters.ChoiceFilter(choices=AreaLevel.choices)
+    parent = django_filters.CharFilter(field_name="parent_id")
+    name = django_filters.CharFilter(field_name="name", lookup_expr="contains")
+
+    class Meta:
+        model = Area
+        fields = []
+
+
+class AreaViewSet(ScopedViewSet):
+    """Areas the user may see, by their 12-digit code."""
+
+    visible = scoping.visible_areas
+    serializer_class = AreaSerializer
+    filterset_class = AreaFilters
+    lookup_field = "code"
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+
+
+class VillageViewSet(AreaViewSet):
+    """Villages and communities: the areas households and pairings point at."""
+
+    visible = scoping.visible_villages
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    id_number = MaskedIdNumber()
+
+    class Meta:
+        model = Member
+        fields = ["id_number", "name", "relation", "sex", "birth_date", "health", "labour_ability"]
+
+
+class IncomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncomeRecord
+        fields = ["year", "resident_population", "total_income", "operating_costs", "taxes_and_fees", "depreciation",
+                  "survey_subsidy", "gifts_outside", "net_income", "per_capita_income"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    head_id_number = MaskedIdNumber()
+    village = serializers.CharField(source="village_id")
+
+    class Meta:
+        model = Household
+        fields = ["number", "village", "head_name", "head_id_number", "kind", "resident_population", "main_cause",
+                  "status", "exit_year"]
+
+
+class HouseholdDetailSerializer(HouseholdSerializer):
+    members = MemberSerializer(many=True, read_only=True)
+    incomes = IncomeSerializer(many=True, read_only=True)
+
+    class Meta(HouseholdSerializer.Meta):
+        fields = HouseholdSerializer.Meta.fields + ["members", "incomes"]
+
+
+class HouseholdFilters(django_filters.FilterSet):
+    area = AreaFilter(field="village__code")
+    status = django_filters.ChoiceFilter(choices=Household.Status.choices)
+    kind = django_filters.ChoiceFilter(choices=Household.Kind.choices)
+    exit_year = django_filters.NumberFilter(min_value=1980, max_value=2100)
+
+    class Meta:
+        model = Household
+        fields = []
+
+
+class HouseholdViewSet(ScopedViewSet):
+    """Households the user may see, by their number; the detail adds members and incomes."""
+
+    visible = scoping.visible_households
+    filterset_class = HouseholdFilters
+    lookup_field = "number"
+    ordering_fields = ["number", "village", "status"]
+    ordering = ["number"]
+
+    def get_serializer_class(self):
+        return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.prefetch_related("members", "incomes") if self.action == "retrieve" else qs

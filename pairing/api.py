@@ -1,0 +1,134 @@
+"""API resources of the campaign's people and pairings: units, cadres, 联村 and 联户."""
+import django_filters
+from rest_framework import serializers
+
+from households.models import Household
+from shuanglian import scoping
+from shuanglian.api import AreaFilter, CodeFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet
+
+from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    area = serializers.CharField(source="area_id")
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "level", "kind", "area"]
+
+
+class UnitFilters(django_filters.FilterSet):
+    area = AreaFilter(field="area__code")
+    level = django_filters.ChoiceFilter(choices=Unit.Level.choices)
+    kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices)
+    name = django_filters.CharFilter(lookup_expr="contains")
+
+    class Meta:
+        model = Unit
+        fields = []
+
+
+class UnitViewSet(ScopedViewSet):
+    visible = scoping.visible_units
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilters
+    lookup_field = "code"
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    id_number = MaskedIdNumber()
+    phone = MaskedPhone()
+    unit = serializers.CharField(source="unit.code")
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "id_number", "name", "unit", "rank", "category", "phone"]
+
+
+class CadreFilters(django_filters.FilterSet):
+    unit = CodeFilter(model=Unit, key="code", path="unit__code")
+    rank = django_filters.ChoiceFilter(choices=Rank.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    name = django_filters.CharFilter(lookup_expr="contains")
+
+    class Meta:
+        model = Cadre
+        fields = []
+
+
+class CadreViewSet(ScopedViewSet):
+    """Cadres by their internal id (an ID number is personal data, never part of a URL)."""
+
+    visible = scoping.visible_cadres
+    serializer_class = CadreSerializer
+    filterset_class = CadreFilters
+    ordering_fields = ["name", "unit__code"]
+    ordering = ["unit__code", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")
+
+
+class HouseholdPairingSerializer(serializers.ModelSerializer):
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    household = serializers.CharField(source="household.number")
+
+    class Meta:
+        model = HouseholdPairing
+        fields = ["id", "cadre", "cadre_name", "household", "start", "end", "end_reason", "successor"]
+
+
+class HouseholdPairingFilters(django_filters.FilterSet):
+    area = AreaFilter(field="household__village__code")
+    household = CodeFilter(model=Household, key="number", path="household__number")
+    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
+    open = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
+
+    class Meta:
+        model = HouseholdPairing
+        fields = []
+
+
+class HouseholdPairingViewSet(ScopedViewSet):
+    visible = scoping.visible_household_pairings
+    serializer_class = HouseholdPairingSerializer
+    filterset_class = HouseholdPairingFilters
+    ordering_fields = ["start", "end"]
+    ordering = ["household__number", "start"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre", "household")
+
+
+class VillagePairingSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code")
+    village = serializers.CharField(source="village_id")
+
+    class Meta:
+        model = VillagePairing
+        fields = ["id", "unit", "village", "start", "end", "end_reason"]
+
+
+class VillagePairingFilters(django_filters.FilterSet):
+    area = AreaFilter(field="village__code")
+    unit = CodeFilter(model=Unit, key="code", path="unit__code")
+    open = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
+
+    class Meta:
+        model = VillagePairing
+        fields = []
+
+
+class VillagePairingViewSet(ScopedViewSet):
+    visible = scoping.visible_village_pairings
+    serializer_class = VillagePairingSerializer
+    filterset_class = VillagePairingFilters
+    ordering_fields = ["start", "end"]
+    ordering = ["unit__code", "village_id", "start"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit")

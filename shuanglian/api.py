@@ -1,0 +1,90 @@
+"""The REST API's common ground: scoped read-only viewsets, strict query parameters, bounded
+pages, and errors that are always a 4xx with a message for bad input.
+
+Each app declares its serializers and viewsets in its own ``api.py``; ``urls`` below gathers
+them under /api/v1/. Every queryset starts from ``shuanglian.scoping``, as the pages do.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.response import Response
+
+from shuanglian import scoping
+
+from .api_params import KnownParameters, Pages, exception_handler
+
+class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A read-only resource whose rows come from a scoping function of ``shuanglian.scoping``."""
+
+    visible = None  # the scoping function
+
+    def get_queryset(self):
+        return type(self).visible(self.request.user)
+
+    @property
+    def scope(self) -> scoping.Scope:
+        return scoping.scope_for(self.request.user)
+
+
+class MaskedIdNumber(serializers.CharField):
+    """An ID number, masked unless the user's role may see it in full."""
+
+    def to_representation(self, value):
+        return scoping.shown_id_number(self.context["request"].user, value)
+
+
+def one_page(view, rows, serializer_class):
+    """Page a list computed in Python (compliance, results) like the querysets."""
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(serializer_class(page, many=True, context=view.get_serializer_context()).data)
+
+
+__all__ = ["Pages", "KnownParameters", "ScopedViewSet", "MaskedIdNumber", "exception_handler", "extend_schema",
+           "one_page", "Response"]
+
+
+# --- filters shared by the apps' resources -------------------------------------------------------
+
+import django_filters  # noqa: E402
+
+
+class AreaFilter(django_filters.CharFilter):
+    """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code that exists."""
+
+    def __init__(self, *args, field: str, **kwargs):
+        kwargs.setdefault("label", _("区划代码（12位），含下级"))
+        super().__init__(*args, **kwargs)
+        self.prefix_field = field
+
+    def filter(self, qs, value):
+        from households.models import Area
+
+        if not value:
+            return qs
+        if not (len(value) == 12 and value.isdigit()) or not Area.objects.filter(code=value).exists():
+            raise exceptions.ValidationError({self.field_name: [_("区划代码“%(code)s”不存在。") % {"code": value}]})
+        return qs.filter(**{f"{self.prefix_field}__startswith": Area.prefix_of(value)})
+
+
+class CodeFilter(django_filters.CharFilter):
+    """A filter by a natural key that must exist: ``CodeFilter(model=Unit, key="code", path="unit__code")``."""
+
+    def __init__(self, *args, model, key: str, path: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_model, self.key, self.path = model, key, path  # django-filter sets self.model itself
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if not self.target_model.objects.filter(**{self.key: value}).exists():
+            raise exceptions.ValidationError({self.field_name: [_("“%(value)s”不存在。") % {"value": value}]})
+        return qs.filter(**{self.path: value})
+
+
+class MaskedPhone(serializers.CharField):
+    """A mobile number, masked like ID numbers unless the user's role may see it."""
+
+    def to_representation(self, value):
+        return scoping.shown_phone(self.context["request"].user, value)

@@ -1,0 +1,58 @@
+"""The pieces of the API that its settings name (pages, known parameters, errors). They live
+apart from the viewsets because DRF imports them while defining its own generic views."""
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.views import exception_handler as drf_exception_handler
+
+# Query parameters every list understands besides its own filters.
+COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
+class Pages(pagination.PageNumberPagination):
+    """50 rows a page by default, at most 500; asking for more is an error, not a silent cap."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [_("每页条数应为1到%(max)s之间的整数。") % {"max": self.max_page_size}]})
+        return int(raw)
+
+
+class KnownParameters(BaseFilterBackend):
+    """Refuse query parameters a list does not know: a misspelt filter would otherwise return
+    everything and look like an answer."""
+
+    def filter_queryset(self, request, queryset, view):
+        known = set(COMMON_PARAMETERS) | set(getattr(view, "extra_parameters", ()))
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise exceptions.ValidationError({name: [_("未知的查询参数。可用参数：%(known)s") % {
+                "known": "、".join(sorted(known))}] for name in unknown})
+        return queryset
+
+
+def exception_handler(exc, context):
+    """Service rules (DomainError) and model validation are the user's input: a 400 naming the
+    field; a missing object is a 404. Anything else is left to DRF (and a 500 is a bug)."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, (ObjectDoesNotExist, Http404)):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)

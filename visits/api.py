@@ -1,0 +1,312 @@
+"""API resources of visits: trips (created with an idempotency key), demands, deeds, compliance.
+
+Writes go through the same services as the phone pages, so a visit entered by API obeys the
+same rules; a cadre writes their own records, an office or unit administrator may enter a
+trip for a cadre in scope (carrying history: no back-dating window), leaders only read.
+"""
+import datetime as dt
+
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.response import Response
+
+from households.models import Area, Household
+from pairing.models import Cadre, Unit
+from shuanglian import scoping
+from shuanglian.api import AreaFilter, CodeFilter, KnownParameters, MaskedIdNumber, ScopedViewSet, one_page
+from shuanglian.roster.cells import EARLIEST
+
+from .models import Deed, Demand, Task, Visit
+from .selectors import year_compliance
+from .services import log_visit, record_deed, record_demand
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if value < EARLIEST:
+        raise serializers.ValidationError(_("日期不能早于%(date)s。") % {"date": EARLIEST.isoformat()})
+    return value
+
+
+def _writer(view) -> tuple[Cadre | None, bool]:
+    """(the cadre writing for themselves, or None for an office) — leaders and others may not write."""
+    scope = view.scope
+    if scope.cadre_id:
+        return Cadre.objects.select_related("unit").get(pk=scope.cadre_id), True
+    if scope.can_change:
+        return None, False
+    raise exceptions.PermissionDenied(_("您的角色只能查看，不能登记。"))
+
+
+def _households(view, numbers: list[str], field: str = "households") -> list[Household]:
+    found = {h.number: h for h in scoping.visible_households(view.request.user).filter(number__in=numbers)}
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise exceptions.ValidationError({field: [_("户编号不存在或不在您的范围内：%(numbers)s") % {
+            "numbers": "、".join(missing)}]})
+    return [found[n] for n in dict.fromkeys(numbers)]
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
+    households = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "cadre", "households", "start", "end", "stayed", "tasks", "help_given", "notes", "latitude",
+                  "longitude", "location_accuracy", "created_at"]
+
+
+class VisitCreateSerializer(serializers.Serializer):
+    idempotency_key = serializers.UUIDField(help_text="由客户端生成；重复提交同一标识返回第一次登记的走访。")
+    cadre = serializers.IntegerField(required=False, help_text="干部ID：双联办、单位管理员代干部登记时填写。")
+    households = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1, max_length=50)
+    start = serializers.DateField(validators=[_in_range])
+    end = serializers.DateField(validators=[_in_range])
+    stayed = serializers.BooleanField(default=False)
+    tasks = serializers.ListField(child=serializers.ChoiceField(choices=Task.choices), required=False, max_length=6)
+    help_given = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class VisitFilters(django_filters.FilterSet):
+    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
+    household = CodeFilter(model=Household, key="number", path="households__number")
+    start_after = django_filters.DateFilter(field_name="start", lookup_expr="gte")
+    start_before = django_filters.DateFilter(field_name="start", lookup_expr="lte")
+
+    class Meta:
+        model = Visit
+        fields = []
+
+
+class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    visible = scoping.visible_visits
+    filterset_class = VisitFilters
+    ordering_fields = ["start", "end", "created_at"]
+    ordering = ["-start", "-id"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("households")
+
+    def get_serializer_class(self):
+        return VisitCreateSerializer if self.action == "create" else VisitSerializer
+
+    @extend_schema(request=VisitCreateSerializer, responses={201: VisitSerializer, 200: VisitSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        cadre, own_entry = _writer(self)
+        earlier = Visit.objects.filter(idempotency_key=values["idempotency_key"]).first()
+        if earlier is not None:
+            if not self.get_queryset().filter(pk=earlier.pk).exists():
+                raise exceptions.ValidationError({"idempotency_key": [_("该提交标识已被使用。")]})
+            return Response(VisitSerializer(earlier, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
+        if cadre is None:
+            if "cadre" not in values:
+                raise exceptions.ValidationError({"cadre": [_("代干部登记时请填写干部ID。")]})
+            cadre = scoping.visible_cadres(self.scope).select_related("unit").filter(pk=values["cadre"]).first()
+            if cadre is None:
+                raise exceptions.ValidationError({"cadre": [_("干部不存在或不在您的范围内。")]})
+        visit = log_visit(cadre=cadre, households=_households(self, values["households"]), start=values["start"],
+                          end=values["end"], key=values["idempotency_key"], by=request.user, own_entry=own_entry,
+                          stayed=values["stayed"], tasks=values.get("tasks", []), help_given=values.get("help_given", ""),
+                          notes=values.get("notes", ""))
+        return Response(VisitSerializer(visit, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    household = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True)
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
+
+    class Meta:
+        model = Demand
+        fields = ["id", "cadre", "household", "village", "category", "text", "status", "created_at", "resolved_at"]
+        read_only_fields = ["status", "created_at", "resolved_at"]
+
+
+class CollectedCreateSerializer(serializers.Serializer):
+    household = serializers.CharField(required=False, max_length=32, help_text="户编号")
+    village = serializers.CharField(required=False, max_length=12, help_text="村代码：不针对某一户时填写")
+
+
+class DemandCreateSerializer(CollectedCreateSerializer):
+    category = serializers.ChoiceField(choices=Demand.Category.choices)
+    text = serializers.CharField(max_length=2000)
+
+
+class DeedSerializer(serializers.ModelSerializer):
+    household = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True)
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
+
+    class Meta:
+        model = Deed
+        fields = ["id", "cadre", "household", "village", "on", "category", "description", "money", "people_helped"]
+
+
+class DeedCreateSerializer(CollectedCreateSerializer):
+    on = serializers.DateField(validators=[_in_range])
+    category = serializers.ChoiceField(choices=Deed.Category.choices)
+    description = serializers.CharField(max_length=2000)
+    money = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    people_helped = serializers.IntegerField(min_value=0, max_value=1_000_000, default=0)
+
+
+class CollectedFilters(django_filters.FilterSet):
+    area = AreaFilter(field="village__code")
+    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    category = django_filters.CharFilter()
+
+
+class DemandFilters(CollectedFilters):
+    status = django_filters.ChoiceFilter(choices=Demand.Status.choices)
+    category = django_filters.ChoiceFilter(choices=Demand.Category.choices)
+
+    class Meta:
+        model = Demand
+        fields = []
+
+
+class DeedFilters(CollectedFilters):
+    category = django_filters.ChoiceFilter(choices=Deed.Category.choices)
+    on_after = django_filters.DateFilter(field_name="on", lookup_expr="gte")
+    on_before = django_filters.DateFilter(field_name="on", lookup_expr="lte")
+
+    class Meta:
+        model = Deed
+        fields = []
+
+
+class CollectedViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """Demands and deeds: a cadre records their own, on a household of theirs or a village."""
+
+    create_serializer = None
+
+    def get_serializer_class(self):
+        return self.create_serializer if self.action == "create" else self.serializer_class
+
+    def _where(self, values) -> dict:
+        cadre, _own = _writer(self)
+        if cadre is None:
+            raise exceptions.PermissionDenied(_("诉求和实事由联户干部本人登记。"))
+        where = {"cadre": cadre}
+        if values.get("household"):
+            where["household"] = _households(self, [values["household"]], "household")[0]
+        elif values.get("village"):
+            village = scoping.visible_villages(self.scope).filter(code=values["village"]).first()
+            if village is None:
+                raise exceptions.ValidationError({"village": [_("村代码不存在或不在您的范围内。")]})
+            where["village"] = village
+        else:
+            raise exceptions.ValidationError({"household": [_("请填写户编号或村代码。")]})
+        return where
+
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        where = self._where(values)
+        values.pop("household", None)
+        values.pop("village", None)
+        made = self.record(**where, **values)
+        return Response(self.serializer_class(made, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class DemandViewSet(CollectedViewSet):
+    visible = scoping.visible_demands
+    serializer_class = DemandSerializer
+    create_serializer = DemandCreateSerializer
+    filterset_class = DemandFilters
+    ordering_fields = ["created_at", "status"]
+    ordering = ["-created_at", "-id"]
+
+    def record(self, **values):
+        return record_demand(**values)
+
+    @extend_schema(request=DemandCreateSerializer, responses={201: DemandSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+class DeedViewSet(CollectedViewSet):
+    visible = scoping.visible_deeds
+    serializer_class = DeedSerializer
+    create_serializer = DeedCreateSerializer
+    filterset_class = DeedFilters
+    ordering_fields = ["on", "money"]
+    ordering = ["-on", "-id"]
+
+    def record(self, **values):
+        return record_deed(**values)
+
+    @extend_schema(request=DeedCreateSerializer, responses={201: DeedSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+
+# --- compliance ------------------------------------------------------------------------------------
+
+class ComplianceQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    subject = serializers.ChoiceField(choices=["cadre", "unit"], default="cadre")
+    area = serializers.CharField(required=False, min_length=12, max_length=12)
+
+    def validate_area(self, value):
+        if not Area.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("区划代码“%(code)s”不存在。") % {"code": value})
+        return value
+
+
+class ComplianceSerializer(serializers.Serializer):
+    cadre = serializers.IntegerField(required=False)
+    id_number = MaskedIdNumber(required=False)
+    name = serializers.CharField(required=False)
+    unit = serializers.CharField()
+    village = serializers.CharField(required=False)
+    visits = serializers.IntegerField()
+    days = serializers.IntegerField()
+    required_visits = serializers.IntegerField()
+    required_days = serializers.IntegerField()
+    met = serializers.BooleanField()
+
+
+class ComplianceViewSet(ScopedViewSet):
+    """Visit compliance of a year by DOMAIN §6, per cadre or per unit–village pairing, for the
+    cadres and units the user may see."""
+
+    serializer_class = ComplianceSerializer
+    extra_parameters = ("year", "subject", "area")
+    filter_backends = [KnownParameters]
+
+    @extend_schema(parameters=[
+        OpenApiParameter("year", int, required=True), OpenApiParameter("subject", str, enum=["cadre", "unit"]),
+        OpenApiParameter("area", str, description="区划代码（12位）"),
+    ])
+    def list(self, request, *args, **kwargs):
+        self.filter_queryset(Visit.objects.none())  # refuses unknown parameters
+        query = ComplianceQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        rows = year_compliance(year=q["year"], subject=q["subject"], area=q.get("area"))
+        if q["subject"] == "cadre":
+            cadres = {c.pk: c for c in scoping.visible_cadres(self.scope).filter(pk__in=[k[0] for k in rows])
+                      .select_related("unit")}
+            out = [{"cadre": pk, "id_number": cadres[pk].id_number, "name": cadres[pk].name, "unit": cadres[pk].unit.code,
+                    "visits": r.visits, "days": r.days, "required_visits": r.required_visits,
+                    "required_days": r.required_days, "met": r.met}
+                   for (pk,), r in sorted(rows.items()) if pk in cadres]
+        else:
+            units = dict(scoping.visible_units(self.scope).filter(pk__in={k[0] for k in rows}).values_list("pk", "code"))
+            out = [{"unit": units[unit], "village": village, "visits": r.visits, "days": r.days,
+                    "required_visits": r.required_visits, "required_days": r.required_days, "met": r.met}
+                   for (unit, village), r in sorted(rows.items()) if unit in units]
+        return one_page(self, out, ComplianceSerializer)
+
+    def get_queryset(self):
+        return Visit.objects.none()
