@@ -124,3 +124,26 @@ def county(db):
         province=province, city=city, county=qinzhou, maiji=maiji, townships=[t1, t2], villages=[v1, v2, v3], outside=outside,
         units=[u1, u2, u3], cadres=[c1, c2, c3, c4], households=[h1, h2, h3, h4, h5, h6],
     )
+
+
+@pytest.fixture
+def people(county):
+    """Who looks at the county: its office and leader, the two units' administrators, the next
+    county's office, and 张一 as a signed-in cadre."""
+    def staff(username, **role):
+        user = f.UserFactory(username=username, is_staff=True, email=f"{username}@example.gov.cn")
+        f.RoleFactory(user=user, **role)
+        return user
+
+    u1, u2, _u3 = county.units
+    cadre_user = f.UserFactory(username=county.cadres[0].id_number)
+    county.cadres[0].user = cadre_user
+    county.cadres[0].save(update_fields=["user"])
+    return SimpleNamespace(
+        office=staff("office", kind="office", area=county.county),
+        leader=staff("leader", kind="leader", area=county.county),
+        nongye=staff("nongye", kind="unit_admin", area=None, unit=u1),
+        shuili=staff("shuili", kind="unit_admin", area=None, unit=u2),
+        maiji_office=staff("maiji", kind="office", area=county.maiji),
+        cadre=cadre_user,
+    )

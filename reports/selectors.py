@@ -1,0 +1,183 @@
+"""Reads of the reports app: which reports and monthly submissions a user sees, which units
+report to an office, the on-time picture of a month and the roll-up of approved reports."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Area, AreaLevel, Household
+from pairing.models import HouseholdPairing, Role, Unit, VillagePairing
+from shuanglian import scoping
+
+from .models import MonthlySubmission, Report, SubmissionPolicy
+from .periods import month_end, next_month
+
+# --- reports ------------------------------------------------------------------------------------------
+
+def visible_reports(user_or_scope) -> QuerySet[Report]:
+    """Reports of the areas and units the user sees; a cadre sees none (reports are the
+    offices', the units' and the leaders')."""
+    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
+    if scope.everything:
+        return Report.objects.all()
+    if scope.is_empty or scope.cadre_id:
+        return Report.objects.none()
+    if scope.unit_id:
+        return Report.objects.filter(unit_id=scope.unit_id)
+    return Report.objects.filter(Q(area__in=scoping.visible_areas(scope)) | Q(unit__in=scoping.visible_units(scope)))
+
+
+def may_use_reports(user_or_scope) -> bool:
+    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
+    return not scope.is_empty and not scope.cadre_id
+
+
+def requestable_areas(scope: scoping.Scope) -> QuerySet[Area]:
+    """Areas a user may request a report for: their own area and the levels down to the
+    township (a unit administrator reports on the unit, not on areas)."""
+    if scope.unit_id or scope.cadre_id or scope.is_empty:
+        return Area.objects.none()
+    return scoping.visible_areas(scope).exclude(level=AreaLevel.VILLAGE).order_by("code")
+
+
+def requestable_units(scope: scoping.Scope) -> QuerySet[Unit]:
+    if scope.cadre_id or scope.is_empty:
+        return Unit.objects.none()
+    return scoping.visible_units(scope).order_by("code")
+
+
+def reporting_areas() -> QuerySet[Area]:
+    """Areas that get a scheduled report: the province, cities, counties and townships that
+    hold registered households (a township code is the first nine digits of a village code)."""
+    townships = set(Household.objects.annotate(t=Substr("village_id", 1, 9)).values_list("t", flat=True).distinct().order_by())
+    codes = set()
+    for t in townships:
+        codes.update({t[:2].ljust(12, "0"), t[:4].ljust(12, "0"), t[:6].ljust(12, "0"), t.ljust(12, "0")})
+    return Area.objects.filter(code__in=codes).exclude(level=AreaLevel.VILLAGE).order_by("code")
+
+
+def active_units(*, start: date, end: date) -> QuerySet[Unit]:
+    """Units with a village pairing or a cadre's household pairing in force at some time in [start, end]."""
+    overlapping = Q(start__lte=end) & (Q(end__isnull=True) | Q(end__gte=start))
+    villages = VillagePairing.objects.filter(overlapping, unit=OuterRef("pk"))
+    households = HouseholdPairing.objects.filter(overlapping, cadre__unit=OuterRef("pk"))
+    return Unit.objects.filter(Exists(villages) | Exists(households))
+
+
+# --- on-time reporting ------------------------------------------------------------------------------
+
+def is_reviewer(scope: scoping.Scope) -> bool:
+    """Offices review monthly reports (the system administrator too); leaders only read."""
+    return scope.everything or bool(scope.area_prefix and scope.can_change)
+
+
+def units_reporting_to(scope: scoping.Scope) -> QuerySet[Unit]:
+    """The units whose monthly reports an office receives: those seated in its area or below.
+    A unit administrator's own unit; nobody else's."""
+    if scope.everything:
+        return Unit.objects.all()
+    if scope.area_prefix:
+        return Unit.objects.filter(area__code__startswith=scope.area_prefix)
+    if scope.unit_id:
+        return Unit.objects.filter(pk=scope.unit_id)
+    return Unit.objects.none()
+
+
+def may_review(user, unit: Unit) -> bool:
+    scope = scoping.scope_for(user)
+    return is_reviewer(scope) and units_reporting_to(scope).filter(pk=unit.pk).exists()
+
+
+def may_submit(user, unit: Unit) -> bool:
+    scope = scoping.scope_for(user)
+    return scope.everything or scope.unit_id == unit.pk
+
+
+def visible_submissions(user_or_scope) -> QuerySet[MonthlySubmission]:
+    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
+    return MonthlySubmission.objects.filter(unit__in=units_reporting_to(scope))
+
+
+def policy_for(unit_area_code: str) -> SubmissionPolicy | None:
+    """The deadline rule for a unit: the most specific area containing the unit's seat."""
+    candidates = [p for p in SubmissionPolicy.objects.all() if unit_area_code.startswith(p.area_prefix)]
+    return max(candidates, key=lambda p: len(p.area_prefix), default=None)
+
+
+DEFAULT_DUE_DAY = 5
+
+
+def deadline(*, unit: Unit, month: date) -> date:
+    """Day N of the month after the reported one (N from the policy, 5 by default)."""
+    policy = policy_for(unit.area_id)
+    return next_month(month).replace(day=policy.due_day if policy else DEFAULT_DUE_DAY)
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    unit: Unit
+    submission: MonthlySubmission | None
+    due: date
+
+    @property
+    def state(self) -> str:
+        return self.submission.status if self.submission else "missing"
+
+    @property
+    def overdue(self) -> bool:
+        """Not submitted and past the deadline."""
+        from django.utils import timezone
+
+        return self.submission is None and timezone.localdate() > self.due
+
+
+def month_overview(*, scope: scoping.Scope, month: date) -> list[MonthRow]:
+    """Every unit that owes the office a report for the month (active in the month), with its
+    submission if any. Missing reports first, then by unit code."""
+    units = (units_reporting_to(scope) & active_units(start=month, end=month_end(month))).select_related("area").order_by("code")
+    submissions = {s.unit_id: s for s in MonthlySubmission.objects.filter(month=month, unit__in=units).select_related("submitted_by", "reviewed_by")}
+    policies = list(SubmissionPolicy.objects.all())
+
+    def due_of(unit: Unit) -> date:
+        matching = [p for p in policies if unit.area_id.startswith(p.area_prefix)]
+        day = max(matching, key=lambda p: len(p.area_prefix)).due_day if matching else DEFAULT_DUE_DAY
+        return next_month(month).replace(day=day)
+
+    rows = [MonthRow(u, submissions.get(u.pk), submissions[u.pk].due if u.pk in submissions else due_of(u)) for u in units]
+    rows.sort(key=lambda r: (r.submission is not None, r.unit.code))
+    return rows
+
+
+ROLLUP_KEYS = [
+    ("households_paired", _("结对农户")), ("cadres_due", _("应走访干部")), ("cadres_on_track", _("达标干部")),
+    ("visits", _("走访次数")), ("visit_days", _("走访天数")), ("unit_visits", _("单位进村次数")),
+    ("demands_collected", _("收集诉求")), ("demands_resolved", _("办结诉求")), ("demands_escalated", _("上报诉求")),
+    ("deeds", _("帮办实事")), ("funds", _("帮扶资金（元）")), ("people_trained", _("培训人数")), ("exits", _("本年脱贫户")),
+]
+MONEY_KEYS = {"funds"}
+
+
+def _figure(key: str):
+    text = KT(f"figures__summary__{key}")
+    if key in MONEY_KEYS:
+        return Coalesce(Sum(Cast(text, DecimalField(max_digits=16, decimal_places=2))), 0, output_field=DecimalField())
+    return Coalesce(Sum(Cast(text, IntegerField())), 0)
+
+
+def rollup(*, scope: scoping.Scope, month: date) -> dict:
+    """The approved reports of a month for the office's units: a row per unit and the total,
+    summed by the database from the figures each unit submitted."""
+    approved = visible_submissions(scope).filter(month=month, status=MonthlySubmission.Status.APPROVED)
+    aggregates = {key: _figure(key) for key, _label in ROLLUP_KEYS}
+    units = list(approved.values("unit__code", "unit__name").annotate(**aggregates).order_by("unit__code"))
+    total = approved.aggregate(**aggregates)
+    return {"units": units, "total": total, "count": len(units)}
+
+
+def unit_admins(unit_ids) -> QuerySet[Role]:
+    return Role.objects.filter(kind=Role.Kind.UNIT_ADMIN, unit_id__in=unit_ids, user__is_active=True).select_related("user", "unit")
