@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Area, Household, IncomeRecord
+from households.models import Area, Household
+from households.selectors import growth_percent, per_capita_income_totals
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from shuanglian import scoping
 
@@ -264,17 +265,7 @@ def composite(rnd: EvaluationRound, a: Appraisal) -> Decimal | None:
 
 def _income_growth(rows) -> dict[int, Decimal]:
     """{target: growth in per cent} from rows of (target, per-capita now, per-capita a year before)."""
-    return {key: (now - before) * HUNDRED / before for key, now, before in rows if before}
-
-
-def _income_rows(households: QuerySet, group: str, year: int):
-    """Σ per-capita income this year and last, per target, over households with both records."""
-    def per_capita(y):
-        return Subquery(IncomeRecord.objects.filter(household=OuterRef("pk"), year=y).values("per_capita_income")[:1])
-
-    return (households.annotate(now=per_capita(year), before=per_capita(year - 1))
-            .filter(now__isnull=False, before__gt=0).values(group)
-            .annotate(now_sum=Sum("now"), before_sum=Sum("before")).values_list(group, "now_sum", "before_sum"))
+    return {key: growth_percent(now, before) for key, now, before in rows if before}
 
 
 def appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit: Unit | None = None) -> list[Appraisal]:
@@ -338,10 +329,10 @@ def compute_appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = No
         a.deeds_score = share_score(done_by_unit.get(unit_id, 0), rnd.deeds_per_cadre * working.get(unit_id, 0))
 
     households = Household.objects.filter(village__code__startswith=prefix)
-    cadre_growth = _income_growth(_income_rows(
-        households.filter(pairings__in=household_pairings), "pairings__cadre_id", year))
-    team_growth = _income_growth(_income_rows(
-        households.filter(village__unit_pairings__in=village_pairings), "village__unit_pairings__unit_id", year))
+    cadre_growth = _income_growth(per_capita_income_totals(
+        households.filter(pairings__in=household_pairings), year, "pairings__cadre_id"))
+    team_growth = _income_growth(per_capita_income_totals(
+        households.filter(village__unit_pairings__in=village_pairings), year, "village__unit_pairings__unit_id"))
     for growth, into in ((cadre_growth, people), (team_growth, teams)):
         for key, value in growth.items():
             if key in into:

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from households import views as household_views
+from reports import dashboard_views
 from visits import views as visit_views
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("visits/demands/", visit_views.my_demands, name="visits-demands"),
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
 ]

@@ -1,0 +1,151 @@
+"""The leaders' dashboard: an area's year at a glance, its child areas ranked worst first, the
+trend by month, and at village level the households themselves.
+
+The figures are those of the annual report (``reports.figures``) and of the compliance engine,
+never counted another way. A province's dashboard costs a few seconds of SQL, so each
+(area, year, day) is computed once and kept in the cache; the page says when.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from households.models import Area, AreaLevel, Household, IncomeRecord
+from households.selectors import growth_percent, per_capita_income_totals
+from pairing.models import HouseholdPairing
+from pairing.selectors import in_force
+from visits.models import Visit
+from visits.selectors import pace, visit_compliance
+
+from .figures import Subject, percent, report_figures
+from .periods import ANNUAL, Period, month_end
+
+LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
+CACHE_VERSION = 1
+_TENTH = Decimal("0.1")
+
+
+def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool = False) -> dict:
+    """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``."""
+    today = today or timezone.localdate()
+    as_of = min(today, date(year, 12, 31))
+    key = f"dashboard:{CACHE_VERSION}:{area.code}:{year}:{as_of.isoformat()}"
+    if not fresh and (kept := cache.get(key)) is not None:
+        return kept
+    figures = compute(area=area, year=year, as_of=as_of)
+    cache.set(key, figures, getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
+    return figures
+
+
+def compute(*, area: Area, year: int, as_of: date) -> dict:
+    report = report_figures(subject=Subject(area_code=area.code), period=Period.parse(ANNUAL, str(year)), as_of=as_of)
+    summary = report["summary"]
+    month_start = as_of.replace(day=1)
+    month = visit_compliance(start=month_start, end=as_of, area=area.code)
+    now, before = per_capita_income_totals(_paired_households(area, year), year)
+    growth = growth_percent(now, before)
+    figures = {
+        "area": {"code": area.code, "name": area.name, "level": area.level},
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),
+        "summary": {
+            **summary,
+            "villages_covered_rate": percent(summary["poor_villages"] - summary["poor_villages_without_unit"],
+                                             summary["poor_villages"]),
+            "households_covered_rate": percent(summary["poor_households"] - summary["households_without_cadre"],
+                                               summary["poor_households"]),
+            "unit_compliance_rate": percent(summary["unit_pairings_on_track"], summary["unit_pairings_due"]),
+            "visits_month": sum(r.visits for r in month.values()),
+            "visit_days_month": sum(r.days for r in month.values()),
+            "income_growth": "" if growth is None else str(growth.quantize(_TENTH)),
+        },
+        "trend": _trend(area, year, as_of),
+        "breadcrumbs": _breadcrumbs(area),
+    }
+    if area.level == AreaLevel.VILLAGE:
+        figures["households"] = _households(area, year, as_of)
+    else:
+        figures["children"] = _ranked_children(area, report.get("areas", []), as_of)
+    return figures
+
+
+def _paired_households(area: Area, year: int):
+    paired = HouseholdPairing.objects.filter(start__lte=date(year, 12, 31)).filter(
+        Q(end__isnull=True) | Q(end__gte=date(year, 1, 1)))
+    return Household.objects.in_area(area.code).filter(pk__in=paired.values("household_id"))
+
+
+def _trend(area: Area, year: int, as_of: date) -> list[dict]:
+    """Visits and days per month of the year so far, each month counted as its own period."""
+    rows = []
+    for month in range(1, as_of.month + 1 if as_of.year == year else 13):
+        start = date(year, month, 1)
+        done = visit_compliance(start=start, end=min(month_end(start), as_of), area=area.code)
+        rows.append({"month": month, "visits": sum(r.visits for r in done.values()),
+                     "days": sum(r.days for r in done.values())})
+    return rows
+
+
+def _ranked_children(area: Area, report_rows: list[dict], as_of: date) -> list[dict]:
+    """The next level down, worst first: the lowest share of cadres on pace, then the most
+    households without a cadre."""
+    by_code = {row["code"]: dict(row) for row in report_rows}
+    level = LEVELS[LEVELS.index(area.level) + 1]
+    for child in Area.objects.filter(parent=area, level=level).values("code", "name"):
+        by_code.setdefault(child["code"], {"code": child["code"], "name": child["name"], "households": 0,
+                                           "poor_households": 0, "households_paired": 0,
+                                           "households_without_cadre": 0, "exits": 0, "demands_collected": 0,
+                                           "deeds": 0, "funds": "0.00"})
+    for code, row in by_code.items():
+        rows = pace(on=as_of, area=code)
+        on_track = sum(1 for r in rows.values() if r.met)
+        row.update(cadres_due=len(rows), cadres_on_track=on_track, compliance_rate=percent(on_track, len(rows)),
+                   coverage_rate=percent(row["poor_households"] - row["households_without_cadre"], row["poor_households"]))
+    ranked = sorted(by_code.values(), key=lambda r: (
+        float(r["compliance_rate"]) if r["compliance_rate"] else 101.0, -r["households_without_cadre"], r["code"]))
+    return ranked
+
+
+def _households(village: Area, year: int, as_of: date) -> list[dict]:
+    """At village level, the households: who helps them, their last visit, and their income."""
+    cadre = HouseholdPairing.objects.filter(in_force(as_of), household=OuterRef("pk")).values("cadre__name")[:1]
+    income = IncomeRecord.objects.filter(household=OuterRef("pk"), year=year).values("per_capita_income")[:1]
+    income_before = IncomeRecord.objects.filter(household=OuterRef("pk"), year=year - 1).values("per_capita_income")[:1]
+    last_visit = (Visit.objects.filter(households=OuterRef("pk"), start__lte=as_of).values("households")
+                  .annotate(last=Max("start")).values("last")[:1])
+    rows = (Household.objects.filter(village=village)
+            .annotate(cadre=Subquery(cadre), income=Subquery(income), income_before=Subquery(income_before),
+                      last_visit=Subquery(last_visit))
+            .order_by("number")
+            .values("number", "head_name", "status", "cadre", "income", "income_before", "last_visit"))
+    return [{**row, "income": _money(row["income"]), "income_before": _money(row["income_before"]),
+             "last_visit": row["last_visit"].isoformat() if row["last_visit"] else "",
+             "days_since_visit": (as_of - row["last_visit"]).days if row["last_visit"] else None}
+            for row in rows]
+
+
+def _money(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _breadcrumbs(area: Area) -> list[dict]:
+    chain, code = [], area.code
+    while code:
+        chain.append(code)
+        code = Area.parent_code_of(code)
+    names = dict(Area.objects.filter(code__in=chain).values_list("code", "name"))
+    return [{"code": c, "name": names.get(c, c)} for c in reversed(chain) if c in names]
+
+
+def default_area_code(prefix: str | None) -> str | None:
+    """The area a dashboard opens on: the user's own, or the top of the tree for everyone."""
+    if prefix:
+        return prefix.ljust(12, "0")
+    top = Area.objects.filter(level=AreaLevel.PROVINCE).order_by("code").values_list("code", flat=True).first()
+    return top

@@ -1,0 +1,34 @@
+"""The dashboard page: an area the user may see, a year, and the figures from ``dashboard``."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from shuanglian import scoping
+
+from .dashboard import dashboard, default_area_code
+from .figures import FIGURES
+
+
+@login_required
+def dashboard_page(request):
+    scope = scoping.scope_for(request.user)
+    if not (scope.everything or scope.area_prefix):
+        raise PermissionDenied  # the dashboard reads an area; units and cadres have their own pages
+    code = request.GET.get("area", "").strip() or default_area_code(scope.area_prefix)
+    area = scoping.visible_areas(scope).filter(code=code).first() if code else None
+    if area is None:
+        raise Http404
+    today = timezone.localdate()
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year else today.year
+    figures = dashboard(area=area, year=year, today=today)
+    years = list(range(today.year, max(2000, today.year - 6), -1))
+    return render(request, "reports/dashboard.html", {
+        "figures": figures, "computed_at": datetime.fromisoformat(figures["computed_at"]), "area": area, "year": year, "years": years, "labels": {k: f.label for k, f in FIGURES.items()},
+    })

@@ -1,0 +1,53 @@
+// Draws the dashboard's charts from the figures the page carries (no request of its own), and
+// lets a click on a child area's bar drill down like the table's links.
+(function () {
+  if (!window.echarts) return;
+  var script = document.getElementById("dashboard-script");
+  var words = script.dataset;
+  var trend = JSON.parse(document.getElementById("trend-data").textContent || "[]");
+  var children = JSON.parse(document.getElementById("children-data").textContent || "[]") || [];
+  var charts = [];
+
+  var trendBox = document.getElementById("trend-chart");
+  if (trendBox) {
+    var trendChart = echarts.init(trendBox);
+    trendChart.setOption({
+      animation: false,
+      tooltip: {trigger: "axis"},
+      legend: {data: [words.visits, words.days]},
+      grid: {left: 40, right: 40, top: 40, bottom: 30},
+      xAxis: {type: "category", data: trend.map(function (r) { return r.month + words.month; })},
+      yAxis: [{type: "value", name: words.visits}, {type: "value", name: words.days}],
+      series: [
+        {name: words.visits, type: "bar", data: trend.map(function (r) { return r.visits; })},
+        {name: words.days, type: "line", yAxisIndex: 1, data: trend.map(function (r) { return r.days; })}
+      ]
+    });
+    charts.push(trendChart);
+  }
+
+  var childBox = document.getElementById("children-chart");
+  if (childBox && children.length) {
+    var shown = children.slice(0, 20);
+    var childChart = echarts.init(childBox);
+    childChart.setOption({
+      animation: false,
+      tooltip: {trigger: "axis"},
+      grid: {left: 110, right: 20, top: 10, bottom: 30},
+      xAxis: {type: "value", max: 100, name: words.rate},
+      yAxis: {type: "category", inverse: true, data: shown.map(function (r) { return r.name; })},
+      series: [{type: "bar", data: shown.map(function (r) { return r.compliance_rate === "" ? 0 : Number(r.compliance_rate); })}]
+    });
+    childChart.on("click", function (params) {
+      var row = shown[params.dataIndex];
+      if (!row) return;
+      var url = new URL(window.location.href);
+      url.searchParams.set("area", row.code);
+      window.location.href = url.toString();
+    });
+    charts.push(childChart);
+  }
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
