@@ -84,7 +84,8 @@ def dispatch(task, *args) -> None:
         if task.app.conf.task_always_eager:
             task.apply(args=args, throw=False)
         else:
-            task.delay(*args)
+            # REPORTS_QUEUE lets a deployment give reports workers of their own (default: Celery's queue).
+            task.apply_async(args=args, queue=getattr(settings, "REPORTS_QUEUE", None) or None)
     except Exception:  # noqa: BLE001 — the broker's own error types vary by transport
         logger.exception("could not queue %s%r", task.name, args)
 
@@ -165,7 +166,7 @@ def _store(report_id: int, token: uuid.UUID, path: str, figures: dict, as_of: da
     new_name = None
     try:
         with transaction.atomic():
-            report = Report.objects.select_for_update().select_related("area", "unit").get(pk=report_id)
+            report = Report.objects.select_for_update().get(pk=report_id)
             if report.run_token != token:
                 return report  # a newer run took the report over; its result is the one kept
             old_name = report.file.name

@@ -165,7 +165,7 @@ def test_an_unreachable_broker_leaves_the_report_pending_for_the_sweep(county, d
     from shuanglian.celery import app
 
     app.conf.task_always_eager = False  # a broker is configured (restored by the conftest)
-    with mock.patch("reports.tasks.generate_report.delay", side_effect=ConnectionRefusedError()):
+    with mock.patch("reports.tasks.generate_report.apply_async", side_effect=ConnectionRefusedError()):
         with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.ERROR):
             report = services.request_report(kind="monthly", period="2025-03", area=county.county)
     report.refresh_from_db()
