@@ -48,11 +48,44 @@ class MaskedColumns:
         setattr(cls, f"masked_{name}", masked)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class SafeXLSX(XLSX):
+    """Excel export whose text cells stay text: a value starting with = + - @ is never stored as
+    a formula (tablib would hand it to openpyxl as one)."""
+
+    def export_data(self, dataset, **kwargs):
+        import io
+
+        from openpyxl import Workbook
+
+        from shuanglian.roster.engine import export_cell
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(dataset.title or "Sheet1")
+        sheet.append(list(dataset.headers or []))
+        for row in dataset:
+            sheet.append([export_cell(sheet, value) for value in row])
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+
+
+class SafeCSV(CSV):
+    """CSV export with formula-looking text prefixed by an apostrophe, as spreadsheets expect."""
+
+    def export_data(self, dataset, **kwargs):
+        for index, row in enumerate(list(dataset)):
+            dataset[index] = tuple(f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row)
+        return super().export_data(dataset, **kwargs)
+
+
 class ScopedAdmin(MaskedColumns, ExportMixin, admin.ModelAdmin):
     visible = None  # the scoping function returning this model's visible queryset
     scoped_fields: dict[str, object] = {}  # foreign key → scoping function for its choices
     export_form_class = ExportForm
-    formats = [XLSX, CSV]  # Excel first: offices live in it
+    formats = [SafeXLSX, SafeCSV]  # Excel first: offices live in it
     list_per_page = 50
     show_full_result_count = False  # the province-wide COUNT(*) of every page view is not worth it
 

@@ -18,6 +18,7 @@ from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.roster.engine import export_cell
 
 from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
@@ -68,9 +69,10 @@ def _xlsx(request, rows, on):
     sheet = workbook.create_sheet(gettext("滞后名单"))
     sheet.append([str(header) for header in DUE_HEADERS])
     for r in rows:
-        sheet.append([scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
-                      r.progress.visits, r.progress.required_visits, r.visits_behind,
-                      r.progress.days, r.progress.required_days, r.days_behind])
+        sheet.append([export_cell(sheet, v) for v in (
+            scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
+            r.progress.visits, r.progress.required_visits, r.visits_behind,
+            r.progress.days, r.progress.required_days, r.days_behind)])
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
     workbook.save(spool)
     spool.seek(0)
