@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
 from pairing.models import HouseholdPairing, Unit
@@ -30,9 +31,6 @@ from shuanglian import scoping
 from .excel import Formats, Sheet, open_workbook
 
 CHUNK = 2000
-CAUSES = dict(PovertyCause.choices)
-STATUSES = dict(Household.Status.choices)
-KINDS = dict(Household.Kind.choices)
 
 
 def per_capita(net, people) -> Decimal | None:
@@ -41,8 +39,19 @@ def per_capita(net, people) -> Decimal | None:
     return (Decimal(net or 0) / Decimal(people)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def cause_names(values) -> str:
-    return "、".join(str(CAUSES.get(v, v)) for v in (values or []))
+class Labels:
+    """Choice labels resolved once per workbook in the active language (not once per cell)."""
+
+    def __init__(self):
+        self.causes = {value: str(label) for value, label in PovertyCause.choices}
+        self.statuses = {value: str(label) for value, label in Household.Status.choices}
+        self.kinds = {value: str(label) for value, label in Household.Kind.choices}
+
+    def cause(self, value) -> str:
+        return self.causes.get(value, value or "")
+
+    def cause_list(self, values) -> str:
+        return "、".join(self.cause(v) for v in (values or []))
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class Ledger:
     year: int
     area_code: str | None = None
     today: date | None = None
+    labels: Labels | None = None
 
     @property
     def on(self) -> date:
@@ -89,7 +99,7 @@ def count_households(*, scope: scoping.Scope, area_code: str | None) -> int:
 def write_ledger(out, *, scope: scoping.Scope, year: int, area_code: str | None = None,
                  today: date | None = None) -> dict[str, int]:
     """Write the ledger workbook to ``out`` (a path or a binary file); returns rows per sheet."""
-    ledger = Ledger(scope=scope, year=year, area_code=area_code, today=today)
+    ledger = Ledger(scope=scope, year=year, area_code=area_code, today=today, labels=Labels())
     workbook = open_workbook(out)
     formats = Formats.of(workbook)
     name = ledger.subject_name
@@ -207,12 +217,13 @@ def _plans(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> 
                            (_("本年实际人均纯收入"), 12), (_("目标完成率"), 10), (_("计划脱贫年度"), 9), (_("责任干部"), 10)])
     f = formats
     count = 0
+    nobody = _("（无）")
     for township, village, number, head, people, cause, _others, target, _measures, deadline, last, actual, cadre, _unit in _plan_rows(ledger):
         count += 1
         increase = target - last if last is not None else None
         done = float(actual / target) if actual is not None and target else None
-        sheet.write([count, township, village, number, head, people, CAUSES.get(cause, cause), last, target, increase,
-                     actual, done, deadline, cadre or _("（无）")],
+        sheet.write([count, township, village, number, head, people, ledger.labels.cause(cause), last, target, increase,
+                     actual, done, deadline, cadre or nobody],
                     [f.integer, f.text, f.text, f.text, f.text, f.integer, f.text, f.money, f.money, f.money, f.money,
                      f.percent, f.integer, f.text if cadre else f.warn])
     if count:
@@ -228,10 +239,11 @@ def _measures(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
                            (_("责任干部"), 10), (_("干部所在单位"), 20)])
     f = formats
     count = 0
+    nobody = _("（无）")
     for township, village, number, head, _people, cause, others, _target, measures, deadline, _last, _actual, cadre, unit in _plan_rows(ledger):
         count += 1
-        sheet.write([count, township, village, number, head, CAUSES.get(cause, cause), cause_names(others), measures, deadline,
-                     cadre or _("（无）"), unit],
+        sheet.write([count, township, village, number, head, ledger.labels.cause(cause), ledger.labels.cause_list(others), measures, deadline,
+                     cadre or nobody, unit],
                     [f.integer, f.text, f.text, f.text, f.text, f.text, f.wrap, f.wrap, f.integer, f.text if cadre else f.warn,
                      f.text])
     if count:
@@ -242,9 +254,10 @@ def _measures(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
 # --- 4. the ledger of every household --------------------------------------------------------------
 
 REGISTER_COLUMNS = [
-    ("序号", 6), ("乡镇", 12), ("村", 12), ("户编号", 18), ("户主", 9), ("户主身份证号", 20), ("人口", 6), ("户类型", 11),
-    ("主要致贫原因", 12), ("次要致贫原因", 16), ("状态", 12), ("帮扶干部", 10), ("干部所在单位", 20), ("帮扶措施", 40),
-    ("计划脱贫年度", 9), ("本年人均纯收入", 12),
+    (_lazy("序号"), 6), (_lazy("乡镇"), 12), (_lazy("村"), 12), (_lazy("户编号"), 18), (_lazy("户主"), 9),
+    (_lazy("户主身份证号"), 20), (_lazy("人口"), 6), (_lazy("户类型"), 11), (_lazy("主要致贫原因"), 12),
+    (_lazy("次要致贫原因"), 16), (_lazy("状态"), 12), (_lazy("帮扶干部"), 10), (_lazy("干部所在单位"), 20),
+    (_lazy("帮扶措施"), 40), (_lazy("计划脱贫年度"), 9), (_lazy("本年人均纯收入"), 12),
 ]
 COUNT_COL, PEOPLE_COL, STATUS_COL, CADRE_COL = 3, 6, 10, 11
 
@@ -267,11 +280,12 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
     sheet = Sheet(workbook, formats, _("扶贫台帐"), title=_("%(name)s%(year)s年扶贫台帐") % {"name": name, "year": ledger.year},
                   subtitle=_("%(made)s　帮扶干部为%(on)s在岗的联户干部　小计、合计行的户数与人口为 SUBTOTAL 公式") % {
                       "made": made, "on": ledger.on.isoformat()},
-                  columns=[(_(label), width) for label, width in REGISTER_COLUMNS])
+                  columns=[(str(label), width) for label, width in REGISTER_COLUMNS])
     f = formats
     data_formats = [f.integer, f.text, f.text, f.text, f.text, f.text, f.integer, f.text, f.text, f.wrap, f.text, f.text,
                     f.text, f.wrap, f.integer, f.money]
     count = 0
+    nobody = _("（无）")
     village = township = None
     village_group = Group(sheet)
     township_group = Group(sheet)
@@ -287,10 +301,10 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
         exited = status == Household.Status.EXITED
         for group in (village_group, township_group, total_group):
             group.add(people=people, exited=exited, without_cadre=not cadre and not exited)
-        shown_status = STATUSES.get(status, status) + (f"（{exit_year}）" if exited and exit_year else "")
+        shown_status = ledger.labels.statuses.get(status, status) + (f"（{exit_year}）" if exited and exit_year else "")
         values = [count, township_name, village_name, number, head, scoping.shown_id_number(ledger.scope, id_number), people,
-                  KINDS.get(kind, kind), CAUSES.get(cause, cause), cause_names(others), shown_status,
-                  cadre or (_("（无）") if not exited else ""), unit, measures, deadline, income]
+                  ledger.labels.kinds.get(kind, kind), ledger.labels.cause(cause), ledger.labels.cause_list(others), shown_status,
+                  cadre or (nobody if not exited else ""), unit, measures, deadline, income]
         row_formats = list(data_formats)
         if not cadre and not exited:
             row_formats[CADRE_COL] = f.warn
@@ -358,7 +372,7 @@ def _causes(workbook, formats: Formats, ledger: Ledger, name: str, made: str) ->
     f = formats
     first = sheet.row
     for cause, n, poor, people in rows:
-        sheet.write([CAUSES.get(cause, cause) if cause else _("未填写"), n, poor, people or 0, n / total if total else None],
+        sheet.write([ledger.labels.cause(cause) if cause else _("未填写"), n, poor, people or 0, n / total if total else None],
                     [f.text, f.integer, f.integer, f.integer, f.percent])
     last_row = sheet.row - 1
     sheet.write([_("合计"), total, sum(r[2] for r in rows), sum(r[3] or 0 for r in rows), 1.0 if total else None],

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -169,8 +169,8 @@ def detail(request, pk: int):
 @login_required
 def ledger(request):
     scope = _scope(request)
-    today = timezone.localdate()
-    initial = {"year": today.year}
+    latest = scoping.visible_incomes(scope).aggregate(year=Max("year"))["year"]
+    initial = {"year": latest or timezone.localdate().year}  # the latest year with incomes recorded
     if scope.area_prefix:
         initial["area"] = scope.area_prefix.ljust(12, "0")
     form = LedgerForm(request.GET or None, scope=scope, initial=initial)
@@ -225,7 +225,7 @@ def _unit_months(request, scope: scoping.Scope):
     latest = last_month()
     months = []
     month = latest
-    for _i in range(12):
+    for _i in range(6):
         months.append(month)
         month = (month - timedelta(days=1)).replace(day=1)
     existing = {s.month: s for s in MonthlySubmission.objects.filter(unit=unit, month__in=months)}
