@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.models import Area
 
@@ -71,6 +72,8 @@ class EvaluationRound(models.Model):
     cadre_basic = models.DecimalField(_("干部“基本称职”分数线"), default=Decimal(60), **SCORE)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("评议轮次")
         ordering = ["-year", "area_id"]
@@ -126,6 +129,8 @@ class Tally(Target):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                    editable=False, verbose_name=_("录入人"))
     updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("纸质票汇总")

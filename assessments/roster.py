@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from households.models import Area
 from pairing.models import Cadre
 from pairing.roster import cadres_for, units_for
-from shuanglian import scoping
+from shuanglian import audit, scoping
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
 
@@ -162,8 +162,8 @@ class EvaluationSheet(SheetHandler):
             tally.round = tally._round or self._new_round(tally._year, tally._villages)
             tally.unit_id = tally.unit.pk if tally.unit_id is None and tally.unit is not None else tally.unit_id
             tally.cadre_id = tally.cadre.pk if tally.cadre_id is None and tally.cadre is not None else tally.cadre_id
-        Tally.objects.bulk_create(self.creates, batch_size=BATCH)
-        Tally.objects.bulk_update(self.updates, ["satisfied", "basic", "unsatisfied"], batch_size=BATCH)
+        audit.bulk_create(Tally, self.creates, batch_size=BATCH)
+        audit.bulk_update(Tally, self.updates, ["satisfied", "basic", "unsatisfied"], batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pairing.models import HouseholdPairing
 from shuanglian import scoping
@@ -178,7 +179,7 @@ class IncomeRecordAdmin(ScopedAdmin):
 
 
 @admin.register(PovertyLine)
-class PovertyLineAdmin(admin.ModelAdmin):
+class PovertyLineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "province_line", "national_line")
 
     def has_module_permission(self, request):

@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # Digits of each level in a 12-digit statistical code: 2 province, 2 city, 2 county,
 # 3 township, 3 village. The significant prefix of a code ends where its level ends.
@@ -43,6 +44,8 @@ class Area(models.Model):
     )
 
     objects = AreaQuerySet.as_manager()
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("行政区划")
@@ -109,6 +112,8 @@ class PoorAreaYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("贫困村（县）认定")
         constraints = [models.UniqueConstraint(fields=["area", "year"], name="one_poverty_flag_per_area_year")]
@@ -169,6 +174,8 @@ class Household(models.Model):
 
     objects = HouseholdQuerySet.as_manager()
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("贫困户")
         ordering = ["number"]
@@ -222,6 +229,8 @@ class Member(models.Model):
     left_behind_child = models.BooleanField(_("留守儿童"), default=False)
     elderly_alone = models.BooleanField(_("孤寡老人"), default=False)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("家庭成员")
         ordering = ["household", "id"]
@@ -250,6 +259,8 @@ class IncomeRecord(models.Model):
     per_capita_income = models.DecimalField(_("人均纯收入"), editable=False, **MONEY)
 
     DEDUCTIONS = ("operating_costs", "taxes_and_fees", "depreciation", "survey_subsidy", "gifts_outside")
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("家庭收入")
@@ -291,6 +302,8 @@ class PovertyLine(models.Model):
     province_line = models.DecimalField(_("省定扶贫标准（元）"), **MONEY)
     national_line = models.DecimalField(_("国家扶贫标准（元）"), **MONEY)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("扶贫标准")
         ordering = ["-year"]
@@ -311,6 +324,8 @@ class HouseholdPlan(models.Model):
     target_income = models.DecimalField(_("目标人均纯收入（元）"), **MONEY)
     measures = models.TextField(_("增收措施"))
     exit_deadline = models.PositiveSmallIntegerField(_("计划脱贫年度"))
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("户脱贫计划")

@@ -5,7 +5,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 
-from shuanglian import scoping
+from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
@@ -87,9 +87,9 @@ class AreaSheet(SheetHandler):
     def apply(self):
         # Parents before children: codes sort so that every ancestor comes first within a level chain.
         self.creates.sort(key=lambda a: (len(Area.prefix_of(a.code)), a.code))
-        Area.objects.bulk_create(self.creates, batch_size=BATCH)
-        Area.objects.bulk_update(self.updates, ["name", "level", "parent"], batch_size=BATCH)
-        PoorAreaYear.objects.bulk_create(self.flag_creates, batch_size=BATCH)
+        audit.bulk_create(Area, self.creates, batch_size=BATCH)
+        audit.bulk_update(Area, self.updates, ["name", "level", "parent"], batch_size=BATCH)
+        audit.bulk_create(PoorAreaYear, self.flag_creates, batch_size=BATCH)
         PoorAreaYear.objects.filter(pk__in=self.flag_deletes).delete()
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates) + self.flag_only_updates
         return self.counts
@@ -185,8 +185,8 @@ class HouseholdSheet(SheetHandler):
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 
     def apply(self):
-        Household.objects.bulk_create(self.creates, batch_size=BATCH)
-        Household.objects.bulk_update(
+        audit.bulk_create(Household, self.creates, batch_size=BATCH)
+        audit.bulk_update(Household, 
             self.updates,
             ["village", "head_name", "head_id_number", "kind", "resident_population", "main_cause", "status", "exit_year"],
             batch_size=BATCH,
@@ -294,8 +294,8 @@ class MemberSheet(SheetHandler):
             self.upsert(old, lambda: Member(id_number=id_number), values, self.creates, self.updates)
 
     def apply(self):
-        Member.objects.bulk_create(self.creates, batch_size=BATCH)
-        Member.objects.bulk_update(
+        audit.bulk_create(Member, self.creates, batch_size=BATCH)
+        audit.bulk_update(Member, 
             self.updates, ["household", "name", "relation", "birth_date", "sex", "labour_ability", "health"], batch_size=BATCH
         )
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
@@ -360,8 +360,8 @@ class IncomeSheet(SheetHandler):
             self.upsert(old, lambda: record, values, self.creates, self.updates)
 
     def apply(self):
-        IncomeRecord.objects.bulk_create(self.creates, batch_size=BATCH)
-        IncomeRecord.objects.bulk_update(
+        audit.bulk_create(IncomeRecord, self.creates, batch_size=BATCH)
+        audit.bulk_update(IncomeRecord, 
             self.updates,
             ["total_income", *INCOME_COLUMNS.values(), "resident_population", "net_income", "per_capita_income"],
             batch_size=BATCH,

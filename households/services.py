@@ -10,6 +10,7 @@ from django.db import transaction
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from shuanglian import audit
 from shuanglian.errors import DomainError
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
@@ -165,8 +166,8 @@ def load_divisions(rows, *, down_to: str = AreaLevel.VILLAGE) -> tuple[int, int]
     ]
     renames = [Area(code=code, name=name) for code, (name, _) in wanted.items() if code in existing and existing[code] != name]
     with transaction.atomic():
-        Area.objects.bulk_create(creates, batch_size=2000)
-        Area.objects.bulk_update(renames, ["name"], batch_size=2000)
+        audit.bulk_create(Area, creates, batch_size=2000, reason="区划库导入")
+        audit.bulk_update(Area, renames, ["name"], batch_size=2000, reason="区划库导入")
     return len(creates), len(renames)
 
 

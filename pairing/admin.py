@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
@@ -156,7 +157,7 @@ class QuotaPolicyAdmin(PolicyAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SimpleHistoryAdmin):
     """Roles are granted by the system administrator."""
 
     list_display = ("user", "kind", "area", "unit", "can_view_id_numbers")

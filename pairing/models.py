@@ -3,6 +3,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.models import Area
 
@@ -28,6 +29,8 @@ class Unit(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     area = models.ForeignKey(Area, models.PROTECT, related_name="units", verbose_name=_("所在区划"))
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("联村单位")
@@ -73,6 +76,8 @@ class Cadre(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="cadre", verbose_name=_("登录账号")
     )
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("联户干部")
         ordering = ["unit__code", "id_number"]
@@ -93,6 +98,8 @@ class VillagePairing(models.Model):
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=100, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("单位联村")
@@ -122,6 +129,8 @@ class HouseholdPairing(models.Model):
     successor = models.OneToOneField(
         "self", models.PROTECT, null=True, blank=True, related_name="predecessor", verbose_name=_("接替结对")
     )
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("干部联户")
@@ -156,6 +165,8 @@ class QuotaPolicy(models.Model):
     # cadre is found in SQL: the longest prefix of the unit's area code wins.
     area_prefix = models.CharField(max_length=12, blank=True, editable=False)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("联户数量标准")
         ordering = ["area_id", "rank"]
@@ -188,6 +199,8 @@ class Role(models.Model):
     )
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, verbose_name=_("单位"), help_text=_("单位管理员：其单位。"))
     can_view_id_numbers = models.BooleanField(_("可查看完整身份证号"), default=False)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("用户角色")

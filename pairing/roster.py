@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from households.models import Area, AreaLevel
 from households.roster import household_problem, households_for, known_areas
-from shuanglian import scoping
+from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, in_batches, register
@@ -65,8 +65,8 @@ class UnitSheet(SheetHandler):
             ctx.units[row["单位代码"]] = self.upsert(old, lambda: Unit(code=row["单位代码"]), values, self.creates, self.updates)
 
     def apply(self):
-        Unit.objects.bulk_create(self.creates, batch_size=BATCH)
-        Unit.objects.bulk_update(self.updates, ["name", "level", "kind", "area"], batch_size=BATCH)
+        audit.bulk_create(Unit, self.creates, batch_size=BATCH)
+        audit.bulk_update(Unit, self.updates, ["name", "level", "kind", "area"], batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 
@@ -123,8 +123,8 @@ class CadreSheet(SheetHandler):
             self.planned.append(cadre)
 
     def apply(self):
-        Cadre.objects.bulk_create(self.creates, batch_size=BATCH)
-        Cadre.objects.bulk_update(self.updates, ["name", "unit", "rank", "category", "phone"], batch_size=BATCH)
+        audit.bulk_create(Cadre, self.creates, batch_size=BATCH)
+        audit.bulk_update(Cadre, self.updates, ["name", "unit", "rank", "category", "phone"], batch_size=BATCH)
         # Every row of 干部 gives its cadre an account, unchanged rows too (one made in the admin may lack it).
         ensure_cadre_accounts(self.planned)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
@@ -206,8 +206,8 @@ class VillagePairingSheet(SheetHandler):
                 )
 
     def apply(self):
-        VillagePairing.objects.bulk_create(self.creates, batch_size=BATCH)
-        VillagePairing.objects.bulk_update(self.updates, ["end"], batch_size=BATCH)
+        audit.bulk_create(VillagePairing, self.creates, batch_size=BATCH)
+        audit.bulk_update(VillagePairing, self.updates, ["end"], batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 
@@ -306,12 +306,12 @@ class HouseholdPairingSheet(SheetHandler):
     def apply(self):
         # Close before opening, so that "one open pairing per household" holds at every statement.
         closing = [p for p in self.updates if p.end is not None]
-        HouseholdPairing.objects.bulk_update(closing, ["end", "end_reason"], batch_size=BATCH)
-        HouseholdPairing.objects.bulk_update([p for p in self.updates if p.end is None], ["end", "end_reason"], batch_size=BATCH)
-        HouseholdPairing.objects.bulk_create(self.creates, batch_size=BATCH)
+        audit.bulk_update(HouseholdPairing, closing, ["end", "end_reason"], batch_size=BATCH)
+        audit.bulk_update(HouseholdPairing, [p for p in self.updates if p.end is None], ["end", "end_reason"], batch_size=BATCH)
+        audit.bulk_create(HouseholdPairing, self.creates, batch_size=BATCH)
         for pairing, successor in self.links:
             pairing.successor = successor
-        HouseholdPairing.objects.bulk_update([p for p, _ in self.links], ["successor"], batch_size=BATCH)
+        audit.bulk_update(HouseholdPairing, [p for p, _ in self.links], ["successor"], batch_size=BATCH)
         created = {id(p) for p in self.creates}
         updated = {id(p) for p in self.updates} | {id(p) for p, _ in self.links if id(p) not in created}
         self.counts.created, self.counts.updated = len(created), len(updated)

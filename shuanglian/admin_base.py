@@ -10,10 +10,12 @@ from __future__ import annotations
 import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
+from simple_history.admin import SimpleHistoryAdmin
 
 from shuanglian import scoping
 from shuanglian.errors import add_to_form
@@ -81,7 +83,7 @@ class SafeCSV(CSV):
         return super().export_data(dataset, **kwargs)
 
 
-class ScopedAdmin(MaskedColumns, ExportMixin, admin.ModelAdmin):
+class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
     visible = None  # the scoping function returning this model's visible queryset
     scoped_fields: dict[str, object] = {}  # foreign key → scoping function for its choices
     export_form_class = ExportForm
@@ -116,6 +118,38 @@ class ScopedAdmin(MaskedColumns, ExportMixin, admin.ModelAdmin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    # --- the audit trail (django-simple-history): read-only, scoped, for those allowed ---
+    def has_view_history_permission(self, request, obj=None):
+        return scoping.can_read_audit(self.scope(request)) and self.has_view_permission(request, obj)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_view_history_permission(request, obj)
+
+    def _in_scope(self, request, object_id) -> bool:
+        from django.contrib.admin.utils import unquote
+
+        return self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+
+    @property
+    def _tracked(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # An object outside the scope has no history here, even if it once had records.
+        if not self._in_scope(request, object_id):
+            raise Http404
+        if not self._tracked:  # e.g. ballots: deliberately without an audit trail
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self._tracked or not self._in_scope(request, object_id) or not self.has_view_history_permission(request):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         choose = self.scoped_fields.get(db_field.name)

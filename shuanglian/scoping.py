@@ -170,6 +170,14 @@ def visible_village_pairings(user_or_scope) -> QuerySet[VillagePairing]:
     )
 
 
+def can_read_audit(user_or_scope) -> bool:
+    """The audit trail holds full personal data before and after each change: the system
+    administrators and the offices whose role may see full ID numbers read it, within their
+    scope; nobody edits it."""
+    scope = _scope(user_or_scope)
+    return scope.everything or (scope.can_change and scope.can_view_id_numbers)
+
+
 def editable(user_or_scope, queryset: QuerySet) -> QuerySet:
     """The part of an already-scoped queryset the user may change: all of it, or nothing."""
     return queryset if _scope(user_or_scope).can_change else queryset.none()

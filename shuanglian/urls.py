@@ -18,6 +18,7 @@ urlpatterns = [
     path("visits/", visit_views.workspace, name="visits-workspace"),
     path("visits/new/", visit_views.log, name="visits-log"),
     path("visits/mine/", visit_views.history, name="visits-history"),
+    path("visits/<int:pk>/edit/", visit_views.edit, name="visits-edit"),
     path("visits/demands/", visit_views.my_demands, name="visits-demands"),
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),

@@ -63,10 +63,15 @@ class VisitForm(forms.Form):
             accuracy=None if data.get("accuracy") is None else round(data["accuracy"]))
         return data
 
-    def __init__(self, *args, households, **kwargs):
+    def __init__(self, *args, households, editing: bool = False, **kwargs):
         today = timezone.localdate()
-        kwargs.setdefault("initial", {}).update({"start": today, "end": today, "key": uuid.uuid4()})
+        initial = kwargs.setdefault("initial", {})
+        if not editing:
+            initial.update({"start": today, "end": today, "key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
+        if editing:  # a correction is keyed by the visit itself; photos and location stay as they were
+            for name in ("key", "photos", "latitude", "longitude", "accuracy"):
+                del self.fields[name]
         self.fields["households"].queryset = households
         self.fields["households"].label_from_instance = household_label
 

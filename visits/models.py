@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.models import Area
 
@@ -40,6 +41,8 @@ class Visit(models.Model):
                                    related_name="+", verbose_name=_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("干部走访")
         ordering = ["-start", "cadre"]
@@ -61,6 +64,8 @@ class UnitVisit(models.Model):
                                verbose_name=_("带队干部"))
     people = models.PositiveSmallIntegerField(_("人数"), default=1)
     notes = models.TextField(_("备注"), blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("单位进村")
@@ -100,6 +105,8 @@ class VisitPolicy(models.Model):
     backdate_days = models.PositiveSmallIntegerField(_("可补录天数"), default=30)
     max_trip_days = models.PositiveSmallIntegerField(_("单次最长天数"), default=31)
 
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
     class Meta:
         verbose_name = verbose_name_plural = _("走访标准")
         ordering = ["subject", "area_prefix", "year"]
@@ -136,6 +143,8 @@ class AnomalyFlag(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                     verbose_name=_("核查人"))
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("异常提示")
@@ -178,6 +187,8 @@ class Demand(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(_("收集时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("民情诉求")
@@ -222,6 +233,8 @@ class Deed(models.Model):
     description = models.TextField(_("内容"))
     money = models.DecimalField(_("金额（元）"), default=0, **MONEY)
     people_helped = models.PositiveIntegerField(_("受益人数"), default=0)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("帮办实事")

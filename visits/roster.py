@@ -12,7 +12,7 @@ from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas
 from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
-from shuanglian import scoping
+from shuanglian import audit, scoping
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
 
@@ -113,8 +113,8 @@ class VisitSheet(SheetHandler):
                     self.counts.unchanged -= 1
 
     def apply(self):
-        Visit.objects.bulk_create(self.creates, batch_size=BATCH)
-        Visit.objects.bulk_update(self.updates, ["stayed", "tasks", "help_given", "notes"], batch_size=BATCH)
+        audit.bulk_create(Visit, self.creates, batch_size=BATCH)
+        audit.bulk_update(Visit, self.updates, ["stayed", "tasks", "help_given", "notes"], batch_size=BATCH)
         through = Visit.households.through
         through.objects.filter(visit_id__in=[v.pk for v, _ in self.links if v.pk]).delete()
         through.objects.bulk_create(
@@ -203,8 +203,8 @@ class UnitVisitSheet(SheetHandler):
                         values, self.creates, self.updates)
 
     def apply(self):
-        UnitVisit.objects.bulk_create(self.creates, batch_size=BATCH)
-        UnitVisit.objects.bulk_update(self.updates, ["leader", "people", "notes"], batch_size=BATCH)
+        audit.bulk_create(UnitVisit, self.creates, batch_size=BATCH)
+        audit.bulk_update(UnitVisit, self.updates, ["leader", "people", "notes"], batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 

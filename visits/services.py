@@ -82,6 +82,10 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
             errors.setdefault("households", []).append(unpaired_message([h.number for h in unpaired]))
     if errors:
         raise DomainError(errors)
+    if end >= start:
+        from reports.services import check_month_open  # the reports app depends on this one
+
+        check_month_open(unit=cadre.unit, start=start, end=end)
 
 
 def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
@@ -109,6 +113,35 @@ def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: da
         if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
             return existing  # the other request of a race stored it first
         raise
+    flag_anomalies(visits=[visit])
+    return visit
+
+
+def check_edit_window(*, visit: Visit, today: date | None = None) -> None:
+    """A cadre corrects their own trip only within the back-dating window, as they may enter one."""
+    today = today or timezone.localdate()
+    policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=visit.cadre.unit.area_id, year=visit.start.year)
+    if policy is not None and visit.start < today - timedelta(days=policy.backdate_days):
+        raise DomainError(ngettext(
+            "只能修改%(days)s天内的走访，更早的请联系双联办更正。", "只能修改%(days)s天内的走访，更早的请联系双联办更正。",
+            policy.backdate_days) % {"days": policy.backdate_days})
+
+
+@transaction.atomic
+def update_visit(*, visit: Visit, households: list[Household], start: date, end: date, own_entry: bool = True,
+                 stayed: bool = False, tasks: list[str] | None = None, help_given: str = "", notes: str = "") -> Visit:
+    """Correct a trip by the same rules as entering it; the month it was in must still be open.
+    The audit trail keeps the record as it was before."""
+    if own_entry:
+        check_edit_window(visit=visit)
+    from reports.services import check_month_open
+
+    check_month_open(unit=visit.cadre.unit, start=visit.start, end=visit.end)  # the month it was in
+    check_visit(cadre=visit.cadre, households=households, start=start, end=end, own_entry=own_entry)
+    visit.start, visit.end, visit.stayed, visit.tasks = start, end, stayed, tasks or []
+    visit.help_given, visit.notes = help_given, notes
+    visit.save()
+    visit.households.set(households)
     flag_anomalies(visits=[visit])
     return visit
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from shuanglian.roster.engine import export_cell
 from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
 from .selectors import cadre_progress, due_list
-from .services import log_visit, record_deed, record_demand
+from .services import log_visit, record_deed, record_demand, update_visit
 
 DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
                _("应累计天数（至今）"), _("差天数")]
@@ -124,6 +124,28 @@ def log(request):
             messages.success(request, gettext("走访已登记。"))
             return redirect("visits-workspace")
     return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today})
+
+
+@login_required
+def edit(request, pk):
+    """A cadre corrects one of their own trips (within the back-dating window)."""
+    cadre = _own_cadre(request)
+    visit = get_object_or_404(Visit.objects.filter(cadre=cadre), pk=pk)
+    window_households = Household.objects.filter(pk__in=HouseholdPairing.objects.filter(cadre=cadre).values("household_id"))
+    initial = {"households": list(visit.households.all()), "start": visit.start, "end": visit.end, "stayed": visit.stayed,
+               "tasks": visit.tasks, "help_given": visit.help_given, "notes": visit.notes}
+    form = VisitForm(request.POST or None, households=window_households.order_by("number"), initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_visit(visit=visit, households=list(data["households"]), start=data["start"], end=data["end"],
+                         stayed=data["stayed"], tasks=data["tasks"], help_given=data["help_given"], notes=data["notes"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, gettext("走访记录已修改。"))
+            return redirect("visits-history")
+    return render(request, "visits/log.html", {"form": form, "cadre": cadre, "editing": visit})
 
 
 @login_required

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def test_importing_two_thousand_households_and_members_takes_a_bounded_number_of_queries(tmp_path, django_assert_max_num_queries):
     path = write_workbook(tmp_path / "big.xlsx", many_households_sheets(1000, members_each=1))
-    with django_assert_max_num_queries(80):
+    # Rows and their audit-trail records are written in batches: ~110 statements for 3,000 rows.
+    with django_assert_max_num_queries(130):
         result = import_workbook(path, scope=EVERYTHING)
     assert result.ok
     assert Household.objects.count() == 1000
@@ -38,9 +39,9 @@ def test_ten_times_the_rows_take_the_same_lookups_and_only_more_bulk_insert_stat
     large_other, large_inserts = queries(1000, "L", 10_000)
     assert IncomeRecord.objects.filter(household__number__startswith="L").count() == 1000
     assert large_other == small_other
-    # 4,000 rows (1,000 households, 2,000 members, 1,000 incomes) in multi-row INSERTs: SQLite
-    # takes ~75 rows a statement, PostgreSQL 2,000.
-    assert large_inserts <= 4000 // 70, large_inserts
+    # 4,000 rows (1,000 households, 2,000 members, 1,000 incomes) and their 4,000 audit-trail
+    # records in multi-row INSERTs: SQLite takes ~55–75 rows a statement, PostgreSQL 2,000.
+    assert large_inserts <= 8000 // 55, large_inserts
 
 
 def test_a_second_import_of_many_rows_checks_them_in_bulk_too(tmp_path, django_assert_max_num_queries):
