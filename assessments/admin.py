@@ -60,7 +60,7 @@ class EvaluationRoundAdmin(ScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         return with_domain_checks(super().get_form(request, obj, **kwargs), round_checks)
 
-    @admin.action(description=_("生成评议码（四类评议）"))
+    @admin.action(description=_("生成评议码（四类评议）"), permissions=["change"])
     def make_codes(self, request, queryset):
         for rnd in queryset:
             if not self._own(request, rnd) or not self.scope(request).can_change:
@@ -74,7 +74,7 @@ class EvaluationRoundAdmin(ScopedAdmin):
             self.message_user(request, ngettext("%(round)s：新生成 %(count)s 个评议码。", "%(round)s：新生成 %(count)s 个评议码。",
                                                 made) % {"round": rnd, "count": made})
 
-    @admin.action(description=_("结束评议并固定结果"))
+    @admin.action(description=_("结束评议并固定结果"), permissions=["change"])
     def close(self, request, queryset):
         for rnd in queryset:
             if not self._own(request, rnd) or not self.scope(request).can_change:

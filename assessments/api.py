@@ -4,7 +4,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
 from households.models import Area
-from shuanglian.api import KnownParameters, ScopedViewSet, one_page
+from shuanglian.api import ComputedListViewSet, KnownParameters, one_page
 
 from .models import Direction, Tally
 from .selectors import ballot_counts, target_key
@@ -31,7 +31,7 @@ class ResultSerializer(serializers.Serializer):
     satisfaction = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
 
 
-class EvaluationResultViewSet(ScopedViewSet):
+class EvaluationResultViewSet(ComputedListViewSet):
     """Paper and web ballots of a year per direction and target, for the targets the user may see.
     Cadres are named by their internal id, never their ID number."""
 

@@ -190,12 +190,13 @@ class Role(models.Model):
         OFFICE = "office", _("双联办")
         UNIT_ADMIN = "unit_admin", _("单位管理员")
         LEADER = "leader", _("领导")
+        INSPECTOR = "inspector", _("督查组")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="shuanglian_role", verbose_name=_("用户"))
     kind = models.CharField(_("角色"), max_length=12, choices=Kind.choices)
     area = models.ForeignKey(
         Area, models.PROTECT, null=True, blank=True, verbose_name=_("管辖区划"),
-        help_text=_("双联办和领导：其区划及以下。"),
+        help_text=_("双联办、领导和督查组：其区划及以下。"),
     )
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, verbose_name=_("单位"), help_text=_("单位管理员：其单位。"))
     can_view_id_numbers = models.BooleanField(_("可查看完整身份证号"), default=False)

@@ -28,6 +28,15 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return scoping.scope_for(self.request.user)
 
 
+class ComputedListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A list computed by a selector (compliance, evaluation results): no detail route, rows
+    narrowed to the scope by the selector's caller."""
+
+    @property
+    def scope(self) -> scoping.Scope:
+        return scoping.scope_for(self.request.user)
+
+
 class MaskedIdNumber(serializers.CharField):
     """An ID number, masked unless the user's role may see it in full."""
 
@@ -48,6 +57,7 @@ __all__ = ["Pages", "KnownParameters", "ScopedViewSet", "MaskedIdNumber", "excep
 # --- filters shared by the apps' resources -------------------------------------------------------
 
 import django_filters  # noqa: E402
+from django import forms  # noqa: E402
 
 
 class AreaFilter(django_filters.CharFilter):
@@ -81,6 +91,18 @@ class CodeFilter(django_filters.CharFilter):
         if not self.target_model.objects.filter(**{self.key: value}).exists():
             raise exceptions.ValidationError({self.field_name: [_("“%(value)s”不存在。") % {"value": value}]})
         return qs.filter(**{self.path: value})
+
+
+class IdFilter(django_filters.NumberFilter):
+    """``?cadre=ID``: an internal id, a whole number the database's integers can hold (a bigger
+    one would overflow SQLite's integers instead of matching nothing)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class MaskedPhone(serializers.CharField):

@@ -4,7 +4,8 @@ Every admin queryset, page, export and report starts from these functions; nothi
 filters by role. A scope is resolved once per request from the user's role:
 
 - superuser or province office: everything;
-- office or leader at an area: that area and everything below it (by code prefix);
+- office, leader or inspection group at an area: that area and everything below it (by code
+  prefix); offices change, leaders read, the inspection group reads and reviews anomaly flags;
 - unit administrator: the unit, its cadres, its paired villages and their households,
   and households paired with its cadres;
 - cadre: their own record and the households they are or were paired with.
@@ -30,6 +31,7 @@ class Scope:
     cadre_id: int | None = None
     can_change: bool = False
     can_view_id_numbers: bool = False
+    can_inspect: bool = False  # review anomaly flags (spot checks): offices and inspection groups
 
     @property
     def is_empty(self) -> bool:
@@ -37,7 +39,7 @@ class Scope:
 
 
 NOTHING = Scope()
-EVERYTHING = Scope(everything=True, can_change=True, can_view_id_numbers=True)
+EVERYTHING = Scope(everything=True, can_change=True, can_view_id_numbers=True, can_inspect=True)
 
 
 def scope_for(user) -> Scope:
@@ -63,6 +65,7 @@ def _resolve(user) -> Scope:
             area_prefix=Area.prefix_of(role.area_id),
             can_change=role.kind == Role.Kind.OFFICE,
             can_view_id_numbers=role.can_view_id_numbers,
+            can_inspect=role.kind in (Role.Kind.OFFICE, Role.Kind.INSPECTOR),
         )
     cadre_id = Cadre.objects.filter(user=user).values_list("pk", flat=True).first()
     if cadre_id is not None:
@@ -261,8 +264,21 @@ def visible_evaluation_rounds(user_or_scope):
         above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
         return Q(area__code__startswith=prefix) | Q(area_id__in=above)
 
-    return _narrow(EvaluationRound.objects.all(), user_or_scope, area=around, unit=lambda unit: Q(),
-                   cadre=lambda cadre: Q())
+    def covering(villages):
+        codes = set()
+        for code in villages:
+            codes.update(code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12))
+        return Q(area_id__in=sorted(codes))
+
+    return _narrow(
+        EvaluationRound.objects.all(), user_or_scope, area=around,
+        # A unit or a cadre sees the rounds over the villages it works in.
+        unit=lambda unit: covering(set(VillagePairing.objects.filter(unit_id=unit).values_list("village_id", flat=True))
+                                   | set(HouseholdPairing.objects.filter(cadre__unit_id=unit)
+                                         .values_list("household__village_id", flat=True))),
+        cadre=lambda cadre: covering(set(HouseholdPairing.objects.filter(cadre_id=cadre)
+                                         .values_list("household__village_id", flat=True))),
+    )
 
 
 def _about_visible_targets(model, user_or_scope):

@@ -72,6 +72,10 @@ class AnomalyFlagAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Offices and inspection groups review flags (spot checks); leaders only read them.
+        return self.has_module_permission(request) and self.scope(request).can_inspect
+
     def save_model(self, request, obj, form, change):
         review_flag(flag=obj, status=obj.status, note=obj.note, by=request.user)
 
@@ -82,11 +86,11 @@ class AnomalyFlagAdmin(ScopedAdmin):
         self.message_user(request, ngettext("已处理 %(count)s 条异常提示。", "已处理 %(count)s 条异常提示。", count)
                           % {"count": count})
 
-    @admin.action(description=_("核实无误"))
+    @admin.action(description=_("核实无误"), permissions=["change"])
     def mark_cleared(self, request, queryset):
         self._review(request, queryset, AnomalyFlag.Status.CLEARED)
 
-    @admin.action(description=_("确认有误"))
+    @admin.action(description=_("确认有误"), permissions=["change"])
     def mark_confirmed(self, request, queryset):
         self._review(request, queryset, AnomalyFlag.Status.CONFIRMED)
 

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from households.models import Area, Household
 from pairing.models import Cadre, Unit
 from shuanglian import scoping
-from shuanglian.api import AreaFilter, CodeFilter, KnownParameters, MaskedIdNumber, ScopedViewSet, one_page
+from shuanglian.api import (AreaFilter, CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
+                            ScopedViewSet, one_page)
 from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
@@ -71,7 +72,7 @@ class VisitCreateSerializer(serializers.Serializer):
 
 
 class VisitFilters(django_filters.FilterSet):
-    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    cadre = IdFilter(field_name="cadre_id")
     unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
     household = CodeFilter(model=Household, key="number", path="households__number")
     start_after = django_filters.DateFilter(field_name="start", lookup_expr="gte")
@@ -159,7 +160,7 @@ class DeedCreateSerializer(CollectedCreateSerializer):
 
 class CollectedFilters(django_filters.FilterSet):
     area = AreaFilter(field="village__code")
-    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    cadre = IdFilter(field_name="cadre_id")
     category = django_filters.CharFilter()
 
 
@@ -276,7 +277,7 @@ class ComplianceSerializer(serializers.Serializer):
     met = serializers.BooleanField()
 
 
-class ComplianceViewSet(ScopedViewSet):
+class ComplianceViewSet(ComputedListViewSet):
     """Visit compliance of a year by DOMAIN §6, per cadre or per unit–village pairing, for the
     cadres and units the user may see."""
 

@@ -1,0 +1,322 @@
+"""The role matrix: every role signs in and opens every page, export, report download, admin
+list, admin change page and API endpoint; nothing of the neighbouring county (麦积区) may show.
+
+The endpoints come from the URL configuration and the admin registry, so a new URL without an
+entry here fails ``test_every_url_is_in_the_matrix``, and a new admin model is checked at once.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from assessments.models import Direction, EvaluationRound
+from assessments.services import issue_codes, record_tally
+from pairing.models import Role
+from tests.web.conftest import PASSWORD, county, staff
+from visits.models import Visit
+from visits.services import record_deed, record_demand
+
+pytestmark = pytest.mark.django_db
+MARKER = "麦积"  # every name of the other county carries it
+TODAY = timezone.localdate()
+OTHER = {"area": "620503000000", "village": "620503100001", "unit": "U620503", "household": "H620503"}
+
+
+def _fill(c: dict) -> None:
+    """A visit, a demand, a deed, a round with a tally and codes: something of every kind."""
+    visit = Visit.objects.create(cadre=c["cadre"], start=TODAY - timedelta(days=3), end=TODAY - timedelta(days=2),
+                                 notes=f"{c['unit'].name}走访")
+    visit.households.set([c["household"]])
+    c["visit"] = visit
+    c["demand"] = record_demand(cadre=c["cadre"], household=c["household"], category="housing", text=f"{c['unit'].name}诉求")
+    c["deed"] = record_deed(cadre=c["cadre"], household=c["household"], on=TODAY, category="funds",
+                            description=f"{c['unit'].name}实事", money=100)
+    rnd = EvaluationRound.objects.create(year=TODAY.year, area_id=c["village"].code[:6] + "000000",
+                                         opens=TODAY - timedelta(days=1), closes=TODAY + timedelta(days=9))
+    record_tally(rnd=rnd, direction=Direction.HOUSEHOLD_ON_CADRE, target=c["cadre"], satisfied=1, basic=0, unsatisfied=0)
+    issue_codes(rnd=rnd, direction=Direction.HOUSEHOLD_ON_CADRE)
+    c["round"] = rnd
+
+
+@pytest.fixture
+def world(db, settings):
+    from tests.web.conftest import area
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    area("620000000000", "甘肃省")
+    area("620500000000", "天水市")
+    mine, other = county("620502", "秦州区", 1), county("620503", "麦积区", 2)
+    _fill(mine)
+    _fill(other)
+    return {"mine": mine, "other": other}
+
+
+def _users(world) -> dict:
+    return {
+        "office": staff("office", kind=Role.Kind.OFFICE, area_id="620502000000"),
+        "office_ids": staff("office_ids", kind=Role.Kind.OFFICE, area_id="620502000000", can_view_id_numbers=True),
+        "leader": staff("leader", kind=Role.Kind.LEADER, area_id="620502000000"),
+        "inspector": staff("inspector", kind=Role.Kind.INSPECTOR, area_id="620502000000"),
+        "unit_admin": staff("unit_admin", kind=Role.Kind.UNIT_ADMIN, unit=world["mine"]["unit"]),
+        "cadre": world["mine"]["cadre"].user,
+        "township_office": staff("township", kind=Role.Kind.OFFICE, area_id="620502100000"),
+    }
+
+
+ROLES = ["office", "office_ids", "leader", "inspector", "unit_admin", "cadre", "township_office"]
+
+
+# --- the URLs of the site --------------------------------------------------------------------------------
+
+def _other(world, key):
+    return world["other"][key]
+
+
+# name → a function of the world giving the path to open (with the other county's objects where
+# the URL takes one). A URL that needs no scope says why in EXEMPT instead.
+PAGES = {
+    "home": lambda w: reverse("home"),
+    "household-detail": lambda w: reverse("household-detail", args=[OTHER["household"]]),
+    "visits-due": lambda w: reverse("visits-due"),
+    "visits-due-xlsx": lambda w: reverse("visits-due") + "?format=xlsx",
+    "visits-workspace": lambda w: reverse("visits-workspace"),
+    "visits-log": lambda w: reverse("visits-log"),
+    "visits-history": lambda w: reverse("visits-history"),
+    "visits-edit": lambda w: reverse("visits-edit", args=[_other(w, "visit").pk]),
+    "visits-demands": lambda w: reverse("visits-demands"),
+    "visits-demand-new": lambda w: reverse("visits-demand-new"),
+    "visits-deed-new": lambda w: reverse("visits-deed-new"),
+    "dashboard": lambda w: reverse("dashboard"),
+    "dashboard-other": lambda w: reverse("dashboard") + f"?area={OTHER['area']}",
+    "evaluation-results": lambda w: reverse("evaluation-results"),
+    "evaluation-results-other": lambda w: reverse("evaluation-results") + f"?round={_other(w, 'round').pk}",
+    "evaluation-results-xlsx": lambda w: reverse("evaluation-results") + "?format=xlsx",
+    "evaluation-slips": lambda w: reverse("evaluation-slips", args=[_other(w, "round").pk]),
+    "reports-index": lambda w: reverse("reports-index"),
+    "reports-request": lambda w: reverse("reports-request"),
+    "reports-detail": lambda w: reverse("reports-detail", args=[_other(w, "report").pk]),
+    "reports-status": lambda w: reverse("reports-status", args=[_other(w, "report").pk]),
+    "reports-download": lambda w: reverse("reports-download", args=[_other(w, "report").pk]),
+    "reports-ledger": lambda w: reverse("reports-ledger") + f"?area={OTHER['area']}&year={TODAY.year}",
+    "reports-submissions": lambda w: reverse("reports-submissions"),
+    "reports-submission": lambda w: reverse("reports-submission", args=[_other(w, "submission").pk]),
+    "reports-submit": lambda w: reverse("reports-submit", args=[f"{TODAY:%Y-%m}"]),
+    "api-root": lambda w: reverse("api-root"),
+}
+
+# API resources: list and, where the URL takes a key, the other county's object.
+API_DETAILS = {
+    "area-detail": lambda w: OTHER["area"],
+    "village-detail": lambda w: OTHER["village"],
+    "unit-detail": lambda w: OTHER["unit"],
+    "cadre-detail": lambda w: _other(w, "cadre").pk,
+    "household-detail": lambda w: OTHER["household"],
+    "household-pairing-detail": lambda w: _other(w, "pairing").pk,
+    "village-pairing-detail": lambda w: _other(w, "unit").village_pairings.get().pk,
+    "visit-detail": lambda w: _other(w, "visit").pk,
+    "demand-detail": lambda w: _other(w, "demand").pk,
+    "deed-detail": lambda w: _other(w, "deed").pk,
+    "report-detail": lambda w: _other(w, "report").pk,
+}
+API_LIST_QUERY = {"compliance-list": f"?year={TODAY.year}", "evaluation-result-list": f"?year={TODAY.year}"}
+
+EXEMPT = {
+    # open to anyone, or about the user's own account only
+    "set_language", "login", "logout", "password_change", "password_change_done", "password_reset",
+    "password_reset_done", "password_reset_confirm", "password_reset_complete", "api-token",
+    # the ballot pages answer to a one-time code, not a user (tested in tests/web/test_evaluation_pages.py)
+    "ballot-enter", "ballot-thanks", "ballot-cast",
+    # the schema and its docs describe the API, they hold no data
+    "api-schema", "api-docs", "api-redoc",
+    # marks the user's own notices read; a POST with nothing to show
+    "reports-notices-read",
+}
+
+
+def _url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue  # the admin is walked through its registry below
+                walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def _api_names() -> set[str]:
+    return {n for n in _url_names() if n.endswith("-list") or n.endswith("-detail")} - set(PAGES)
+
+
+def test_every_url_is_in_the_matrix():
+    covered = set(PAGES) | set(API_DETAILS) | EXEMPT | {n for n in _api_names() if n.endswith("-list")}
+    details_without_key = {n for n in _api_names() if n.endswith("-detail")} - set(API_DETAILS)
+    assert not details_without_key, f"API details without an out-of-scope object: {details_without_key}"
+    assert not (_url_names() - covered), f"URLs with no entry in the role matrix: {_url_names() - covered}"
+
+
+# --- reading a response as text, exports included -----------------------------------------------------
+
+def text_of(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":  # an .xlsx is a zip of XML parts
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+    return content.decode("utf-8", "replace")
+
+
+def _reports(world):
+    """A finished report and a monthly submission of each county, for the report pages."""
+    from households.models import Area
+    from reports.periods import ANNUAL
+    from reports.services import request_report, submit_monthly_report
+
+    last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for key, code in (("mine", "620502000000"), ("other", OTHER["area"])):
+        c = world[key]
+        c["report"] = request_report(kind=ANNUAL, period=str(TODAY.year), area=Area.objects.get(code=code), by=None)
+        c["submission"] = submit_monthly_report(unit=c["unit"], month=last_month, summary=f"{c['unit'].name}月报", by=None)
+
+
+@pytest.fixture
+def people(world):
+    _reports(world)
+    return _users(world)
+
+
+# --- the pages and the API ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_shows_the_other_county(client, world, people, role):
+    client.force_login(people[role])
+    leaks = []
+    for name, path_of in PAGES.items():
+        response = client.get(path_of(world))
+        if response.status_code >= 500:
+            leaks.append(f"{name}: {response.status_code}")
+        elif response.status_code == 200 and MARKER in text_of(response):
+            leaks.append(name)
+    assert not leaks, f"{role} sees the other county on: {leaks}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_api_endpoint_shows_the_other_county(world, people, role):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=people[role])[0].key}")
+    leaks = []
+    for name in sorted(_api_names()):
+        if name.endswith("-list"):
+            response = client.get(reverse(name) + API_LIST_QUERY.get(name, ""))
+        else:
+            response = client.get(reverse(name, args=[API_DETAILS[name](world)]))
+            if response.status_code == 200:
+                leaks.append(f"{name}: 200")
+                continue
+        if response.status_code >= 500 or (response.status_code == 200 and MARKER in text_of(response)):
+            leaks.append(f"{name}: {response.status_code}")
+    assert not leaks, f"{role} reaches the other county through: {leaks}"
+
+
+def test_an_anonymous_request_sees_nothing(client, world, people):
+    for name, path_of in PAGES.items():
+        response = client.get(path_of(world))
+        assert response.status_code in (302, 401, 403, 404) or MARKER not in text_of(response), name
+    api = APIClient()
+    for name in sorted(_api_names()):
+        path = reverse(name) if name.endswith("-list") else reverse(name, args=[API_DETAILS[name](world)])
+        assert api.get(path).status_code in (401, 403), name
+
+
+# --- the admin ----------------------------------------------------------------------------------------------
+
+def _admin_request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_admin_list_export_or_change_page_shows_the_other_county(client, world, people, role):
+    user = people[role]
+    client.force_login(user)
+    leaks = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        base = f"admin:{opts.app_label}_{opts.model_name}"
+        request = _admin_request(user)
+        if not model_admin.has_module_permission(request):
+            continue
+        changelist = client.get(reverse(f"{base}_changelist"))
+        if changelist.status_code >= 500:
+            leaks.append(f"{base} list: {changelist.status_code}")
+        elif changelist.status_code == 200 and MARKER in text_of(changelist):
+            leaks.append(f"{base} list")
+        if hasattr(model_admin, "has_export_permission") and model_admin.has_export_permission(request):
+            export = client.post(reverse(f"{base}_export"), {"format": "0", "resource": "0"})
+            if export.status_code == 200 and MARKER in text_of(export):
+                leaks.append(f"{base} export")
+        visible = model_admin.get_queryset(request).values("pk")
+        outside = model.objects.exclude(pk__in=visible).first()
+        if outside is None:
+            continue
+        for suffix, args in (("change", [outside.pk]), ("history", [outside.pk])):
+            response = client.get(reverse(f"{base}_{suffix}", args=args))
+            if response.status_code == 200 and MARKER in text_of(response):
+                leaks.append(f"{base} {suffix} {outside.pk}")
+            if response.status_code >= 500:
+                leaks.append(f"{base} {suffix}: {response.status_code}")
+        before = model.objects.filter(pk=outside.pk).values().first()
+        client.post(reverse(f"{base}_change", args=[outside.pk]), {})
+        if model.objects.filter(pk=outside.pk).values().first() != before:
+            leaks.append(f"{base} changed {outside.pk}")
+    assert not leaks, f"{role} reaches the other county in the admin: {leaks}"
+
+
+def test_a_leader_cannot_run_the_admin_actions_that_change(client, world, people):
+    from visits.models import AnomalyFlag
+
+    flag = AnomalyFlag.objects.create(kind="overlap", visit=world["mine"]["visit"], day=TODAY)
+    client.force_login(people["leader"])
+    client.post(reverse("admin:visits_anomalyflag_changelist"), {"action": "mark_cleared", "_selected_action": [flag.pk]})
+    flag.refresh_from_db()
+    assert flag.status == "open"
+
+
+def test_an_inspection_group_reviews_flags_of_its_area(client, world, people):
+    from visits.models import AnomalyFlag
+
+    flag = AnomalyFlag.objects.create(kind="overlap", visit=world["mine"]["visit"], day=TODAY)
+    client.force_login(people["inspector"])
+    client.post(reverse("admin:visits_anomalyflag_changelist"), {"action": "mark_cleared", "_selected_action": [flag.pk]})
+    flag.refresh_from_db()
+    assert flag.status == "cleared"
+
+
+def test_roles_are_granted_only_by_the_system_administrator(client, world, people):
+    client.force_login(people["office"])
+    assert client.get(reverse("admin:pairing_role_changelist")).status_code == 403
+    superuser = get_user_model().objects.create_superuser("root", password=PASSWORD)
+    client.force_login(superuser)
+    assert client.get(reverse("admin:pairing_role_add")).status_code == 200
+
+
+def test_a_township_office_sees_only_its_township(client, world, people):
+    client.force_login(people["township_office"])
+    figures = client.get(reverse("dashboard")).context["figures"]
+    assert figures["area"]["code"] == "620502100000"
+    assert date.today().year >= 2000
