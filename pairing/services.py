@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from households.models import Household
+from shuanglian import audit
 from shuanglian.errors import DomainError
 
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre, Category, HouseholdPairing, VillagePairing
@@ -227,4 +228,4 @@ def ensure_cadre_accounts(cadres: list[Cadre]) -> None:
         existing.update({u.username: u for u in User.objects.filter(username__in=missing)})
     for id_number, cadre in wanted.items():
         cadre.user = existing[id_number]
-    Cadre.objects.bulk_update([c for c in wanted.values() if c.pk], ["user"], batch_size=2000)
+    audit.bulk_update(Cadre, [c for c in wanted.values() if c.pk], ["user"], batch_size=2000, reason="开通登录账号")
