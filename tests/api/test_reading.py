@@ -133,3 +133,32 @@ def test_the_schema_and_its_docs_are_served_without_a_cdn(as_office, client, off
     client.force_login(office)
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
+
+
+LISTS = ["areas", "villages", "units", "cadres", "households", "household-pairings", "village-pairings", "visits",
+         "demands", "deeds"]
+
+
+@pytest.mark.parametrize("resource", LISTS + ["compliance", "evaluation-results"])
+@pytest.mark.parametrize("query", ["?unknown_filter=1", "?page_size=501", "?page_size=0", "?page_size=-5"])
+def test_every_list_refuses_unknown_filters_and_bad_page_sizes(as_office, counties, resource, query):
+    extra = "&year=2025" if resource in ("compliance", "evaluation-results") else ""
+    assert as_office.get(f"/api/v1/{resource}/{query}{extra}").status_code == 400
+
+
+@pytest.mark.parametrize("resource, key", [
+    ("areas", "999999999999"), ("villages", "nonsense"), ("units", "NOPE"), ("cadres", "999999"), ("cadres", "abc"),
+    ("households", "NOPE"), ("household-pairings", "999999"), ("village-pairings", "x"), ("visits", "0"),
+    ("demands", "-1"), ("deeds", "99999999999999999999999"),
+])
+def test_an_unknown_key_is_not_found(as_office, counties, resource, key):
+    assert as_office.get(f"/api/v1/{resource}/{key}/").status_code == 404
+
+
+@pytest.mark.parametrize("resource, query", [
+    ("visits", "?start_after=yesterday"), ("visits", "?cadre=abc"), ("visits", "?household=NOPE"),
+    ("deeds", "?on_before=2025-13-01"), ("demands", "?status=lost"),
+    ("units", "?level=galaxy"), ("areas", "?area=12345"), ("cadres", "?rank=emperor"),
+])
+def test_a_malformed_filter_value_is_a_400(as_office, counties, resource, query):
+    assert as_office.get(f"/api/v1/{resource}/{query}").status_code == 400
