@@ -24,7 +24,9 @@ from reports import services
 from reports.models import Report
 from shuanglian.celery import app
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Committed data (the worker is another process); other transactional tests may have flushed
+# the rows that migrations create, so the visit policies the figures need are made here.
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL") or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
@@ -58,7 +60,16 @@ def reset_connections() -> None:
 
 
 @pytest.fixture
-def worker(reports_root, tmp_path, settings):
+def policies(db):
+    from visits.models import VisitPolicy
+
+    for subject, visits, days in (("cadre", 4, 15), ("unit", 4, 30)):
+        VisitPolicy.objects.get_or_create(area=None, year=None, subject=subject,
+                                          defaults={"min_visits": visits, "min_days": days})
+
+
+@pytest.fixture
+def worker(reports_root, tmp_path, settings, policies):
     redis_or_skip()
     queue = f"shuanglian-test-{uuid.uuid4().hex[:10]}"
     hold_dir = tmp_path / "hold"
