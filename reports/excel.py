@@ -101,7 +101,7 @@ class Sheet:
         for index, (label, _width) in enumerate(columns):
             self.ws.write_string(2, index, str(label), formats.header)
         self.ws.freeze_panes(self.HEADER_ROWS, 0)
-        print_setup(self.ws, last_column=last, landscape=landscape)
+        print_setup(self.ws, landscape=landscape)
         self.row = self.HEADER_ROWS
 
     def write(self, values: list, formats: list | None = None) -> int:
@@ -129,7 +129,7 @@ def cell(ws, row: int, col: int, value, fmt) -> None:
         ws.write_string(row, col, neutralise(str(value)), fmt)
 
 
-def print_setup(ws, *, last_column: int, landscape: bool = True, repeat_to: int = 2) -> None:
+def print_setup(ws, *, landscape: bool = True, repeat_to: int = 2) -> None:
     """A4 (landscape by default), one page wide, the title and header rows on every page,
     page numbers in the footer."""
     ws.set_paper(A4)

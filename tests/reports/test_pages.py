@@ -185,3 +185,12 @@ def test_notices_show_on_the_reports_page_and_can_be_marked_read(client, people)
     assert "农业局有 1 名干部走访进度滞后" in page(client, people.nongye, "reports-index").text
     client.post(reverse("reports-notices-read"), {"notice": [Notice.objects.get().pk]})
     assert Notice.objects.get().read_at is not None
+
+
+def test_the_offices_month_page_takes_a_fixed_number_of_queries(client, people, county, django_assert_max_num_queries):
+    for unit, admin in ((county.units[0], people.nongye), (county.units[1], people.shuili)):
+        s = services.submit_monthly_report(unit=unit, month=date(2025, 3, 1), summary="已走访", by=admin, now=at("2025-04-02"))
+        services.approve_submission(submission=s, by=people.office)
+    client.force_login(people.office)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("reports-submissions"), {"month": "2025-03"})
