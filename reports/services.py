@@ -33,7 +33,7 @@ from visits.selectors import pace
 from . import selectors
 from .figures import Subject, report_figures
 from .models import MonthlySubmission, Notice, Report, SubmissionEvent, report_storage
-from .periods import MONTHLY, Period, first_of_month, month_end
+from .periods import MONTHLY, Period, first_of_month, month_end, next_month
 
 logger = logging.getLogger(__name__)
 
@@ -344,9 +344,34 @@ def check_month_open(*, unit: Unit, start: date, end: date) -> None:
         unit=unit, status=MonthlySubmission.Status.APPROVED, month__gte=_month(start), month__lte=end,
     ).order_by("month").values_list("month", flat=True))
     if locked:
-        months = "、".join(_("%(year)s年%(month)s月") % {"year": m.year, "month": m.month} for m in locked)
-        raise DomainError(_("%(unit)s%(months)s的月报已审核通过并锁定，该月的走访不能再登记或修改；如需更正，请联系双联办重新开放。") % {
-            "unit": unit.name, "months": months})
+        raise DomainError(locked_message(unit.name, locked))
+
+
+def locked_message(unit_name: str, months: list[date]) -> str:
+    names = "、".join(_("%(year)s年%(month)s月") % {"year": m.year, "month": m.month} for m in months)
+    return _("%(unit)s%(months)s的月报已审核通过并锁定，该月的走访不能再登记或修改；如需更正，请联系双联办重新开放。") % {
+        "unit": unit_name, "months": names}
+
+
+def locked_months(*, unit_ids) -> set[tuple[int, date]]:
+    """(unit id, first day of the month) of every locked month of these units: the roster import
+    checks a whole sheet against it at once."""
+    from shuanglian.roster.engine import in_batches
+
+    found: set[tuple[int, date]] = set()
+    for batch in in_batches(sorted(set(unit_ids))):
+        found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
+                     .values_list("unit_id", "month"))
+    return found
+
+
+def months_of(start: date, end: date) -> list[date]:
+    """The first days of the months a trip touches."""
+    months, month = [], _month(start)
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
+    return months
 
 
 # --- notices and reminders ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from stdnum.cn import ric
 
 from assessments.demo import seed_evaluation
+from reports.demo import seed_reports
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
@@ -290,4 +291,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     cadre = Cadre.objects.filter(unit=unit, pairings__end__isnull=True).order_by("id_number").first()
     account(cadre.user.username, cadre.name)
     sign_ins.append((f"联户干部 {cadre.name}", cadre.user.username))
+    seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]

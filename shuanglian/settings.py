@@ -194,6 +194,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Reports: files live outside the static and media roots and are served only by the scoped
+# download view; a report stuck running or pending that long is queued again.
+REPORTS_ROOT = Path(os.environ.get("DJANGO_REPORTS_ROOT", BASE_DIR / "var" / "reports"))
+REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
+REPORTS_STALE_RUNNING_MINUTES = int(os.environ.get("REPORTS_STALE_RUNNING_MINUTES", "30"))
+REPORTS_STALE_PENDING_MINUTES = int(os.environ.get("REPORTS_STALE_PENDING_MINUTES", "360"))
+LEDGER_WEB_MAX_HOUSEHOLDS = int(os.environ.get("LEDGER_WEB_MAX_HOUSEHOLDS", "50000"))
+
+# Mail (the weekly pace reminders to unit administrators): printed to the console unless a
+# server is configured.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shuanglian@localhost")
+
 # A cache shared by the web workers (dashboards): CACHE_URL, else the Redis broker, else memory.
 CACHE_URL = os.environ.get("CACHE_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
 CACHES = {

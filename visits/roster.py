@@ -43,6 +43,24 @@ class PolicyCache:
         return self.found[key]
 
 
+class LockedMonths:
+    """The months of the file's units whose monthly report is approved: a row that would create
+    or change a visit in one of them is refused (the office reopens the month first)."""
+
+    def __init__(self, unit_ids):
+        from reports.services import locked_months  # the reports app depends on this one
+
+        self.found = locked_months(unit_ids=unit_ids) if unit_ids else set()
+
+    def problem(self, unit, start: date, end: date) -> str | None:
+        from reports.services import locked_message, months_of
+
+        if not self.found or unit.pk is None or end < start:
+            return None
+        months = [m for m in months_of(start, end) if (unit.pk, m) in self.found]
+        return locked_message(unit.name, months) if months else None
+
+
 @register
 class VisitSheet(SheetHandler):
     name = "走访"
@@ -78,6 +96,7 @@ class VisitSheet(SheetHandler):
             for v in Visit.objects.filter(cadre_id__in=batch).select_related("cadre").prefetch_related("households"):
                 existing[(v.cadre.id_number, v.start, v.end)] = v
         policy = PolicyCache(VisitPolicy.Subject.CADRE)
+        self.locked = LockedMonths({c.unit_id for c in cadres.values() if c.pk})
         self.creates, self.updates, self.links = [], [], []
         for row in rows:
             cadre = cadres.get(row["干部身份证号"])
@@ -105,6 +124,11 @@ class VisitSheet(SheetHandler):
             values = {"stayed": bool(row["吃住在村"]), "tasks": row["落实任务"] or [], "help_given": row["帮办实事"] or "",
                       "notes": row["备注"] or ""}
             old = existing.get((cadre.id_number, start, end))
+            changes = old is None or any(getattr(old, n) != v for n, v in values.items()) or \
+                {h.number for h in old.households.all()} != {h.number for h in chosen}
+            if changes and (problem := self.locked.problem(cadre.unit, start, end)):
+                self.error(row, problem)  # unchanged history re-imports freely; changes wait for a reopening
+                continue
             visit = self.upsert(old, lambda: Visit(cadre=cadre, start=start, end=end), values, self.creates, self.updates)
             if old is None or {h.number for h in old.households.all()} != {h.number for h in chosen}:
                 self.links.append((visit, chosen))
@@ -175,6 +199,7 @@ class UnitVisitSheet(SheetHandler):
         for key, more in ctx.plans.get("village_spans", {}).items():
             spans[key] += more
         policy = PolicyCache(VisitPolicy.Subject.UNIT)
+        self.locked = LockedMonths({u.pk for u in units.values() if u.pk})
         self.creates, self.updates = [], []
         for row in rows:
             unit, village = units.get(row["单位代码"]), areas.get(row["村代码"])
@@ -198,7 +223,12 @@ class UnitVisitSheet(SheetHandler):
                 self.error(row, " ".join(problems))
                 continue
             values = {"leader": leader, "people": row["人数"] or 1, "notes": row["备注"] or ""}
-            self.upsert(existing.get((unit.code, village.code, start, end)),
+            old = existing.get((unit.code, village.code, start, end))
+            changes = old is None or any(getattr(old, n) != v for n, v in values.items())
+            if changes and (problem := self.locked.problem(unit, start, end)):
+                self.error(row, problem)
+                continue
+            self.upsert(old,
                         lambda: UnitVisit(unit=unit, village_id=village.code, start=start, end=end),
                         values, self.creates, self.updates)
 
