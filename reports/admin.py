@@ -16,7 +16,7 @@ class ReportAdmin(ScopedAdmin):
     """Reports are produced by the task, not typed in: the admin lists them, links the file and
     the print page, and re-runs them."""
 
-    visible = selectors.visible_reports
+    visible = scoping.visible_reports
     list_display = ("__str__", "kind", "period", "status", "progress", "as_of", "requested_by", "requested_at", "finished_at",
                     "attempts", "links")
     list_filter = ("kind", "status")
@@ -60,7 +60,7 @@ class MonthlySubmissionAdmin(ScopedAdmin):
     """The office's register of monthly reports. Approving locks the month; returning and
     reopening need a written reason and are done on the 按时报送 page."""
 
-    visible = selectors.visible_submissions
+    visible = scoping.visible_submissions
     inlines = [EventInline]
     list_display = ("unit", "month", "status", "due", "first_submitted_at", "late", "reviewed_by", "reviewed_at")
     list_filter = ("status", "late", "month")

@@ -19,19 +19,6 @@ from .periods import month_end, next_month
 
 # --- reports ------------------------------------------------------------------------------------------
 
-def visible_reports(user_or_scope) -> QuerySet[Report]:
-    """Reports of the areas and units the user sees; a cadre sees none (reports are the
-    offices', the units' and the leaders')."""
-    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
-    if scope.everything:
-        return Report.objects.all()
-    if scope.is_empty or scope.cadre_id:
-        return Report.objects.none()
-    if scope.unit_id:
-        return Report.objects.filter(unit_id=scope.unit_id)
-    return Report.objects.filter(Q(area__in=scoping.visible_areas(scope)) | Q(unit__in=scoping.visible_units(scope)))
-
-
 def may_use_reports(user_or_scope) -> bool:
     scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
     return not scope.is_empty and not scope.cadre_id
@@ -96,11 +83,6 @@ def may_review(user, unit: Unit) -> bool:
 def may_submit(user, unit: Unit) -> bool:
     scope = scoping.scope_for(user)
     return scope.everything or scope.unit_id == unit.pk
-
-
-def visible_submissions(user_or_scope) -> QuerySet[MonthlySubmission]:
-    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
-    return MonthlySubmission.objects.filter(unit__in=units_reporting_to(scope))
 
 
 def policy_for(unit_area_code: str) -> SubmissionPolicy | None:
@@ -172,7 +154,7 @@ def _figure(key: str):
 def rollup(*, scope: scoping.Scope, month: date) -> dict:
     """The approved reports of a month for the office's units: a row per unit and the total,
     summed by the database from the figures each unit submitted."""
-    approved = visible_submissions(scope).filter(month=month, status=MonthlySubmission.Status.APPROVED)
+    approved = scoping.visible_submissions(scope).filter(month=month, status=MonthlySubmission.Status.APPROVED)
     aggregates = {key: _figure(key) for key, _label in ROLLUP_KEYS}
     units = list(approved.values("unit__code", "unit__name").annotate(**aggregates).order_by("unit__code"))
     total = approved.aggregate(**aggregates)

@@ -44,7 +44,7 @@ def _scope(request) -> scoping.Scope:
 def index(request):
     scope = _scope(request)
     filters = ReportFilterForm(request.GET or None)
-    reports = selectors.visible_reports(scope).select_related("area", "unit", "requested_by")
+    reports = scoping.visible_reports(scope).select_related("area", "unit", "requested_by")
     if filters.is_valid():
         data = filters.cleaned_data
         if data["kind"]:
@@ -90,14 +90,14 @@ def request_new(request):
             messages.success(request, _("已提交生成：%(title)s。生成完成后可下载和打印。") % {"title": report.title})
             return redirect(reverse("reports-index") + f"#report-{report.pk}")
     filters = ReportFilterForm()
-    page = Paginator(selectors.visible_reports(scope).select_related("area", "unit", "requested_by")
+    page = Paginator(scoping.visible_reports(scope).select_related("area", "unit", "requested_by")
                      .order_by("-requested_at", "-pk"), 30).get_page(1)
     return render(request, "reports/index.html", {"page": page, "filters": filters, "form": form, "scope": scope,
                                                   "notices": [], "query": ""}, status=400)
 
 
 def _visible_report(request, pk: int) -> Report:
-    return get_object_or_404(selectors.visible_reports(_scope(request)).select_related("area", "unit"), pk=pk)
+    return get_object_or_404(scoping.visible_reports(_scope(request)).select_related("area", "unit"), pk=pk)
 
 
 @login_required
@@ -268,7 +268,7 @@ def submit(request, month: str):
 @login_required
 def submission_detail(request, pk: int):
     scope = _scope(request)
-    submission = get_object_or_404(selectors.visible_submissions(scope).select_related("unit", "submitted_by", "reviewed_by"), pk=pk)
+    submission = get_object_or_404(scoping.visible_submissions(scope).select_related("unit", "submitted_by", "reviewed_by"), pk=pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if not selectors.is_reviewer(scope):

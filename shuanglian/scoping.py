@@ -308,3 +308,29 @@ def visible_appraisal_results(user_or_scope):
     from assessments.models import AppraisalResult
 
     return _about_visible_targets(AppraisalResult, user_or_scope)
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+def visible_reports(user_or_scope):
+    """Reports of the areas and units the user sees; a cadre sees none (reports are the
+    offices', the units' and the leaders')."""
+    from reports.models import Report
+
+    scope = _scope(user_or_scope)
+    return _narrow(
+        Report.objects.all(), scope,
+        area=lambda prefix: Q(area__code__startswith=prefix) | Q(unit__in=visible_units(scope)),
+        unit=lambda unit: Q(unit_id=unit),
+    )
+
+
+def visible_submissions(user_or_scope):
+    """Monthly reports: an office sees those of the units seated in its area, a unit its own."""
+    from reports.models import MonthlySubmission
+
+    return _narrow(
+        MonthlySubmission.objects.all(), user_or_scope,
+        area=lambda prefix: Q(unit__area__code__startswith=prefix),
+        unit=lambda unit: Q(unit_id=unit),
+    )

@@ -135,7 +135,7 @@ def test_the_schema_and_its_docs_are_served_without_a_cdn(as_office, client, off
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
 
 
-LISTS = ["areas", "villages", "units", "cadres", "households", "household-pairings", "village-pairings", "visits",
+LISTS = ["areas", "villages", "units", "cadres", "households", "household-pairings", "village-pairings", "visits", "reports",
          "demands", "deeds"]
 
 
@@ -162,3 +162,21 @@ def test_an_unknown_key_is_not_found(as_office, counties, resource, key):
 ])
 def test_a_malformed_filter_value_is_a_400(as_office, counties, resource, query):
     assert as_office.get(f"/api/v1/{resource}/{query}").status_code == 400
+
+
+def test_reports_are_listed_for_the_offices_area_with_their_download(as_office, as_cadre, counties,
+                                                                      django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from households.models import Area
+    from reports.services import request_report
+
+    year = str(timezone.localdate().year)
+    with django_capture_on_commit_callbacks(execute=True):  # the report runs once its request commits
+        for code in ("620502000000", "620503000000"):
+            request_report(kind="annual", period=year, area=Area.objects.get(code=code), by=None)
+    rows = as_office.get("/api/v1/reports/").json()["results"]
+    assert [r["area"] for r in rows] == ["620502000000"]
+    assert rows[0]["status"] == "done" and rows[0]["download"].endswith(f"/reports/{rows[0]['id']}/download/")
+    assert as_cadre.get("/api/v1/reports/").json()["results"] == []
+    assert as_office.get("/api/v1/reports/?kind=weekly").status_code == 400
