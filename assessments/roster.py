@@ -148,7 +148,7 @@ class EvaluationSheet(SheetHandler):
         for batch_units, batch_cadres in _paired_batches(unit_ids, cadre_ids):
             where = Q(unit_id__in=batch_units) | Q(cadre_id__in=batch_cadres)
             for tally in Tally.objects.filter(where, round__year__in=years).select_related("round__area", "unit", "cadre"):
-                existing[(tally.round.year, tally.direction, scoping_key(tally))] = tally
+                existing[(tally.round.year, tally.direction, selectors.target_key(tally.target))] = tally
             for year, direction, unit_code, idn, n in (
                 Ballot.objects.filter(where, round__year__in=years)
                 .values("round__year", "direction", "unit__code", "cadre__id_number").annotate(n=Count("pk"))
@@ -209,10 +209,6 @@ class EvaluationSheet(SheetHandler):
 
 def _unit_labels() -> set[str]:
     return {str(direction_of.labels[d]) for d in UNIT_TARGETS}
-
-
-def scoping_key(tally: Tally) -> str:
-    return tally.unit.code if tally.unit_id else tally.cadre.id_number
 
 
 def _paired_batches(unit_ids, cadre_ids, size: int = 2000):
