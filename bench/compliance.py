@@ -1,0 +1,121 @@
+"""Province compliance for a year: the app's selector against one hand-written SQL query.
+
+The hand-written query is an independent statement of the same rules (DOMAIN §6), written the
+way one would by hand for speed rather than reuse: days are integers from the start, and the
+union of intervals is summed in a single window pass — each trip (or pairing), taken in order,
+adds the days it reaches beyond the latest end before it — instead of grouping trips into
+stays first. A stay starts at a trip that begins after every earlier trip has ended; it is a
+visit of the year when that day falls in the year. The policy is resolved once per unit
+rather than per cadre. Both must give identical rows; ``compare`` asserts it.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection
+
+from visits.selectors import ComplianceRow, year_compliance
+
+# Days since 1970-01-01 as an integer, per vendor.
+DAY = {
+    "postgresql": "({col} - DATE '1970-01-01')",
+    "sqlite": "CAST(julianday({col}) - 2440587.5 AS INTEGER)",
+}
+GREATEST = {"postgresql": "GREATEST", "sqlite": "MAX"}
+LEAST = {"postgresql": "LEAST", "sqlite": "MIN"}
+
+
+def hand_written_sql() -> str:
+    vendor = connection.vendor
+    day = lambda col: DAY[vendor].format(col=col)  # noqa: E731
+    greatest, least = GREATEST[vendor], LEAST[vendor]
+    return f"""
+WITH pairs AS (
+    SELECT cadre_id, {greatest}({day('start')}, %(p0)s) AS s, {least}(COALESCE({day('"end"')}, %(p1)s), %(p1)s) AS e
+    FROM pairing_householdpairing
+    WHERE start <= %(d1)s AND ("end" IS NULL OR "end" >= %(d0)s)
+),
+paired AS (
+    SELECT cadre_id, SUM({greatest}(0, e - {greatest}(s, COALESCE(reach + 1, s)) + 1)) AS days
+    FROM (SELECT cadre_id, s, e, MAX(e) OVER (PARTITION BY cadre_id ORDER BY s, e
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+          FROM pairs) ordered
+    GROUP BY cadre_id
+),
+trips AS (
+    SELECT cadre_id, {day('start')} AS s, {day('"end"')} AS e
+    FROM visits_visit
+    WHERE "end" >= %(d0)s AND start <= %(d1)s
+),
+done AS (
+    SELECT cadre_id,
+           SUM(CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN 1 ELSE 0 END) AS visits,
+           SUM({greatest}(0, {least}(e, %(p1)s) - {greatest}(s, %(p0)s, COALESCE(reach + 1, s)) + 1)) AS days
+    FROM (SELECT cadre_id, s, e, MAX(e) OVER (PARTITION BY cadre_id ORDER BY s, e
+                                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+          FROM trips) ordered
+    GROUP BY cadre_id
+),
+rules AS (
+    SELECT u.id AS unit_id, vp.min_visits, vp.min_days,
+           ROW_NUMBER() OVER (PARTITION BY u.id ORDER BY LENGTH(vp.area_prefix) DESC,
+                              CASE WHEN vp.year IS NULL THEN 1 ELSE 0 END, vp.id DESC) AS rank
+    FROM pairing_unit u
+    JOIN visits_visitpolicy vp ON vp.subject = 'cadre' AND (vp.year = %(year)s OR vp.year IS NULL)
+                              AND u.area_id LIKE vp.area_prefix || '%%'
+)
+SELECT p.cadre_id, COALESCE(d.visits, 0), COALESCE(d.days, 0), p.days,
+       (COALESCE(r.min_visits, 0) * p.days + %(n)s - 1) / %(n)s,
+       (COALESCE(r.min_days, 0) * p.days + %(n)s - 1) / %(n)s
+FROM paired p
+JOIN pairing_cadre c ON c.id = p.cadre_id
+LEFT JOIN rules r ON r.unit_id = c.unit_id AND r.rank = 1
+LEFT JOIN done d ON d.cadre_id = p.cadre_id
+"""
+
+
+def hand_written(*, year: int) -> dict[tuple, ComplianceRow]:
+    d0, d1 = date(year, 1, 1), date(year, 12, 31)
+    epoch = date(1970, 1, 1).toordinal()
+    params = {"d0": d0, "d1": d1, "p0": d0.toordinal() - epoch, "p1": d1.toordinal() - epoch,
+              "n": (d1 - d0).days + 1, "year": year}
+    with connection.cursor() as cursor:
+        cursor.execute(hand_written_sql(), params)
+        return {(row[0],): ComplianceRow((row[0],), *(int(v) for v in row[1:])) for row in cursor.fetchall()}
+
+
+def selector(*, year: int) -> dict[tuple, ComplianceRow]:
+    return year_compliance(year=year)
+
+
+@dataclass
+class Comparison:
+    rows: int
+    met: int
+    selector_seconds: float
+    sql_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        return self.selector_seconds / self.sql_seconds if self.sql_seconds else float("inf")
+
+
+def compare(*, year: int, rounds: int = 3) -> Comparison:
+    """Run both, alternately, ``rounds`` times each after one warm-up; assert identical rows;
+    return the median seconds of each."""
+    app, mine = selector(year=year), hand_written(year=year)  # warm-up, and the answers to compare
+    if app != mine:
+        differ = sorted(k for k in app.keys() | mine.keys() if app.get(k) != mine.get(k))
+        sample = [(k, app.get(k), mine.get(k)) for k in differ[:5]]
+        raise AssertionError(f"selector and hand-written SQL disagree on {len(differ)} of {len(app)} rows: {sample}")
+    timings: dict[str, list[float]] = {"selector": [], "sql": []}
+    for _ in range(rounds):
+        for name, run in (("selector", selector), ("sql", hand_written)):
+            started = time.perf_counter()
+            run(year=year)
+            timings[name].append(time.perf_counter() - started)
+    return Comparison(rows=len(app), met=sum(r.met for r in app.values()),
+                      selector_seconds=statistics.median(timings["selector"]), sql_seconds=statistics.median(timings["sql"]))
