@@ -180,3 +180,11 @@ def test_reports_are_listed_for_the_offices_area_with_their_download(as_office, 
     assert rows[0]["status"] == "done" and rows[0]["download"].endswith(f"/reports/{rows[0]['id']}/download/")
     assert as_cadre.get("/api/v1/reports/").json()["results"] == []
     assert as_office.get("/api/v1/reports/?kind=weekly").status_code == 400
+
+
+def test_the_openapi_schema_validates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/visits/" in out.read_text(encoding="utf-8")
