@@ -85,7 +85,9 @@ class EvaluationRoundAdmin(ScopedAdmin):
             except DomainError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 continue
-            self.message_user(request, _("%(round)s已结束，固定了 %(count)s 条考评结果。") % {"round": rnd, "count": kept})
+            self.message_user(request, ngettext("%(round)s已结束，固定了 %(count)s 条考评结果。",
+                                                "%(round)s已结束，固定了 %(count)s 条考评结果。", kept) % {
+                "round": rnd, "count": kept})
 
 
 class TallyForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households.models import Area
 from pairing.models import Cadre, Unit
@@ -72,12 +73,13 @@ def tally_problems(*, year: int, direction: str, target, counts: tuple[int, int,
 
 def limit_message(direction: str, limit: int, total: int) -> str:
     reason = {
-        Direction.VILLAGE_ON_UNIT: _("该单位本年度联系%(limit)s个村"),
-        Direction.HOUSEHOLD_ON_CADRE: _("该干部本年度联系%(limit)s户"),
+        Direction.VILLAGE_ON_UNIT: ngettext("该单位本年度联系%(limit)s个村", "该单位本年度联系%(limit)s个村", limit),
+        Direction.HOUSEHOLD_ON_CADRE: ngettext("该干部本年度联系%(limit)s户", "该干部本年度联系%(limit)s户", limit),
         Direction.UNIT_ON_CADRE: _("单位班子对每名干部只评1票"),
-        Direction.CADRE_ON_LEADERSHIP: _("该单位共有%(limit)s名干部"),
+        Direction.CADRE_ON_LEADERSHIP: ngettext("该单位共有%(limit)s名干部", "该单位共有%(limit)s名干部", limit),
     }[direction] % {"limit": limit}
-    return _("票数合计%(total)s张（含网上评议），超过上限：%(reason)s。") % {"total": total, "reason": reason}
+    return ngettext("票数合计%(total)s张（含网上评议），超过上限：%(reason)s。",
+                    "票数合计%(total)s张（含网上评议），超过上限：%(reason)s。", total) % {"total": total, "reason": reason}
 
 
 def _target_kwargs(direction: str, target) -> dict:

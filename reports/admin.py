@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, ngettext
 
 from shuanglian import scoping
 from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin
@@ -47,7 +48,7 @@ class ReportAdmin(ScopedAdmin):
         for report in queryset.select_related("area", "unit"):
             services.request_report(kind=report.kind, period=report.period, area=report.area, unit=report.unit, by=request.user)
             count += 1
-        self.message_user(request, _("已重新提交生成 %(n)s 份报表。") % {"n": count})
+        self.message_user(request, ngettext("已重新提交生成 %(n)s 份报表。", "已重新提交生成 %(n)s 份报表。", count) % {"n": count})
 
 
 class EventInline(ReadOnlyInline):
@@ -86,8 +87,9 @@ class MonthlySubmissionAdmin(ScopedAdmin):
                 services.approve_submission(submission=submission, by=request.user)
                 done += 1
             except DomainError as exc:
-                self.message_user(request, f"{submission}：{'；'.join(exc.messages)}", messages.ERROR)
-        self.message_user(request, _("已审核通过 %(n)s 份月报。") % {"n": done})
+                self.message_user(request, _("%(submission)s：%(problems)s") % {
+                    "submission": submission, "problems": gettext("；").join(exc.messages)}, messages.ERROR)
+        self.message_user(request, ngettext("已审核通过 %(n)s 份月报。", "已审核通过 %(n)s 份月报。", done) % {"n": done})
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -33,7 +33,7 @@ def neutralise(value: str) -> str:
 def open_workbook(out) -> xlsxwriter.Workbook:
     """``out`` is a path or a binary file object."""
     workbook = xlsxwriter.Workbook(out, {**WORKBOOK_OPTIONS, "in_memory": False})
-    workbook.set_properties({"title": "双联工作台账", "company": "双联工作管理系统"})
+    workbook.set_properties({"title": _("双联工作台账"), "company": _("双联工作管理系统")})
     return workbook
 
 

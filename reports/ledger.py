@@ -23,6 +23,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
 from pairing.models import HouseholdPairing, Unit
@@ -46,12 +47,14 @@ class Labels:
         self.causes = {value: str(label) for value, label in PovertyCause.choices}
         self.statuses = {value: str(label) for value, label in Household.Status.choices}
         self.kinds = {value: str(label) for value, label in Household.Kind.choices}
+        self.separator = _("、")  # between the items of a list in one cell
+        self.status_with_year = _("%(status)s（%(year)s）")  # an exited household's status and the year it exited
 
     def cause(self, value) -> str:
         return self.causes.get(value, value or "")
 
     def cause_list(self, values) -> str:
-        return "、".join(self.cause(v) for v in (values or []))
+        return self.separator.join(self.cause(v) for v in (values or []))
 
 
 @dataclass(frozen=True)
@@ -301,7 +304,9 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
         exited = status == Household.Status.EXITED
         for group in (village_group, township_group, total_group):
             group.add(people=people, exited=exited, without_cadre=not cadre and not exited)
-        shown_status = ledger.labels.statuses.get(status, status) + (f"（{exit_year}）" if exited and exit_year else "")
+        shown_status = ledger.labels.statuses.get(status, status)
+        if exited and exit_year:
+            shown_status = ledger.labels.status_with_year % {"status": shown_status, "year": exit_year}
         values = [count, township_name, village_name, number, head, scoping.shown_id_number(ledger.scope, id_number), people,
                   ledger.labels.kinds.get(kind, kind), ledger.labels.cause(cause), ledger.labels.cause_list(others), shown_status,
                   cadre or (nobody if not exited else ""), unit, measures, deadline, income]
@@ -351,9 +356,10 @@ class Group:
         people = f"=SUBTOTAL(9,{sheet.column(PEOPLE_COL)}{self.first + 1}:{sheet.column(PEOPLE_COL)}{last + 1})"
         ws.write_formula(row, COUNT_COL, households, integer, self.households)
         ws.write_formula(row, PEOPLE_COL, people, integer, self.people)
-        ws.write_string(row, STATUS_COL, _("已脱贫 %(n)s 户") % {"n": self.exited}, text)
+        ws.write_string(row, STATUS_COL, ngettext("已脱贫 %(n)s 户", "已脱贫 %(n)s 户", self.exited) % {"n": self.exited}, text)
         if self.without_cadre:
-            ws.write_string(row, CADRE_COL, _("无干部 %(n)s 户") % {"n": self.without_cadre}, text)
+            ws.write_string(row, CADRE_COL, ngettext("无干部 %(n)s 户", "无干部 %(n)s 户", self.without_cadre) % {
+                "n": self.without_cadre}, text)
         sheet.row += 1
         self.reset()
 

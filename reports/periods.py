@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuanglian.errors import DomainError
 
@@ -21,7 +22,14 @@ PATTERNS = {
     ANNUAL: re.compile(r"^(\d{4})$"),
 }
 EXAMPLES = {MONTHLY: "2025-03", QUARTERLY: "2025-Q1", ANNUAL: "2025"}
-QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
+# One whole label per quarter: Chinese counts quarters in words (第一季度), other languages in
+# figures (Q1 2025), so the number is part of the text to translate, not a placeholder.
+QUARTER_TITLES = {
+    1: gettext_lazy("%(year)s年第一季度"),
+    2: gettext_lazy("%(year)s年第二季度"),
+    3: gettext_lazy("%(year)s年第三季度"),
+    4: gettext_lazy("%(year)s年第四季度"),
+}
 
 
 def month_end(day: date) -> date:
@@ -88,7 +96,7 @@ class Period:
             return _("%(year)s年%(month)s月") % {"year": self.start.year, "month": self.start.month}
         if self.kind == QUARTERLY:
             quarter = (self.start.month - 1) // 3 + 1
-            return _("%(year)s年第%(quarter)s季度") % {"year": self.start.year, "quarter": QUARTER_NAMES[quarter]}
+            return QUARTER_TITLES[quarter] % {"year": self.start.year}
         return _("%(year)s年") % {"year": self.start.year}
 
     @property

@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, InterfaceError, Operational
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from pairing.models import Cadre, Unit
 from shuanglian.errors import DomainError
@@ -114,7 +115,8 @@ def run_report(*, report_id: int, final: bool = True, today: date | None = None)
             _release(report_id, token, _("暂时出错，稍后自动重试：%(error)s") % {"error": exc})
         raise
     except DomainError as exc:
-        _finish_failed(report_id, token, "；".join(exc.messages))
+        # Translators: what separates whole sentences run together on one line.
+        _finish_failed(report_id, token, _("；").join(exc.messages))
     except Exception as exc:
         logger.exception("report %s failed", report_id)
         _finish_failed(report_id, token, _("生成失败（%(type)s），详情已记入日志，请联系系统管理员。") % {"type": type(exc).__name__})
@@ -298,7 +300,7 @@ def _review(submission: MonthlySubmission, by, expected: str, verb: str) -> Mont
 def approve_submission(*, submission: MonthlySubmission, by, comment: str = "", now=None) -> MonthlySubmission:
     """The office approves a submitted report; the unit's month is locked from then on."""
     now = now or timezone.now()
-    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, _("审核通过"))
+    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, pgettext("review step", "审核通过"))
     submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.APPROVED, now, by
     submission.comment = (comment or "").strip()
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
@@ -313,7 +315,7 @@ def return_submission(*, submission: MonthlySubmission, by, comment: str, now=No
     comment = (comment or "").strip()
     if not comment:
         raise DomainError({"comment": _("退回时请写明需要修改的内容。")})
-    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, _("退回"))
+    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, pgettext("review step", "退回"))
     submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.RETURNED, now, by
     submission.comment = comment
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
@@ -329,7 +331,7 @@ def reopen_month(*, submission: MonthlySubmission, by, reason: str, now=None) ->
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": _("重新开放时请写明原因。")})
-    submission = _review(submission, by, MonthlySubmission.Status.APPROVED, _("重新开放"))
+    submission = _review(submission, by, MonthlySubmission.Status.APPROVED, pgettext("review step", "重新开放"))
     submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.REOPENED, now, by
     submission.comment = reason
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
@@ -348,7 +350,7 @@ def check_month_open(*, unit: Unit, start: date, end: date) -> None:
 
 
 def locked_message(unit_name: str, months: list[date]) -> str:
-    names = "、".join(_("%(year)s年%(month)s月") % {"year": m.year, "month": m.month} for m in months)
+    names = _("、").join(_("%(year)s年%(month)s月") % {"year": m.year, "month": m.month} for m in months)
     return _("%(unit)s%(months)s的月报已审核通过并锁定，该月的走访不能再登记或修改；如需更正，请联系双联办重新开放。") % {
         "unit": unit_name, "months": names}
 
@@ -418,7 +420,8 @@ def send_pace_reminders(*, today: date | None = None) -> int:
         cadres = sorted(by_unit[role.unit_id], key=lambda c: (c[1].visits - c[1].required_visits, c[1].days - c[1].required_days, c[0]))
         lines = [_("%(name)s：已走访 %(v)s 次（应 %(rv)s 次），累计 %(d)s 天（应 %(rd)s 天）") % {
             "name": name, "v": r.visits, "rv": r.required_visits, "d": r.days, "rd": r.required_days} for name, r in cadres]
-        title = _("%(unit)s有 %(n)s 名干部走访进度滞后") % {"unit": role.unit.name, "n": len(cadres)}
+        title = ngettext("%(unit)s有 %(n)s 名干部走访进度滞后", "%(unit)s有 %(n)s 名干部走访进度滞后", len(cadres)) % {
+            "unit": role.unit.name, "n": len(cadres)}
         body = _("截至%(day)s，按全年要求折算到今天，以下干部进度滞后：") % {"day": today.isoformat()} + "\n" + "\n".join(lines)
         link = reverse("visits-due") + f"?unit={role.unit.code}"
         if notify(user=role.user, key=f"pace-{year}-W{week:02d}", title=title, body=body, link=link):

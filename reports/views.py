@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shuanglian import scoping
@@ -180,8 +181,10 @@ def ledger(request):
         limit = getattr(settings, "LEDGER_WEB_MAX_HOUSEHOLDS", 50000)
         households = count_households(scope=scope, area_code=area.code if area else None)
         if households > limit:
-            form.add_error("area", _("该范围有 %(n)s 户，超过网页导出上限 %(limit)s 户：请选择下一级区划，或请系统管理员用 export_ledger 命令导出。") % {
-                "n": households, "limit": limit})
+            form.add_error("area", ngettext(
+                "该范围有 %(n)s 户，超过网页导出上限 %(limit)s 户：请选择下一级区划，或请系统管理员用 export_ledger 命令导出。",
+                "该范围有 %(n)s 户，超过网页导出上限 %(limit)s 户：请选择下一级区划，或请系统管理员用 export_ledger 命令导出。",
+                households) % {"n": households, "limit": limit})
         else:
             spool = tempfile.TemporaryFile()
             write_ledger(spool, scope=scope, year=year, area_code=area.code if area else None)

@@ -4,6 +4,8 @@
   if (!window.echarts) return;
   var script = document.getElementById("dashboard-script");
   var words = script.dataset;
+  var months = (words.months || "").split(" ");
+  function monthLabel(month) { return months[month - 1] || String(month); }
   var trend = JSON.parse(document.getElementById("trend-data").textContent || "[]");
   var children = JSON.parse(document.getElementById("children-data").textContent || "[]") || [];
   var charts = [];
@@ -16,7 +18,7 @@
       tooltip: {trigger: "axis"},
       legend: {data: [words.visits, words.days]},
       grid: {left: 40, right: 40, top: 40, bottom: 30},
-      xAxis: {type: "category", data: trend.map(function (r) { return r.month + words.month; })},
+      xAxis: {type: "category", data: trend.map(function (r) { return monthLabel(r.month); })},
       yAxis: [{type: "value", name: words.visits}, {type: "value", name: words.days}],
       series: [
         {name: words.visits, type: "bar", data: trend.map(function (r) { return r.visits; })},
