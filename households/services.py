@@ -13,7 +13,7 @@ from stdnum.cn import ric
 from shuanglian import audit
 from shuanglian.errors import DomainError
 
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
+from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -61,6 +61,15 @@ def validate_area_code(code: str, *, level: str | None = None) -> str:
     if not re.fullmatch(r"[0-9]{12}", code):
         raise DomainError(f"区划代码“{code}”应为12位数字。")
     derived = Area.level_of(code)
+    # Every group down to the code's own level is a real one: a zero group above a non-zero one
+    # ("620500000001") would hang the area under an ancestor two levels up.
+    start = 0
+    for group_level, end in LEVEL_PREFIX_LENGTH.items():
+        if end > LEVEL_PREFIX_LENGTH[derived]:
+            break
+        if not code[start:end].strip("0"):
+            raise DomainError(f"区划代码“{code}”无效：{AreaLevel(group_level).label}级代码段不能为0。")
+        start = end
     if level is not None and level != derived:
         raise DomainError(
             f"区划代码“{code}”表示{AreaLevel(derived).label}级，与所填级别“{AreaLevel(level).label}”不符。"

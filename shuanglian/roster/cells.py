@@ -101,6 +101,8 @@ def whole_number(value, *, minimum: int | None = None, maximum: int | None = Non
         value = value.strip()
         if not re.fullmatch(r"-?\d+", value):
             raise DomainError(f"“{value}”不是整数。")
+        if len(value) > 30:  # int() refuses text past 4,300 digits; no count in a roster comes near 30
+            raise DomainError(f"“{value[:30]}…”位数过多，不是有效的整数。")
         value = int(value)
     elif isinstance(value, float):
         if not value.is_integer():
