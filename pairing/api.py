@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from households.models import Household
 from shuanglian import scoping
-from shuanglian.api import AreaFilter, CodeFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet
+from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 
@@ -84,7 +84,7 @@ class HouseholdPairingSerializer(serializers.ModelSerializer):
 class HouseholdPairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="household__village__code")
     household = CodeFilter(model=Household, key="number", path="household__number")
-    cadre = django_filters.NumberFilter(field_name="cadre_id")
+    cadre = IdFilter(field_name="cadre_id")
     unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
     open = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 

@@ -25,7 +25,9 @@ class Pages(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses, and int() refuses
+        # strings past 4,300 digits.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 9) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError(
                 {"page_size": [_("每页条数应为1到%(max)s之间的整数。") % {"max": self.max_page_size}]})
         return int(raw)
