@@ -38,6 +38,19 @@ class Level(models.TextChoices):
 SCORE = {"max_digits": 5, "decimal_places": 1}
 
 
+class Grade(models.TextChoices):
+    """Grades of the appraisal (002): work teams 优秀/良好/一般/差, cadres 优秀/称职/基本称职/不称职.
+    Stored as codes, shown in the reader's language."""
+
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")
+    COMPETENT = "competent", _("称职")
+    BASICALLY_COMPETENT = "basic", _("基本称职")
+    INCOMPETENT = "incompetent", _("不称职")
+
+
 class EvaluationRound(models.Model):
     """One year's evaluation in an area and everything below it, with the rules it is scored by.
 
@@ -109,7 +122,7 @@ class Target(models.Model):
 
     @classmethod
     def target_is_consistent(cls, prefix: str) -> models.CheckConstraint:
-        unit_directions = [str(d) for d in UNIT_TARGETS]
+        unit_directions = sorted(str(d) for d in UNIT_TARGETS)  # a set: sorted, so migrations stay put
         return models.CheckConstraint(
             condition=(Q(direction__in=unit_directions, unit__isnull=False, cadre__isnull=True)
                        | (~Q(direction__in=unit_directions) & Q(unit__isnull=True, cadre__isnull=False))),
@@ -206,7 +219,7 @@ class AppraisalResult(models.Model):
     deeds_score = models.DecimalField(_("帮办实事得分"), null=True, **SCORE)
     income_score = models.DecimalField(_("增收得分"), null=True, **SCORE)
     score = models.DecimalField(_("综合得分"), null=True, **SCORE)
-    grade = models.CharField(_("等次"), max_length=8, blank=True)
+    grade = models.CharField(_("等次"), max_length=12, choices=Grade.choices, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = _("考评结果")
@@ -219,4 +232,4 @@ class AppraisalResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit or self.cadre} {self.grade}"
+        return f"{self.unit or self.cadre} {self.get_grade_display()}"

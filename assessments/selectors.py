@@ -19,20 +19,19 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, Household
 from households.selectors import growth_percent, per_capita_income_totals
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from shuanglian import scoping
 
-from .models import UNIT_TARGETS, AppraisalResult, Ballot, Direction, EvaluationRound, Level, Tally
+from .models import UNIT_TARGETS, AppraisalResult, Ballot, Direction, EvaluationRound, Grade, Level, Tally
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
 
-TEAM_GRADES = (_("优秀"), _("良好"), _("一般"), _("差"))
-CADRE_GRADES = (_("优秀"), _("称职"), _("基本称职"), _("不称职"))
+TEAM_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.FAIR, Grade.POOR)
+CADRE_GRADES = (Grade.EXCELLENT, Grade.COMPETENT, Grade.BASICALLY_COMPETENT, Grade.INCOMPETENT)
 
 
 def one_decimal(value) -> Decimal:
@@ -46,14 +45,14 @@ def satisfaction_rate(satisfied: int, basic: int, ballots: int) -> Decimal | Non
     return one_decimal(Decimal(satisfied + basic) * HUNDRED / ballots)
 
 
-def grade_for(score: Decimal | None, bounds: tuple[Decimal, Decimal, Decimal], labels: tuple) -> str:
-    """The grade of a score: the first label whose lower bound it reaches, else the last."""
+def grade_for(score: Decimal | None, bounds: tuple[Decimal, Decimal, Decimal], grades: tuple) -> str:
+    """The grade (its code) of a score: the first whose lower bound it reaches, else the last."""
     if score is None:
         return ""
-    for bound, label in zip(bounds, labels):
+    for bound, grade in zip(bounds, grades):
         if score >= bound:
-            return str(label)
-    return str(labels[-1])
+            return grade.value
+    return grades[-1].value
 
 
 def team_grade(rnd: EvaluationRound, score: Decimal | None) -> str:
@@ -214,7 +213,7 @@ class Appraisal:
     deeds_score: Decimal | None = None
     income_score: Decimal | None = None
     score: Decimal | None = None
-    grade: str = ""
+    grade: str = ""  # a Grade code
     extra: dict = field(default_factory=dict)
 
     @property
@@ -228,6 +227,10 @@ class Appraisal:
     @property
     def is_unit(self) -> bool:
         return isinstance(self.target, Unit)
+
+    @property
+    def grade_label(self) -> str:
+        return str(Grade(self.grade).label) if self.grade else ""
 
 
 def ballot_score(rnd: EvaluationRound, satisfied: int, basic: int, unsatisfied: int) -> Decimal | None:

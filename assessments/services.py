@@ -7,8 +7,9 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -194,7 +195,9 @@ def issue_codes(*, rnd: EvaluationRound, direction: str) -> int:
         raise DomainError(_("请选择评议类型。"))
     have = set(BallotCode.objects.filter(round=rnd, direction=direction).values_list("rater_key", "unit_id", "cadre_id"))
     fresh = []
-    for key, label, target in _raters(rnd, direction):
+    with translation.override(settings.LANGUAGE_CODE):  # the slips are printed in the site's language
+        raters = list(_raters(rnd, direction))
+    for key, label, target in raters:
         if (key, target.get("unit_id"), target.get("cadre_id")) in have:
             continue
         fresh.append(BallotCode(round=rnd, direction=direction, code=new_code(), rater_key=key, rater_label=label[:100],

@@ -132,7 +132,7 @@ def _xlsx(rnd, rows, scope):
         values = [gettext("工作队") if a.is_unit else gettext("干部"),
                   key if a.is_unit else scoping.shown_id_number(scope, key), a.target.name, a.ballots, a.satisfied,
                   a.basic, a.unsatisfied, a.satisfaction, a.ballot_score, a.compliance_score, a.deeds_score,
-                  a.income_score, a.score, a.grade]
+                  a.income_score, a.score, a.grade_label]
         sheet.append([export_cell(sheet, float(v) if hasattr(v, "as_tuple") else v) for v in values])
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
     workbook.save(spool)

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from households.models import Household
 from shuanglian import scoping
 
 from .dashboard import dashboard, default_area_code
@@ -28,7 +29,9 @@ def dashboard_page(request):
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year else today.year
     figures = dashboard(area=area, year=year, today=today)
+    statuses = dict(Household.Status.choices)  # the cached figures hold codes; labels follow the reader
+    households = [{**h, "status_label": statuses.get(h["status"], h["status"])} for h in figures.get("households", [])]
     years = list(range(today.year, max(2000, today.year - 6), -1))
     return render(request, "reports/dashboard.html", {
-        "figures": figures, "computed_at": datetime.fromisoformat(figures["computed_at"]), "area": area, "year": year, "years": years, "labels": {k: f.label for k, f in FIGURES.items()},
+        "figures": figures, "households": households, "computed_at": datetime.fromisoformat(figures["computed_at"]), "area": area, "year": year, "years": years, "labels": {k: f.label for k, f in FIGURES.items()},
     })

@@ -22,7 +22,7 @@ from django.core.files import File
 from django.core.mail import send_mail
 from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
@@ -102,7 +102,15 @@ def enqueue_report(report_id: int) -> None:
 def run_report(*, report_id: int, final: bool = True, today: date | None = None) -> Report | None:
     """Compute the report's figures, write its Excel file and store both. Transient errors go
     back to the caller (the task retries them) with the report set back to pending, or to
-    failed on the last try; any other error fails the report with a message."""
+    failed on the last try; any other error fails the report with a message.
+
+    A report is an archive: it is written in the site's language (Chinese), whichever language
+    the person who asked for it reads, and whether it runs in a worker or in-process."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _run_report(report_id=report_id, final=final, today=today)
+
+
+def _run_report(*, report_id: int, final: bool, today: date | None) -> Report | None:
     token = _claim(report_id)
     if token is None:
         return None

@@ -185,3 +185,11 @@ def test_round_dates_beyond_the_year_still_expire_after_closing(world):
     assert cast(code, today=date(YEAR + 1, 1, 15)).cadre == world.first
     with pytest.raises(DomainError):
         cast(BallotCode.objects.filter(spent=False).first(), today=date(YEAR + 1, 1, 15) + timedelta(days=1))
+
+
+def test_slips_name_their_raters_in_the_sites_language(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        issue_codes(rnd=world.round, direction=Direction.VILLAGE_ON_UNIT)
+    assert "“两委”" in BallotCode.objects.get().rater_label

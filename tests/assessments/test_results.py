@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from assessments.models import AppraisalResult, Direction, EvaluationRound
+from assessments.models import AppraisalResult, Direction, EvaluationRound, Grade
 from assessments.selectors import (
     Appraisal, appraisal, ballot_score, cadre_grade, composite, compliance_score, satisfaction_rate, share_score, team_grade,
 )
@@ -18,6 +18,17 @@ from visits.models import Deed, Visit
 from .conftest import YEAR
 
 D = Decimal
+
+
+def label(code: str) -> str:
+    return str(Grade(code).label)
+
+
+def test_a_grade_is_stored_as_a_code_whatever_the_language():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert team_grade(EvaluationRound(), D(95)) == "excellent"
 
 
 @pytest.mark.parametrize("satisfied, basic, ballots, expected", [
@@ -38,19 +49,19 @@ def test_no_ballots_give_no_satisfaction():
     ("59.9", "差"), ("0", "差"),
 ])
 def test_team_grades_at_every_boundary(score, grade):
-    assert team_grade(EvaluationRound(), D(score)) == grade
+    assert label(team_grade(EvaluationRound(), D(score))) == grade
 
 
 @pytest.mark.parametrize("score, grade", [
     ("90.0", "优秀"), ("89.9", "称职"), ("70.0", "称职"), ("69.9", "基本称职"), ("60.0", "基本称职"), ("59.9", "不称职"),
 ])
 def test_cadre_grades_at_every_boundary(score, grade):
-    assert cadre_grade(EvaluationRound(), D(score)) == grade
+    assert label(cadre_grade(EvaluationRound(), D(score))) == grade
 
 
 def test_thresholds_are_configurable_per_round():
     strict = EvaluationRound(team_excellent=D(95), team_good=D(80), team_fair=D(65))
-    assert team_grade(strict, D("94.9")) == "良好" and team_grade(strict, D("64.9")) == "差"
+    assert label(team_grade(strict, D("94.9"))) == "良好" and label(team_grade(strict, D("64.9"))) == "差"
 
 
 def test_no_score_has_no_grade():
@@ -126,7 +137,7 @@ def test_a_cadres_composite_from_known_data(scored):
     # ballots (100 + 100 + 60) ÷ 3 = 86.7; compliance 100; deeds 1 of 2 = 50; income +10 % of 10 % = 100
     assert (a.ballots, a.ballot_score, a.compliance_score, a.deeds_score, a.income_score) == (3, D("86.7"), D("100.0"),
                                                                                              D("50.0"), D("100.0"))
-    assert a.score == D("87.0") and a.grade == "称职"  # 0.6·86.7 + 20 + 5 + 10 = 87.02
+    assert a.score == D("87.0") and a.grade_label == "称职"  # 0.6·86.7 + 20 + 5 + 10 = 87.02
 
 
 @pytest.mark.django_db

@@ -207,3 +207,18 @@ def test_a_unit_report_workbook_lists_its_cadres_behind_pace(county, run):
     book = openpyxl.load_workbook(report.file.path)
     assert book.sheetnames == ["汇总", "进度滞后干部"]
     assert [row for row in book["进度滞后干部"].iter_rows(min_row=4, values_only=True)] == [("李二", 0, 1, 0, 4)]
+
+
+@pytest.mark.django_db
+def test_a_report_asked_for_in_english_is_still_written_in_chinese(django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from households.models import Area
+    from reports.services import request_report
+    from tests import factories as f
+
+    f.county()
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        report = request_report(kind="annual", period="2025", area=Area.objects.get(code="620502000000"), by=None)
+    report.refresh_from_db()
+    assert report.status == "done" and "年" in report.figures["title"]

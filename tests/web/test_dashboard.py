@@ -99,3 +99,9 @@ def test_the_ranked_children_put_the_worst_first(client, leader, counties):
     client.force_login(leader)
     names = [c["name"] for c in client.get(reverse("dashboard")).context["figures"]["children"]]
     assert names.index("秦州区一镇") < names.index(township.name)
+
+
+def test_a_villages_households_show_their_status_in_the_readers_words(client, leader, counties):
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"), {"area": counties["mine"]["village"].code})
+    assert "<td>在册</td>" in page.text and "<td>registered</td>" not in page.text
