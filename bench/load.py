@@ -1,0 +1,86 @@
+"""Load generator: fires prepared HTTP requests at a server from its own process.
+
+    python bench/load.py JOBS.json --concurrency 8
+
+JOBS.json holds {"base": "http://127.0.0.1:PORT", "expect": [200, 302], "requests":
+[{"method": "POST", "path": "/visits/new/", "cookie": "...", "body": "a=1&b=2"}, ...]}.
+Each thread keeps one connection alive and takes the next request from the list. Prints one
+JSON line: requests, seconds, requests/s, p50/p95 latency in ms, and the unexpected statuses.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import sys
+import threading
+import time
+from urllib.parse import urlsplit
+
+
+def run(base: str, requests: list[dict], expect: set[int], concurrency: int) -> dict:
+    target = urlsplit(base)
+    lock = threading.Lock()
+    queue = iter(range(len(requests)))
+    latencies: list[float] = []
+    unexpected: dict[str, int] = {}
+
+    def worker():
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+        while True:
+            with lock:
+                index = next(queue, None)
+            if index is None:
+                break
+            job = requests[index]
+            headers = {"Cookie": job.get("cookie", ""), "Host": f"{target.hostname}:{target.port}"}
+            body = job.get("body")
+            if body is not None:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            started = time.perf_counter()
+            try:
+                conn.request(job.get("method", "GET"), job["path"], body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
+                status = type(exc).__name__
+            elapsed = time.perf_counter() - started
+            with lock:
+                latencies.append(elapsed)
+                if status not in expect:
+                    unexpected[str(status)] = unexpected.get(str(status), 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+
+    return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("jobs")
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    with open(args.jobs, encoding="utf-8") as handle:
+        spec = json.load(handle)
+    result = run(spec["base"], spec["requests"], set(spec.get("expect", [200])), args.concurrency)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

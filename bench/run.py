@@ -1,0 +1,298 @@
+"""Province-scale benchmarks (issue 8): each measured against a baseline in the same run.
+
+    .venv/bin/python bench/run.py --quick        # small province on a temporary SQLite file (minutes)
+    .venv/bin/python bench/run.py                # full province on PostgreSQL
+
+Without --quick the database is BENCH_DATABASE_URL or --database-url (default
+postgres://postgres@127.0.0.1:5432/shuanglian_scale, created if missing); a database that
+already holds the seeded province is reused, one without households is seeded first
+(``seed_scale``), --reseed replaces what is there. The roster import runs in a scratch
+database of its own (the scale database's name + "_import", or a temporary SQLite file).
+
+Benchmarks and their baselines:
+- compliance: province compliance for a year through the app's selector vs one hand-written
+  SQL query on the same data; both must give identical rows (target ≤ 1.5×, < 5 s at full size);
+- visit logging: POST /visits/new/ as signed-in cadres vs a minimal Django view on the same
+  gunicorn, from a second process on loopback (requests/s);
+- roster import: rows/s of ``import_workbook`` vs the same rows through bulk_create alone
+  (target ≥ 5,000 rows/s);
+- dashboard and API latency, ledger export: plugged in when they exist, else "not yet available".
+Prints a table and exits 1 if a comparison disagrees or a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/shuanglian_scale"
+NOT_YET = "not yet available"
+
+
+@dataclass
+class Row:
+    name: str
+    measured: str
+    baseline: str = ""
+    ratio: str = ""
+    target: str = ""
+    ok: bool | None = None  # None: nothing to judge
+
+    @property
+    def verdict(self) -> str:
+        return {True: "ok", False: "MISSED", None: ""}[self.ok]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small province on a temporary SQLite file")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--size", help="seed_scale size when seeding (default: small with --quick, else full)")
+    parser.add_argument("--reseed", action="store_true", help="replace the data in the database with a fresh seed")
+    parser.add_argument("--year", type=int, default=None, help="the seeded year (default: seed_scale's)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each compliance query (median)")
+    parser.add_argument("--compliance-timeout", type=int, default=120, help="seconds before a compliance query is stopped")
+    parser.add_argument("--requests", type=int, default=None, help="requests per HTTP benchmark")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
+    parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "visits", "import", "ledger"],
+                        help="leave a benchmark out (repeatable)")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="shuanglian-run-"))
+    if args.quick:
+        url = f"sqlite:///{scratch}/scale.sqlite3"
+        size = args.size or "small"
+    else:
+        url = args.database_url
+        size = args.size or "full"
+        _create_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuanglian.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from shuanglian import scale
+
+    year = args.year or scale.DEFAULT_YEAR
+    rows: list[Row] = []
+    print(f"database: {connection.vendor} {_without_password(url)}", flush=True)
+    call_command("migrate", verbosity=0)
+
+    # -- the province --
+    if args.reseed or not scale.campaign_rows():
+        print(f"seeding a {size} province…", flush=True)
+        started = time.perf_counter()
+        report = scale.seed_province(size=scale.size_of(size), year=year, flush=args.reseed, log=lambda line: None)
+        seconds = time.perf_counter() - started
+        full = scale.size_of(size).households == scale.FULL_HOUSEHOLDS
+        rows.append(Row("seed_scale", f"{seconds / 60:.1f} min", target="< 20 min at full size",
+                        ok=(seconds < 20 * 60) if full else None))
+    counts = scale.summary()
+    print("province: " + ", ".join(f"{table} {n:,}" for table, n in counts.items()), flush=True)
+
+    # -- compliance --
+    if "compliance" not in args.skip:
+        rows.append(_compliance(year, args.rounds, args.compliance_timeout, full=not args.quick))
+
+    # -- dashboard and API latency --
+    rows.append(Row("dashboard latency (p50 / p95)", NOT_YET, target="p95 < 300 ms"))
+    rows.append(Row("API list latency (p50 / p95)", NOT_YET, target="p95 < 300 ms"))
+
+    # -- visit logging --
+    if "visits" not in args.skip:
+        rows.append(_visit_logging(url, requests=args.requests or (600 if args.quick else 2000),
+                                   workers=args.workers, concurrency=args.concurrency))
+
+    # -- roster import --
+    if "import" not in args.skip:
+        households = args.import_households or (2000 if args.quick else 5000)
+        import_url = f"sqlite:///{scratch}/import.sqlite3" if args.quick else _sibling(url, "_import")
+        rows.append(_roster_import(import_url, households, create=not args.quick, judge=not args.quick))
+
+    # -- ledger export --
+    if "ledger" not in args.skip:
+        ledger_url = None if args.quick else _sibling(url, "_ledger")
+        rows.append(_ledger_export(ledger_url))
+
+    _print_table(rows)
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+# --- benchmarks ---------------------------------------------------------------------------------
+
+def _compliance(year: int, rounds: int, timeout: int, full: bool) -> Row:
+    from django.db import OperationalError, connection, transaction
+
+    from bench.compliance import compare
+
+    name = "compliance (province, a year)"
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = '{int(timeout)}s'")
+            result = compare(year=year, rounds=rounds)
+    except OperationalError as exc:
+        if "statement timeout" not in str(exc):
+            raise
+        from bench.compliance import hand_written
+
+        started = time.perf_counter()
+        rows = len(hand_written(year=year))
+        sql = time.perf_counter() - started
+        print(f"compliance ratio > {timeout / sql:.0f}: the selector ran longer than {timeout} s (statement_timeout), "
+              f"the hand-written SQL took {sql:.2f} s for {rows:,} cadres", flush=True)
+        return Row(name, f"> {timeout} s (stopped)", baseline=f"{sql:.2f} s hand-written SQL", ratio=f"> {timeout / sql:.0f}",
+                   target="≤ 1.5× and < 5 s (full)", ok=False)
+    except AssertionError as exc:
+        print(f"compliance ratio: not measured, the answers differ: {exc}", flush=True)
+        return Row(name, "answers differ", target="identical rows", ok=False)
+    print(f"compliance ratio {result.ratio:.2f}: selector {result.selector_seconds:.2f} s, hand-written SQL "
+          f"{result.sql_seconds:.2f} s, {result.rows:,} cadres ({result.met:,} met the rule), identical rows", flush=True)
+    ok = (result.ratio <= 1.5 and result.selector_seconds < 5) if full else None  # the targets are for the full size
+    return Row(name, f"{result.selector_seconds:.2f} s ({result.rows:,} cadres)",
+               baseline=f"{result.sql_seconds:.2f} s hand-written SQL", ratio=f"{result.ratio:.2f}",
+               target="≤ 1.5× and < 5 s (full)", ok=ok)
+
+
+def _visit_logging(url: str, *, requests: int, workers: int, concurrency: int) -> Row:
+    from bench.visit_logging import measure
+
+    print(f"visit logging: gunicorn with {workers} workers, {concurrency} connections, {requests} requests each…",
+          flush=True)
+    result = measure(database_url=url, requests=requests, workers=workers, concurrency=concurrency)
+    visits, base = result["visits"], result["baseline"]
+    problems = {**{f"visit {k}": v for k, v in visits["unexpected"].items()},
+                **{f"baseline {k}": v for k, v in base["unexpected"].items()}}
+    if problems or result["stored"] != visits["requests"]:
+        print(f"visit logging: unexpected answers {problems}, {result['stored']} of {visits['requests']} visits stored "
+              f"(server log: {result['log']})", flush=True)
+    ratio = visits["rps"] / base["rps"] if base["rps"] else 0.0
+    print(f"visit logging ratio {ratio:.2f}: {visits['rps']:.0f} visits/s (p95 {visits['p95_ms']:.0f} ms) vs baseline "
+          f"{base['rps']:.0f} requests/s (p95 {base['p95_ms']:.0f} ms)", flush=True)
+    return Row("visit logging (POST /visits/new/)", f"{visits['rps']:.0f} req/s, p95 {visits['p95_ms']:.0f} ms",
+               baseline=f"{base['rps']:.0f} req/s minimal view", ratio=f"{ratio:.2f}",
+               ok=not problems and result["stored"] == visits["requests"])
+
+
+def _roster_import(url: str, households: int, create: bool, judge: bool) -> Row:
+    if create:
+        _create_database(url)
+    env = {**os.environ, "BENCH_DATABASE_URL": url}
+    print(f"roster import: {households:,} households…", flush=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "roster_import.py"), "--households", str(households), "--json"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    if done.returncode:
+        print(done.stderr[-2000:], flush=True)
+        return Row("roster import", "failed", ok=False)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"roster import ratio {result['ratio']:.2f}: {result['rows_per_second']:,.0f} rows/s vs bulk_create "
+          f"{result['baseline_rows_per_second']:,.0f} rows/s ({result['rows']:,} rows)", flush=True)
+    return Row("roster import (农户, 家庭成员, 收入)", f"{result['rows_per_second']:,.0f} rows/s ({result['rows']:,} rows)",
+               baseline=f"{result['baseline_rows_per_second']:,.0f} rows/s bulk_create", ratio=f"{result['ratio']:.2f}",
+               target="≥ 5,000 rows/s", ok=result["rows_per_second"] >= 5000 if judge else None)
+
+
+LEDGER_LINE = re.compile(r"^(?P<mode>\w+)\s+(?P<seconds>[\d.]+) s\s+peak Python memory\s+(?P<peak>[\d.]+) MiB")
+
+
+def _ledger_export(url: str | None) -> Row:
+    """bench/ledger_export.py, when it exists: one county of 5,000 households, seconds and peak
+    memory, constant-memory mode against XlsxWriter's in-memory mode (--compare)."""
+    name = "ledger export (a county, 5,000 households)"
+    script = ROOT / "bench" / "ledger_export.py"
+    if not script.exists():
+        return Row(name, NOT_YET, target="< 10 s and < 300 MB")
+    env = dict(os.environ)
+    env.pop("BENCH_DATABASE_URL", None)
+    if url:
+        _create_database(url)
+        env["BENCH_DATABASE_URL"] = url
+    print("ledger export: a county of 5,000 households…", flush=True)
+    done = subprocess.run([sys.executable, str(script), "--households", "5000", "--compare"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    found = {m["mode"]: m for line in done.stdout.splitlines() if (m := LEDGER_LINE.match(line.strip()))}
+    rss = re.search(r"max RSS of the process\s+(\d+) MiB", done.stdout)
+    if done.returncode or "constant_memory" not in found:
+        return Row(name, f"{NOT_YET} (bench/ledger_export.py did not report)", target="< 10 s and < 300 MB")
+    mine = found["constant_memory"]
+    seconds, peak = float(mine["seconds"]), float(mine["peak"])
+    other = found.get("in_memory")
+    memory = f", max RSS {rss[1]} MiB" if rss else ""
+    return Row(name, f"{seconds:.2f} s, peak {peak:.0f} MiB{memory}",
+               baseline=f"{float(other['seconds']):.2f} s, peak {float(other['peak']):.0f} MiB in-memory" if other else "",
+               ratio=f"{seconds / float(other['seconds']):.2f}" if other and float(other["seconds"]) else "",
+               target="< 10 s and < 300 MB", ok=seconds < 10 and peak < 300 and (not rss or int(rss[1]) < 300))
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _print_table(rows: list[Row]) -> None:
+    header = Row("benchmark", "measured", "baseline", "ratio", "target")
+    columns = ["name", "measured", "baseline", "ratio", "target"]
+    table = [header, *rows]
+    widths = [max(_width(getattr(r, c)) for r in table) for c in columns]
+    print()
+    for i, row in enumerate(table):
+        cells = [_pad(getattr(row, c), w) for c, w in zip(columns, widths)]
+        print("  ".join(cells) + ("  " + row.verdict if i else ""))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # CJK characters take two columns
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def _sibling(url: str, suffix: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + suffix))
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return urlunsplit(parts)
+
+
+def _create_database(url: str) -> None:
+    """Create the PostgreSQL database of the URL if it does not exist yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        return
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(dbname="postgres", user=parts.username, password=parts.password, host=parts.hostname,
+                             port=parts.port or 5432)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
