@@ -11,7 +11,8 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
-from .services import POOR_FLAG_LEVELS, birth_date_and_sex, default_poverty_kind, members_elsewhere, validate_exit
+from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, default_poverty_kind, members_elsewhere, validate_exit,
+                       validate_income_amounts)
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)
@@ -352,6 +353,11 @@ class IncomeSheet(SheetHandler):
                 self.error(row, problem)
                 continue
             values = {"total_income": row["总收入"], **{f: row[h] or 0 for h, f in INCOME_COLUMNS.items()}}
+            try:
+                validate_income_amounts(**values)
+            except DomainError as exc:
+                self.error(row, " ".join(exc.messages))
+                continue
             old = existing.get((household.pk, row["年度"])) if household.pk else None
             values["resident_population"] = old.resident_population if old else household.resident_population
             record = IncomeRecord(household=household, year=row["年度"], **values)
@@ -361,7 +367,7 @@ class IncomeSheet(SheetHandler):
 
     def apply(self):
         audit.bulk_create(IncomeRecord, self.creates, batch_size=BATCH)
-        audit.bulk_update(IncomeRecord, 
+        audit.bulk_update(IncomeRecord,
             self.updates,
             ["total_income", *INCOME_COLUMNS.values(), "resident_population", "net_income", "per_capita_income"],
             batch_size=BATCH,

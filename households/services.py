@@ -83,11 +83,19 @@ def check_parent_exists(code: str, known_codes) -> None:
         raise DomainError(f"上级区划“{parent}”不存在，请先导入上级区划。")
 
 
+# Money columns hold 12 digits with 2 decimals: below ten billion yuan either way.
+MONEY_LIMIT = Decimal("1e10")
+
+
 def validate_income_amounts(**amounts: Decimal) -> None:
     negative = [name for name, value in amounts.items() if value is not None and value < 0]
     if negative:
         labels = "、".join(str(IncomeRecord._meta.get_field(n).verbose_name) for n in negative)
         raise DomainError(f"{labels}不能为负数。")
+    deductions = sum(v or 0 for n, v in amounts.items() if n != "total_income")
+    net = (amounts.get("total_income") or 0) - deductions
+    if abs(net) >= MONEY_LIMIT:
+        raise DomainError(f"纯收入{net}超出范围（绝对值应小于100亿元），请核对各项金额。")
 
 
 def validate_exit(status: str, exit_year: int | None) -> None:

@@ -77,6 +77,15 @@ def test_negative_income_is_a_problem_at_its_row(tmp_path):
     assert_nothing_written()
 
 
+def test_deductions_past_the_column_size_are_a_problem_not_a_crash(tmp_path):
+    sheets = valid_sheets()
+    huge = {h: 9999999999 for h in ("家庭经营费用支出", "税费支出", "生产性固定资产折旧", "调查补贴", "赠送农村外部亲友")}
+    number = add_row(sheets, "收入", {"户编号": H3, "年度": 2023, "总收入": 0, **huge})
+    run = import_sheets(tmp_path, sheets)
+    assert_rejected_at(run, f"收入!{number}", "纯收入", "超出范围")
+    assert_nothing_written()
+
+
 def test_non_numeric_income_is_a_problem_at_its_row(tmp_path):
     sheets = valid_sheets()
     number = add_row(sheets, "收入", {"户编号": H4, "年度": 2024, "总收入": "一万二"})
