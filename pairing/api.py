@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from households.models import Household
 from shuanglian import scoping
-from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet
+from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 
@@ -86,7 +86,7 @@ class HouseholdPairingFilters(django_filters.FilterSet):
     household = CodeFilter(model=Household, key="number", path="household__number")
     cadre = IdFilter(field_name="cadre_id")
     unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
-    open = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
+    open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:
         model = HouseholdPairing
@@ -116,7 +116,7 @@ class VillagePairingSerializer(serializers.ModelSerializer):
 class VillagePairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="village__code")
     unit = CodeFilter(model=Unit, key="code", path="unit__code")
-    open = django_filters.BooleanFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
+    open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:
         model = VillagePairing

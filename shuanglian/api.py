@@ -110,3 +110,12 @@ class MaskedPhone(serializers.CharField):
 
     def to_representation(self, value):
         return scoping.shown_phone(self.context["request"].user, value)
+
+
+class YesNoFilter(django_filters.TypedChoiceFilter):
+    """``true``/``false`` (or ``1``/``0``) and nothing else: a typo is a 400, not an ignored filter."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")])
+        kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
+        super().__init__(*args, **kwargs)

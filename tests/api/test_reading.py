@@ -157,7 +157,7 @@ def test_an_unknown_key_is_not_found(as_office, counties, resource, key):
 
 @pytest.mark.parametrize("resource, query", [
     ("visits", "?start_after=yesterday"), ("visits", "?cadre=abc"), ("visits", "?household=NOPE"),
-    ("deeds", "?on_before=2025-13-01"), ("demands", "?status=lost"),
+    ("deeds", "?on_before=2025-13-01"), ("demands", "?status=lost"), ("household-pairings", "?open=maybe"),
     ("units", "?level=galaxy"), ("areas", "?area=12345"), ("cadres", "?rank=emperor"),
 ])
 def test_a_malformed_filter_value_is_a_400(as_office, counties, resource, query):
@@ -188,3 +188,8 @@ def test_the_openapi_schema_validates_without_warnings(tmp_path):
     out = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     assert "/api/v1/visits/" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value, expected", [("true", 1), ("1", 1), ("false", 0), ("0", 0)])
+def test_the_open_filter_takes_true_or_false(as_office, counties, value, expected):
+    assert len(as_office.get(f"/api/v1/household-pairings/?open={value}").json()["results"]) == expected
