@@ -58,3 +58,30 @@ def exception_handler(exc, context):
     elif isinstance(exc, (ObjectDoesNotExist, Http404)):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+ERRORS = {
+    "400": "输入有误：字段名对应错误说明",
+    "401": "未登录或令牌无效",
+    "403": "无权进行该操作",
+    "404": "不存在或不在您的范围内",
+}
+
+
+def document_errors(result, generator, request, public):
+    """Every operation can answer these errors (bad input, no sign-in, no right, out of scope);
+    the schema says so, with the shape of the body: field → messages, or ``detail``."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+        "type": "object",
+        "description": "{字段名: [错误说明…]} 或 {\"detail\": 错误说明}",
+        "additionalProperties": True,
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                responses.setdefault(status, {
+                    "description": description,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                })
+    return result

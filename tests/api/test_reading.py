@@ -193,3 +193,14 @@ def test_the_openapi_schema_validates_without_warnings(tmp_path):
 @pytest.mark.parametrize("value, expected", [("true", 1), ("1", 1), ("false", 0), ("0", 0)])
 def test_the_open_filter_takes_true_or_false(as_office, counties, value, expected):
     assert len(as_office.get(f"/api/v1/household-pairings/?open={value}").json()["results"]) == expected
+
+
+def test_a_path_the_api_does_not_know_answers_in_json(as_office, counties):
+    response = as_office.get("/api/v1/no-such-resource/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+
+
+def test_every_operation_documents_its_error_answers(as_office):
+    schema = as_office.get("/api/schema/?format=json").json()
+    operations = [op for path in schema["paths"].values() for op in path.values()]
+    assert operations and all({"400", "401", "403", "404"} <= set(op["responses"]) for op in operations)
