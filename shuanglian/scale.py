@@ -1,10 +1,12 @@
 """A synthetic province for benchmarks (issue 8): deterministic, on the real division list.
 
-``seed_province(households=400_000)`` writes Gansu at the size of the campaign (004): about
+``seed_province(size=Size(400_000))`` writes Gansu at the size of the campaign (004): about
 6,220 poor villages in 75 poor counties, 400,000 households with 1.6 million members, two
 years of income, this year's household plans, 15,000 units, 400,000 cadres with their sign-in
-accounts, the unit–village and cadre–household pairings, and a year of visits (~1.8 million),
-unit trips, demands and deeds. Smaller sizes scale every count by households ÷ 400,000.
+accounts, the unit–village and cadre–household pairings, and a year of visits (~1.9 million),
+unit trips, demands and deeds, each row with its audit-trail record. Smaller sizes scale every
+count by households ÷ 400,000. It uses the divisions in the database, and loads Gansu's real
+list (households/data/divisions_62.csv.gz) when there are none.
 
 What makes it believable, and what the compliance engine must cope with:
 - cadres pair households of the villages their unit is paired with, up to the quota of their
@@ -804,18 +806,31 @@ class Province:
             profile = rnd.choices(PROFILES, [p[0] for p in PROFILES])[0]
             n = rnd.randint(profile[1], profile[2]) * share
             n = int(n) + (rnd.random() < n - int(n))
-            trips = []
+            trips: list[tuple[int, int]] = []
+
+            def free(first: int, last: int) -> bool:  # a cadre is in one place at a time
+                return all(last < s or first > e for s, e in trips)
+
             for _ in range(n):
-                s, e, p = rnd.choices(spans, [e - s + 1 for s, e, _ in spans])[0]
-                days = min(_weighted(rnd, TRIP_DAYS), e - s + 1)
-                start = rnd.randint(s, e - days + 1)
+                for _attempt in range(4):
+                    s, e, p = rnd.choices(spans, [e - s + 1 for s, e, _ in spans])[0]
+                    days = min(_weighted(rnd, TRIP_DAYS), e - s + 1)
+                    start = rnd.randint(s, e - days + 1)
+                    if free(start, start + days - 1):
+                        break
+                else:
+                    continue  # a crowded year: one trip fewer
                 trips.append((start, start + days - 1))
                 extra = rnd.random()
                 if extra < 0.02:  # the same trip entered twice, a little differently: overlapping records
                     shift = rnd.randint(0, days - 1)
                     trips.append((start + shift, min(e, start + shift + rnd.randint(0, 2))))
-                elif extra < 0.05 and start + days <= e:  # straight on to the next household: touching trips
-                    trips.append((start + days, min(e, start + days + rnd.randint(0, 2))))
+                elif extra < 0.05 and start + days <= e and free(start + days, start + days):
+                    # straight on to the next household: touching trips, two visits
+                    last = start + days
+                    while last < min(e, start + days + 2) and free(last + 1, last + 1):
+                        last += 1
+                    trips.append((start + days, last))
             # Now and then a stay across New Year, for cadres paired since the year before.
             if rnd.random() < 0.01 and any(p.start.toordinal() < y0 - 10 and s == y0 for s, e, p in spans):
                 start = y0 - rnd.randint(1, 6)
