@@ -966,7 +966,9 @@ def flush_campaign(log=lambda line: None) -> None:
             cursor.execute(f"TRUNCATE {', '.join(qn(m._meta.db_table) for m in doomed + trails)}")
             for i, model in enumerate(mixed):
                 cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} SELECT * FROM seed_flush_keep_{i}")
+                cursor.execute(f"DROP TABLE seed_flush_keep_{i}")
             cursor.execute(f"DELETE FROM {qn(User._meta.db_table)} WHERE id IN (SELECT user_id FROM seed_flush_users)")
+            cursor.execute("DROP TABLE seed_flush_users")  # gone now, not at commit: a caller's transaction may flush twice
         else:  # foreign keys are checked at commit: the order of the deletes does not matter
             cursor.execute(f"DELETE FROM {qn(User._meta.db_table)} WHERE id IN ({accounts})")
             for model in doomed:
