@@ -3,7 +3,9 @@
 The counting rules, in SQL:
 - trips of one cadre (or one unit in one village) that share a day are one *stay*: a window
   running the latest end so far starts a new stay only where a trip begins after it, so
-  touching trips (one ends the 3rd, the next starts the 4th) stay two;
+  touching trips (one ends the 3rd, the next starts the 4th) stay two; the days of the stays
+  are summed in the same pass, each trip adding the days it reaches beyond that latest end
+  (one GROUP BY per subject, so that PostgreSQL estimates the rows and joins by hash);
 - a stay is a visit in the period where its first day falls; its days, the union of its
   calendar days, are clipped to the period;
 - the requirement is pro-rated by paired days, the days of the period on which at least one
@@ -54,78 +56,77 @@ def _sql(subject: str, with_area: bool, one: bool = False) -> str:
     pairing_table, trip_table, keys, policy_area = SUBJECTS[subject]
     f = VENDOR_SQL[connection.vendor if connection.vendor in VENDOR_SQL else "postgresql"]
     days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
+    greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
+    least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
     cols = ", ".join(keys)
-    part = f"PARTITION BY {cols} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
-    if with_area:
+    on = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in keys)  # noqa: E731
+    reach = f"MAX(e) OVER (PARTITION BY {cols} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    if with_area:  # the cadres paired with households of the area count with all their pairings
         area = (
-            "AND p.household_id IN (SELECT h.id FROM households_household h WHERE " + f["like"].format(col="h.village_id", prefix="%(prefix)s") + ")"
+            "AND p.cadre_id IN (SELECT q.cadre_id FROM pairing_householdpairing q WHERE q.start <= %(p1)s"
+            " AND (q.\"end\" IS NULL OR q.\"end\" >= %(p0)s) AND q.household_id IN (SELECT h.id FROM households_household h"
+            " WHERE " + f["like"].format(col="h.village_id", prefix="%(prefix)s") + "))"
             if subject == "cadre" else "AND " + f["like"].format(col="p.village_id", prefix="%(prefix)s")
         )
     else:
         area = ""
-    if one:  # a single cadre (or unit): a phone's own progress, not the province
+    # Trips only of the pairings counted: for one cadre by the key, for an area through the
+    # pairings found; the whole province reads every trip of the period in index order.
+    if one:
         area += f" AND p.{keys[0]} = %(one)s"
+        only = f"AND t.{keys[0]} = %(one)s"
+    elif with_area:
+        only = f"AND {'(' + ', '.join('t.' + k for k in keys) + ')' if len(keys) > 1 else 't.' + keys[0]} IN (SELECT {cols} FROM paired)"
+    else:
+        only = ""
     unit_join = "JOIN pairing_cadre c ON c.id = k.cadre_id JOIN pairing_unit u ON u.id = c.unit_id" if subject == "cadre" else ""
-    policy = (
-        "(SELECT vp.{field} FROM visits_visitpolicy vp WHERE vp.subject = %(subject)s"
-        " AND (vp.year = %(year)s OR vp.year IS NULL) AND " + f["like"].format(col=policy_area, prefix="vp.area_prefix") +
-        " ORDER BY LENGTH(vp.area_prefix) DESC, CASE WHEN vp.year IS NULL THEN 1 ELSE 0 END, vp.id DESC LIMIT 1)"
-    )
+    # Each interval, taken in order, adds the days it reaches beyond the latest end before it:
+    # the sum is the union of the intervals' days, in one window pass and one GROUP BY.
+    added = lambda lo, hi: (  # noqa: E731
+        f"CASE WHEN reach IS NULL OR reach < {lo} THEN {days(lo, hi)} + 1 "
+        f"WHEN {hi} > reach THEN {days('reach', hi)} ELSE 0 END")
     return f"""
-WITH keys AS (
-    SELECT DISTINCT {', '.join('p.' + k for k in keys)} FROM {pairing_table} p
+WITH spans AS (  -- pairings in force during the period, clipped to it
+    SELECT {', '.join('p.' + k for k in keys)}, {greatest('p.start', '%(p0)s')} AS s,
+           {least('COALESCE(p."end", %(p1)s)', '%(p1)s')} AS e
+    FROM {pairing_table} p
     WHERE p.start <= %(p1)s AND (p."end" IS NULL OR p."end" >= %(p0)s) {area}
 ),
-spans AS (  -- pairings in force during the period, clipped to it
-    SELECT {', '.join('p.' + k for k in keys)}, {f['max'].format(a='p.start', b='%(p0)s')} AS s,
-           {f['min'].format(a='COALESCE(p."end", %(p1)s)', b='%(p1)s')} AS e
-    FROM {pairing_table} p JOIN keys x ON {' AND '.join(f'x.{k} = p.{k}' for k in keys)}
-    WHERE p.start <= %(p1)s AND (p."end" IS NULL OR p."end" >= %(p0)s)
-),
-span_marks AS (
-    SELECT {cols}, s, e, CASE WHEN s <= MAX(e) OVER ({part}) THEN 0 ELSE 1 END AS fresh FROM spans
-),
-span_groups AS (
-    SELECT {cols}, s, e, SUM(fresh) OVER (PARTITION BY {cols} ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS grp FROM span_marks
-),
-paired AS (
-    SELECT {cols}, SUM({days('s0', 'e0')} + 1) AS paired_days
-    FROM (SELECT {cols}, grp, MIN(s) AS s0, MAX(e) AS e0 FROM span_groups GROUP BY {cols}, grp) merged
+paired AS (  -- days of the period on which at least one pairing was in force
+    SELECT {cols}, SUM({added('s', 'e')}) AS paired_days
+    FROM (SELECT {cols}, s, e, {reach} AS reach FROM spans) ordered
     GROUP BY {cols}
 ),
 trips AS (  -- every trip that can reach into the period; earlier ones cannot change it
     SELECT {', '.join('t.' + k for k in keys)}, t.start AS s, t."end" AS e
-    FROM {trip_table} t JOIN keys x ON {' AND '.join(f'x.{k} = t.{k}' for k in keys)}
-    WHERE t."end" >= %(p0)s AND t.start <= %(p1)s
+    FROM {trip_table} t
+    WHERE t."end" >= %(p0)s AND t.start <= %(p1)s {only}
 ),
-trip_marks AS (
-    SELECT {cols}, s, e, CASE WHEN s <= MAX(e) OVER ({part}) THEN 0 ELSE 1 END AS fresh FROM trips
-),
-trip_groups AS (
-    SELECT {cols}, s, e, SUM(fresh) OVER (PARTITION BY {cols} ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS grp FROM trip_marks
-),
-stays AS (
-    SELECT {cols}, MIN(s) AS s, MAX(e) AS e FROM trip_groups GROUP BY {cols}, grp
-),
-done AS (
+done AS (  -- a trip that begins after every earlier one has ended starts a stay: a visit if in the period
     SELECT {cols},
-           SUM(CASE WHEN s >= %(p0)s THEN 1 ELSE 0 END) AS visits,
-           SUM({days(f['max'].format(a='s', b='%(p0)s'), f['min'].format(a='e', b='%(p1)s'))} + 1) AS days
-    FROM stays GROUP BY {cols}
+           SUM(CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN 1 ELSE 0 END) AS visits,
+           SUM({added(greatest('s', '%(p0)s'), least('e', '%(p1)s'))}) AS days
+    FROM (SELECT {cols}, s, e, {reach} AS reach FROM trips) ordered
+    GROUP BY {cols}
 ),
-rules AS (
-    SELECT {', '.join('k.' + k for k in keys)},
-           {policy.format(field='min_visits')} AS min_visits,
-           {policy.format(field='min_days')} AS min_days
-    FROM keys k {unit_join}
+keyed AS (  -- each row with the area whose policy applies: the cadre's unit's, or the village
+    SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {policy_area} AS area FROM paired k {unit_join}
+),
+rules AS (  -- the most specific policy per area, a policy of the year before one for every year
+    SELECT a.area, vp.min_visits, vp.min_days,
+           ROW_NUMBER() OVER (PARTITION BY a.area ORDER BY LENGTH(vp.area_prefix) DESC,
+                              CASE WHEN vp.year IS NULL THEN 1 ELSE 0 END, vp.id DESC) AS pick
+    FROM (SELECT DISTINCT area FROM keyed) a JOIN visits_visitpolicy vp
+      ON vp.subject = %(subject)s AND (vp.year = %(year)s OR vp.year IS NULL)
+     AND {f["like"].format(col="a.area", prefix="vp.area_prefix")}
 )
-SELECT {', '.join('r.' + k for k in keys)},
-       COALESCE(d.visits, 0), COALESCE(d.days, 0), pd.paired_days,
-       (COALESCE(r.min_visits, 0) * pd.paired_days + %(period_days)s - 1) / %(period_days)s,
-       (COALESCE(r.min_days, 0) * pd.paired_days + %(period_days)s - 1) / %(period_days)s
-FROM rules r
-JOIN paired pd ON {' AND '.join(f'pd.{k} = r.{k}' for k in keys)}
-LEFT JOIN done d ON {' AND '.join(f'd.{k} = r.{k}' for k in keys)}
+SELECT {', '.join('k.' + k for k in keys)},
+       COALESCE(d.visits, 0), COALESCE(d.days, 0), k.paired_days,
+       (COALESCE(r.min_visits, 0) * k.paired_days + %(period_days)s - 1) / %(period_days)s,
+       (COALESCE(r.min_days, 0) * k.paired_days + %(period_days)s - 1) / %(period_days)s
+FROM keyed k
+LEFT JOIN rules r ON r.area = k.area AND r.pick = 1
+LEFT JOIN done d ON {on('d', 'k')}
 """
 
 
