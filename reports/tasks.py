@@ -45,3 +45,11 @@ def send_pace_reminders() -> None:
              retry_backoff=60, retry_backoff_max=3600, retry_jitter=True)
 def email_notice(notice_id: int) -> None:
     services.email_notice_now(notice_id=notice_id)
+
+
+@shared_task(soft_time_limit=3 * 60 * 60, time_limit=4 * 60 * 60, **COMMON, **RETRY)
+def warm_dashboards() -> None:
+    """Nightly: today's dashboards of the province, cities and counties, into the cache."""
+    from .dashboard import warm
+
+    warm()

@@ -105,3 +105,19 @@ def test_a_villages_households_show_their_status_in_the_readers_words(client, le
     client.force_login(leader)
     page = client.get(reverse("dashboard"), {"area": counties["mine"]["village"].code})
     assert "<td>在册</td>" in page.text and "<td>registered</td>" not in page.text
+
+
+def test_the_nightly_warm_up_computes_the_dashboards_ahead(client, leader, counties, django_assert_max_num_queries):
+    from reports.dashboard import warm
+
+    assert warm() == 4  # the province, the city and both counties hold households
+    client.force_login(leader)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_the_warm_up_is_scheduled_every_night():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="reports.tasks.warm_dashboards")
+    assert task.enabled and task.crontab.hour == "3"
