@@ -30,15 +30,17 @@ CACHE_VERSION = 1
 _TENTH = Decimal("0.1")
 
 
-def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool = False) -> dict:
-    """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``."""
+def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool = False,
+              keep_seconds: int | None = None) -> dict:
+    """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``; kept
+    ``keep_seconds`` (default ``DASHBOARD_CACHE_SECONDS``)."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
     key = f"dashboard:{CACHE_VERSION}:{area.code}:{year}:{as_of.isoformat()}"
     if not fresh and (kept := cache.get(key)) is not None:
         return kept
     figures = compute(area=area, year=year, as_of=as_of)
-    cache.set(key, figures, getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
+    cache.set(key, figures, keep_seconds or getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
     return figures
 
 
@@ -51,8 +53,11 @@ def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CIT
     today = today or timezone.localdate()
     areas = reporting_areas().filter(level__in=levels).order_by("code")
     count = 0
+    # Kept for the rest of the day: the key holds the date, so tomorrow's page computes anew.
+    now = timezone.localtime()
+    until_tomorrow = int((now.replace(hour=23, minute=59, second=59) - now).total_seconds()) + 60
     for area in areas.iterator():
-        dashboard(area=area, year=today.year, today=today, fresh=True)
+        dashboard(area=area, year=today.year, today=today, fresh=True, keep_seconds=until_tomorrow)
         count += 1
     return count
 
