@@ -1,23 +1,11 @@
 """API resource of the evaluation: ballots per direction and target, as `evaluation_results` prints."""
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from households.models import Area
-from shuanglian.api import ComputedListViewSet, KnownParameters, one_page
+from shuanglian.api import ComputedListViewSet, KnownParameters, YearAreaQuery, one_page
 
 from .models import Direction, Tally
 from .selectors import ballot_counts, target_key
-
-
-class ResultsQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    area = serializers.CharField(required=False, min_length=12, max_length=12)
-
-    def validate_area(self, value):
-        if not Area.objects.filter(code=value).exists():
-            raise serializers.ValidationError(_("区划代码“%(code)s”不存在。") % {"code": value})
-        return value
 
 
 class ResultSerializer(serializers.Serializer):
@@ -46,7 +34,7 @@ class EvaluationResultViewSet(ComputedListViewSet):
                                OpenApiParameter("area", str, description="区划代码（12位）")])
     def list(self, request, *args, **kwargs):
         self.filter_queryset(self.get_queryset())
-        query = ResultsQuery(data=request.query_params)
+        query = YearAreaQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         rows = [{"direction": c.direction, "target": target_key(c.target) if c.unit_id else str(c.cadre_id),
                  "name": c.target.name, "ballots": c.ballots, "satisfied": c.satisfied, "basic": c.basic,

@@ -131,15 +131,8 @@ def round_for(year: int, direction: str, target) -> EvaluationRound | None:
 
 # --- ballot counts -------------------------------------------------------------------------------------------
 
-@dataclass
-class Counted:
-    direction: str
-    unit_id: int | None
-    cadre_id: int | None
-    satisfied: int = 0
-    basic: int = 0
-    unsatisfied: int = 0
-    target: object = None
+class Tallied:
+    """Ballots counted by level: their number and the satisfaction rate."""
 
     @property
     def ballots(self) -> int:
@@ -148,6 +141,18 @@ class Counted:
     @property
     def satisfaction(self) -> Decimal | None:
         return satisfaction_rate(self.satisfied, self.basic, self.ballots)
+
+
+@dataclass
+class Counted(Tallied):
+    direction: str
+    unit_id: int | None
+    cadre_id: int | None
+    satisfied: int = 0
+    basic: int = 0
+    unsatisfied: int = 0
+    target: object = None
+
 
 
 def _targets_filter(year: int, area: str | None, scope) -> Q:
@@ -203,7 +208,7 @@ def target_key(target) -> str:
 # --- the composite appraisal ------------------------------------------------------------------------------------
 
 @dataclass
-class Appraisal:
+class Appraisal(Tallied):
     target: object  # a Unit (as a work team) or a Cadre
     satisfied: int = 0
     basic: int = 0
@@ -216,13 +221,6 @@ class Appraisal:
     grade: str = ""  # a Grade code
     extra: dict = field(default_factory=dict)
 
-    @property
-    def ballots(self) -> int:
-        return self.satisfied + self.basic + self.unsatisfied
-
-    @property
-    def satisfaction(self) -> Decimal | None:
-        return satisfaction_rate(self.satisfied, self.basic, self.ballots)
 
     @property
     def is_unit(self) -> bool:

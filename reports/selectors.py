@@ -14,7 +14,7 @@ from households.models import Area, AreaLevel, Household
 from pairing.models import HouseholdPairing, Role, Unit, VillagePairing
 from shuanglian import scoping
 
-from .models import MonthlySubmission, Report, SubmissionPolicy
+from .models import MonthlySubmission, SubmissionPolicy
 from .periods import month_end, next_month
 
 # --- reports ------------------------------------------------------------------------------------------

@@ -119,3 +119,17 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")])
         kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
         super().__init__(*args, **kwargs)
+
+
+class YearAreaQuery(serializers.Serializer):
+    """The query of a computed list: a year, and optionally an area (a 12-digit code that exists)."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    area = serializers.CharField(required=False, min_length=12, max_length=12)
+
+    def validate_area(self, value):
+        from households.models import Area
+
+        if not Area.objects.filter(code=value).exists():
+            raise serializers.ValidationError(_("区划代码“%(code)s”不存在。") % {"code": value})
+        return value

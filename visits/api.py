@@ -12,11 +12,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
-from households.models import Area, Household
+from households.models import Household
 from pairing.models import Cadre, Unit
 from shuanglian import scoping
 from shuanglian.api import (AreaFilter, CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
-                            ScopedViewSet, one_page)
+                            ScopedViewSet, YearAreaQuery, one_page)
 from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
@@ -253,15 +253,8 @@ class DeedViewSet(CollectedViewSet):
 
 # --- compliance ------------------------------------------------------------------------------------
 
-class ComplianceQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+class ComplianceQuery(YearAreaQuery):
     subject = serializers.ChoiceField(choices=["cadre", "unit"], default="cadre")
-    area = serializers.CharField(required=False, min_length=12, max_length=12)
-
-    def validate_area(self, value):
-        if not Area.objects.filter(code=value).exists():
-            raise serializers.ValidationError(_("区划代码“%(code)s”不存在。") % {"code": value})
-        return value
 
 
 class ComplianceSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.db import transaction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
+from pairing.models import HouseholdPairing, Unit, VillagePairing
 from tests import factories as f
 from visits.models import UnitVisit, Visit, VisitPolicy
 from visits.selectors import pace, visit_compliance, year_compliance
