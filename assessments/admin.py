@@ -60,34 +60,34 @@ class EvaluationRoundAdmin(ScopedAdmin):
     def get_form(self, request, obj=None, **kwargs):
         return with_domain_checks(super().get_form(request, obj, **kwargs), round_checks)
 
-    @admin.action(description=_("生成评议码（四类评议）"), permissions=["change"])
-    def make_codes(self, request, queryset):
+    def _each_own_round(self, request, queryset, act) -> None:
+        """Run an action on each selected round the office may change, reporting each outcome."""
         for rnd in queryset:
             if not self._own(request, rnd) or not self.scope(request).can_change:
                 self.message_user(request, _("%(round)s不在您的管辖范围内。") % {"round": rnd}, messages.ERROR)
                 continue
             try:
-                made = sum(issue_codes(rnd=rnd, direction=d) for d in Direction.values)
+                self.message_user(request, act(rnd))
             except DomainError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                continue
-            self.message_user(request, ngettext("%(round)s：新生成 %(count)s 个评议码。", "%(round)s：新生成 %(count)s 个评议码。",
-                                                made) % {"round": rnd, "count": made})
+
+    @admin.action(description=_("生成评议码（四类评议）"), permissions=["change"])
+    def make_codes(self, request, queryset):
+        def make(rnd):
+            made = sum(issue_codes(rnd=rnd, direction=d) for d in Direction.values)
+            return ngettext("%(round)s：新生成 %(count)s 个评议码。", "%(round)s：新生成 %(count)s 个评议码。",
+                            made) % {"round": rnd, "count": made}
+
+        self._each_own_round(request, queryset, make)
 
     @admin.action(description=_("结束评议并固定结果"), permissions=["change"])
     def close(self, request, queryset):
-        for rnd in queryset:
-            if not self._own(request, rnd) or not self.scope(request).can_change:
-                self.message_user(request, _("%(round)s不在您的管辖范围内。") % {"round": rnd}, messages.ERROR)
-                continue
-            try:
-                kept = close_round(rnd=rnd, by=request.user)
-            except DomainError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-                continue
-            self.message_user(request, ngettext("%(round)s已结束，固定了 %(count)s 条考评结果。",
-                                                "%(round)s已结束，固定了 %(count)s 条考评结果。", kept) % {
-                "round": rnd, "count": kept})
+        def close(rnd):
+            kept = close_round(rnd=rnd, by=request.user)
+            return ngettext("%(round)s已结束，固定了 %(count)s 条考评结果。", "%(round)s已结束，固定了 %(count)s 条考评结果。",
+                            kept) % {"round": rnd, "count": kept}
+
+        self._each_own_round(request, queryset, close)
 
 
 class TallyForm(forms.ModelForm):

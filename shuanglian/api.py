@@ -7,13 +7,11 @@ them under /api/v1/. Every queryset starts from ``shuanglian.scoping``, as the p
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.response import Response
 
 from shuanglian import scoping
 
-from .api_params import KnownParameters, Pages, exception_handler
+from .api_params import KnownParameters  # noqa: F401  the apps' computed lists name it from here
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A read-only resource whose rows come from a scoping function of ``shuanglian.scoping``."""
@@ -48,10 +46,6 @@ def one_page(view, rows, serializer_class):
     """Page a list computed in Python (compliance, results) like the querysets."""
     page = view.paginate_queryset(rows)
     return view.get_paginated_response(serializer_class(page, many=True, context=view.get_serializer_context()).data)
-
-
-__all__ = ["Pages", "KnownParameters", "ScopedViewSet", "MaskedIdNumber", "exception_handler", "extend_schema",
-           "one_page", "Response"]
 
 
 # --- filters shared by the apps' resources -------------------------------------------------------
