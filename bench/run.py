@@ -59,7 +59,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small province on a temporary SQLite file")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--size", help="seed_scale size when seeding (default: small with --quick, else full)")
-    parser.add_argument("--reseed", action="store_true", help="replace the data in the database with a fresh seed")
+    parser.add_argument("--reseed", action="store_true",
+                        help="empty the benchmark database (campaign data and audit trail) and seed it afresh")
     parser.add_argument("--year", type=int, default=None, help="the seeded year (default: seed_scale's)")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each compliance query (median)")
     parser.add_argument("--compliance-timeout", type=int, default=120, help="seconds before a compliance query is stopped")
@@ -80,7 +81,7 @@ def main() -> int:
         size = args.size or "full"
         _create_database(url)
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuanglian.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     from bench.read_latency import CACHE_URL
 
     os.environ["CACHE_URL"] = CACHE_URL  # the dashboards warmed here are read by the benchmark's gunicorn
@@ -101,7 +102,10 @@ def main() -> int:
     if args.reseed or not scale.campaign_rows():
         print(f"seeding a {size} province…", flush=True)
         started = time.perf_counter()
-        report = scale.seed_province(size=scale.size_of(size), year=year, flush=args.reseed, log=lambda line: None)
+        # --reseed on the database named by --database-url / BENCH_DATABASE_URL (never DATABASE_URL):
+        # that is the caller naming it as disposable.
+        report = scale.seed_province(size=scale.size_of(size), year=year, flush=args.reseed,
+                                     disposable=scale.database_name(), log=lambda line: None)
         seconds = time.perf_counter() - started
         full = scale.size_of(size).households == scale.FULL_HOUSEHOLDS
         rows.append(Row("seed_scale", f"{seconds / 60:.1f} min", target="< 20 min at full size",

@@ -1,8 +1,9 @@
-"""Settings for the benchmark server: the app's settings as production runs them (DEBUG off),
-plus the baseline view of bench/urls.py. Never used outside bench/run.py."""
+"""Settings for the benchmarks: the app's settings as production runs them (DEBUG off), plus
+the baseline view of bench/urls.py. Used by the bench/ scripts and their gunicorn, nowhere else."""
 import os
 
-os.environ.setdefault("DJANGO_DEBUG", "0")
+# Off even when the shell exports DJANGO_DEBUG=1 for manage.py: the figures are production's.
+os.environ["DJANGO_DEBUG"] = "0"
 # The benchmark server listens on loopback only and its sessions are thrown away afterwards.
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key-never-used-in-a-deployment")
 

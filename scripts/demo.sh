@@ -3,6 +3,8 @@
 # http://127.0.0.1:8000/ (SQLite, Celery tasks in-process). Ctrl-C stops the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A laptop demo: debugging on, which also brings the development key (never in production).
+export DJANGO_DEBUG=1
 bash scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo

@@ -13,4 +13,6 @@ if ! command -v msgfmt >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null
   else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi
 fi
-.venv/bin/python manage.py compilemessages --ignore=.venv -v0
+# Compiling the catalogues needs no secrets: run it with the development settings, whatever the
+# deployment's DJANGO_DEBUG and DJANGO_SECRET_KEY.
+DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv -v0

@@ -143,7 +143,8 @@ class Report:
 
 
 class Refused(Exception):
-    """The database already holds campaign data and no flush was asked for."""
+    """The database already holds campaign data and no flush was asked for, or a flush was asked
+    for without naming the database as disposable."""
 
 
 def size_of(name: str | None = None, households: int | None = None) -> Size:
@@ -934,10 +935,31 @@ def campaign_rows() -> int:
     return sum(1 for model in (Household, Unit, Cadre, HouseholdPairing, Visit) if model.objects.exists())
 
 
-def flush_campaign(log=lambda line: None) -> None:
+def database_name() -> str:
+    """The database the settings point at: PostgreSQL's database name, SQLite's file path."""
+    return str(connection.settings_dict["NAME"])
+
+
+def check_disposable(disposable: str | None) -> None:
+    """A flush empties the campaign tables and their audit trail of whatever database the
+    settings point at (DATABASE_URL), so it goes ahead only where the caller names that very
+    database as disposable: a command copied with a production DATABASE_URL in the shell is
+    refused, and nothing is deleted. An SQLite file may be named by its path or its file name."""
+    name = database_name()
+    if disposable and disposable in {name, name.rsplit("/", 1)[-1]}:
+        return
+    if disposable:
+        raise Refused(f"--disposable 指定的是“{disposable}”，而要清空的是数据库“{name}”，已拒绝，未删除任何数据。")
+    raise Refused(f"--flush 会删除数据库“{name}”中的全部双联数据及其审计记录，已拒绝，未删除任何数据。"
+                  f"确认它是可以丢弃的基准或测试数据库后，加 --disposable {name} 再运行。")
+
+
+def flush_campaign(*, disposable: str | None, log=lambda line: None) -> None:
     """Empty every table the seed writes and the rows that point at them (ballots, photos,
     flags, a unit administrator's role…), and delete the cadres' sign-in accounts. Areas,
-    policies, staff accounts and office roles stay."""
+    policies, staff accounts and office roles stay. ``disposable`` names the database, as
+    ``check_disposable`` requires."""
+    check_disposable(disposable)
     User = get_user_model()
     qn = connection.ops.quote_name
     existing = set(connection.introspection.table_names())
@@ -996,9 +1018,10 @@ def _with_dependants(models: list) -> list:
 
 
 def seed_province(*, size: Size, seed: int = DEFAULT_SEED, year: int = DEFAULT_YEAR, flush: bool = False,
-                  history: bool = True, log=print) -> Report:
+                  disposable: str | None = None, history: bool = True, log=print) -> Report:
     """Write the synthetic province; refuses a database that already holds campaign data unless
-    ``flush`` (which empties it first, in the same transaction). ``history`` writes each row's
+    ``flush`` (which empties it first, in the same transaction), and refuses a flush unless
+    ``disposable`` names the database (``check_disposable``). ``history`` writes each row's
     audit-trail record as the roster import does."""
     from households.management.commands.load_divisions import DATA
     from households.services import load_divisions
@@ -1007,15 +1030,17 @@ def seed_province(*, size: Size, seed: int = DEFAULT_SEED, year: int = DEFAULT_Y
     started = time.perf_counter()
     report = Report()
     writer = Writer(report, log, history=history, loaded_at=datetime(year - 1, 1, 1, 9, 0, tzinfo=SHANGHAI))
+    if flush:
+        check_disposable(disposable)
     if campaign_rows() and not flush:
-        raise Refused(f"数据库中已有 {Household.objects.count():,} 户农户等双联数据；要替换为合成数据，请加 --flush。")
+        raise Refused(f"数据库中已有 {Household.objects.count():,} 户农户等双联数据；要替换为合成数据，请加 --flush（并以 --disposable {database_name()} 确认该数据库可以丢弃）。")
     with transaction.atomic():
         if writer.pg:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check foreign keys per COPY, not 20 M at commit
         if flush:
-            flush_campaign(log)
+            flush_campaign(disposable=disposable, log=log)
         if not Area.objects.filter(code__startswith="62", level=AreaLevel.VILLAGE).exists():
             with gzip.open(DATA / "divisions_62.csv.gz", "rt", encoding="utf-8", newline="") as handle:
                 created, _ = load_divisions([(r["code"], r["name"], r["level"]) for r in csv.DictReader(handle)])

@@ -1,8 +1,8 @@
 """Settings for Shuanglian, every knob read from the environment.
 
-Local defaults work out of the box (SQLite file, no broker: Celery tasks run in-process).
-Production sets DATABASE_URL, CELERY_BROKER_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG=0 and
-DJANGO_ALLOWED_HOSTS; see .env.example.
+Local defaults work out of the box (SQLite file, no broker: Celery tasks run in-process) once
+DJANGO_DEBUG=1 is set, as scripts/demo.sh does. Production leaves DJANGO_DEBUG unset (or 0) and
+sets DATABASE_URL, CELERY_BROKER_URL, DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; see .env.example.
 """
 import os
 from datetime import timedelta
@@ -21,13 +21,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a deployment that forgets the variable must not show tracebacks or run
+# on the public development key below. scripts/demo.sh and the tests turn it on.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         # A production deployment without its own key must fail at start, not run insecurely.
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "
+                                   "(DJANGO_DEBUG=1 for local development, as scripts/demo.sh does).")
     SECRET_KEY = "local-development-only-not-secret"
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()]

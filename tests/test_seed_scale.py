@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from stdnum.cn import ric
 
 from households.management.commands.load_divisions import DATA
@@ -41,6 +42,10 @@ def seed(**kwargs):
     return scale.seed_province(log=lambda line: None, **kwargs)
 
 
+def this_database() -> str:
+    return connection.settings_dict["NAME"]
+
+
 def fingerprint() -> str:
     """What the province holds, by natural keys (database ids left out)."""
     cadres = dict(Cadre.objects.values_list("pk", "id_number"))
@@ -58,9 +63,9 @@ def fingerprint() -> str:
 def test_the_same_seed_gives_the_same_province_and_another_seed_another(divisions):
     seed()
     first = fingerprint()
-    seed(flush=True)
+    seed(flush=True, disposable=this_database())
     assert fingerprint() == first
-    seed(flush=True, seed=7)
+    seed(flush=True, seed=7, disposable=this_database())
     assert fingerprint() != first
 
 
@@ -75,11 +80,43 @@ def test_flush_replaces_the_campaign_data_and_keeps_the_offices(divisions):
     old = f.HouseholdPairingFactory()
     office = f.RoleFactory(area=Area.objects.get(code="620500000000"))
     f.RoleFactory(kind=Role.Kind.UNIT_ADMIN, area=None, unit=old.cadre.unit)
-    call_command("seed_scale", "--households", str(HOUSEHOLDS), "--flush", "--no-verify", stdout=io.StringIO())
+    call_command("seed_scale", "--households", str(HOUSEHOLDS), "--flush", "--disposable", this_database(),
+                 "--no-verify", stdout=io.StringIO())
     assert not Household.objects.filter(number=old.household.number).exists()
     assert not Cadre.objects.filter(id_number=old.cadre.id_number).exists()
     assert list(Role.objects.all()) == [office]
     assert Household.objects.count() == HOUSEHOLDS
+
+
+def _campaign_and_trail():
+    return (Household.objects.count(), Cadre.objects.count(), HouseholdPairing.objects.count(),
+            Household.history.count(), HouseholdPairing.history.count())
+
+
+def test_flush_without_naming_the_database_disposable_is_refused_and_deletes_nothing(divisions):
+    f.HouseholdPairingFactory()
+    before = _campaign_and_trail()
+    with pytest.raises(CommandError, match="--disposable") as refusal:
+        call_command("seed_scale", "--households", "50", "--flush", "--no-verify", stdout=io.StringIO())
+    assert f"“{this_database()}”" in str(refusal.value)
+    assert _campaign_and_trail() == before and before[0] and before[3]
+
+
+def test_flush_naming_another_database_is_refused_and_deletes_nothing(divisions):
+    f.HouseholdPairingFactory()
+    before = _campaign_and_trail()
+    with pytest.raises(CommandError, match="shuanglian_scale") as refusal:
+        call_command("seed_scale", "--households", "50", "--flush", "--disposable", "shuanglian_scale",
+                     "--no-verify", stdout=io.StringIO())
+    assert f"“{this_database()}”" in str(refusal.value)
+    assert _campaign_and_trail() == before
+
+
+def test_flushing_the_campaign_directly_also_needs_the_database_named():
+    f.HouseholdFactory()
+    with pytest.raises(scale.Refused):
+        scale.flush_campaign(disposable=None)
+    assert Household.objects.count() == 1
 
 
 def test_every_row_keeps_the_rules_the_app_checks(divisions):

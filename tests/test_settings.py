@@ -1,0 +1,34 @@
+"""Settings read from a clean environment: what a deployment gets when it sets nothing."""
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRINT_DEBUG = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+
+def settings_in(env: dict) -> subprocess.CompletedProcess:
+    """Load the settings in a fresh interpreter that sees only ``env`` (not the tests' DJANGO_DEBUG=1)."""
+    return subprocess.run([sys.executable, "-c", "import django; django.setup(); " + PRINT_DEBUG], cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "shuanglian.settings", **env},
+                          capture_output=True, text=True)
+
+
+def test_debugging_is_off_when_the_environment_does_not_ask_for_it():
+    key = secrets.token_urlsafe(50)
+    run = settings_in({"DJANGO_SECRET_KEY": key})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", key]
+
+
+def test_without_debugging_there_is_no_fallback_secret_key():
+    run = settings_in({})
+    assert run.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in run.stderr and "local-development-only" not in run.stdout
+
+
+def test_debugging_and_the_development_key_come_only_when_asked_for():
+    run = settings_in({"DJANGO_DEBUG": "1"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "local-development-only-not-secret"]
