@@ -3,11 +3,12 @@ trend by month, and at village level the households themselves.
 
 The figures are those of the annual report (``reports.figures``) and of the compliance engine,
 never counted another way. A province's dashboard costs a few seconds of SQL, so each
-(area, year, day) is computed once and kept in the cache; the page says when.
+(area, year, day) is computed once and kept in the cache; the page says when it was computed
+and until when it is kept.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,25 +23,29 @@ from pairing.selectors import in_force
 from visits.models import Visit
 from visits.selectors import pace, visit_compliance
 
-from .figures import Subject, percent, report_figures
+from .figures import Subject, money, percent, report_figures
 from .periods import ANNUAL, Period, month_end
 
 LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: money to the fen, and how long the figures are kept
 _TENTH = Decimal("0.1")
 
 
 def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool = False,
-              keep_seconds: int | None = None) -> dict:
-    """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``; kept
-    ``keep_seconds`` (default ``DASHBOARD_CACHE_SECONDS``)."""
+              keep_until: datetime | None = None) -> dict:
+    """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``; kept until
+    ``keep_until``, else for ``DASHBOARD_CACHE_SECONDS`` from when they were computed. The
+    figures say until when (``kept_until``), so the page can tell the reader."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
     key = f"dashboard:{CACHE_VERSION}:{area.code}:{year}:{as_of.isoformat()}"
     if not fresh and (kept := cache.get(key)) is not None:
         return kept
     figures = compute(area=area, year=year, as_of=as_of)
-    cache.set(key, figures, keep_seconds or getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
+    now = timezone.now()
+    until = keep_until or now + timedelta(seconds=getattr(settings, "DASHBOARD_CACHE_SECONDS", 600))
+    figures["kept_until"] = timezone.localtime(until).isoformat(timespec="seconds")
+    cache.set(key, figures, max(1, int((until - now).total_seconds())))
     return figures
 
 
@@ -54,10 +59,9 @@ def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CIT
     areas = reporting_areas().filter(level__in=levels).order_by("code")
     count = 0
     # Kept for the rest of the day: the key holds the date, so tomorrow's page computes anew.
-    now = timezone.localtime()
-    until_tomorrow = int((now.replace(hour=23, minute=59, second=59) - now).total_seconds()) + 60
+    midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
     for area in areas.iterator():
-        dashboard(area=area, year=today.year, today=today, fresh=True, keep_seconds=until_tomorrow)
+        dashboard(area=area, year=today.year, today=today, fresh=True, keep_until=midnight)
         count += 1
     return count
 
@@ -151,7 +155,8 @@ def _households(village: Area, year: int, as_of: date) -> list[dict]:
 
 
 def _money(value) -> str:
-    return "" if value is None else str(value)
+    """To the fen, like every sum of money in the figures; empty where there is no record."""
+    return "" if value is None else money(value)
 
 
 def _breadcrumbs(area: Area) -> list[dict]:

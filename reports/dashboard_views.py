@@ -29,9 +29,19 @@ def dashboard_page(request):
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year else today.year
     figures = dashboard(area=area, year=year, today=today)
+    # The figures are shared by every reader of the area; which ancestors this reader may open
+    # is theirs (an office of a county sees its city and province named, not linked).
+    openable = set(scoping.visible_areas(scope).filter(code__in=[c["code"] for c in figures["breadcrumbs"]])
+                   .values_list("code", flat=True))
+    breadcrumbs = [{**c, "openable": c["code"] in openable} for c in figures["breadcrumbs"]]
+    # The ranking chart draws the child areas that have cadres to count; the others have no
+    # rate, and a bar of nothing would read as nobody on pace (the table still lists them).
+    charted = [{"code": c["code"], "name": c["name"], "compliance_rate": c["compliance_rate"]}
+               for c in figures.get("children", []) if c["compliance_rate"] != ""]
     statuses = dict(Household.Status.choices)  # the cached figures hold codes; labels follow the reader
     households = [{**h, "status_label": statuses.get(h["status"], h["status"])} for h in figures.get("households", [])]
     years = list(range(today.year, max(2000, today.year - 6), -1))
     return render(request, "reports/dashboard.html", {
         "figures": figures, "households": households, "computed_at": datetime.fromisoformat(figures["computed_at"]), "area": area, "year": year, "years": years, "labels": {k: f.label for k, f in FIGURES.items()},
+        "kept_until": datetime.fromisoformat(figures["kept_until"]), "breadcrumbs": breadcrumbs, "charted": charted,
     })

@@ -28,17 +28,21 @@
     charts.push(trendChart);
   }
 
+  // The page hands over only the child areas with cadres to count (reports/dashboard_views.py).
+  // Every bar keeps its name: the chart grows with the bars rather than ECharts thinning labels.
   var childBox = document.getElementById("children-chart");
-  if (childBox && children.length) {
-    var shown = children.slice(0, 20);
+  var shown = children;
+  if (childBox && shown.length) {
+    childBox.style.height = Math.max(160, shown.length * 28 + 50) + "px";
     var childChart = echarts.init(childBox);
     childChart.setOption({
       animation: false,
-      tooltip: {trigger: "axis"},
-      grid: {left: 110, right: 20, top: 10, bottom: 30},
-      xAxis: {type: "value", max: 100, name: words.rate},
-      yAxis: {type: "category", inverse: true, data: shown.map(function (r) { return r.name; })},
-      series: [{type: "bar", data: shown.map(function (r) { return r.compliance_rate === "" ? 0 : Number(r.compliance_rate); })}]
+      tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+      grid: {left: 10, right: 50, top: 10, bottom: 30, containLabel: true},
+      xAxis: {type: "value", max: 100, name: words.rate, nameLocation: "middle", nameGap: 24},
+      yAxis: {type: "category", inverse: true, axisLabel: {interval: 0}, data: shown.map(function (r) { return r.name; })},
+      series: [{type: "bar", barMaxWidth: 18, label: {show: true, position: "right", formatter: "{c}%"},
+                data: shown.map(function (r) { return Number(r.compliance_rate); })}]
     });
     childChart.on("click", function (params) {
       var row = shown[params.dataIndex];

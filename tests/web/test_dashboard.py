@@ -1,8 +1,11 @@
 """The leaders' dashboard: an area's figures, its children worst first, households at village
 level, scoped to the user and computed once per area, year and day."""
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
@@ -121,3 +124,86 @@ def test_the_warm_up_is_scheduled_every_night():
 
     task = PeriodicTask.objects.get(task="reports.tasks.warm_dashboards")
     assert task.enabled and task.crontab.hour == "3"
+
+
+# --- what the reader sees --------------------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_ancestors_the_reader_may_not_open_are_named_but_not_linked(client, leader, counties):
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"), {"area": counties["mine"]["village"].code})
+    crumbs = page.text.split('class="crumbs"', 1)[1].split("</nav>", 1)[0]
+    assert "甘肃省" in crumbs and "天水市" in crumbs
+    assert "?area=620000000000" not in crumbs and "?area=620500000000" not in crumbs
+    assert "?area=620502000000" in crumbs and "?area=620502100000" in crumbs
+
+
+def test_the_administrator_may_open_every_ancestor(client, counties):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="a-Long-test-passw0rd"))
+    page = client.get(reverse("dashboard"), {"area": counties["mine"]["village"].code})
+    assert "?area=620000000000" in page.text and "?area=620500000000" in page.text
+
+
+def test_a_villages_household_income_is_shown_to_the_fen(client, leader, counties):
+    from households.models import IncomeRecord
+
+    household = counties["mine"]["household"]
+    IncomeRecord.objects.create(household=household, year=TODAY.year, resident_population=3, total_income=Decimal("4299.81"))
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"), {"area": counties["mine"]["village"].code})
+    [row] = page.context["figures"]["households"]
+    assert row["income"] == "1433.27" and "→ 1433.27</td>" in page.text
+
+
+def test_a_rate_with_nothing_to_count_shows_a_dash_without_a_percent_sign(client, leader, counties):
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"), {"year": "2001"})  # nothing counted that year
+    assert page.context["figures"]["summary"]["villages_covered_rate"] == ""
+    assert "—%" not in page.text and "<dd>—</dd>" in page.text
+
+
+def test_the_dashboard_says_until_when_its_figures_are_kept(client, leader, counties, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 600
+    client.force_login(leader)
+    with time_machine.travel(datetime(2025, 6, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        text = client.get(reverse("dashboard")).text
+    computed = text.split('id="computed">', 1)[1].split("</p>", 1)[0]
+    assert "2025-06-10 09:00" in computed and "2025-06-10 09:10" in computed and "10分钟" not in computed
+
+
+def test_warmed_dashboards_say_they_are_kept_until_midnight(client, leader, counties):
+    from reports.dashboard import warm
+
+    with time_machine.travel(datetime(2025, 6, 10, 3, 0, tzinfo=SHANGHAI), tick=False):
+        warm()
+        client.force_login(leader)
+        text = client.get(reverse("dashboard")).text
+    computed = text.split('id="computed">', 1)[1].split("</p>", 1)[0]
+    assert "2025-06-10 03:00" in computed and "2025-06-11 00:00" in computed
+
+
+def test_warmed_figures_leave_the_cache_at_midnight(leader, counties):
+    from reports.dashboard import warm
+
+    with time_machine.travel(datetime(2025, 6, 10, 3, 0, tzinfo=SHANGHAI), tick=False) as clock:
+        warm()
+        key = "dashboard:2:620502000000:2025:2025-06-10"
+        clock.move_to(datetime(2025, 6, 10, 23, 59, tzinfo=SHANGHAI))
+        assert cache.get(key) is not None
+        clock.move_to(datetime(2025, 6, 11, 0, 0, 1, tzinfo=SHANGHAI))
+        assert cache.get(key) is None
+
+
+def test_the_ranking_chart_draws_only_child_areas_with_cadres_to_count(client, leader, counties):
+    from tests import factories as f
+
+    f.area("620502200000", "秦州二镇")  # no households, no cadres: no rate to draw
+    client.force_login(leader)
+    page = client.get(reverse("dashboard"))
+    assert {c["name"] for c in page.context["figures"]["children"]} == {"秦州区一镇", "秦州二镇"}
+    assert [c["name"] for c in page.context["charted"]] == ["秦州区一镇"]
+    assert '"秦州二镇"' not in page.text.split('id="children-data"', 1)[1].split("</script>", 1)[0]
