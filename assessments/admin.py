@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from shuanglian import scoping
-from shuanglian.admin_base import ScopedAdmin, with_domain_checks
+from shuanglian.admin_base import ScopedAdmin
 from shuanglian.errors import DomainError
 
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Tally
@@ -57,8 +57,8 @@ class EvaluationRoundAdmin(ScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._own(request, obj) and not (obj and obj.is_closed)
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), round_checks)
+    def check_write(self, form, data):
+        round_checks(form, data)
 
     def _each_own_round(self, request, queryset, act) -> None:
         """Run an action on each selected round the office may change, reporting each outcome."""
@@ -122,8 +122,8 @@ class TallyAdmin(ScopedAdmin):
     list_select_related = ("round__area", "unit", "cadre", "entered_by")
     search_fields = ("unit__name", "unit__code", "cadre__name", "=cadre__id_number")
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), tally_checks)
+    def check_write(self, form, data):
+        tally_checks(form, data)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (obj and obj.round.is_closed)
@@ -137,11 +137,7 @@ class TallyAdmin(ScopedAdmin):
 
 
 class ReadOnlyAdmin(ScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    """Written by services only (codes, web ballots, frozen results): no ``check_write``, so read-only."""
 
 
 @admin.register(BallotCode)

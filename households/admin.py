@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,8 +46,8 @@ class AreaAdmin(ScopedAdmin):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "code", "level"] if obj else [*fields, "level"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), area_form_checks)
+    def check_write(self, form, data):
+        area_form_checks(form, data)
 
 
 def area_form_checks(form, data):
@@ -78,13 +79,33 @@ class PoorAreaYearAdmin(ScopedAdmin):
     search_fields = ("area__name", "area__code")
     autocomplete_fields = ("area",)
 
+    def check_write(self, form, data):
+        from .services import check_poverty_flag
+
+        check_poverty_flag(area=data["area"], kind=data["kind"])
+
+
+class MemberForm(forms.ModelForm):
+    """A member as the roster records one: the birth date and sex come from the ID number."""
+
+    def save(self, commit=True):
+        from .services import birth_date_and_sex
+
+        if self.cleaned_data.get("id_number"):
+            self.instance.birth_date, self.instance.sex = birth_date_and_sex(self.cleaned_data["id_number"])
+        return super().save(commit)
+
 
 class MemberInline(ScopedInline):
     model = Member
+    form = MemberForm
     fields = ("name", "id_number", "relation", "sex", "birth_date", "health", "labour_ability",
               "migrant_worker", "left_behind_child", "elderly_alone")
     id_fields = ("id_number",)
     readonly_fields = ("sex", "birth_date")
+
+    def check_write(self, form, data):
+        member_form_checks(form, data)
 
 
 class IncomeInline(ScopedInline):
@@ -92,10 +113,16 @@ class IncomeInline(ScopedInline):
     fields = ("year", "resident_population", "total_income", *IncomeRecord.DEDUCTIONS, "net_income", "per_capita_income")
     readonly_fields = ("net_income", "per_capita_income")
 
+    def check_write(self, form, data):
+        income_checks(form, data)
+
 
 class PlanInline(ScopedInline):
     model = HouseholdPlan
     fields = ("year", "target_income", "measures", "exit_deadline")
+
+    def check_write(self, form, data):
+        plan_checks(form, data)
 
 
 class PairingInline(ReadOnlyInline):
@@ -120,8 +147,8 @@ class HouseholdAdmin(ScopedAdmin):
     inlines = [MemberInline, IncomeInline, PlanInline, PairingInline]
     resource_classes = [sheet_resource(roster.HouseholdSheet)]
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), household_form_checks)
+    def check_write(self, form, data):
+        household_form_checks(form, data)
 
 
 def household_form_checks(form, data):
@@ -133,13 +160,27 @@ def household_form_checks(form, data):
 
 
 def member_form_checks(form, data):
+    """The roster's rules of a member: a valid ID number (check digit, birth date), in one household only."""
     from .services import members_elsewhere, validate_id_number
 
-    if "id_number" in data and data.get("household"):
+    if "id_number" in data:
         data["id_number"] = validate_id_number(data["id_number"])
-        clash = members_elsewhere({data["id_number"]: data["household"].number})
+        household = data.get("household") or (form.instance.household if form.instance.household_id else None)
+        clash = members_elsewhere({data["id_number"]: household.number if household else ""})
         if clash:
-            raise DomainError(f"此人已登记在农户{clash[data['id_number']]}，一人只能属于一户。")
+            raise DomainError({"id_number": f"此人已登记在农户{clash[data['id_number']]}，一人只能属于一户。"})
+
+
+def income_checks(form, data):
+    from .services import validate_income_amounts
+
+    validate_income_amounts(total_income=data["total_income"], **{name: data[name] for name in IncomeRecord.DEDUCTIONS})
+
+
+def plan_checks(form, data):
+    from .services import validate_plan
+
+    validate_plan(year=data["year"], target_income=data["target_income"], exit_deadline=data["exit_deadline"])
 
 
 @admin.register(Member)
@@ -154,15 +195,10 @@ class MemberAdmin(ScopedAdmin):
     autocomplete_fields = ("household",)
     readonly_fields = ("sex", "birth_date")
     resource_classes = [sheet_resource(roster.MemberSheet)]
+    form = MemberForm
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), member_form_checks)
-
-    def save_model(self, request, obj, form, change):
-        from .services import birth_date_and_sex
-
-        obj.birth_date, obj.sex = birth_date_and_sex(obj.id_number)
-        super().save_model(request, obj, form, change)
+    def check_write(self, form, data):
+        member_form_checks(form, data)
 
 
 @admin.register(IncomeRecord)
@@ -176,6 +212,9 @@ class IncomeRecordAdmin(ScopedAdmin):
     autocomplete_fields = ("household",)
     readonly_fields = ("net_income", "per_capita_income")
     resource_classes = [sheet_resource(roster.IncomeSheet)]
+
+    def check_write(self, form, data):
+        income_checks(form, data)
 
 
 @admin.register(PovertyLine)
@@ -195,6 +234,15 @@ class PovertyLineAdmin(SimpleHistoryAdmin):
 
     has_add_permission = has_change_permission
 
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), poverty_line_checks)
+
+
+def poverty_line_checks(form, data):
+    from .services import validate_poverty_line
+
+    validate_poverty_line(province_line=data["province_line"], national_line=data["national_line"])
+
 
 @admin.register(HouseholdPlan)
 class HouseholdPlanAdmin(ScopedAdmin):
@@ -204,4 +252,7 @@ class HouseholdPlanAdmin(ScopedAdmin):
     list_filter = ("year", "exit_deadline")
     search_fields = ("household__number", "household__head_name")
     autocomplete_fields = ("household",)
+
+    def check_write(self, form, data):
+        plan_checks(form, data)
 

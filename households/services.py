@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -127,14 +128,46 @@ def default_poverty_kind(level: str) -> str:
     return PoorAreaYear.Kind.POOR_VILLAGE if level == AreaLevel.VILLAGE else PoorAreaYear.Kind.CONTIGUOUS_COUNTY
 
 
+# The designations each level may carry: villages are 贫困村, counties 片区县 or 插花型县.
+POVERTY_KINDS = {
+    AreaLevel.VILLAGE: {PoorAreaYear.Kind.POOR_VILLAGE},
+    AreaLevel.COUNTY: {PoorAreaYear.Kind.CONTIGUOUS_COUNTY, PoorAreaYear.Kind.SCATTERED_COUNTY},
+}
+
+
+def check_poverty_flag(*, area: Area, kind: str | None = None) -> None:
+    """Only counties and villages are designated poor, each with a designation of its level."""
+    if area.level not in POOR_FLAG_LEVELS:
+        raise DomainError(f"{area.name}为{AreaLevel(area.level).label}级，只有县和村可认定为贫困县、贫困村。")
+    if kind is not None and kind not in POVERTY_KINDS[area.level]:
+        raise DomainError({"kind": gettext("%(area)s为%(level)s级，不能认定为“%(kind)s”。") % {
+            "area": area.name, "level": AreaLevel(area.level).label, "kind": PoorAreaYear.Kind(kind).label}})
+
+
+def validate_poverty_line(*, province_line: Decimal, national_line: Decimal) -> None:
+    """A poverty line is an amount of money above zero."""
+    if any(line is None or line <= 0 for line in (province_line, national_line)):
+        raise DomainError(gettext("扶贫标准应为大于0的金额。"))
+
+
+def validate_plan(*, year: int, target_income: Decimal, exit_deadline: int) -> None:
+    """A household plan aims at a non-negative income and an exit not before the plan's year."""
+    errors: dict[str, list[str]] = {}
+    if target_income is not None and target_income < 0:
+        errors.setdefault("target_income", []).append(gettext("目标人均纯收入不能为负数。"))
+    if year and exit_deadline and exit_deadline < year:
+        errors.setdefault("exit_deadline", []).append(gettext("计划脱贫年度不能早于计划年度。"))
+    if errors:
+        raise DomainError(errors)
+
+
 @transaction.atomic
 def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
     """Mark an area poor (or not) for a year: villages as 贫困村, counties as 片区县 unless already flagged."""
     if not poor:
         PoorAreaYear.objects.filter(area=area, year=year).delete()
         return
-    if area.level not in POOR_FLAG_LEVELS:
-        raise DomainError(f"{area.name}为{AreaLevel(area.level).label}级，只有县和村可认定为贫困县、贫困村。")
+    check_poverty_flag(area=area)
     PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": default_poverty_kind(area.level)})
 
 

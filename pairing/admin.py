@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from shuanglian import scoping
-from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, sheet_resource, with_domain_checks
+from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
@@ -20,6 +20,9 @@ class UnitAdmin(ScopedAdmin):
     search_fields = ("code", "name")
     autocomplete_fields = ("area",)
     resource_classes = [sheet_resource(roster.UnitSheet)]
+
+    def check_write(self, form, data):
+        services.validate_leadership_size(data.get("leadership_size"))
 
 
 class CadrePairingInline(ReadOnlyInline):
@@ -52,8 +55,8 @@ class CadreAdmin(ScopedAdmin):
     inlines = [CadrePairingInline]
     resource_classes = [sheet_resource(roster.CadreSheet)]
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), cadre_form_checks)
+    def check_write(self, form, data):
+        cadre_form_checks(form, data)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -81,8 +84,15 @@ class VillagePairingAdmin(ScopedAdmin):
     date_hierarchy = "start"
     resource_classes = [sheet_resource(roster.VillagePairingSheet)]
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), village_pairing_checks)
+    def check_write(self, form, data):
+        village_pairing_checks(form, data)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)  # checked by check_village_pairing in the form
+        else:
+            adopt(obj, services.pair_village(unit=obj.unit, village=obj.village, start=obj.start, end=obj.end,
+                                             end_reason=obj.end_reason))
 
 
 def household_pairing_checks(form, data):
@@ -128,8 +138,8 @@ class HouseholdPairingAdmin(ScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "cadre", "household", "start"] if obj else fields
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), household_pairing_checks)
+    def check_write(self, form, data):
+        household_pairing_checks(form, data)
 
     @admin.action(description="交接给接替干部（不脱贫不脱钩）")
     def hand_over(self, request, queryset):
@@ -171,3 +181,10 @@ class RoleAdmin(SimpleHistoryAdmin):
     has_view_permission = has_change_permission = has_add_permission = has_delete_permission = (
         lambda self, request, obj=None: request.user.is_superuser
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        return with_domain_checks(super().get_form(request, obj, **kwargs), role_checks)
+
+
+def role_checks(form, data):
+    services.check_role(kind=data["kind"], area=data.get("area"), unit=data.get("unit"))

@@ -12,12 +12,29 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from households.models import Household
 from shuanglian import audit
 from shuanglian.errors import DomainError
 
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre, Category, HouseholdPairing, VillagePairing
+
+
+def validate_leadership_size(size: int | None) -> None:
+    """A unit's leadership (班子) has at least one member; blank while unknown."""
+    if size is not None and not 1 <= size <= 99:
+        raise DomainError({"leadership_size": gettext("班子成员数应为1到99之间的整数。")})
+
+
+def check_role(*, kind: str, area, unit) -> None:
+    """A unit administrator works for a unit; offices, leaders and inspection groups for an area."""
+    from .models import Role
+
+    if kind == Role.Kind.UNIT_ADMIN and unit is None:
+        raise DomainError({"unit": gettext("单位管理员必须选择单位。")})
+    if kind != Role.Kind.UNIT_ADMIN and area is None:
+        raise DomainError({"area": gettext("双联办、领导和督查组必须选择管辖区划。")})
 
 
 def cadre_may_pair_households(category: str, *, name: str = "该干部") -> None:

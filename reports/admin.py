@@ -102,6 +102,10 @@ class MonthlySubmissionAdmin(ScopedAdmin):
 class SubmissionPolicyAdmin(PolicyAdmin):
     list_display = ("__str__", "area", "due_day", "note")
 
+    def check_write(self, form, data):
+        super().check_write(form, data)
+        services.check_due_day(data.get("due_day"))
+
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
@@ -117,3 +121,6 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was sent

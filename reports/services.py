@@ -347,6 +347,12 @@ def reopen_month(*, submission: MonthlySubmission, by, reason: str, now=None) ->
     return submission
 
 
+def check_due_day(due_day: int | None) -> None:
+    """A monthly report falls due on a day that every month has."""
+    if due_day is None or not 1 <= due_day <= 28:
+        raise DomainError({"due_day": _("次月截止日应为1到28之间的日期。")})
+
+
 def check_month_open(*, unit: Unit, start: date, end: date) -> None:
     """Refuse a change to the unit's visits in [start, end] if any month it touches has an
     approved (locked) monthly report. The message names the locked months."""

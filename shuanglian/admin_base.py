@@ -4,6 +4,12 @@ Staff permissions are not granted model by model: a role (office, unit administr
 decides. Every ModelAdmin of the campaign derives from ``ScopedAdmin`` and names the scoping
 function for its model; foreign-key choices are narrowed the same way, so an office cannot
 attach a record to a village outside its area.
+
+The admin is one more door to the data, so it writes by the rules of the other doors (phone,
+API, roster): an admin or inline writes only if it names ``check_write``, the model's service
+validator, which runs in the form's clean for everyone, the system administrator included.
+Where a service does the write (``log_visit``, ``record_tally``…), ``save_model`` calls it. An
+admin without a check is read-only.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -18,7 +25,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from shuanglian import scoping
-from shuanglian.errors import add_to_form
+from shuanglian.errors import DomainError, add_to_form
 from shuanglian.roster.engine import in_roster_language
 
 admin.site.site_header = "双联工作管理系统"
@@ -85,7 +92,10 @@ class SafeCSV(CSV):
 
 class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
     visible = None  # the scoping function returning this model's visible queryset
-    scoped_fields: dict[str, object] = {}  # foreign key → scoping function for its choices
+    scoped_fields: dict[str, object] = {}  # foreign key or many-to-many → scoping function for its choices
+    # ``check_write(self, form, data)``: the model's service validator on the form's cleaned data,
+    # raising DomainError. None: the admin only reads (no service can validate its writes).
+    check_write = None
     export_form_class = ExportForm
     formats = [SafeXLSX, SafeCSV]  # Excel first: offices live in it
     list_per_page = 50
@@ -106,15 +116,21 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
+    @property
+    def writes(self) -> bool:
+        """Whether this admin writes at all: only through its model's validator."""
+        return self.check_write is not None
+
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request) and self.scope(request).can_change
+        return self.writes and self.has_module_permission(request) and self.scope(request).can_change
 
     def has_add_permission(self, request):
         return self.has_change_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        # Campaign records are evidence: only the system administrator removes them.
-        return request.user.is_superuser
+        # Campaign records are evidence: only the system administrator removes them, and only
+        # where the admin writes at all.
+        return self.writes and request.user.is_superuser
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -157,6 +173,12 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = choose(self.scope(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        choose = self.scoped_fields.get(db_field.name)
+        if choose is not None:
+            kwargs["queryset"] = choose(self.scope(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def _masking(self, request) -> bool:
         return bool(self.id_fields) and not self.scope(request).can_view_id_numbers
 
@@ -181,6 +203,8 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if self.writes:
+            form = with_domain_checks(form, self.check_write)
         form.request_user = request.user  # service checks that depend on who is editing
         return form
 
@@ -214,8 +238,9 @@ def sheet_resource(handler_class):
 
 
 class PolicyAdmin(ScopedAdmin):
-    """Policies kept as rows of data: a blank area is the province rule, which only the province
-    office changes; an office sees and sets the policies of its own area."""
+    """Policies kept as rows of data: a blank area is the province rule, which only the system
+    administrator sets; an office sees and sets the policies of its own area. Subclasses add
+    the model's own rule to ``check_write``."""
 
     scoped_fields = {"area": scoping.visible_areas}
     autocomplete_fields = ("area",)
@@ -231,12 +256,23 @@ class PolicyAdmin(ScopedAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def check_write(self, form, data):
+        if data.get("area") is None and not scoping.scope_for(form.request_user).everything:
+            raise DomainError({"area": gettext("全省标准由系统管理员设置，请选择适用区划。")})
+
 
 class ScopedInline(MaskedColumns, admin.TabularInline):
-    """An inline of a scoped parent: editable by those who may change, ID numbers masked."""
+    """An inline of a scoped parent: editable by those who may change, through the model's
+    validator (``check_write``, as on ``ScopedAdmin``; without one the inline only reads), ID numbers
+    masked."""
 
     extra = 0
     show_change_link = True
+    check_write = None
+
+    @property
+    def writes(self) -> bool:
+        return self.check_write is not None
 
     def _masking(self, request) -> bool:
         return bool(self.id_fields) and not scoping.scope_for(request.user).can_view_id_numbers
@@ -245,13 +281,20 @@ class ScopedInline(MaskedColumns, admin.TabularInline):
         return not scoping.scope_for(request.user).is_empty
 
     def has_change_permission(self, request, obj=None):
-        return scoping.scope_for(request.user).can_change
+        return self.writes and scoping.scope_for(request.user).can_change
 
     def has_add_permission(self, request, obj=None):
-        return scoping.scope_for(request.user).can_change and not self._masking(request)
+        return self.writes and scoping.scope_for(request.user).can_change and not self._masking(request)
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return self.writes and request.user.is_superuser
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if self.writes:
+            formset.form = with_domain_checks(formset.form, self.check_write)
+        formset.form.request_user = request.user
+        return formset
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -274,23 +317,29 @@ class ReadOnlyInline(ScopedInline):
     def get_readonly_fields(self, request, obj=None):
         return list(self.fields)
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 def with_domain_checks(form_class, check):
-    """Run a service-level check in the form's clean, so its DomainError shows on the form."""
+    """Run a service-level check in the form's clean, so its DomainError shows on the form.
+    The check runs only on a form whose fields are valid: it reads whole, typed values."""
 
     class Checked(form_class):
         def clean(self):
             data = super().clean()
+            if self.errors:
+                return data
             try:
                 check(self, data)
             except ValidationError as exc:
                 add_to_form(self, exc)
             return data
 
+    Checked.__name__ = form_class.__name__
     return Checked
+
+
+def adopt(obj, saved) -> None:
+    """Make the admin's object the record a service saved, so that the admin's log, messages
+    and redirect name the stored row."""
+    for field in type(saved)._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding, obj._state.db = False, saved._state.db

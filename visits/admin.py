@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from shuanglian import scoping
-from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, with_domain_checks
+from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt
 
-from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPhoto, VisitPolicy
-from .services import advance_demand, check_demand_step, review_flag
+from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
+from .services import (advance_demand, check_deed, check_demand_step, check_review, check_unit_visit, check_visit,
+                       check_visit_change, check_visit_policy, log_visit, review_flag, update_deed, update_visit)
 
 
 class PhotoInline(ReadOnlyInline):
@@ -15,18 +16,66 @@ class PhotoInline(ReadOnlyInline):
     fields = ("image", "uploaded_at")
 
 
+class VisitAdminForm(forms.ModelForm):
+    tasks = forms.MultipleChoiceField(label=_("落实任务"), choices=Task.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Visit
+        fields = ("cadre", "households", "start", "end", "stayed", "tasks", "help_given", "notes")
+
+
 @admin.register(Visit)
 class VisitAdmin(ScopedAdmin):
+    """An office's or unit administrator's entry of a trip: the rules of the phone and the API
+    (``check_visit``, the month lock), stored by ``log_visit`` / ``update_visit``. Like the
+    office's roster, it carries history, so the cadres' back-dating window does not apply."""
+
     inlines = [PhotoInline]
+    form = VisitAdminForm
     visible = scoping.visible_visits
-    scoped_fields = {"cadre": scoping.visible_cadres}
+    scoped_fields = {"cadre": scoping.visible_cadres, "households": scoping.visible_households}
     list_display = ("cadre", "start", "end", "stayed", "created_at")
     list_filter = ("stayed", "cadre__unit__level")
     list_select_related = ("cadre",)
     search_fields = ("cadre__name", "=cadre__id_number", "households__number")
     autocomplete_fields = ("cadre", "households")
     date_hierarchy = "start"
-    readonly_fields = ("latitude", "longitude", "location_accuracy")  # what the phone reported, as evidence
+    fields = ("cadre", "households", "start", "end", "stayed", "tasks", "help_given", "notes",
+              "latitude", "longitude", "location_accuracy", "created_by", "created_at")
+    # What the phone reported, as evidence, and who entered the trip: set by the server, never chosen.
+    readonly_fields = ("latitude", "longitude", "location_accuracy", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cadre"] if obj else fields  # a correction keeps the cadre (update_visit)
+
+    @staticmethod
+    def _stored(pk) -> Visit:
+        return Visit.objects.select_related("cadre__unit").get(pk=pk)
+
+    def check_write(self, form, data):
+        households = list(data["households"])
+        if form.instance.pk:
+            check_visit_change(visit=self._stored(form.instance.pk), households=households, start=data["start"],
+                               end=data["end"], own_entry=False)
+        else:
+            check_visit(cadre=data["cadre"], households=households, start=data["start"], end=data["end"], own_entry=False)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        values = {"households": list(data["households"]), "start": data["start"], "end": data["end"], "own_entry": False,
+                  "stayed": data["stayed"], "tasks": data["tasks"], "help_given": data["help_given"], "notes": data["notes"]}
+        if change:
+            saved = update_visit(visit=self._stored(obj.pk), **values)
+        else:
+            saved = log_visit(cadre=data["cadre"], key=None, by=request.user, **values)
+        adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the households; the photos only read.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(UnitVisit)
@@ -39,12 +88,21 @@ class UnitVisitAdmin(ScopedAdmin):
     autocomplete_fields = ("unit", "village", "leader")
     date_hierarchy = "start"
 
+    def check_write(self, form, data):
+        stored = UnitVisit.objects.select_related("unit").get(pk=form.instance.pk) if form.instance.pk else None
+        check_unit_visit(unit=data["unit"], village=data["village"], start=data["start"], end=data["end"],
+                         people=data.get("people"), stored=stored)
+
 
 @admin.register(VisitPolicy)
 class VisitPolicyAdmin(PolicyAdmin):
     list_display = ("__str__", "subject", "area", "year", "min_visits", "min_days", "per_household_min",
                     "backdate_days", "max_trip_days")
     list_filter = ("subject", "year")
+
+    def check_write(self, form, data):
+        super().check_write(form, data)
+        check_visit_policy(max_trip_days=data.get("max_trip_days"))
 
 
 def visible_flags(scope):
@@ -74,7 +132,10 @@ class AnomalyFlagAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Offices and inspection groups review flags (spot checks); leaders only read them.
-        return self.has_module_permission(request) and self.scope(request).can_inspect
+        return self.writes and self.has_module_permission(request) and self.scope(request).can_inspect
+
+    def check_write(self, form, data):
+        check_review(status=data.get("status"))
 
     def save_model(self, request, obj, form, change):
         review_flag(flag=obj, status=obj.status, note=obj.note, by=request.user)
@@ -109,11 +170,6 @@ class DemandFollowUpForm(forms.ModelForm):
         fields = ()
 
 
-def demand_step_checks(form, data):
-    if data.get("next_status"):
-        check_demand_step(demand=form.instance, status=data["next_status"], note=data.get("follow_up", ""))
-
-
 @admin.register(Demand)
 class DemandAdmin(ScopedAdmin):
     """Demands of the area; the office moves them on with a note (办理情况), never silently."""
@@ -132,8 +188,9 @@ class DemandAdmin(ScopedAdmin):
     def has_add_permission(self, request):
         return False  # demands are collected by cadres on their visits
 
-    def get_form(self, request, obj=None, **kwargs):
-        return with_domain_checks(super().get_form(request, obj, **kwargs), demand_step_checks)
+    def check_write(self, form, data):
+        if data.get("next_status"):
+            check_demand_step(demand=form.instance, status=data["next_status"], note=data.get("follow_up", ""))
 
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("next_status"):
@@ -152,3 +209,13 @@ class DeedAdmin(ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # deeds are recorded by cadres
+
+    def check_write(self, form, data):
+        deed = form.instance
+        check_deed(cadre=deed.cadre, on=data["on"], category=data["category"], description=data["description"],
+                   money=data["money"], people_helped=data["people_helped"], household=deed.household, village=deed.village)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        adopt(obj, update_deed(deed=Deed.objects.get(pk=obj.pk), on=data["on"], category=data["category"],
+                               description=data["description"], money=data["money"], people_helped=data["people_helped"]))

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from households.models import Household
-from pairing.models import Cadre, HouseholdPairing
+from pairing.models import Cadre, HouseholdPairing, VillagePairing
 from shuanglian.errors import DomainError
 from shuanglian.roster.engine import BATCH, in_batches
 
-from .models import AnomalyFlag, Visit, VisitPolicy
+from .models import AnomalyFlag, UnitVisit, Visit, VisitPolicy
 
 
 def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None:
@@ -117,6 +117,34 @@ def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: da
     return visit
 
 
+def check_unit_visit(*, unit, village, start: date, end: date, people: int | None = 1, stored: UnitVisit | None = None,
+                     today: date | None = None) -> None:
+    """Every rule of a unit's trip to its village (单位进村): the date rules of a trip under the
+    unit policy of the village, the unit paired with the village for the whole trip, at least
+    one person, and no locked month — neither the trip's nor, for a correction, the stored one's."""
+    today = today or timezone.localdate()
+    policy = policy_for(subject=VisitPolicy.Subject.UNIT, area_code=village.code, year=start.year)
+    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=False)
+    if people is None or people < 1:
+        errors.setdefault("people", []).append(gettext("进村人数至少为1人。"))
+    if end >= start and not VillagePairing.objects.filter(unit=unit, village=village, start__lte=start).filter(
+            Q(end__isnull=True) | Q(end__gte=end)).exists():
+        errors.setdefault("village", []).append(gettext("进村期间该单位未联系此村。"))
+    if errors:
+        raise DomainError(errors)
+    from reports.services import check_month_open
+
+    if stored is not None and stored.pk:
+        check_month_open(unit=stored.unit, start=stored.start, end=stored.end)
+    check_month_open(unit=unit, start=start, end=end)
+
+
+def check_visit_policy(*, max_trip_days: int) -> None:
+    """A policy must let a trip of one day count."""
+    if max_trip_days is None or max_trip_days < 1:
+        raise DomainError({"max_trip_days": gettext("单次最长天数至少为1天。")})
+
+
 def check_edit_window(*, visit: Visit, today: date | None = None) -> None:
     """A cadre corrects their own trip only within the back-dating window, as they may enter one."""
     today = today or timezone.localdate()
@@ -127,17 +155,24 @@ def check_edit_window(*, visit: Visit, today: date | None = None) -> None:
             policy.backdate_days) % {"days": policy.backdate_days})
 
 
-@transaction.atomic
-def update_visit(*, visit: Visit, households: list[Household], start: date, end: date, own_entry: bool = True,
-                 stayed: bool = False, tasks: list[str] | None = None, help_given: str = "", notes: str = "") -> Visit:
-    """Correct a trip by the same rules as entering it; the month it was in must still be open.
-    The audit trail keeps the record as it was before."""
+def check_visit_change(*, visit: Visit, households: list[Household], start: date, end: date, own_entry: bool) -> None:
+    """Every rule a correction must satisfy: the cadre's own within the window, the month the
+    trip was in still open, and the corrected trip by the rules of a new one. ``visit`` is the
+    record as stored."""
     if own_entry:
         check_edit_window(visit=visit)
     from reports.services import check_month_open
 
     check_month_open(unit=visit.cadre.unit, start=visit.start, end=visit.end)  # the month it was in
     check_visit(cadre=visit.cadre, households=households, start=start, end=end, own_entry=own_entry)
+
+
+@transaction.atomic
+def update_visit(*, visit: Visit, households: list[Household], start: date, end: date, own_entry: bool = True,
+                 stayed: bool = False, tasks: list[str] | None = None, help_given: str = "", notes: str = "") -> Visit:
+    """Correct a trip by the same rules as entering it; the month it was in must still be open.
+    The audit trail keeps the record as it was before."""
+    check_visit_change(visit=visit, households=households, start=start, end=end, own_entry=own_entry)
     visit.start, visit.end, visit.stayed, visit.tasks = start, end, stayed, tasks or []
     visit.help_given, visit.notes = help_given, notes
     visit.save()
@@ -221,9 +256,13 @@ def _villages_of(ids: list[int]) -> dict[int, set[str]]:
     return villages
 
 
-def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
+def check_review(*, status: str) -> None:
     if status not in AnomalyFlag.Status.values or status == AnomalyFlag.Status.OPEN:
-        raise DomainError(gettext("请选择“已核实无误”或“确认有误”。"))
+        raise DomainError({"status": gettext("请选择“已核实无误”或“确认有误”。")})
+
+
+def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
+    check_review(status=status)
     flag.status, flag.note, flag.reviewed_by = status, note, by
     flag.save(update_fields=["status", "note", "reviewed_by"])
     return flag
@@ -294,6 +333,28 @@ def advance_demand(*, demand, status: str, note: str, by):
 
 def record_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
                 household: Household | None = None, village=None):
+    from .models import Deed
+
+    money, village = check_deed(cadre=cadre, on=on, category=category, description=description, money=money,
+                                people_helped=people_helped, household=household, village=village)
+    return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
+                               description=description.strip(), money=money, people_helped=int(people_helped))
+
+
+def update_deed(*, deed, on: date, category: str, description: str, money=0, people_helped: int = 0):
+    """Correct a deed (the office, in the admin) by the rules of recording one; who did it and
+    for whom stay as recorded."""
+    money, _ = check_deed(cadre=deed.cadre, on=on, category=category, description=description, money=money,
+                          people_helped=people_helped, household=deed.household, village=deed.village)
+    deed.on, deed.category, deed.description = on, category, description.strip()
+    deed.money, deed.people_helped = money, int(people_helped)
+    deed.save()
+    return deed
+
+
+def check_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
+               household: Household | None = None, village=None):
+    """Every rule of a deed; returns the amount as a Decimal and the village (the household's)."""
     from decimal import Decimal, InvalidOperation
 
     from .models import Deed
@@ -321,8 +382,7 @@ def record_deed(*, cadre: Cadre, on: date, category: str, description: str, mone
         errors.setdefault("village", []).append(gettext("请选择农户或村。"))
     if errors:
         raise DomainError(errors)
-    return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
-                               description=description.strip(), money=money, people_helped=int(people_helped))
+    return money, village
 
 
 # --- photos -----------------------------------------------------------------------------------------
