@@ -15,6 +15,8 @@ def home(request):
     scope = scoping.scope_for(request.user)
     if scope.cadre_id:
         return redirect("visits-workspace")  # a cadre starts from their own progress
+    if scope.area_prefix and not (scope.can_change or scope.can_inspect):
+        return redirect("dashboard")  # a leader reads the area; the household list offers nothing to do
     today = timezone.localdate()
     households = scoping.visible_households(scope).select_related("village").prefetch_related(
         Prefetch("pairings", queryset=HouseholdPairing.objects.filter(in_force(today)).select_related("cadre"), to_attr="current")
