@@ -65,3 +65,33 @@ def test_the_dashboard_reads_on_a_phone(phone, live_server, leader):
     phone.wait_for_selector("#trend-chart canvas")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 400 and phone.evaluate(PAINTED, "#trend-chart")
+
+
+def test_the_ranking_chart_draws_and_names_every_child_area_with_cadres_and_no_other(browser, live_server, leader,
+                                                                                      tmp_path):
+    today = timezone.localdate()
+    for n in range(2, 14):  # a dozen more townships with a cadre each, and three with nobody to count
+        township = f.area(f"620502{n:03d}000", f"第{n}镇")
+        f.HouseholdPairingFactory(household=f.HouseholdFactory(village=f.village(f"620502{n:03d}001", f"第{n}村")),
+                                  start=today - timedelta(days=400))
+        assert township.level == "township"
+    for n in range(14, 17):
+        f.area(f"620502{n:03d}000", f"空{n}镇")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "leader")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/dashboard/")
+    page.wait_for_selector("#children-chart canvas")
+    page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
+    drawn = page.evaluate("""() => {
+      const option = echarts.getInstanceByDom(document.getElementById('children-chart')).getOption();
+      return {names: option.yAxis[0].data, interval: option.yAxis[0].axisLabel.interval};
+    }""")
+    assert len(drawn["names"]) == 13 and not any(name.startswith("空") for name in drawn["names"])
+    assert drawn["interval"] == 0  # every bar's name is drawn, none thinned out
+    assert page.locator("#children tbody tr").count() == 16  # the table still lists every township
+    context.close()
