@@ -180,8 +180,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
-LOGIN_REDIRECT_URL = "/"
+# One sign-in page for every role (shuanglian/views.py); `/` then sends each role to its home.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
 
 # Roster workbooks are uploaded through the admin; larger files are refused before parsing.
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -207,8 +208,8 @@ REPORTS_STALE_RUNNING_MINUTES = int(os.environ.get("REPORTS_STALE_RUNNING_MINUTE
 REPORTS_STALE_PENDING_MINUTES = int(os.environ.get("REPORTS_STALE_PENDING_MINUTES", "360"))
 LEDGER_WEB_MAX_HOUSEHOLDS = int(os.environ.get("LEDGER_WEB_MAX_HOUSEHOLDS", "50000"))
 
-# Mail (the weekly pace reminders to unit administrators): printed to the console unless a
-# server is configured.
+# Mail (the weekly pace reminders to unit administrators, password reset links): printed to the
+# console unless a server is configured.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
                  else "django.core.mail.backends.console.EmailBackend")

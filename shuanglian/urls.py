@@ -1,17 +1,28 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from households import views as household_views
 from reports import dashboard_views
+from shuanglian import views as front_door
 from visits import views as visit_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # One sign-in page for every role; the admin's own sends its visitors there.
+    path("admin/login/", front_door.admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
     path("api/", include("shuanglian.api_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/login/", front_door.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", household_views.home, name="home"),
     path("households/<str:number>/", household_views.household_detail, name="household-detail"),
     path("visits/due/", visit_views.due, name="visits-due"),

@@ -134,6 +134,8 @@ EXEMPT = {
     # open to anyone, or about the user's own account only
     "set_language", "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete", "api-token",
+    # the admin's sign-in sends everyone to the one sign-in page (tests/web/test_sign_in.py)
+    "admin-sign-in",
     # the ballot pages answer to a one-time code, not a user (tested in tests/web/test_evaluation_pages.py)
     "ballot-enter", "ballot-thanks", "ballot-cast",
     # the schema and its docs describe the API, they hold no data

@@ -210,3 +210,14 @@ class CadreProgress:
 def cadre_progress(*, cadre_id: int, on: date) -> CadreProgress:
     year = visit_compliance(start=date(on.year, 1, 1), end=date(on.year, 12, 31), one=cadre_id).get((cadre_id,))
     return CadreProgress(year=year, now=pace(on=on, one=cadre_id).get((cadre_id,)))
+
+
+def saved_visit_keys(*, cadre_id: int, limit: int = 20) -> list[str]:
+    """The submission keys of a cadre's latest stored visits. The phone keeps a draft under the
+    key it last sent and drops it once the server lists that key here (static/js/visit_form.js);
+    a phone keeps one draft, so its last submission is always among the latest."""
+    from .models import Visit
+
+    keys = (Visit.objects.filter(cadre_id=cadre_id, idempotency_key__isnull=False)
+            .order_by("-created_at", "-pk").values_list("idempotency_key", flat=True)[:limit])
+    return [str(key) for key in keys]

@@ -22,7 +22,7 @@ from shuanglian.roster.engine import export_cell
 
 from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
-from .selectors import cadre_progress, due_list
+from .selectors import cadre_progress, due_list, saved_visit_keys
 from .services import log_visit, record_deed, record_demand, update_visit
 
 DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
@@ -123,7 +123,8 @@ def log(request):
         else:
             messages.success(request, gettext("走访已登记。"))
             return redirect("visits-workspace")
-    return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today})
+    return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today,
+                                               "saved_keys": saved_visit_keys(cadre_id=cadre.pk)})
 
 
 @login_required

@@ -1,27 +1,78 @@
-// Keeps what was typed when the signal drops: the draft lives in the phone's storage until the
-// visit is saved, and the submit button is disabled once pressed so a double tap sends one form.
+// Keeps what was typed when the signal drops, and only until the server has the visit.
+// The draft (every field, the household and task ticks included; photos cannot be kept) is
+// stored with the form's idempotency key. The form page lists the keys of the cadre's stored
+// visits (data-saved-keys): a draft whose key is listed was saved, so it is dropped and the
+// next visit starts empty. Otherwise it is restored with its key, so resending a submission that
+// did reach the server stores nothing twice. A correction has no key: its draft is dropped once
+// the visit on the server no longer matches the one the draft started from.
+// The submit button is disabled once pressed so a double tap sends one form.
 (function () {
   var form = document.getElementById("visit-form");
-  if (!form || !window.localStorage) return;
-  var key = form.dataset.draftKey;
-  var fields = ["start", "end", "help_given", "notes"];
-  try {
-    var draft = JSON.parse(localStorage.getItem(key) || "{}");
-    fields.forEach(function (name) {
-      var input = form.elements[name];
-      if (input && draft[name] && !form.querySelector(".has-error")) input.value = draft[name];
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  if (!form || !store) return;
+  var name = form.dataset.draftKey;
+  var keyInput = form.elements.key || null;
+  var savedKeys = (form.dataset.savedKeys || "").split(/\s+/).filter(Boolean);
+  // The server answered this submission and refused it: the page already shows what was sent.
+  var refused = !!form.querySelector(".error, .has-error");
+
+  function kept(element) {
+    return element.name && ["hidden", "file", "submit", "button", "reset"].indexOf(element.type) === -1;
+  }
+
+  function snapshot() {
+    var values = {};
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!kept(element)) return;
+      if (element.type === "checkbox" || element.type === "radio") {
+        if (!values[element.name]) values[element.name] = [];
+        if (element.checked) values[element.name].push(element.value);
+      } else {
+        values[element.name] = element.value;
+      }
     });
-  } catch (e) { localStorage.removeItem(key); }
-  form.addEventListener("input", function () {
-    var draft = {};
-    fields.forEach(function (name) { if (form.elements[name]) draft[name] = form.elements[name].value; });
-    localStorage.setItem(key, JSON.stringify(draft));
-  });
+    return values;
+  }
+
+  function restore(values) {
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (!kept(element) || !Object.prototype.hasOwnProperty.call(values, element.name)) return;
+      var value = values[element.name];
+      if (element.type === "checkbox" || element.type === "radio") {
+        element.checked = Array.isArray(value) && value.indexOf(element.value) !== -1;
+      } else if (typeof value === "string") {
+        element.value = value;
+      }
+    });
+  }
+
+  var onServer = JSON.stringify(snapshot());
+  var draft = null;
+  try { draft = JSON.parse(store.getItem(name) || "null"); } catch (e) { draft = null; }
+  if (draft && (typeof draft.values !== "object" || !draft.values)) draft = null;
+  var saved = draft && (keyInput ? savedKeys.indexOf(draft.key) !== -1 : !refused && draft.basis !== onServer);
+  if (!draft || saved) {
+    store.removeItem(name);
+    draft = null;
+  } else if (!refused) {
+    restore(draft.values);
+    if (keyInput && draft.key) keyInput.value = draft.key;
+  }
+  var basis = draft && draft.basis ? draft.basis : onServer;
+
+  function keep() {
+    var value = {key: keyInput ? keyInput.value : "", basis: basis, values: snapshot()};
+    try { store.setItem(name, JSON.stringify(value)); } catch (e) { /* storage full or blocked: the form still sends */ }
+  }
+
+  form.addEventListener("input", keep);
+  form.addEventListener("change", keep);
   form.addEventListener("submit", function () {
+    keep();  // kept until the server lists this key as saved
     var button = document.getElementById("save-visit");
     setTimeout(function () { button.disabled = true; }, 0);
   });
-  if (document.querySelector(".message.success")) localStorage.removeItem(key);
 })();
 
 // Location is optional evidence (it can clear a flag), never a gate: the button shows only where
