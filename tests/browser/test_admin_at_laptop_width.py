@@ -14,12 +14,15 @@ LAPTOP = {"width": 1366, "height": 768}
 
 @pytest.fixture
 def office():
-    f.area("620502100000", "皂郊镇")
-    village = f.village("620502100001", "王家河村")
+    """An office that sees full ID numbers, and households as the registry numbers them (16 digits,
+    in a community with a long name)."""
+    f.area("620502001000", "大城街道")
+    village = f.village("620502001001", "进步巷社区居委会")
     for n in range(12):
-        f.HouseholdFactory(village=village, head_name=f"王建国{n}", main_cause=PovertyCause.ILLNESS)
+        f.HouseholdFactory(village=village, number=f"6205020010010{n:03d}", head_name=f"王建国{n}",
+                           main_cause=PovertyCause.TRANSPORT)
     user = get_user_model().objects.create_user("office", password=PASSWORD, is_staff=True)
-    Role.objects.create(user=user, kind=Role.Kind.OFFICE, area=f.county())
+    Role.objects.create(user=user, kind=Role.Kind.OFFICE, area=f.county(), can_view_id_numbers=True)
     return user
 
 
