@@ -9,9 +9,9 @@ from django.db.models import Count
 from django.utils import timezone
 
 from .models import BallotCode, Direction, EvaluationRound, Level
-from .selectors import ballot_limits
-from .services import cast_ballot, close_round, issue_codes, record_tally
+from .services import ballot_limits, cast_ballot, close_round, issue_codes, record_tally
 
+UNKNOWN_TEAM = 5
 COMMENTS = ["干部经常来家里，帮了大忙", "希望多帮助联系销路", "政策讲得很清楚", "来得少，希望多走访", ""]
 
 
@@ -38,7 +38,8 @@ def seed_evaluation(county) -> None:
             "unit_id" if by_unit else "cadre_id", flat=True).distinct()
         limits = ballot_limits(last, direction, **{"units" if by_unit else "cadres": list(targets)})
         for target_id, limit in sorted(limits.items()):
-            left = limit - cast.get((direction, target_id), 0)
+            # A team of unknown size voted as a typical one would (DOMAIN §7: 5–9 members).
+            left = (UNKNOWN_TEAM if limit is None else limit) - cast.get((direction, target_id), 0)
             if left <= 0:
                 continue
             unsatisfied = 1 if left > 2 and rnd.random() < 0.3 else 0

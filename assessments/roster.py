@@ -2,7 +2,8 @@
 
 The rules are those of ``services.record_tally``, checked for the whole sheet at once: the
 target worked in a village of the importer's area that year, the round is not closed, and paper
-plus web ballots stay within one ballot per rater. Pairings listed in the same file count.
+plus web ballots stay within ``services.ballot_limit``. Pairings, 村情 and 班子成员数 listed in the
+same file count.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import date
 
 from django.db.models import Count, Q
 
-from households.models import Area
-from pairing.models import Cadre
+from households.models import Area, VillageYear
+from pairing.models import Cadre, Unit
 from pairing.roster import cadres_for, units_for
 from shuanglian import audit, scoping
 from shuanglian.roster import cells
@@ -20,7 +21,7 @@ from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, re
 
 from . import selectors
 from .models import UNIT_TARGETS, Direction, EvaluationRound, Tally
-from .services import limit_message
+from .services import ballot_limit, limit_message
 
 direction_of = cells.choice(Direction)
 
@@ -61,20 +62,51 @@ class Worked:
         for cadre in ctx.cadres.values():
             if cadre.pk is None and "unit" in cadre._state.fields_cache:  # a new cadre of the 干部 sheet
                 self.unit_cadres[cadre.unit.code] += 1
+        self.committee_sizes = self._committee_sizes(ctx, years)  # (village, year) → 村两委成员数
+        self.leadership_sizes = self._leadership_sizes(ctx, cadres)  # cadre ID number → 班子成员数
+
+    def _committee_sizes(self, ctx, years) -> dict:
+        """The stored 村情 of the villages the units worked in, overridden by the file's 村情 sheet."""
+        sizes = {}
+        villages = {v for found in self.unit_villages.values() for v in found}
+        for batch in in_batches(villages):
+            sizes.update({(village, year): size for village, year, size in VillageYear.objects.filter(
+                village_id__in=batch, year__in=years).values_list("village_id", "year", "committee_size")})
+        sizes.update(ctx.plans.get("committee_sizes", {}))
+        return sizes
+
+    @staticmethod
+    def _leadership_sizes(ctx, cadres) -> dict:
+        """Each cadre's unit's 班子成员数, as the file's 单位 sheet leaves it."""
+        planned = {u.pk: u for u in ctx.units.values() if u.pk}  # stored units, changed by the 单位 sheet
+        stored = {}
+        for batch in in_batches({c.unit_id for c in cadres.values() if c.unit_id and c.unit_id not in planned}):
+            stored.update(Unit.objects.filter(pk__in=batch).values_list("pk", "leadership_size"))
+        sizes = {}
+        for idn, cadre in cadres.items():
+            if "unit" in cadre._state.fields_cache:  # a cadre of the 干部 sheet: its unit as planned
+                unit = planned.get(cadre.unit.pk, cadre.unit) if cadre.unit.pk else cadre.unit
+                sizes[idn] = unit.leadership_size
+            else:
+                sizes[idn] = planned[cadre.unit_id].leadership_size if cadre.unit_id in planned else stored.get(cadre.unit_id)
+        return sizes
 
     def villages(self, direction: str, key: str, year: int) -> set[str]:
         if direction in UNIT_TARGETS:
             return self.unit_villages[(key, year)]
         return {village for _, village in self.cadre_households[(key, year)]}
 
-    def limit(self, direction: str, key: str, year: int) -> int:
+    def limit(self, direction: str, key: str, year: int) -> int | None:
+        """``services.ballot_limit`` on what the database and the file say (None: a size unknown)."""
         if direction == Direction.VILLAGE_ON_UNIT:
-            return len(self.unit_villages[(key, year)])
+            return ballot_limit(direction, team_sizes=[self.committee_sizes.get((village, year))
+                                                       for village in self.unit_villages[(key, year)]])
         if direction == Direction.HOUSEHOLD_ON_CADRE:
-            return len({number for number, _ in self.cadre_households[(key, year)]})
+            return ballot_limit(direction, raters=len({number for number, _ in self.cadre_households[(key, year)]}))
         if direction == Direction.UNIT_ON_CADRE:
-            return 1 if self.cadre_households[(key, year)] else 0
-        return self.unit_cadres[key]
+            teams = [self.leadership_sizes.get(key)] if self.cadre_households[(key, year)] else []
+            return ballot_limit(direction, team_sizes=teams)
+        return ballot_limit(direction, raters=self.unit_cadres[key])
 
 
 @register
@@ -119,7 +151,7 @@ class EvaluationSheet(SheetHandler):
             counts = (row["满意"], row["基本满意"], row["不满意"])
             stored = existing.get((year, direction, key))
             total, limit = sum(counts) + web.get((year, direction, key), 0), worked.limit(direction, key, year)
-            if total > limit:
+            if limit is not None and total > limit:
                 self.error(row, limit_message(direction, limit, total))
                 continue
             rnd = stored.round if stored else self._round(rounds, year, villages)

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext_lazy
 
-from households.models import Area, Household
+from households.models import Area, Household, VillageYear
 from households.selectors import growth_percent, per_capita_income_totals
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from shuanglian import scoping
@@ -79,11 +80,12 @@ def village_pairings_of_year(year: int, area: str | None = None) -> QuerySet:
     return qs.filter(village__code__startswith=Area.prefix_of(area)) if area else qs
 
 
-def ballot_limits(year: int, direction: str, *, units=(), cadres=()) -> dict[int, int]:
-    """The most ballots each target may receive in a year: one per rater (DOMAIN §7).
+def rater_counts(year: int, direction: str, *, units=(), cadres=()) -> dict[int, int]:
+    """The raters each target has in a year, one ballot each (DOMAIN §7).
 
-    村评单位: the villages paired with the unit; 户评干部: the households paired with the cadre;
-    单位评干部: one, from the unit's leadership; 干部评班子: the unit's cadres.
+    村评单位: the villages paired with the unit (each a team: its 村两委); 户评干部: the households
+    paired with the cadre; 单位评干部: one team, the leadership of a cadre who pairs households;
+    干部评班子: the unit's cadres.
     """
     if direction == Direction.VILLAGE_ON_UNIT:
         rows = village_pairings_of_year(year).filter(unit_id__in=units).values("unit_id").annotate(
@@ -97,6 +99,28 @@ def ballot_limits(year: int, direction: str, *, units=(), cadres=()) -> dict[int
     else:
         rows = Cadre.objects.filter(unit_id__in=units).values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
     return dict(rows)
+
+
+def team_sizes(year: int, direction: str, *, units=(), cadres=()) -> dict[int, list[int | None]]:
+    """The recorded size of each rating team of each target in a year (None: not recorded).
+
+    村评单位: the 村两委成员数 of the year's 村情 of every village paired with the unit that year;
+    单位评干部: the 班子成员数 of the unit of a cadre who pairs households that year. Other
+    directions have no teams. A target without raters is absent.
+    """
+    sizes: dict[int, list[int | None]] = defaultdict(list)
+    if direction == Direction.VILLAGE_ON_UNIT:
+        committee = VillageYear.objects.filter(village_id=OuterRef("village_id"), year=year).values("committee_size")[:1]
+        rows = (village_pairings_of_year(year).filter(unit_id__in=units).annotate(size=Subquery(committee))
+                .order_by().values_list("unit_id", "village_id", "size").distinct())
+        for unit_id, _village, size in rows:
+            sizes[unit_id].append(size)
+    elif direction == Direction.UNIT_ON_CADRE:
+        rows = (household_pairings_of_year(year).filter(cadre_id__in=cadres)
+                .order_by().values_list("cadre_id", "cadre__unit__leadership_size").distinct())
+        for cadre_id, size in rows:
+            sizes[cadre_id].append(size)
+    return dict(sizes)
 
 
 def web_ballots(year: int, direction: str, *, units=(), cadres=()) -> dict[int, int]:
@@ -274,9 +298,20 @@ def appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit
     optionally only those working in a part of the round's area, or one unit and its cadres.
     A closed round answers from its frozen results."""
     area = area if area and area.startswith(Area.prefix_of(rnd.area_id)) else None
-    if rnd.is_closed:
-        return _frozen(rnd, scope, area, unit)
-    return compute_appraisal(rnd, scope=scope, area=area, unit=unit)
+    rows = _frozen(rnd, scope, area, unit) if rnd.is_closed else compute_appraisal(rnd, scope=scope, area=area, unit=unit)
+    _note_unknown_team_sizes(rnd.year, rows)
+    return rows
+
+
+def _note_unknown_team_sizes(year: int, rows: list[Appraisal]) -> None:
+    """Mark the targets rated by a team whose size is not recorded (DOMAIN §7): their ballots
+    were accepted without a limit, and the results say so (``extra["size_missing"]``)."""
+    committees = team_sizes(year, Direction.VILLAGE_ON_UNIT, units=[a.target.pk for a in rows if a.is_unit])
+    leaderships = team_sizes(year, Direction.UNIT_ON_CADRE, cadres=[a.target.pk for a in rows if not a.is_unit])
+    for a in rows:
+        if None in (committees if a.is_unit else leaderships).get(a.target.pk, ()):
+            a.extra["size_missing"] = (gettext_lazy("未登记村两委成员数，票数未核对") if a.is_unit
+                                       else gettext_lazy("未登记班子成员数，票数未核对"))
 
 
 def compute_appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit: Unit | None = None) -> list[Appraisal]:

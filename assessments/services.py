@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -72,15 +73,57 @@ def tally_problems(*, year: int, direction: str, target, counts: tuple[int, int,
     return problems
 
 
-def limit_message(direction: str, limit: int, total: int) -> str:
-    reason = {
-        Direction.VILLAGE_ON_UNIT: ngettext("该单位本年度联系%(limit)s个村", "该单位本年度联系%(limit)s个村", limit),
+def limit_reason(direction: str, limit: int) -> str:
+    """What a target's limit comes from, naming the recorded figure."""
+    return {
+        Direction.VILLAGE_ON_UNIT: ngettext("村两委成员数合计%(limit)s人，选票不能超过%(limit)s张",
+                                           "村两委成员数合计%(limit)s人，选票不能超过%(limit)s张", limit),
         Direction.HOUSEHOLD_ON_CADRE: ngettext("该干部本年度联系%(limit)s户", "该干部本年度联系%(limit)s户", limit),
-        Direction.UNIT_ON_CADRE: _("单位班子对每名干部只评1票"),
+        Direction.UNIT_ON_CADRE: ngettext("单位班子成员数%(limit)s人，选票不能超过%(limit)s张",
+                                          "单位班子成员数%(limit)s人，选票不能超过%(limit)s张", limit),
         Direction.CADRE_ON_LEADERSHIP: ngettext("该单位共有%(limit)s名干部", "该单位共有%(limit)s名干部", limit),
     }[direction] % {"limit": limit}
+
+
+def limit_message(direction: str, limit: int, total: int) -> str:
     return ngettext("票数合计%(total)s张（含网上评议），超过上限：%(reason)s。",
-                    "票数合计%(total)s张（含网上评议），超过上限：%(reason)s。", total) % {"total": total, "reason": reason}
+                    "票数合计%(total)s张（含网上评议），超过上限：%(reason)s。", total) % {
+        "total": total, "reason": limit_reason(direction, limit)}
+
+
+# --- how many ballots a target may receive -------------------------------------------------------------------
+
+# The raters that are teams (DOMAIN §7): every member of a village's two committees (村两委)
+# rates the unit, every member of a unit's leadership (班子) rates each of its cadres.
+TEAM_DIRECTIONS = frozenset({Direction.VILLAGE_ON_UNIT, Direction.UNIT_ON_CADRE})
+
+
+def ballot_limit(direction: str, *, raters: int = 0, team_sizes: Iterable[int | None] = ()) -> int | None:
+    """The most ballots, paper and web together, that one target may receive in a year.
+
+    One per rater (``raters``: the households paired with a cadre, the cadres of a unit); for a
+    team direction one per member of each rating team, so the sum of ``team_sizes``, the
+    recorded sizes of the target's teams that year (a unit's paired villages' 村两委成员数, a
+    cadre's unit's 班子成员数). None while any of those sizes is not recorded: the ballots are
+    then accepted unchecked, and the results page says so. The one statement of the limit:
+    the admin tally, the roster sheet 评议 and the ballot page all ask it.
+    """
+    if direction not in TEAM_DIRECTIONS:
+        return raters
+    sizes = list(team_sizes)
+    if any(size is None for size in sizes):
+        return None
+    return sum(sizes)
+
+
+def ballot_limits(year: int, direction: str, *, units=(), cadres=()) -> dict[int, int | None]:
+    """``ballot_limit`` of each target given (database pks), from the pairings and sizes stored."""
+    keys = list(units if direction in UNIT_TARGETS else cadres)
+    if direction in TEAM_DIRECTIONS:
+        sizes = selectors.team_sizes(year, direction, units=keys, cadres=keys)
+        return {pk: ballot_limit(direction, team_sizes=sizes.get(pk, ())) for pk in keys}
+    raters = selectors.rater_counts(year, direction, units=keys, cadres=keys)
+    return {pk: ballot_limit(direction, raters=raters.get(pk, 0)) for pk in keys}
 
 
 def _target_kwargs(direction: str, target) -> dict:
@@ -94,9 +137,9 @@ def _check_target_kind(direction: str, target) -> None:
             "direction": Direction(direction).label, "kind": _("单位") if expected is Unit else _("干部")})
 
 
-def limit_for(year: int, direction: str, target) -> int:
+def limit_for(year: int, direction: str, target) -> int | None:
     key = {"units" if direction in UNIT_TARGETS else "cadres": [target.pk]}
-    return selectors.ballot_limits(year, direction, **key).get(target.pk, 0)
+    return ballot_limits(year, direction, **key)[target.pk]
 
 
 def web_count(year: int, direction: str, target) -> int:
@@ -244,8 +287,9 @@ def cast_ballot(*, code: str, level: str, comment: str = "", today: date | None 
         paper = (selectors.paper_ballots(found.round.year, direction, **{"units" if direction in UNIT_TARGETS else "cadres": [target.pk]})
                  .get(target.pk, 0))
         limit = limit_for(found.round.year, direction, target)
-        if paper + web_count(found.round.year, direction, target) + 1 > limit:
-            raise DomainError(_("该对象的选票已达上限（纸质票已录入），请联系双联办。"))
+        if limit is not None and paper + web_count(found.round.year, direction, target) + 1 > limit:
+            raise DomainError(_("该对象的选票已达上限（%(reason)s；含已录入的纸质票），请联系双联办。") % {
+                "reason": limit_reason(direction, limit)})
         if not BallotCode.objects.filter(pk=found.pk, spent=False).update(spent=True):
             raise DomainError(_("该评议码已经使用过，每个评议码只能投一次票。"))
         return Ballot.objects.create(round=found.round, direction=direction, unit=found.unit, cadre=found.cadre,

@@ -8,7 +8,8 @@ from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, ScopedInline, she
 from shuanglian.errors import DomainError
 
 from . import roster
-from .models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village
+from .models import (Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village,
+                     VillageYear)
 
 
 class AreaLevelFilter(admin.SimpleListFilter):
@@ -256,3 +257,24 @@ class HouseholdPlanAdmin(ScopedAdmin):
     def check_write(self, form, data):
         plan_checks(form, data)
 
+
+@admin.register(VillageYear)
+class VillageYearAdmin(ScopedAdmin):
+    """村情 is read here; it comes in through the roster sheet 村情, which validates it."""
+
+    visible = scoping.visible_village_years
+    list_display = ("village", "year", "households", "population", "poor_population", "per_capita_income",
+                    "collective_income", "committee_size")
+    list_filter = (AreaLevelFilter, "year")
+    list_select_related = ("village",)
+    search_fields = ("village__code", "village__name")
+    resource_classes = [sheet_resource(roster.VillageYearSheet)]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -297,6 +297,45 @@ class IncomeRecord(models.Model):
         super().save(*args, **kwargs)
 
 
+class VillageYear(models.Model):
+    """A village's basic data for one year (村情): the inputs of the poor-village test
+    "一高一低一无" (DOMAIN §10) and the size of its two committees (村两委), every member of which
+    casts a 村评单位 ballot (§7). Recorded per year because all of them change from year to year."""
+
+    village = models.ForeignKey(Area, models.PROTECT, related_name="village_years", verbose_name=_("村（社区）"),
+                                limit_choices_to={"level": AreaLevel.VILLAGE})
+    year = models.PositiveSmallIntegerField(_("年度"))
+    households = models.PositiveIntegerField(_("总户数"))
+    population = models.PositiveIntegerField(_("总人口"))
+    poor_population = models.PositiveIntegerField(_("贫困人口"))
+    per_capita_income = models.DecimalField(_("农民人均纯收入"), **MONEY)
+    collective_income = models.DecimalField(_("集体经济收入"), default=Decimal(0), **MONEY)
+    # Blank while unknown: the 村评单位 ballots of the village's units are then accepted unchecked.
+    committee_size = models.PositiveSmallIntegerField(_("村两委成员数"), null=True, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("村情")
+        ordering = ["village", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="one_village_year"),
+            models.CheckConstraint(
+                condition=Q(households__gte=0) & Q(population__gte=0) & Q(poor_population__gte=0)
+                & Q(per_capita_income__gte=0) & Q(collective_income__gte=0),
+                name="village_year_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(poor_population__lte=F("population")),
+                                   name="village_poor_within_population"),
+            models.CheckConstraint(condition=Q(committee_size__isnull=True) | Q(committee_size__gte=1),
+                                   name="village_committee_has_members"),
+        ]
+        indexes = [models.Index(fields=["year", "village"], name="village_year_by_year")]  # poverty test: villages of a year
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.village.name}"
+
+
 class PovertyLine(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     province_line = models.DecimalField(_("省定扶贫标准（元）"), **MONEY)

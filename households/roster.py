@@ -1,7 +1,8 @@
-"""Roster sheets of the registry: 区划, 农户, 家庭成员, 收入."""
+"""Roster sheets of the registry: 区划, 农户, 家庭成员, 收入, 村情."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
@@ -10,9 +11,9 @@ from shuanglian.errors import DomainError
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
 
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
 from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, default_poverty_kind, members_elsewhere, validate_exit,
-                       validate_income_amounts)
+                       validate_income_amounts, validate_village_year)
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)
@@ -382,4 +383,80 @@ class IncomeSheet(SheetHandler):
     def export_rows(self, qs):
         fields = ["household__number", "year", "total_income", *INCOME_COLUMNS.values()]
         for values in qs.order_by("household__number", "year").values_list(*fields).iterator(chunk_size=BATCH):
+            yield list(values)
+
+
+def headcount(maximum: int):
+    return lambda v: cells.whole_number(v, minimum=0, maximum=maximum)
+
+
+VILLAGE_YEAR_COLUMNS = {
+    "总户数": "households",
+    "总人口": "population",
+    "贫困人口": "poor_population",
+    "农民人均纯收入": "per_capita_income",
+    "集体经济收入": "collective_income",
+    "村两委成员数": "committee_size",
+}
+
+
+@register
+class VillageYearSheet(SheetHandler):
+    """村情: a village's basic data by year (DOMAIN §10). Its 村两委成员数 bounds the 村评单位
+    ballots of the village's units (§7): the 评议 sheet reads the sizes planned here."""
+
+    name = "村情"
+    order = 85  # after the registry and pairing sheets, before 评议, which reads the sizes
+    columns = [
+        Column("区划代码", cells.area_code, required=True),
+        Column("年度", cells.year, required=True),
+        Column("总户数", headcount(1_000_000), required=True),
+        Column("总人口", headcount(10_000_000), required=True),
+        Column("贫困人口", headcount(10_000_000), required=True),
+        Column("农民人均纯收入", cells.money, required=True),
+        Column("集体经济收入", cells.money),
+        Column("村两委成员数", lambda v: cells.whole_number(v, minimum=1, maximum=99)),
+    ]
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["区划代码"], r["年度"]))
+        areas = known_areas(ctx, {r["区划代码"] for r in rows})
+        existing = {}
+        for batch in in_batches({r["区划代码"] for r in rows}):
+            existing.update({(v.village_id, v.year): v for v in VillageYear.objects.filter(village_id__in=batch)})
+        self.creates, self.updates = [], []
+        # (village code, year) → 村两委成员数 of the file (None: not recorded), for the 评议 sheet.
+        sizes = ctx.plans["committee_sizes"] = {}
+        for row in rows:
+            code, year = row["区划代码"], row["年度"]
+            try:
+                validate_village_year(village=areas.get(code), code=code, population=row["总人口"],
+                                      poor_population=row["贫困人口"])
+                if not ctx.in_scope(code):
+                    raise DomainError(f"村“{code}”不在您的管辖范围内。")
+            except DomainError as exc:
+                self.error(row, " ".join(exc.messages))
+                continue
+            values = {field: row[header] for header, field in VILLAGE_YEAR_COLUMNS.items()}
+            values["collective_income"] = values["collective_income"] or Decimal(0)  # blank is 0 (ROSTER_FORMAT)
+            if "村两委成员数" not in row.values:
+                del values["committee_size"]  # a sheet without the optional column keeps what is stored
+            record = self.upsert(existing.get((code, year)), lambda: VillageYear(village_id=code, year=year), values,
+                                 self.creates, self.updates)
+            sizes[(code, year)] = record.committee_size
+
+    def apply(self):
+        audit.bulk_create(VillageYear, self.creates, batch_size=BATCH)
+        audit.bulk_update(VillageYear, self.updates, list(VILLAGE_YEAR_COLUMNS.values()), batch_size=BATCH)
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
+    def export_queryset(self, scope, area_code):
+        qs = scoping.visible_village_years(scope)
+        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+
+    def export_rows(self, qs):
+        fields = ["village_id", "year", *VILLAGE_YEAR_COLUMNS.values()]
+        for values in qs.order_by("village_id", "year").values_list(*fields).iterator(chunk_size=BATCH):
             yield list(values)

@@ -99,6 +99,17 @@ def validate_income_amounts(**amounts: Decimal) -> None:
         raise DomainError(f"纯收入{net}超出范围（绝对值应小于100亿元），请核对各项金额。")
 
 
+def validate_village_year(*, village: Area | None, code: str, population: int, poor_population: int) -> None:
+    """The rules of a village's basic data (村情) that no single cell shows: the code names an
+    existing village, and its poor people are some of its people."""
+    if village is None:
+        raise DomainError(f"区划代码“{code}”不存在。")
+    if village.level != AreaLevel.VILLAGE:
+        raise DomainError(f"“{code}”是{AreaLevel(village.level).label}级区划，不是村（社区）。")
+    if poor_population > population:
+        raise DomainError(f"贫困人口{poor_population}不能多于总人口{population}。")
+
+
 def validate_exit(status: str, exit_year: int | None) -> None:
     if status == Household.Status.EXITED and not exit_year:
         raise DomainError("已脱贫的农户必须填写脱贫年度。")

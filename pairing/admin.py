@@ -14,7 +14,7 @@ from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePai
 class UnitAdmin(ScopedAdmin):
     visible = scoping.visible_units
     scoped_fields = {"area": scoping.visible_areas}
-    list_display = ("code", "name", "level", "kind", "area")
+    list_display = ("code", "name", "level", "kind", "area", "leadership_size")
     list_filter = ("level", "kind")
     list_select_related = ("area",)
     search_fields = ("code", "name")

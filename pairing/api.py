@@ -14,7 +14,8 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["code", "name", "level", "kind", "area"]
+        fields = ["code", "name", "level", "kind", "area", "leadership_size"]
+        read_only_fields = ["leadership_size"]
 
 
 class UnitFilters(django_filters.FilterSet):

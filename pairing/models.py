@@ -29,6 +29,9 @@ class Unit(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     area = models.ForeignKey(Area, models.PROTECT, related_name="units", verbose_name=_("所在区划"))
+    # Every member of the leadership (班子) casts a 单位评干部 ballot for each cadre (DOMAIN §7);
+    # blank while unknown, and the ballots are then accepted unchecked.
+    leadership_size = models.PositiveSmallIntegerField(_("班子成员数"), null=True, blank=True)
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
@@ -38,6 +41,10 @@ class Unit(models.Model):
         indexes = [
             # Units of an area subtree (area_id LIKE '6201%').
             models.Index(fields=["area"], name="unit_area_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(leadership_size__isnull=True) | Q(leadership_size__gte=1),
+                                   name="unit_leadership_has_members"),
         ]
 
     def __str__(self) -> str:

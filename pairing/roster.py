@@ -44,6 +44,7 @@ class UnitSheet(SheetHandler):
         Column("级别", unit_level, required=True),
         Column("类型", unit_kind, required=True),
         Column("所在区划代码", cells.area_code, required=True),
+        Column("班子成员数", lambda v: cells.whole_number(v, minimum=1, maximum=99)),
     ]
 
     def plan(self, rows):
@@ -58,15 +59,18 @@ class UnitSheet(SheetHandler):
                 self.error(row, f"所在区划代码“{area_code}”不存在。")
                 continue
             old = existing.get(row["单位代码"])
-            if not ctx.in_scope(area_code) and (old is None or old.area_id != area_code or old.name != row["单位名称"]):
+            values = {"name": row["单位名称"], "level": row["级别"], "kind": row["类型"], "area_id": area_code}
+            if "班子成员数" in row.values:  # a sheet without the optional column keeps what is stored
+                values["leadership_size"] = row["班子成员数"]
+            if not ctx.in_scope(area_code) and (old is None or old.area_id != area_code or old.name != row["单位名称"]
+                                                or old.leadership_size != values.get("leadership_size", old.leadership_size)):
                 self.error(row, f"单位所在区划“{area_code}”不在您的管辖范围内。")
                 continue
-            values = {"name": row["单位名称"], "level": row["级别"], "kind": row["类型"], "area_id": area_code}
             ctx.units[row["单位代码"]] = self.upsert(old, lambda: Unit(code=row["单位代码"]), values, self.creates, self.updates)
 
     def apply(self):
         audit.bulk_create(Unit, self.creates, batch_size=BATCH)
-        audit.bulk_update(Unit, self.updates, ["name", "level", "kind", "area"], batch_size=BATCH)
+        audit.bulk_update(Unit, self.updates, ["name", "level", "kind", "area", "leadership_size"], batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 
@@ -84,7 +88,7 @@ class UnitSheet(SheetHandler):
 
     def export_rows(self, qs):
         for u in qs.order_by("code").iterator(chunk_size=BATCH):
-            yield [u.code, u.name, u.get_level_display(), u.get_kind_display(), u.area_id]
+            yield [u.code, u.name, u.get_level_display(), u.get_kind_display(), u.area_id, u.leadership_size]
 
 
 @register

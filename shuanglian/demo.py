@@ -76,7 +76,12 @@ def build_workbook(seed: int = 2025) -> bytes:
     sheets["区划"] = [["区划代码", "名称", "级别", "是否贫困"]] + [
         [a.code, a.name, str(AreaLevel(a.level).label), "是" if a.code == COUNTY else None] for a in ancestors
     ] + [[t.code, t.name, "乡", None] for t in townships] + [[v.code, v.name, "村", "是" if v.code in poor else "否"] for v in villages]
-    sheets["单位"] = [["单位代码", "单位名称", "级别", "类型", "所在区划代码"]] + [list(u) for u in UNITS]
+    # Team sizes come from their own generator, so the rest of the county stays as it was.
+    sizes = random.Random(seed + 1)
+    # Most units have recorded the size of their leadership (班子); two have not yet, so the
+    # results page shows what an unknown size looks like.
+    sheets["单位"] = [["单位代码", "单位名称", "级别", "类型", "所在区划代码", "班子成员数"]] + [
+        [*u, None if index in (2, 6) else sizes.randint(5, 9)] for index, u in enumerate(UNITS)]
 
     cadres = [["身份证号", "姓名", "单位代码", "职级", "人员类别", "手机号"]]
     eligible: dict[str, list[str]] = {}
@@ -151,6 +156,7 @@ def build_workbook(seed: int = 2025) -> bytes:
     handed[3:6] = [date(2025, 6, 30), "工作调动", bureau[1]]
     pairings.append([bureau[1], handed[1], date(2025, 7, 1), None, None, None])
     sheets["联户"] = pairings
+    sheets["村情"] = demo_village_years(sizes, villages, poor)
     sheets["走访"], sheets["单位进村"] = demo_visits(rnd, pairings[1:], unit_villages, eligible)
 
     workbook = Workbook()
@@ -162,6 +168,25 @@ def build_workbook(seed: int = 2025) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def demo_village_years(rnd: random.Random, villages: list, poor: set[str]) -> list[list]:
+    """Last year's and this year's basic data (村情) of the villages; one paired poor village has
+    not recorded its 村两委成员数, so its units' village ballots show as unchecked."""
+    rows = [["区划代码", "年度", "总户数", "总人口", "贫困人口", "农民人均纯收入", "集体经济收入", "村两委成员数"]]
+    this_year = timezone.localdate().year
+    unrecorded = sorted(poor)[1]
+    for v in villages:
+        households = rnd.randint(180, 520)
+        population = households * rnd.randint(32, 42) // 10
+        share = rnd.uniform(0.32, 0.55) if v.code in poor else rnd.uniform(0.08, 0.25)
+        income = rnd.randint(2800, 3800) if v.code in poor else rnd.randint(4200, 6800)
+        committee = None if v.code == unrecorded else rnd.randint(5, 9)
+        for year in (this_year - 1, this_year):
+            poor_people = int(population * share * (0.85 if year == this_year else 1))
+            rows.append([v.code, year, households, population, poor_people, income + (180 if year == this_year else 0),
+                         None if v.code in poor else rnd.randint(20000, 80000), committee])
+    return rows
 
 
 TASKS = ["政策宣传", "反映民意", "促进发展", "疏导情绪", "强基固本", "推广典型"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from households.models import Area, AreaLevel, Household, IncomeRecord, Member
+from households.models import Area, AreaLevel, Household, IncomeRecord, Member, VillageYear
 from pairing.models import Cadre, HouseholdPairing, Role, Unit, VillagePairing
 
 
@@ -152,6 +152,11 @@ def visible_members(user_or_scope) -> QuerySet[Member]:
 
 def visible_incomes(user_or_scope) -> QuerySet[IncomeRecord]:
     return IncomeRecord.objects.filter(household__in=visible_households(user_or_scope))
+
+
+def visible_village_years(user_or_scope) -> QuerySet[VillageYear]:
+    """Villages' basic data by year (村情): wherever the village is visible."""
+    return VillageYear.objects.filter(village__in=visible_areas(user_or_scope))
 
 
 def visible_household_pairings(user_or_scope) -> QuerySet[HouseholdPairing]:

@@ -242,3 +242,19 @@ class DeedFactory(DjangoModelFactory):
     description = "协调产业资金"
     money = Decimal("0")
     people_helped = 0
+
+
+class VillageYearFactory(DjangoModelFactory):
+    """A village's basic data (村情) of a year; ``committee_size`` (村两委成员数) is unknown unless given."""
+
+    class Meta:
+        model = "households.VillageYear"
+
+    village = factory.SubFactory(AreaFactory)
+    year = 2025
+    households = 300
+    population = 1200
+    poor_population = 400
+    per_capita_income = Decimal("3500.00")
+    collective_income = Decimal(0)
+    committee_size = None

@@ -117,6 +117,40 @@ def test_a_web_ballot_beyond_the_paper_tallies_is_refused(world):
     assert "已达上限" in messages(exc) and not Ballot.objects.exists()
 
 
+def village_code(world) -> BallotCode:
+    issue_codes(rnd=world.round, direction=Direction.VILLAGE_ON_UNIT)
+    return BallotCode.objects.get(direction=Direction.VILLAGE_ON_UNIT, unit=world.unit)
+
+
+def test_a_web_village_ballot_beyond_the_committee_size_is_refused(world):
+    f.VillageYearFactory(village=world.village, year=YEAR, committee_size=5)
+    record_tally(year=YEAR, direction=Direction.VILLAGE_ON_UNIT, target=world.unit, satisfied=4, basic=1, unsatisfied=0)
+    with pytest.raises(DomainError) as exc:
+        cast(village_code(world))
+    assert "村两委成员数合计5人" in messages(exc) and not Ballot.objects.exists()
+
+
+def test_a_web_village_ballot_within_the_committee_size_is_cast(world):
+    f.VillageYearFactory(village=world.village, year=YEAR, committee_size=5)
+    record_tally(year=YEAR, direction=Direction.VILLAGE_ON_UNIT, target=world.unit, satisfied=4, basic=0, unsatisfied=0)
+    assert cast(village_code(world)).unit == world.unit
+
+
+def test_a_web_village_ballot_is_cast_while_the_committee_size_is_unknown(world):
+    record_tally(year=YEAR, direction=Direction.VILLAGE_ON_UNIT, target=world.unit, satisfied=7, basic=0, unsatisfied=0)
+    assert cast(village_code(world)).unit == world.unit
+
+
+def test_a_web_leadership_ballot_beyond_the_leadership_size_is_refused(world):
+    world.unit.leadership_size = 3
+    world.unit.save()
+    record_tally(year=YEAR, direction=Direction.UNIT_ON_CADRE, target=world.first, satisfied=3, basic=0, unsatisfied=0)
+    issue_codes(rnd=world.round, direction=Direction.UNIT_ON_CADRE)
+    with pytest.raises(DomainError) as exc:
+        cast(BallotCode.objects.get(direction=Direction.UNIT_ON_CADRE, cadre=world.first))
+    assert "班子成员数3人" in messages(exc) and not Ballot.objects.exists()
+
+
 def test_a_paper_tally_counts_the_web_ballots_already_cast(world):
     cast(household_code(world))
     with pytest.raises(DomainError):

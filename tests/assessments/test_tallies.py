@@ -64,14 +64,76 @@ def test_more_leadership_ballots_than_the_units_cadres_are_refused(world):
     assert "3名干部" in messages(exc)
 
 
-def test_the_leadership_rates_a_cadre_once(world):
-    with pytest.raises(DomainError):
-        tally(world.first, Direction.UNIT_ON_CADRE, (1, 1, 0))
+# --- team raters: every member of the village's 村两委 and of the unit's 班子 votes (DOMAIN §7) ---
+
+def with_committee(village, size, year=YEAR):
+    return f.VillageYearFactory(village=village, year=year, committee_size=size)
 
 
-def test_more_village_ballots_than_paired_villages_are_refused(world):
-    with pytest.raises(DomainError):
-        tally(world.unit, Direction.VILLAGE_ON_UNIT, (2, 0, 0))
+def test_village_ballots_are_accepted_while_the_committee_size_is_unknown(world):
+    assert tally(world.unit, Direction.VILLAGE_ON_UNIT, (5, 1, 1)).ballots == 7
+
+
+def test_village_ballots_beyond_the_recorded_committee_size_are_refused(world):
+    with_committee(world.village, 5)
+    with pytest.raises(DomainError) as exc:
+        tally(world.unit, Direction.VILLAGE_ON_UNIT, (5, 1, 1))
+    assert "村两委成员数合计5人，选票不能超过5张" in messages(exc) and not Tally.objects.exists()
+
+
+def test_as_many_village_ballots_as_committee_members_are_accepted(world):
+    with_committee(world.village, 5)
+    assert tally(world.unit, Direction.VILLAGE_ON_UNIT, (3, 1, 1)).ballots == 5
+
+
+def test_the_committees_of_every_village_paired_in_the_year_add_up(world):
+    second = f.village("620502100002", "二村")
+    f.VillagePairingFactory(unit=world.unit, village=second, start=date(2025, 3, 1))
+    with_committee(world.village, 5)
+    with_committee(second, 4)
+    with pytest.raises(DomainError) as exc:
+        tally(world.unit, Direction.VILLAGE_ON_UNIT, (8, 1, 1))
+    assert "合计9人" in messages(exc)
+    assert tally(world.unit, Direction.VILLAGE_ON_UNIT, (7, 1, 1)).ballots == 9
+
+
+def test_one_paired_village_without_a_committee_size_leaves_the_ballots_unchecked(world):
+    second = f.village("620502100002", "二村")
+    f.VillagePairingFactory(unit=world.unit, village=second, start=date(2025, 3, 1))
+    with_committee(world.village, 3)
+    with_committee(second, None)
+    assert tally(world.unit, Direction.VILLAGE_ON_UNIT, (7, 0, 0)).ballots == 7
+
+
+def test_a_committee_size_of_another_year_does_not_limit_this_year(world):
+    with_committee(world.village, 5, year=YEAR - 1)
+    assert tally(world.unit, Direction.VILLAGE_ON_UNIT, (7, 0, 0)).ballots == 7
+
+
+def test_leadership_ballots_are_accepted_while_the_leadership_size_is_unknown(world):
+    assert tally(world.first, Direction.UNIT_ON_CADRE, (5, 1, 1)).ballots == 7
+
+
+def test_leadership_ballots_beyond_the_recorded_leadership_size_are_refused(world):
+    world.unit.leadership_size = 5
+    world.unit.save()
+    with pytest.raises(DomainError) as exc:
+        tally(world.first, Direction.UNIT_ON_CADRE, (4, 1, 1))
+    assert "班子成员数5人，选票不能超过5张" in messages(exc) and not Tally.objects.exists()
+
+
+def test_as_many_leadership_ballots_as_leadership_members_are_accepted(world):
+    world.unit.leadership_size = 5
+    world.unit.save()
+    assert tally(world.first, Direction.UNIT_ON_CADRE, (4, 1, 0)).ballots == 5
+
+
+def test_the_leadership_rates_only_cadres_who_pair_households(world):
+    world.unit.leadership_size = 5
+    world.unit.save()
+    with pytest.raises(DomainError) as exc:
+        tally(world.third, Direction.UNIT_ON_CADRE, (1, 0, 0))  # 丙 pairs no household
+    assert "没有联村联户" in messages(exc)
 
 
 def test_a_second_tally_for_the_same_target_is_refused(world):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from households.models import Area, Household, IncomeRecord, Member, PoorAreaYear
+from households.models import Area, Household, IncomeRecord, Member, PoorAreaYear, VillageYear
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 
 
@@ -17,7 +17,7 @@ def canonical_dump() -> dict[str, list[tuple]]:
     return {
         "areas": rows(Area.objects, "code", "name", "level", "parent_id"),
         "poor": rows(PoorAreaYear.objects, "area_id", "year", "kind"),
-        "units": rows(Unit.objects, "code", "name", "level", "kind", "area_id"),
+        "units": rows(Unit.objects, "code", "name", "level", "kind", "area_id", "leadership_size"),
         "cadres": rows(Cadre.objects, "id_number", "name", "unit__code", "rank", "category", "phone", "user__username"),
         "users": rows(User.objects.filter(cadre__isnull=False), "username", "first_name", "is_staff", "is_superuser"),
         "households": rows(
@@ -31,6 +31,10 @@ def canonical_dump() -> dict[str, list[tuple]]:
         "incomes": rows(
             IncomeRecord.objects, "household__number", "year", "resident_population", "total_income",
             *IncomeRecord.DEDUCTIONS, "net_income", "per_capita_income",
+        ),
+        "village_years": rows(
+            VillageYear.objects, "village_id", "year", "households", "population", "poor_population",
+            "per_capita_income", "collective_income", "committee_size",
         ),
         "village_pairings": rows(VillagePairing.objects, "unit__code", "village_id", "start", "end"),
         "household_pairings": rows(
@@ -60,5 +64,6 @@ def empty_database() -> None:
     Member.objects.all().delete()
     Household.objects.all().delete()
     PoorAreaYear.objects.all().delete()
+    VillageYear.objects.all().delete()
     Area.objects.update(parent=None)
     Area.objects.all().delete()

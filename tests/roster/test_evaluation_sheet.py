@@ -13,7 +13,7 @@ from assessments.services import close_round
 
 from .conftest import run_command
 from .dbstate import empty_database
-from .workbooks import C_LI, C_TEACHER, C_ZHANG, CITY_UNIT, COUNTY_UNIT, valid_sheets, write_workbook
+from .workbooks import C_LI, C_TEACHER, C_ZHANG, CITY_UNIT, COUNTY_UNIT, POOR_VILLAGE, valid_sheets, write_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,6 @@ def test_a_negative_tally_is_a_problem_and_nothing_is_written(tmp_path):
 @pytest.mark.parametrize("row, message", [
     ([2025, "户评干部", C_LI, 2, 1, 0], "超过上限"),  # three ballots, two households
     ([2025, "干部评班子", COUNTY_UNIT, 4, 0, 0], "3名干部"),
-    ([2025, "单位评干部", C_LI, 1, 1, 0], "只评1票"),
     ([2025, "户评干部", C_TEACHER, 0, 0, 0], "没有联村联户"),  # a teacher pairs no household
     ([2025, "户评干部", COUNTY_UNIT, 1, 0, 0], "不在干部名册中"),
     ([2025, "村评单位", "U99", 1, 0, 0], "不存在"),
@@ -120,3 +119,70 @@ def test_tallies_round_trip_through_an_export(tmp_path):
     assert run_command("import_roster", str(out)).code == 0
     after = sorted(Tally.objects.values_list("direction", "unit__code", "cadre__id_number", "satisfied", "basic", "unsatisfied"))
     assert after == before
+
+
+# --- team raters: the village's 村两委 and the unit's 班子 (DOMAIN §7) ---
+
+VILLAGE_YEAR_HEADER = ["区划代码", "年度", "总户数", "总人口", "贫困人口", "农民人均纯收入", "集体经济收入", "村两委成员数"]
+SEVEN_FROM_THE_VILLAGE = [2025, "村评单位", COUNTY_UNIT, 5, 1, 1]  # the county unit is paired with one village
+SEVEN_FROM_THE_LEADERSHIP = [2025, "单位评干部", C_ZHANG, 5, 1, 1]
+
+
+def with_committee(sheets: dict, size) -> dict:
+    sheets["村情"] = [VILLAGE_YEAR_HEADER, [POOR_VILLAGE, 2025, 312, 1248, 420, 3650, None, size]]
+    return sheets
+
+
+def with_leadership(sheets: dict, size) -> dict:
+    sheets["单位"][0].append("班子成员数")
+    for row in sheets["单位"][1:]:
+        row.append(size if row[0] == COUNTY_UNIT else None)
+    return sheets
+
+
+def test_seven_village_ballots_import_while_the_committee_size_is_unknown(tmp_path):
+    run = import_sheets(tmp_path, with_tallies([SEVEN_FROM_THE_VILLAGE]))
+    assert run.code == 0, run.out + run.err
+    assert f"村评单位,{COUNTY_UNIT},秦州区农业农村局,7,5,1,1,85.7" in results()
+
+
+def test_village_ballots_beyond_the_committee_size_of_the_same_file_are_refused(tmp_path):
+    run = import_sheets(tmp_path, with_committee(with_tallies([SEVEN_FROM_THE_VILLAGE]), 5))
+    assert run.code == 1
+    assert "评议!2: 票数合计7张（含网上评议），超过上限：村两委成员数合计5人，选票不能超过5张。" in run.out + run.err
+    assert not Tally.objects.exists()
+
+
+def test_village_ballots_beyond_a_committee_size_already_recorded_are_refused(tmp_path):
+    assert import_sheets(tmp_path, with_committee(valid_sheets(), 5)).code == 0
+    run = import_sheets(tmp_path, with_tallies([SEVEN_FROM_THE_VILLAGE], base=False), "tallies.xlsx")
+    assert run.code == 1 and "评议!2:" in run.out + run.err and "村两委成员数合计5人" in run.out + run.err
+    assert not Tally.objects.exists()
+
+
+def test_village_ballots_within_the_committee_size_are_accepted(tmp_path):
+    run = import_sheets(tmp_path, with_committee(with_tallies([SEVEN_FROM_THE_VILLAGE]), 7))
+    assert run.code == 0, run.out + run.err
+
+
+def test_seven_leadership_ballots_import_while_the_leadership_size_is_unknown(tmp_path):
+    run = import_sheets(tmp_path, with_tallies([SEVEN_FROM_THE_LEADERSHIP]))
+    assert run.code == 0, run.out + run.err
+
+
+def test_leadership_ballots_beyond_the_leadership_size_of_the_same_file_are_refused(tmp_path):
+    run = import_sheets(tmp_path, with_leadership(with_tallies([SEVEN_FROM_THE_LEADERSHIP]), 5))
+    assert run.code == 1
+    assert "评议!2: 票数合计7张（含网上评议），超过上限：单位班子成员数5人，选票不能超过5张。" in run.out + run.err
+
+
+def test_leadership_ballots_beyond_a_leadership_size_already_recorded_are_refused(tmp_path):
+    assert import_sheets(tmp_path, with_leadership(valid_sheets(), 5)).code == 0
+    run = import_sheets(tmp_path, with_tallies([SEVEN_FROM_THE_LEADERSHIP], base=False), "tallies.xlsx")
+    assert run.code == 1 and "评议!2:" in run.out + run.err and "单位班子成员数5人" in run.out + run.err
+
+
+def test_a_leadership_size_raised_in_the_same_file_admits_the_ballots(tmp_path):
+    assert import_sheets(tmp_path, with_leadership(valid_sheets(), 5)).code == 0
+    run = import_sheets(tmp_path, with_leadership(with_tallies([SEVEN_FROM_THE_LEADERSHIP]), 7), "more.xlsx")
+    assert run.code == 0, run.out + run.err
