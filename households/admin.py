@@ -166,6 +166,8 @@ def member_form_checks(form, data):
 
     if "id_number" in data:
         data["id_number"] = validate_id_number(data["id_number"])
+        if form.instance.pk and form.instance.id_number == data["id_number"]:
+            return  # the member as stored (its household's number may change in the same form)
         household = data.get("household") or (form.instance.household if form.instance.household_id else None)
         clash = members_elsewhere({data["id_number"]: household.number if household else ""})
         if clash:

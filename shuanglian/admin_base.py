@@ -334,6 +334,7 @@ def with_domain_checks(form_class, check):
             return data
 
     Checked.__name__ = form_class.__name__
+    Checked.runs_domain_checks = True  # tests/test_write_paths.py: no writable admin form without its rules
     return Checked
 
 
