@@ -150,6 +150,12 @@ class EvaluationSheet(SheetHandler):
                 continue
             counts = (row["满意"], row["基本满意"], row["不满意"])
             stored = existing.get((year, direction, key))
+            values = dict(zip(("satisfied", "basic", "unsatisfied"), counts))
+            if stored is not None and all(getattr(stored, n) == v for n, v in values.items()):
+                # A row that changes nothing re-imports history (a closed round's tallies in an
+                # exported roster): no rule of a change applies, as with a locked month's visits.
+                self.counts.unchanged += 1
+                continue
             total, limit = sum(counts) + web.get((year, direction, key), 0), worked.limit(direction, key, year)
             if limit is not None and total > limit:
                 self.error(row, limit_message(direction, limit, total))
@@ -158,7 +164,6 @@ class EvaluationSheet(SheetHandler):
             if rnd is not None and rnd.is_closed:
                 self.error(row, f"{rnd}已结束，结果已固定，不能再修改。")
                 continue
-            values = dict(zip(("satisfied", "basic", "unsatisfied"), counts))
             self.upsert(stored, lambda: Tally(direction=direction, **({"unit": target} if is_unit else {"cadre": target})),
                         values, self.creates, self.updates)
             if stored is None:

@@ -223,6 +223,8 @@ def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, e
                                rnd.choice(HELP), None])
         if rnd.random() < 0.08 and len(visits) > 1 and visits[-1][0] == idn and visits[-1][3] > visits[-1][2]:
             _, numbers, start, end, *_ = visits[-1]
+            if (idn, end, end) in seen:
+                continue  # that day is a trip of its own already: the roster keys a trip on its dates
             visits.append([idn, numbers, end, end, "否", "反映民意", None, "重复登记"])  # an overlap to review
     unit_rows = [["单位代码", "村代码", "开始日期", "结束日期", "带队干部身份证号", "人数", "备注"]]
     for code, vs in unit_villages.items():
@@ -231,9 +233,13 @@ def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, e
                 days_open = (min(today, date(year, 12, 31)) - date(year, 1, 1)).days - 12
                 # Last year's trips spread over eleven months, so none runs into a later one.
                 starts = sorted(date(year, 1, 1) + timedelta(days=rnd.randint(0, days_open)) for _ in range(rnd.randint(1, 6)))
+                trips = set()  # the roster keys a unit's trip on its village and dates
                 for start in starts:
-                    unit_rows.append([code, v.code, start, start + timedelta(days=rnd.randint(2, 9)),
-                                      eligible[code][0] if eligible.get(code) else None, rnd.randint(2, 6), "工作队进村"])
+                    trip = (start, start + timedelta(days=rnd.randint(2, 9)))
+                    leader, people = eligible[code][0] if eligible.get(code) else None, rnd.randint(2, 6)
+                    if trip not in trips:
+                        trips.add(trip)
+                        unit_rows.append([code, v.code, *trip, leader, people, "工作队进村"])
     return visits, unit_rows
 
 

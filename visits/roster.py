@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import groupby
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext
@@ -24,6 +25,25 @@ task_labels = cells.choice(Task)
 
 def tasks(value) -> list[str]:
     return [task_labels(part) for part in cells.split_list(value)]
+
+
+def one_trip(visits) -> dict:
+    """What the roster says of a cadre's records with the same dates. The sheet's key is cadre,
+    start and end (ROSTER_FORMAT.md), so records the phone or the admin kept apart (two trips of
+    one day to different households) are one trip in the roster: their households together,
+    stayed if any record stayed, every task once, the distinct texts of all. Export writes this
+    and import compares a row with it, so an exported roster always imports unchanged."""
+
+    def joined(texts) -> str:
+        return "；".join(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
+
+    return {
+        "households": sorted({h.number for v in visits for h in v.households.all()}),
+        "stayed": any(v.stayed for v in visits),
+        "tasks": list(dict.fromkeys(t for v in visits for t in v.tasks if t in Task.values)),
+        "help_given": joined(v.help_given for v in visits),
+        "notes": joined(v.notes for v in visits),
+    }
 
 
 def covers(spans, start: date, end: date) -> bool:
@@ -91,10 +111,11 @@ class VisitSheet(SheetHandler):
                 spans[(idn, number)].append((start, end))
         for key, more in ctx.plans.get("household_spans", {}).items():
             spans[key] += more
-        existing = {}
+        existing = defaultdict(list)  # (cadre ID, start, end) → the records of that trip, oldest first
         for batch in in_batches(saved):
-            for v in Visit.objects.filter(cadre_id__in=batch).select_related("cadre").prefetch_related("households"):
-                existing[(v.cadre.id_number, v.start, v.end)] = v
+            for v in (Visit.objects.filter(cadre_id__in=batch).select_related("cadre").prefetch_related("households")
+                      .order_by("pk")):
+                existing[(v.cadre.id_number, v.start, v.end)].append(v)
         policy = PolicyCache(VisitPolicy.Subject.CADRE)
         self.locked = LockedMonths({c.unit_id for c in cadres.values() if c.pk})
         self.creates, self.updates, self.links = [], [], []
@@ -112,6 +133,13 @@ class VisitSheet(SheetHandler):
                 else:
                     chosen.append(households[number])
             start, end = row["开始日期"], row["结束日期"]
+            values = {"stayed": bool(row["吃住在村"]), "tasks": row["落实任务"] or [], "help_given": row["帮办实事"] or "",
+                      "notes": row["备注"] or ""}
+            stored = existing.get((cadre.id_number, start, end), [])
+            if not problems and stored and one_trip(stored) == {"households": sorted(set(row["户编号"])), **values}:
+                # Unchanged history (a closed month, a rule tightened since) re-imports freely.
+                self.counts.unchanged += 1
+                continue
             errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(cadre.unit.area_id, start.year),
                                  own_entry=False)
             problems += [m for messages in errors.values() for m in messages]
@@ -121,14 +149,15 @@ class VisitSheet(SheetHandler):
             if problems:
                 self.error(row, " ".join(problems))
                 continue
-            values = {"stayed": bool(row["吃住在村"]), "tasks": row["落实任务"] or [], "help_given": row["帮办实事"] or "",
-                      "notes": row["备注"] or ""}
-            old = existing.get((cadre.id_number, start, end))
-            changes = old is None or any(getattr(old, n) != v for n, v in values.items()) or \
-                {h.number for h in old.households.all()} != {h.number for h in chosen}
-            if changes and (problem := self.locked.problem(cadre.unit, start, end)):
-                self.error(row, problem)  # unchanged history re-imports freely; changes wait for a reopening
+            if len(stored) > 1:
+                # Which of the records the row would change is not in the roster: keep them all.
+                self.error(row, gettext("该干部在这一起止日期有%(count)s条走访记录，花名册中合为一行，无法确定修改"
+                                        "哪一条，请在系统中逐条修改。") % {"count": len(stored)})
                 continue
+            if problem := self.locked.problem(cadre.unit, start, end):
+                self.error(row, problem)  # a change waits for the month's reopening
+                continue
+            old = stored[0] if stored else None
             visit = self.upsert(old, lambda: Visit(cadre=cadre, start=start, end=end), values, self.creates, self.updates)
             if old is None or {h.number for h in old.households.all()} != {h.number for h in chosen}:
                 self.links.append((visit, chosen))
@@ -159,11 +188,13 @@ class VisitSheet(SheetHandler):
         labels = dict(Task.choices)
         qs = qs.select_related("cadre").prefetch_related(
             Prefetch("households", queryset=Household.objects.only("number").order_by("number"))
-        ).order_by("cadre__id_number", "start", "end")
-        for v in qs.iterator(chunk_size=BATCH):
-            yield [v.cadre.id_number, "、".join(h.number for h in v.households.all()), v.start, v.end,
-                   "是" if v.stayed else "否", "、".join(str(labels[t]) for t in v.tasks if t in labels) or None,
-                   v.help_given or None, v.notes or None]
+        ).order_by("cadre__id_number", "start", "end", "pk")
+        trips = groupby(qs.iterator(chunk_size=BATCH), key=lambda v: (v.cadre.id_number, v.start, v.end))
+        for (id_number, start, end), visits in trips:
+            trip = one_trip(list(visits))
+            yield [id_number, "、".join(trip["households"]), start, end, "是" if trip["stayed"] else "否",
+                   "、".join(str(labels[t]) for t in trip["tasks"]) or None, trip["help_given"] or None,
+                   trip["notes"] or None]
 
 
 @register
@@ -214,6 +245,13 @@ class UnitVisitSheet(SheetHandler):
                 problems.append(gettext("村“%(code)s”不在您的管辖范围内。") % {"code": village.code})
             if row["带队干部身份证号"] and leader is None:
                 problems.append(gettext("带队干部不在干部名册中。"))
+            values = {"leader": leader, "people": row["人数"] or 1, "notes": row["备注"] or ""}
+            old = existing.get((unit.code, village.code, start, end)) if not problems else None
+            same_leader = old is not None and (
+                old.leader_id is None if leader is None else leader.pk is not None and old.leader_id == leader.pk)
+            if same_leader and (old.people, old.notes.strip()) == (values["people"], values["notes"]):
+                self.counts.unchanged += 1  # unchanged history re-imports freely, as on 走访
+                continue
             if unit is not None and village is not None:
                 errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year), own_entry=False)
                 problems += [m for messages in errors.values() for m in messages]
@@ -222,10 +260,7 @@ class UnitVisitSheet(SheetHandler):
             if problems:
                 self.error(row, " ".join(problems))
                 continue
-            values = {"leader": leader, "people": row["人数"] or 1, "notes": row["备注"] or ""}
-            old = existing.get((unit.code, village.code, start, end))
-            changes = old is None or any(getattr(old, n) != v for n, v in values.items())
-            if changes and (problem := self.locked.problem(unit, start, end)):
+            if problem := self.locked.problem(unit, start, end):
                 self.error(row, problem)
                 continue
             self.upsert(old,

@@ -1,0 +1,116 @@
+"""The demo county's own roster: after ``seed_demo``, ``export_roster`` writes a workbook that
+``import_roster`` takes back, into the same database (everything unchanged) and into an empty
+one (the same roster again). The demo is built relative to today, so the clock is frozen, once
+in the middle of a month and once on its first day."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+
+from assessments.models import Tally
+from households.models import Area, Household
+from pairing.models import HouseholdPairing
+from visits.models import UnitVisit, Visit
+from visits.roster import one_trip
+
+from .conftest import run_command
+from .dbstate import canonical_dump
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ("households", "pairing", "visits", "assessments", "reports", "shuanglian")
+MID_MONTH, FIRST_OF_MONTH = dt.date(2026, 6, 15), dt.date(2026, 7, 1)
+
+
+def frozen_at(day: dt.date):
+    return time_machine.travel(dt.datetime.combine(day, dt.time(10), ZoneInfo("Asia/Shanghai")), tick=False)
+
+
+def seed_and_export(path) -> dict[str, int]:
+    """Load the demo and export it; returns the rows written per sheet."""
+    assert run_command("seed_demo").code == 0
+    run = run_command("export_roster", "-o", str(path))
+    assert run.code == 0, run.out + run.err
+    return {m[1]: int(m[2]) for line in run.lines if (m := re.fullmatch(r"(\S+)：(\d+) 行", line.strip()))}
+
+
+def counts(run) -> dict[str, tuple[int, int, int]]:
+    """{sheet: (created, updated, unchanged)} from import_roster's output."""
+    found = {}
+    for line in run.lines:
+        if m := re.fullmatch(r"(\S+)：新增 (\d+)，更新 (\d+)，未变 (\d+)", line.strip()):
+            found[m[1]] = tuple(map(int, m.groups()[1:]))
+    return found
+
+
+def roster_state() -> dict:
+    """Everything the roster carries, by natural keys: a cadre's trip as the roster sees it."""
+    trips = {}
+    for visit in Visit.objects.select_related("cadre").prefetch_related("households").order_by("pk"):
+        trips.setdefault((visit.cadre.id_number, visit.start, visit.end), []).append(visit)
+    return {
+        **canonical_dump(),
+        "trips": sorted((key, sorted(one_trip(group).items())) for key, group in trips.items()),
+        "unit_trips": sorted(UnitVisit.objects.values_list("unit__code", "village_id", "start", "end",
+                                                            "leader__id_number", "people", "notes")),
+        "tallies": sorted(Tally.objects.values_list("round__year", "direction", "unit__code", "cadre__id_number",
+                                                    "satisfied", "basic", "unsatisfied"), key=str),
+    }
+
+
+def project_models() -> list:
+    """The project's tables (not their history) and the accounts."""
+    found = [m for app in PROJECT_APPS for m in apps.get_app_config(app).get_models()
+             if not m.__name__.startswith("Historical")]
+    return [*found, get_user_model()]
+
+
+def delete_everything_but(kept: dict) -> None:
+    """Delete every row that was not there before the demo (migrations' defaults stay), in
+    whatever order the foreign keys allow."""
+    Area.objects.update(parent=None)
+    HouseholdPairing.objects.update(successor=None)
+    pending = {model: model.objects.exclude(pk__in=kept[model]) for model in project_models()}
+    for _ in range(len(pending)):
+        for model, rows in list(pending.items()):
+            try:
+                with transaction.atomic():
+                    rows.delete()
+            except (ProtectedError, RestrictedError):
+                continue
+            if not rows.exists():
+                del pending[model]
+    assert not pending, f"could not empty {sorted(m.__name__ for m in pending)}"
+
+
+@pytest.mark.parametrize("today", [MID_MONTH, FIRST_OF_MONTH], ids=str)
+def test_the_demo_roster_imports_into_the_same_database_unchanged(tmp_path, today):
+    with frozen_at(today):
+        seed_and_export(tmp_path / "demo.xlsx")
+        run = run_command("import_roster", str(tmp_path / "demo.xlsx"))
+    assert run.code == 0, run.out + run.err
+    found = counts(run)
+    assert {"评议", "走访", "单位进村", "联户"} <= set(found)
+    assert {sheet: n[:2] for sheet, n in found.items() if n[:2] != (0, 0)} == {}
+
+
+@pytest.mark.parametrize("today", [FIRST_OF_MONTH], ids=str)
+def test_the_demo_roster_imports_into_an_empty_database(tmp_path, today):
+    kept = {model: list(model.objects.values_list("pk", flat=True)) for model in project_models()}
+    with frozen_at(today):
+        written = seed_and_export(tmp_path / "demo.xlsx")
+        before = roster_state()
+        delete_everything_but(kept)
+        assert not Household.objects.exists() and not Visit.objects.exists()
+        run = run_command("import_roster", str(tmp_path / "demo.xlsx"))
+    assert run.code == 0, run.out + run.err
+    assert {sheet: created for sheet, (created, _, _) in counts(run).items()} == written
+    assert roster_state() == before
