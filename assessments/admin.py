@@ -10,7 +10,7 @@ from shuanglian.admin_base import ScopedAdmin
 from shuanglian.errors import DomainError
 
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Tally
-from .services import check_round, check_tally, close_round, issue_codes, record_tally
+from .services import check_round, check_tally, close_round, issue_codes, record_tally, team_size_notes
 
 
 def round_checks(form, data):
@@ -75,8 +75,9 @@ class EvaluationRoundAdmin(ScopedAdmin):
     def make_codes(self, request, queryset):
         def make(rnd):
             made = sum(issue_codes(rnd=rnd, direction=d) for d in Direction.values)
-            return ngettext("%(round)s：新生成 %(count)s 个评议码。", "%(round)s：新生成 %(count)s 个评议码。",
+            done = ngettext("%(round)s：新生成 %(count)s 个评议码。", "%(round)s：新生成 %(count)s 个评议码。",
                             made) % {"round": rnd, "count": made}
+            return " ".join([done, *team_size_notes(rnd)])
 
         self._each_own_round(request, queryset, make)
 

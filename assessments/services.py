@@ -5,17 +5,20 @@ One statement per rule: the admin, the roster sheet 评议 and the ballot page c
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from datetime import date
 from typing import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from households.models import Area
+from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
+from shuanglian import scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster.engine import BATCH
 
@@ -205,48 +208,111 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
+def _village_teams(rnd: EvaluationRound, scope=None):
+    """The round's unit–village pairings of its year with the village's 村两委成员数 (None: not recorded)."""
+    committee = VillageYear.objects.filter(village_id=OuterRef("village_id"), year=rnd.year).values("committee_size")[:1]
+    rows = selectors.village_pairings_of_year(rnd.year, rnd.area_id).annotate(size=Subquery(committee)).order_by()
+    return rows.filter(unit__in=scoping.visible_units(scope)) if scope is not None else rows
+
+
+def _leadership_teams(rnd: EvaluationRound, scope=None):
+    """The cadres pairing households in the round's area and year, each rated by its unit's 班子."""
+    cadres = Cadre.objects.filter(pk__in=selectors.household_pairings_of_year(rnd.year, rnd.area_id).values("cadre_id"))
+    return cadres.filter(pk__in=scoping.visible_cadres(scope).values("pk")) if scope is not None else cadres
+
+
 def _raters(rnd: EvaluationRound, direction: str):
-    """(rater key, rater label, target kwargs) for every rater the round's area holds."""
+    """(rater key, rater label, target kwargs, slips) for every rater the round's area holds.
+
+    ``slips`` is how many codes the rater gets: one per member of a team whose size is recorded
+    (村两委成员数 of the village that year, 班子成员数 of the unit), otherwise one, as for a
+    household or a cadre.
+    """
     year, area = rnd.year, rnd.area_id
     if direction == Direction.HOUSEHOLD_ON_CADRE:
         rows = (selectors.household_pairings_of_year(year, area)
                 .values_list("household_id", "household__number", "household__head_name", "cadre_id").distinct())
         for household_id, number, head, cadre_id in rows.order_by("household__number", "cadre_id"):
-            yield f"h{household_id}", f"{head}（{number}）", {"cadre_id": cadre_id}
+            yield f"h{household_id}", f"{head}（{number}）", {"cadre_id": cadre_id}, 1
     elif direction == Direction.VILLAGE_ON_UNIT:
-        rows = (selectors.village_pairings_of_year(year, area)
-                .values_list("village_id", "village__name", "unit_id").distinct())
-        for village, name, unit_id in rows.order_by("village_id", "unit_id"):
-            yield f"v{village}", _("%(village)s村“两委”") % {"village": name}, {"unit_id": unit_id}
+        rows = _village_teams(rnd).values_list("village_id", "village__name", "unit_id", "size").distinct()
+        for village, name, unit_id, size in rows.order_by("village_id", "unit_id"):
+            yield f"v{village}", _("%(village)s村“两委”") % {"village": name}, {"unit_id": unit_id}, size or 1
     elif direction == Direction.UNIT_ON_CADRE:
-        cadres = Cadre.objects.filter(pk__in=selectors.household_pairings_of_year(year, area).values("cadre_id"))
-        for cadre_id, unit_id, unit_name in cadres.values_list("pk", "unit_id", "unit__name").order_by("unit__code", "id_number"):
-            yield f"u{unit_id}", _("%(unit)s领导班子") % {"unit": unit_name}, {"cadre_id": cadre_id}
+        rows = _leadership_teams(rnd).values_list("pk", "unit_id", "unit__name", "unit__leadership_size")
+        for cadre_id, unit_id, unit_name, size in rows.order_by("unit__code", "id_number"):
+            yield f"u{unit_id}", _("%(unit)s领导班子") % {"unit": unit_name}, {"cadre_id": cadre_id}, size or 1
     else:
         units = selectors.village_pairings_of_year(year, area).values("unit_id")
         for cadre_id, name, unit_id in Cadre.objects.filter(unit_id__in=units).values_list(
                 "pk", "name", "unit_id").order_by("unit__code", "id_number"):
-            yield f"c{cadre_id}", name, {"unit_id": unit_id}
+            yield f"c{cadre_id}", name, {"unit_id": unit_id}, 1
+
+
+def _member_key(rater: str, n: int) -> str:
+    """The key of a team's n-th slip. The first keeps the rater's own key, so the one code issued
+    while the size was unknown counts as the first member's and issuing again only tops up."""
+    return rater if n == 1 else f"{rater}.{n}"
 
 
 @transaction.atomic
 def issue_codes(*, rnd: EvaluationRound, direction: str) -> int:
-    """One code per rater and target of the round that has none yet; returns how many were made.
-    Issuing again after new pairings adds only the new raters' codes."""
+    """Codes for every rater and target of the round that lack them; returns how many were made.
+
+    One per household or cadre; for a team, one per member where its size is recorded, else one
+    (``team_size_notes`` says where). Issuing again adds the codes of new pairings and tops a
+    team up to a size recorded since, never beyond it and never twice for one slip.
+    """
     check_open(rnd)
     if direction not in Direction.values:
         raise DomainError(_("请选择评议类型。"))
-    have = set(BallotCode.objects.filter(round=rnd, direction=direction).values_list("rater_key", "unit_id", "cadre_id"))
+    have: dict[tuple, set[str]] = defaultdict(set)
+    for key, unit_id, cadre_id in BallotCode.objects.filter(round=rnd, direction=direction).values_list(
+            "rater_key", "unit_id", "cadre_id"):
+        have[(key.split(".")[0], unit_id, cadre_id)].add(key)
     fresh = []
     with translation.override(settings.LANGUAGE_CODE):  # the slips are printed in the site's language
         raters = list(_raters(rnd, direction))
-    for key, label, target in raters:
-        if (key, target.get("unit_id"), target.get("cadre_id")) in have:
-            continue
-        fresh.append(BallotCode(round=rnd, direction=direction, code=new_code(), rater_key=key, rater_label=label[:100],
-                                **target))
+    for rater, label, target, slips in raters:
+        issued = have[(rater, target.get("unit_id"), target.get("cadre_id"))]
+        missing, n = slips - len(issued), 0
+        while missing > 0:
+            n += 1
+            if (key := _member_key(rater, n)) in issued:
+                continue
+            fresh.append(BallotCode(round=rnd, direction=direction, code=new_code(), rater_key=key,
+                                    rater_label=label[:100], **target))
+            missing -= 1
     BallotCode.objects.bulk_create(fresh, batch_size=BATCH)
     return len(fresh)
+
+
+def missing_team_sizes(rnd: EvaluationRound, scope=None) -> dict[str, int]:
+    """Per team direction, how many rating teams of the round have no recorded size (villages
+    without 村两委成员数 in their 村情 of the year, units without 班子成员数): one code each."""
+    return {
+        Direction.VILLAGE_ON_UNIT: _village_teams(rnd, scope).filter(size__isnull=True)
+        .values("village_id").distinct().count(),
+        Direction.UNIT_ON_CADRE: _leadership_teams(rnd, scope).filter(unit__leadership_size__isnull=True)
+        .values("unit_id").distinct().count(),
+    }
+
+
+def team_size_notes(rnd: EvaluationRound, scope=None, direction: str | None = None) -> list[str]:
+    """What the office is told when issuing and on the slips page about teams of unknown size."""
+    missing = missing_team_sizes(rnd, scope)
+    notes = []
+    if (n := missing[Direction.VILLAGE_ON_UNIT]) and direction in (None, "", Direction.VILLAGE_ON_UNIT):
+        notes.append(ngettext(
+            "村评单位：%(count)s个村未登记村两委成员数，每村只生成了1个评议码；在村情中登记村两委成员数后再次生成评议码，即可为其余成员补发。",
+            "村评单位：%(count)s个村未登记村两委成员数，每村只生成了1个评议码；在村情中登记村两委成员数后再次生成评议码，即可为其余成员补发。",
+            n) % {"count": n})
+    if (n := missing[Direction.UNIT_ON_CADRE]) and direction in (None, "", Direction.UNIT_ON_CADRE):
+        notes.append(ngettext(
+            "单位评干部：%(count)s个单位未登记班子成员数，每名干部只生成了1个评议码；登记班子成员数后再次生成评议码，即可为其余班子成员补发。",
+            "单位评干部：%(count)s个单位未登记班子成员数，每名干部只生成了1个评议码；登记班子成员数后再次生成评议码，即可为其余班子成员补发。",
+            n) % {"count": n})
+    return notes
 
 
 def code_problem(code: BallotCode | None, today: date) -> str | None:

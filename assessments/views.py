@@ -23,7 +23,7 @@ from shuanglian.errors import DomainError, add_to_form
 from .forms import BallotForm, CodeForm
 from .models import Direction
 from .selectors import appraisal, target_key
-from .services import cast_ballot, code_problem, find_code, normalise_code
+from .services import cast_ballot, code_problem, find_code, normalise_code, team_size_notes
 
 SLIPS_PER_PAGE = 60
 RESULTS_PER_PAGE = 200
@@ -77,7 +77,8 @@ def _qr_svg(url: str) -> str:
 
 @login_required
 def slips(request, pk):
-    """Printable slips, one per rater: the code and a QR code opening the ballot page."""
+    """Printable slips, one per rater (per member of a rating team of known size): the code and a
+    QR code opening the ballot page; says which teams got one slip for want of a recorded size."""
     rnd, scope = _round_for_user(request, pk)
     codes = (scoping.visible_ballot_codes(scope).filter(round=rnd, spent=False)
              .select_related("unit", "cadre").order_by("direction", "rater_label", "pk"))
@@ -89,7 +90,7 @@ def slips(request, pk):
     slips = [{"code": c, "url": f"{base}{c.code}/", "qr": _qr_svg(f"{base}{c.code}/")} for c in page]
     return render(request, "assessments/slips.html", {
         "round": rnd, "page": page, "slips": slips, "direction": direction, "directions": Direction.choices,
-        "enter_url": base,
+        "enter_url": base, "size_notes": team_size_notes(rnd, scope, direction if direction in Direction.values else None),
     })
 
 
