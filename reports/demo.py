@@ -69,7 +69,9 @@ def seed_submissions(*, county: str, today: date) -> int:
     office = Role.objects.filter(kind=Role.Kind.OFFICE, area_id=county).select_related("user").first()
     reviewer = office.user if office else None
     admins = {r.unit_id: r.user for r in Role.objects.filter(kind=Role.Kind.UNIT_ADMIN)}
-    months = [Period.last_complete("monthly", today).start]
+    # A month that ended yesterday has had no day yet for its reports: on the 1st the latest
+    # month of the demo is the one before, so every stage of review still shows.
+    months = [Period.last_complete("monthly", today - timedelta(days=1)).start]
     for _i in range(2):
         months.append(Period.last_complete("monthly", months[-1]).start)
     oldest, middle, last = reversed(months)

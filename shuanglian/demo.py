@@ -231,6 +231,8 @@ def demo_visits(rnd: random.Random, pairings: list[list], unit_villages: dict, e
         for v in vs:
             for year in (today.year - 1, today.year):
                 days_open = (min(today, date(year, 12, 31)) - date(year, 1, 1)).days - 12
+                if days_open < 0:
+                    continue  # the first days of January: no trip of the new year has ended yet
                 # Last year's trips spread over eleven months, so none runs into a later one.
                 starts = sorted(date(year, 1, 1) + timedelta(days=rnd.randint(0, days_open)) for _ in range(rnd.randint(1, 6)))
                 trips = set()  # the roster keys a unit's trip on its village and dates

@@ -1,14 +1,18 @@
 """seed_demo brings up a living county, and running it again changes nothing."""
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 
 from households.models import Household
 from pairing.models import HouseholdPairing
+from reports.models import MonthlySubmission
 from visits.models import AnomalyFlag, Deed, Demand, Visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_seed_demo_loads_a_county_with_a_hand_over_visits_and_flags_and_prints_the_sign_ins():
@@ -40,3 +44,12 @@ def test_running_seed_demo_twice_adds_nothing():
     counts = (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count(), Demand.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Household.objects.count(), HouseholdPairing.objects.count(), Visit.objects.count(), Demand.objects.count()) == counts
+
+
+def test_on_new_years_day_the_demo_still_has_trips_and_monthly_reports_at_every_stage():
+    # Five past midnight on 1 January: no day of the new year has passed, and the month that
+    # ended yesterday has no reports yet.
+    with time_machine.travel(datetime(2027, 1, 1, 0, 5, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert Visit.objects.filter(start__year=2026).count() > 100
+    assert {"approved", "returned", "submitted"} <= set(MonthlySubmission.objects.values_list("status", flat=True))

@@ -85,6 +85,7 @@ def test_ordering_by_an_unknown_field_is_ignored_not_an_error(as_office, countie
     assert as_office.get("/api/v1/households/?ordering=secret").status_code == 200
 
 
+@pytest.mark.dates
 def test_compliance_lists_the_scoped_cadres_of_a_year(as_office, counties):
     from django.utils import timezone
 
@@ -98,6 +99,7 @@ def test_compliance_refuses_bad_input(as_office, counties, query):
     assert as_office.get(f"/api/v1/compliance/{query}").status_code == 400
 
 
+@pytest.mark.dates
 def test_compliance_by_unit_village_pairing(as_office, counties):
     from django.utils import timezone
 
@@ -105,6 +107,7 @@ def test_compliance_by_unit_village_pairing(as_office, counties):
     assert [(r["unit"], r["village"]) for r in rows] == [(counties["mine"]["unit"].code, counties["mine"]["village"].code)]
 
 
+@pytest.mark.dates
 def test_evaluation_results_are_scoped(as_office, counties):
     from datetime import date
 
@@ -164,6 +167,7 @@ def test_a_malformed_filter_value_is_a_400(as_office, counties, resource, query)
     assert as_office.get(f"/api/v1/{resource}/{query}").status_code == 400
 
 
+@pytest.mark.dates
 def test_reports_are_listed_for_the_offices_area_with_their_download(as_office, as_cadre, counties,
                                                                       django_capture_on_commit_callbacks):
     from django.utils import timezone

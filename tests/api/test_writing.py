@@ -10,7 +10,7 @@ from visits.models import Deed, Demand, Visit
 
 from .conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()
 
 

@@ -32,6 +32,7 @@ def test_a_birth_date_that_does_not_exist_is_refused():
         validate_id_number(body + ric.calc_check_digit(body + "0"))
 
 
+@pytest.mark.dates
 def test_a_birth_date_in_the_future_is_refused():
     born = date.today() + timedelta(days=1)
     with pytest.raises(DomainError, match="出生日期晚于今天"):

@@ -114,6 +114,7 @@ def test_two_swapped_neighbouring_digits_are_always_caught(number, position):
         cells.id_number(swapped)
 
 
+@pytest.mark.dates
 @FEW
 @given(number=id_numbers(births=st.dates(min_value=dt.date.today() + dt.timedelta(days=2),
                                          max_value=dt.date(9999, 12, 31))))
@@ -187,6 +188,7 @@ def test_an_area_code_of_other_than_twelve_digits_is_refused(value):
 
 # --- dates, years and numbers ---
 
+@pytest.mark.dates
 @FEW
 @given(day=st.dates(min_value=cells.EARLIEST, max_value=dt.date.today() + dt.timedelta(days=365)))
 def test_a_date_in_range_reads_the_same_as_a_date_a_datetime_or_text(day):
@@ -195,6 +197,7 @@ def test_a_date_in_range_reads_the_same_as_a_date_a_datetime_or_text(day):
     assert cells.date(day) == cells.date(as_datetime) == cells.date(day.isoformat()) == cells.date(unpadded) == day
 
 
+@pytest.mark.dates
 @FEW
 @given(day=st.one_of(st.dates(max_value=cells.EARLIEST - dt.timedelta(days=1)),
                      st.dates(min_value=dt.date.today() + dt.timedelta(days=368))))
@@ -203,6 +206,7 @@ def test_a_date_out_of_the_plausible_range_is_refused(day):
         cells.date(day.isoformat() if day.year >= 1000 else day)
 
 
+@pytest.mark.dates
 @FEW
 @given(year=st.integers(-10 ** 6, 10 ** 6))
 def test_a_year_is_accepted_exactly_within_1980_to_five_years_ahead(year):

@@ -9,7 +9,7 @@ from households.models import HouseholdPlan
 from reports.demo import seed_reports
 from reports.models import MonthlySubmission, Notice, Report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 
 def test_the_reports_demo_fills_every_page_and_running_it_again_adds_nothing():

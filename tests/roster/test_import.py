@@ -47,6 +47,7 @@ def test_areas_are_imported_with_parents_derived_from_their_codes(imported):
     assert Area.objects.get(code=COUNTY).level == "county"
 
 
+@pytest.mark.dates
 def test_poverty_flags_are_recorded_for_the_current_year(imported):
     year = timezone.localdate().year
     assert set(PoorAreaYear.objects.filter(year=year).values_list("area_id", "kind")) == {
@@ -249,6 +250,7 @@ def test_an_uploaded_file_object_imports_like_a_path(sample_path):
     assert Household.objects.count() == 6
 
 
+@pytest.mark.dates
 def test_a_change_of_poverty_flag_alone_counts_as_an_update(imported, tmp_path):
     sheets = valid_sheets()
     sheets["区划"][6][3] = "是"  # 李家村 becomes a poor village

@@ -80,6 +80,7 @@ def test_renaming_an_ancestor_is_refused(imported, tmp_path):
     assert Area.objects.get(code=PROVINCE).name == "甘肃省"
 
 
+@pytest.mark.dates
 def test_changing_the_poverty_flag_of_another_county_is_refused(other_county, tmp_path):
     PoorAreaYear.objects.create(area_id=OTHER_COUNTY, year=timezone.localdate().year, kind=PoorAreaYear.Kind.CONTIGUOUS_COUNTY)
     sheets = valid_sheets()

@@ -68,6 +68,7 @@ def test_a_visit_before_the_pairing_began_is_a_problem(tmp_path):
     assert run.code == 1 and any(line.startswith("走访!2: ") for line in run.lines)
 
 
+@pytest.mark.dates
 def test_a_future_or_too_long_trip_is_a_problem(tmp_path):
     future = dt.date.today() + dt.timedelta(days=3)
     run = import_sheets(tmp_path, with_visits([

@@ -9,7 +9,7 @@ from tests import factories as f
 from visits.models import Demand
 from visits.services import advance_demand, record_deed, record_demand
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()
 
 

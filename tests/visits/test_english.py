@@ -17,7 +17,7 @@ from tests import factories as f
 from visits.forms import DeedForm, DemandForm, VisitForm
 from visits.services import check_visit, log_visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 TODAY = timezone.localdate()
 

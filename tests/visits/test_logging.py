@@ -11,7 +11,7 @@ from tests import factories as f
 from visits.models import AnomalyFlag, Visit, VisitPolicy
 from visits.services import Location, flag_anomalies, log_visit, review_flag
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 
 TODAY = timezone.localdate()
 

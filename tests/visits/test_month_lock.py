@@ -12,7 +12,7 @@ from tests import factories as f
 from visits.models import Visit
 from visits.services import log_visit, update_visit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()
 LAST_MONTH = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
 

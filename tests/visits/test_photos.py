@@ -1,11 +1,12 @@
 """Photos of a visit: checked by content and size, resized, optional."""
 import io
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from shuanglian.errors import DomainError
@@ -14,7 +15,14 @@ from visits.models import Visit
 from visits.services import log_visit
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = date(2025, 6, 16)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """A fixed Monday: photos do not depend on the date."""
+    with time_machine.travel(datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,26 @@
 """The audit trail: who changed what, when, before and after — a cadre's corrected visit, an
 office's hand-over, a roster import — shown read-only to those allowed; exports and pages with
 full ID numbers are logged."""
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from pairing.models import HouseholdPairing
 from shuanglian.models import AccessLog
 from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = date(2025, 6, 16)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """A fixed Monday; the clock ticks, so the audit records of one test keep their order."""
+    with time_machine.travel(datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True):
+        yield
 
 
 def visit_of(county, days_ago=3):

@@ -36,6 +36,7 @@ def test_the_due_list_exports_to_excel(client, office, counties):
     assert names == [counties["mine"]["cadre"].name]
 
 
+@pytest.mark.dates
 def test_a_bad_date_falls_back_to_today(client, office, counties):
     client.force_login(office)
     assert client.get(reverse("visits-due"), {"on": "2025-13-40"}).status_code == 200

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from assessments.models import AppraisalResult, BallotCode, EvaluationRound, Tally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments.models import Ballot, BallotCode, Direction, EvaluationRound
 from assessments.services import issue_codes, record_tally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()
 
 
