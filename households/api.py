@@ -1,5 +1,6 @@
 """API resources of the registry: areas, villages, households with their members and incomes."""
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from shuanglian import scoping
@@ -43,11 +44,27 @@ class VillageViewSet(AreaViewSet):
 
 
 class MemberSerializer(serializers.ModelSerializer):
+    """A member; the birth date is the eight digits an ID mask hides, so a reader without
+    可查看完整身份证号 gets the birth year only (``birth_date`` is then left out)."""
+
     id_number = MaskedIdNumber()
+    birth_year = serializers.IntegerField(source="birth_date.year", read_only=True, allow_null=True,
+                                          help_text=_("出生年份"))
+    # Not required in the schema: left out for readers who may not see it (read-only here, as
+    # the whole member list is on the household).
+    birth_date = serializers.DateField(
+        required=False, allow_null=True,
+        help_text=_("出生日期：仅对可查看完整身份证号的角色返回，其他角色只得到出生年份（birth_year）"))
 
     class Meta:
         model = Member
-        fields = ["id_number", "name", "relation", "sex", "birth_date", "health", "labour_ability"]
+        fields = ["id_number", "name", "relation", "sex", "birth_year", "birth_date", "health", "labour_ability"]
+
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        if not scoping.scope_for(self.context["request"].user).can_view_id_numbers:
+            data.pop("birth_date", None)
+        return data
 
 
 class IncomeSerializer(serializers.ModelSerializer):
@@ -80,6 +97,8 @@ class HouseholdFilters(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Household.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Household.Kind.choices)
     exit_year = django_filters.NumberFilter(min_value=1980, max_value=2100)
+    # The whole number only, and only for readers allowed full ID numbers (KnownParameters).
+    head_id_number = django_filters.CharFilter(label=_("户主身份证号（完整，仅限可查看完整身份证号的角色）"))
 
     class Meta:
         model = Household

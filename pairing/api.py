@@ -1,5 +1,6 @@
 """API resources of the campaign's people and pairings: units, cadres, 联村 and 联户."""
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from households.models import Household
@@ -53,6 +54,8 @@ class CadreFilters(django_filters.FilterSet):
     rank = django_filters.ChoiceFilter(choices=Rank.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     name = django_filters.CharFilter(lookup_expr="contains")
+    # The whole number only, and only for readers allowed full ID numbers (KnownParameters).
+    id_number = django_filters.CharFilter(label=_("身份证号（完整，仅限可查看完整身份证号的角色）"))
 
     class Meta:
         model = Cadre

@@ -17,7 +17,7 @@ import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -34,7 +34,9 @@ admin.site.index_title = "管理首页"
 
 
 class MaskedColumns:
-    """Adds a read-only ``masked_<field>`` column for each of ``id_fields``."""
+    """Adds a read-only ``masked_<field>`` column for each of ``id_fields``, and for readers
+    without 可查看完整身份证号 shows a model's birth date as its year and its accounts (a
+    cadre's is named by the ID number) masked: see ``personal_columns``."""
 
     id_fields: tuple[str, ...] = ()
 
@@ -53,8 +55,46 @@ class MaskedColumns:
 
         label = name.split("__")[-1]
         masked.short_description = "身份证号" if "id_number" in label else label
-        masked.admin_order_field = name
+        # Not sortable: the order of the full numbers would rank the hidden birth dates.
         setattr(cls, f"masked_{name}", masked)
+
+    @classmethod
+    def personal_columns(cls, model) -> dict[str, str]:
+        """Field → the column shown instead to a reader without 可查看完整身份证号: the birth date
+        (the eight digits the ID mask hides) as its year, a mobile number masked, an account as
+        ``display_user`` masks it. Lists always show these; forms only where the field is read-only."""
+        from django.conf import settings
+
+        columns = {}
+        for field in model._meta.concrete_fields:
+            if field.name == "birth_date":
+                columns[field.name] = cls._personal_column(
+                    "shown_birth_date", gettext_lazy("出生年份"), lambda obj: scoping.shown_birth_date(scoping.NOTHING, obj.birth_date))
+            elif field.name == "phone":
+                columns[field.name] = cls._personal_column(
+                    "shown_phone", field.verbose_name, lambda obj: scoping.mask_phone(obj.phone))
+            elif field.is_relation and field.related_model._meta.label == settings.AUTH_USER_MODEL:
+                columns[field.name] = cls._personal_column(
+                    f"shown_{field.name}", field.verbose_name,
+                    lambda obj, name=field.name: scoping.display_user(scoping.NOTHING, getattr(obj, name)))
+        return columns
+
+    @classmethod
+    def _personal_column(cls, column: str, label, value) -> str:
+        if not hasattr(cls, column):
+            def shown(self, obj):
+                return value(obj)
+
+            shown.short_description = label  # not sortable either: order would rank the hidden values
+            setattr(cls, column, shown)
+        return column
+
+    def _personal_substitutions(self, request, candidates=None) -> dict[str, str]:
+        """The personal columns for this request: none for a reader allowed full ID numbers."""
+        if scoping.scope_for(request.user).can_view_id_numbers:
+            return {}
+        columns = self.personal_columns(self.model)
+        return {f: c for f, c in columns.items() if candidates is None or f in candidates}
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -186,20 +226,39 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
         fields = list(super().get_list_display(request))
         if self._masking(request):
             fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
-        return fields
+        shown = self._personal_substitutions(request)
+        return [shown.get(f, f) if isinstance(f, str) else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and self._masking(request):
             fields += [f"masked_{f}" for f in self.id_fields]
-        return fields
+        return fields + list(self._personal_substitutions(request, fields).values())
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
         if obj is not None and self._masking(request):
             # Editing would print the full number; those without the right see it masked, read-only.
             fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
-        return list(dict.fromkeys(fields))
+        # Only read-only fields turn into personal columns: a form field stays the form's.
+        shown = self._personal_substitutions(request, self.get_readonly_fields(request, obj))
+        return list(dict.fromkeys(shown.get(f, f) for f in fields))
+
+    # --- lookups: no oracle on personal fields ---
+    # A reader who sees masked numbers may not filter or search by an ID number, a mobile number,
+    # a birth date or an account name: ``?head_id_number__startswith=62050219620307`` would say
+    # yes or no and rebuild the hidden digits in a few dozen requests. Django answers a refused
+    # lookup with a 400 (DisallowedModelAdminLookup), whether or not anything matches.
+    def lookup_allowed(self, lookup, value, request=None):
+        if scoping.names_personal_field(lookup) and not scoping.may_look_up_personal_fields(self.scope(request)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        fields = list(super().get_search_fields(request))
+        if scoping.may_look_up_personal_fields(self.scope(request)):
+            return fields
+        return [f for f in fields if not scoping.names_personal_field(f)]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -300,13 +359,14 @@ class ScopedInline(MaskedColumns, admin.TabularInline):
         fields = list(super().get_fields(request, obj))
         if self._masking(request):
             fields = [f"masked_{f}" if f in self.id_fields else f for f in fields]
-        return list(dict.fromkeys(fields))
+        shown = self._personal_substitutions(request, self.get_readonly_fields(request, obj))
+        return list(dict.fromkeys(shown.get(f, f) for f in fields))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if self._masking(request):
             fields += [f"masked_{f}" for f in self.id_fields]
-        return fields
+        return fields + list(self._personal_substitutions(request, fields).values())
 
 
 class ReadOnlyInline(ScopedInline):
@@ -315,7 +375,7 @@ class ReadOnlyInline(ScopedInline):
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
-        return list(self.fields)
+        return list(self.fields) + list(self._personal_substitutions(request, self.fields).values())
 
 
 def with_domain_checks(form_class, check):

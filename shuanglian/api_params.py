@@ -38,10 +38,18 @@ class KnownParameters(BaseFilterBackend):
     everything and look like an answer."""
 
     def filter_queryset(self, request, queryset, view):
+        from shuanglian import scoping
+
         known = set(COMMON_PARAMETERS) | set(getattr(view, "extra_parameters", ()))
         filterset_class = getattr(view, "filterset_class", None)
         if filterset_class is not None:
-            known |= set(filterset_class.base_filters)
+            # A filter on an ID number, a mobile number, a birth date or an account name exists
+            # only for readers who see them in full: to the others it would say whether a prefix
+            # matches and give the masked digits back, so it is unknown to them.
+            may = scoping.may_look_up_personal_fields(request.user)
+            known |= {name for name, filter_ in filterset_class.base_filters.items()
+                      if may or not (scoping.names_personal_field(name)
+                                     or scoping.names_personal_field(filter_.field_name or ""))}
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise exceptions.ValidationError({name: [_("未知的查询参数。可用参数：%(known)s") % {

@@ -14,6 +14,7 @@ Leaders and cadres read only; cadres' own visits are the exception, handled by t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -215,6 +216,55 @@ def mask_phone(value: str) -> str:
 
 def shown_phone(user_or_scope, value: str) -> str:
     return value if _scope(user_or_scope).can_view_id_numbers else mask_phone(value)
+
+
+# Fields that hold an ID number, a mobile number or a birth date (the digits an ID mask hides),
+# and account names (a cadre's is the ID number). A reader without 可查看完整身份证号 may not
+# filter, search or sort by them anywhere: a prefix lookup answers "yes" or "no" and brings the
+# hidden digits back one request at a time.
+PERSONAL_FIELDS = frozenset({"id_number", "head_id_number", "phone", "birth_date", "username"})
+
+
+def names_personal_field(path: str) -> bool:
+    """Whether a lookup path (``household__head_id_number__startswith``) passes a personal field."""
+    return any(part.lstrip("=^@$") in PERSONAL_FIELDS for part in path.split("__"))
+
+
+def may_look_up_personal_fields(user_or_scope) -> bool:
+    return _scope(user_or_scope).can_view_id_numbers
+
+
+def shown_birth_date(user_or_scope, value):
+    """The birth date to those who may see full ID numbers; to the others only the year, since
+    the date is exactly the eight digits the mask hides."""
+    if value is None or _scope(user_or_scope).can_view_id_numbers:
+        return value
+    return value.year
+
+
+_ID_NUMBER_SHAPE = re.compile(r"\d{17}[\dXx]|\d{15}")
+_PHONE_SHAPE = re.compile(r"1\d{10}")
+
+
+def display_username(reader, user) -> str:
+    """An account name as ``reader`` may see it. A cadre's account is named by the ID number
+    (and someone may have chosen a mobile number), so such names are masked like the numbers
+    themselves for a reader without 可查看完整身份证号; other names show as they are."""
+    name = user.get_username() if user is not None else ""
+    if not name or _scope(reader).can_view_id_numbers:
+        return name
+    if _ID_NUMBER_SHAPE.fullmatch(name):
+        return mask_id_number(name)
+    if _PHONE_SHAPE.fullmatch(name):
+        return mask_phone(name)
+    return name
+
+
+def display_user(reader, user) -> str:
+    """A person as ``reader`` may see them: the full name, else the account name, masked where needed."""
+    if user is None:
+        return ""
+    return user.get_full_name() or display_username(reader, user)
 
 
 # --- visits -----------------------------------------------------------------------------------
