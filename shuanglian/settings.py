@@ -186,6 +186,16 @@ LOGIN_REDIRECT_URL = "home"
 
 # Roster workbooks are uploaded through the admin; larger files are refused before parsing.
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("ROSTER_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# What one workbook may hold, checked before it is parsed (shuanglian/roster/reader.py): the
+# shared-string table is read whole into memory and every parsed row is held until the import
+# is applied. Cells default to 16 a row (the widest sheet has 9 columns).
+ROSTER_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("ROSTER_MAX_SHARED_STRINGS_BYTES", str(64 * 1024 * 1024)))
+ROSTER_MAX_SHEET_BYTES = int(os.environ.get("ROSTER_MAX_SHEET_BYTES", str(256 * 1024 * 1024)))
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "300000"))
+ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", str(ROSTER_MAX_ROWS * 16)))
+# Uploaded workbooks wait here for their import job, outside MEDIA_ROOT (never served), and are
+# deleted once the job has run.
+ROSTER_UPLOADS_ROOT = Path(os.environ.get("ROSTER_UPLOADS_ROOT", BASE_DIR / "var" / "roster_uploads"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

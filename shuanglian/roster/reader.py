@@ -1,31 +1,220 @@
-"""Reading roster workbooks: refusing what is not a workbook, and streaming sheet rows fast."""
+"""Reading roster workbooks: refusing what is not a workbook or too big to read safely, and
+streaming sheet rows fast."""
 from __future__ import annotations
 
+import posixpath
 import zipfile
-from typing import IO
+import zlib
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import IO, Callable
+from xml.etree.ElementTree import fromstring
+from xml.parsers import expat
+
+from django.conf import settings
 
 from shuanglian.errors import DomainError
 
 # A workbook whose parts inflate past this is refused before it is parsed (zip bombs).
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 NOT_A_WORKBOOK = "文件不是有效的Excel工作簿（.xlsx），请用Excel另存为.xlsx后再上传。"
+MIB = 1024 * 1024
+
+WORKBOOK_PART = "xl/workbook.xml"
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+# The parts read whole before the sheets (content types, the workbook and its relationships) are
+# small in any real workbook; bounding them keeps the checks below cheap too.
+MAX_INDEX_PART_BYTES = 16 * MIB
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one workbook may hold (settings ``ROSTER_MAX_*``, read at each use). openpyxl holds
+    the whole shared-string table in memory, and the import holds every parsed row, so both are
+    bounded before either is read; the sheets themselves are streamed."""
+
+    shared_strings_bytes: int
+    sheet_bytes: int
+    rows: int
+    cells: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        rows = settings.ROSTER_MAX_ROWS
+        return cls(settings.ROSTER_MAX_SHARED_STRINGS_BYTES, settings.ROSTER_MAX_SHEET_BYTES, rows,
+                   settings.ROSTER_MAX_CELLS)
+
+
+@dataclass(frozen=True)
+class WorkbookSize:
+    rows: int
+    cells: int
+    shared_strings: int
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MIB:,.0f} MB" if size >= 10 * MIB else f"{size / MIB:,.1f} MB"
+
+
+class _Over(Exception):
+    """Raised from inside the XML counter to stop at the first element past a limit."""
+
+
+def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
+    if archive.getinfo(name).file_size > MAX_INDEX_PART_BYTES:
+        raise DomainError(NOT_A_WORKBOOK)
+    return archive.read(name)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _shared_strings_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    """The shared-string table, found as openpyxl finds it: by its content type."""
+    if "[Content_Types].xml" not in names:
+        return None
+    for override in fromstring(_read_small(archive, "[Content_Types].xml")):
+        if _local(override.tag) == "Override" and override.get("ContentType") == SHARED_STRINGS_TYPE:
+            part = (override.get("PartName") or "").lstrip("/")
+            return part if part in names else None
+    return None
+
+
+def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """{part: sheet name} of the workbook's worksheets, found as openpyxl finds them: the
+    targets of the workbook's relationships."""
+    relationships = "xl/_rels/workbook.xml.rels"
+    if relationships not in names:
+        return {}
+    targets = {}
+    for rel in fromstring(_read_small(archive, relationships)):
+        if (rel.get("Type") or "").endswith("/worksheet"):
+            target = rel.get("Target") or ""
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id")] = part
+    sheets = {}
+    for element in fromstring(_read_small(archive, WORKBOOK_PART)).iter():
+        if _local(element.tag) == "sheet":
+            rel_id = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+            part = targets.get(rel_id)
+            if part in names:
+                sheets[part] = element.get("name") or part
+    return sheets
+
+
+def _count_elements(archive: zipfile.ZipFile, part: str, wanted: dict[str, Callable[[], None]]) -> None:
+    """Stream one part through expat, calling ``wanted[local name]`` for each such element:
+    constant memory at any size, and it stops at the first element a callback refuses."""
+    parser = expat.ParserCreate()
+
+    def start(name, _attributes):
+        step = wanted.get(name[name.rfind(":") + 1:])
+        if step is not None:
+            step()
+
+    parser.StartElementHandler = start
+    with archive.open(part) as stream:
+        while chunk := stream.read(MIB):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def check_limits(archive: zipfile.ZipFile, limits: Limits | None = None) -> WorkbookSize:
+    """Refuse, with a Chinese message naming the limit, a workbook too big to read safely,
+    before any of it is parsed into memory: the declared sizes of its parts first (zipfile never
+    inflates a part past its declared size), then a streaming count of its shared strings, rows
+    and cells."""
+    limits = limits or Limits.from_settings()
+    infos = archive.infolist()
+    names = {i.filename for i in infos}
+    sizes = {i.filename: i.file_size for i in infos}
+    if sum(sizes.values()) > MAX_UNCOMPRESSED_BYTES:
+        raise DomainError("工作簿解压后过大，请拆分后再导入。")
+    if WORKBOOK_PART not in names:
+        raise DomainError(NOT_A_WORKBOOK)
+    shared = _shared_strings_part(archive, names)
+    sheets = _worksheet_parts(archive, names)
+    if shared and sizes[shared] > limits.shared_strings_bytes:
+        raise DomainError(f"工作簿的共享字符串表解压后为{_megabytes(sizes[shared])}，超过上限"
+                          f"{_megabytes(limits.shared_strings_bytes)}，请拆分后再导入。")
+    for part, sheet in sheets.items():
+        if sizes[part] > limits.sheet_bytes:
+            raise DomainError(f"工作表“{sheet}”解压后为{_megabytes(sizes[part])}，超过上限"
+                              f"{_megabytes(limits.sheet_bytes)}，请拆分后再导入。")
+
+    counts = {"si": 0, "row": 0, "c": 0}
+
+    def counter(kind: str, limit: int):
+        def step():
+            counts[kind] += 1
+            if counts[kind] > limit:
+                raise _Over(kind)
+        return step
+
+    try:
+        if shared:
+            # More entries than cells could ever refer to is padding, not data.
+            _count_elements(archive, shared, {"si": counter("si", limits.cells)})
+        for part in sheets:
+            try:
+                _count_elements(archive, part, {"row": counter("row", limits.rows), "c": counter("c", limits.cells)})
+            except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError):
+                continue  # a damaged sheet is reported by name when it is read; what it held so far counts
+    except _Over as over:
+        kind = over.args[0]
+        if kind == "si":
+            raise DomainError(f"工作簿的共享字符串超过{limits.cells:,}条上限，请拆分后再导入。") from None
+        if kind == "row":
+            raise DomainError(f"工作簿超过{limits.rows:,}行上限（各工作表合计），请拆分后再导入。") from None
+        raise DomainError(f"工作簿超过{limits.cells:,}个单元格上限（各工作表合计），请拆分后再导入。") from None
+    return WorkbookSize(rows=counts["row"], cells=counts["c"], shared_strings=counts["si"])
+
+
+class _Progress:
+    """Rows read so far of the rows the workbook holds, reported every ``every`` rows."""
+
+    every = 2000
+
+    def __init__(self, report: Callable[[int, int], None]):
+        self.report, self.total, self.done = report, 0, 0
+
+    def step(self) -> None:
+        self.done += 1
+        if self.done % self.every == 0:
+            self.report(self.done, self.total)
+
+
+_progress: ContextVar[_Progress | None] = ContextVar("roster_reading_progress", default=None)
+
+
+@contextmanager
+def reporting_progress(report: Callable[[int, int], None]):
+    """Within the block, workbooks read report ``report(rows read, rows in the workbook)`` as
+    their sheets are read (an import job shows it as its progress)."""
+    token = _progress.set(_Progress(report))
+    try:
+        yield
+    finally:
+        _progress.reset(token)
 
 
 def open_workbook(source: str | IO[bytes]):
     """The workbook of an open binary file, read-only; DomainError for anything that is not a
-    readable .xlsx. Callers open paths themselves and pass the file, so that a workbook is
-    recognised by its content and not refused for its file name (openpyxl checks the
-    extensions of paths)."""
+    readable .xlsx or is beyond the limits of ``check_limits``. Callers open paths themselves
+    and pass the file, so that a workbook is recognised by its content and not refused for its
+    file name (openpyxl checks the extensions of paths)."""
     from openpyxl import load_workbook
 
     try:
         if hasattr(source, "seek"):
             source.seek(0)
         with zipfile.ZipFile(source) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise DomainError("工作簿解压后过大，请拆分后再导入。")
-            if "xl/workbook.xml" not in archive.namelist():
-                raise DomainError(NOT_A_WORKBOOK)
+            size = check_limits(archive)
+        progress = _progress.get()
+        if progress is not None:
+            progress.total += size.rows
         source.seek(0)
         return load_workbook(source, read_only=True, data_only=True)
     except DomainError:
@@ -41,10 +230,6 @@ def open_file(path):
         raise DomainError(f"文件不存在：{path}") from None
     except OSError as exc:
         raise DomainError(f"无法读取文件{path}：{exc.strerror or exc}") from None
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
 
 
 _COLUMN_INDEX: dict[str, int] = {}
@@ -83,6 +268,7 @@ def sheet_values(ws):
 
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+    progress = _progress.get()
     with open_source() as source:
         expected, ROW = 1, None
         for _, element in iterparse(source):
@@ -135,5 +321,7 @@ def sheet_values(ws):
                     values.extend([None] * (column + 1 - len(values)))
                 values[column] = value
             element.clear()
+            if progress is not None:
+                progress.step()
             yield tuple(values)
             expected = number + 1
