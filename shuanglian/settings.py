@@ -196,6 +196,8 @@ ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", str(ROSTER_MAX_ROWS * 
 # Uploaded workbooks wait here for their import job, outside MEDIA_ROOT (never served), and are
 # deleted once the job has run.
 ROSTER_UPLOADS_ROOT = Path(os.environ.get("ROSTER_UPLOADS_ROOT", BASE_DIR / "var" / "roster_uploads"))
+# Visit photos larger than this are refused from their header, before they are decoded.
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -17,6 +17,7 @@ from shuanglian.errors import DomainError
 from shuanglian.roster.engine import BATCH, in_batches
 
 from .models import AnomalyFlag, UnitVisit, Visit, VisitPolicy
+from .photos import prepare_photos
 
 
 def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None:
@@ -384,46 +385,3 @@ def check_deed(*, cadre: Cadre, on: date, category: str, description: str, money
         raise DomainError(errors)
     return money, village
 
-
-# --- photos -----------------------------------------------------------------------------------------
-
-PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_MAX_SIDE = 1600
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-PHOTOS_PER_VISIT = 6
-
-
-def prepare_photo(upload):
-    """Check an uploaded photo by its content (not its name) and return it as a resized JPEG file."""
-    import io
-
-    from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise DomainError({"photos": gettext("照片“%(name)s”超过%(size)s MB。")
-                           % {"name": upload.name, "size": PHOTO_MAX_BYTES // (1024 * 1024)}})
-    try:
-        with Image.open(upload) as probe:
-            kind = probe.format
-            probe.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            out = io.BytesIO()
-            image.save(out, "JPEG", quality=82, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise DomainError({"photos": gettext("“%(name)s”不是可识别的照片。") % {"name": upload.name}}) from None
-    if kind not in PHOTO_FORMATS:
-        raise DomainError({"photos": gettext("“%(name)s”格式为%(format)s，只接受JPEG、PNG或WebP照片。")
-                           % {"name": upload.name, "format": kind}})
-    return ContentFile(out.getvalue(), name="photo.jpg")
-
-
-def prepare_photos(uploads: list) -> list:
-    """Every photo checked before any is stored."""
-    if len(uploads) > PHOTOS_PER_VISIT:
-        raise DomainError({"photos": ngettext("每次走访最多%(n)s张照片。", "每次走访最多%(n)s张照片。", PHOTOS_PER_VISIT)
-                           % {"n": PHOTOS_PER_VISIT}})
-    return [prepare_photo(upload) for upload in uploads]
