@@ -156,6 +156,9 @@ class HouseholdPairingAdmin(ScopedAdmin):
             path("<int:pk>/hand-over/", view(admin_views.hand_over), name="pairing-hand-over"),
             path("assign/<str:number>/", view(admin_views.assign_cadre), name="pairing-assign"),
             path("roster/upload/", view(admin_views.roster_upload), name="roster-upload"),
+            path("roster/imports/<int:pk>/", view(admin_views.roster_import), name="roster-import"),
+            path("roster/imports/<int:pk>/problems.xlsx", view(admin_views.roster_import_problems),
+                 name="roster-import-problems"),
             path("roster/download/", view(admin_views.roster_download), name="roster-download"),
         ] + super().get_urls()
 

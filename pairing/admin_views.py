@@ -8,14 +8,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
-from shuanglian.roster.engine import RosterRejected, export_workbook, import_workbook
+from shuanglian.models import RosterImport
+from shuanglian.roster import jobs
+from shuanglian.roster.engine import export_workbook
 
 from . import selectors, services
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
@@ -122,23 +126,49 @@ class RosterUploadForm(forms.Form):
         return upload
 
 
-def roster_upload(request):
-    """Upload the whole roster workbook: the same validation as `import_roster`, all or nothing."""
+def _require_office(request) -> scoping.Scope:
     scope = _require(request, change=True)
     if not (scope.everything or scope.area_prefix):
         raise PermissionDenied  # rosters are kept by the offices
+    return scope
+
+
+def roster_upload(request):
+    """Upload the whole roster workbook: stored and imported by a task (the same validation as
+    `import_roster`, all or nothing, with the uploader's scope); the status page follows it."""
+    _require_office(request)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    problems, result = None, None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = import_workbook(form.cleaned_data["workbook"], scope=scope)
-        except RosterRejected as rejected:
-            problems = rejected.result.problems
-        else:
-            messages.success(request, "花名册已全部导入。")
+        job = jobs.start_import(upload=form.cleaned_data["workbook"], user=request.user)
+        return redirect("admin:roster-import", pk=job.pk)
     return render(request, "admin/pairing/roster_upload.html", _context(
-        request, "导入花名册", form=form, problems=problems, result=result,
+        request, "导入花名册", form=form, recent=RosterImport.objects.filter(user=request.user)[:10],
     ))
+
+
+PROBLEMS_PER_PAGE = 200
+
+
+def roster_import(request, pk: int):
+    """An import's progress (the page refreshes itself until it ends), then its counts, or its
+    problems a page at a time with all of them as a workbook. Only the uploader sees it."""
+    _require_office(request)
+    job = get_object_or_404(RosterImport, pk=pk, user=request.user)
+    problems = Paginator(job.problems.all(), PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "admin/pairing/roster_import.html", _context(
+        request, gettext("导入花名册：%(name)s") % {"name": job.filename}, job=job, problems=problems,
+    ))
+
+
+def roster_import_problems(request, pk: int):
+    """Every problem of an import as a workbook: 工作表, 行, 问题."""
+    _require_office(request)
+    job = get_object_or_404(RosterImport, pk=pk, user=request.user)
+    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
+    jobs.write_problems(job, spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"花名册问题-{job.pk}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def roster_download(request):

@@ -194,7 +194,7 @@ def test_a_roster_import_lists_its_problems_in_chinese_under_english(client, off
                      [TODAY.year, "户评干部", place.cadre.id_number, 2, 0, 0]]}
     client.force_login(office)
     page = in_english(client).post(reverse("admin:roster-upload"),
-                                   {"workbook": SimpleUploadedFile("roster.xlsx", workbook(sheets))})
+                                   {"workbook": SimpleUploadedFile("roster.xlsx", workbook(sheets))}, follow=True)
     assert page.status_code == 200 and 'id="roster-problems"' in page.text
     assert "票数合计2张（含网上评议），超过上限：该干部本年度联系1户。" in page.text
     assert "ballots in total" not in page.text and "paired with 1 household" not in page.text

@@ -40,7 +40,8 @@ def test_hand_over_of_the_next_countys_pairing_is_not_found(client, office, coun
 
 
 def upload(client, content: bytes, name: str = "roster.xlsx"):
-    return client.post(reverse("admin:roster-upload"), {"workbook": SimpleUploadedFile(name, content)})
+    """The upload, followed to its import's status page (the import runs in-process here)."""
+    return client.post(reverse("admin:roster-upload"), {"workbook": SimpleUploadedFile(name, content)}, follow=True)
 
 
 def workbook(rows_by_sheet: dict) -> bytes:
