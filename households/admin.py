@@ -151,27 +151,35 @@ class HouseholdAdmin(ScopedAdmin):
     def check_write(self, form, data):
         household_form_checks(form, data)
 
+    def save_related(self, request, form, formsets, change):
+        from .services import register_head
+
+        super().save_related(request, form, formsets, change)
+        # After the members inline: a head listed there too is the same member, not a second one.
+        register_head(form.instance)
+
 
 def household_form_checks(form, data):
-    from .services import validate_exit, validate_id_number
+    from .services import check_head, validate_exit, validate_id_number
 
     if "head_id_number" in data:
         data["head_id_number"] = validate_id_number(data["head_id_number"], label="户主身份证号")
+        # Members are matched on the stored number: a change may renumber the household too.
+        number = form.instance.number if form.instance.pk else data.get("number", "")
+        check_head(number=number, head_id_number=data["head_id_number"], field="head_id_number")
     validate_exit(data.get("status"), data.get("exit_year"))
 
 
 def member_form_checks(form, data):
     """The roster's rules of a member: a valid ID number (check digit, birth date), in one household only."""
-    from .services import members_elsewhere, validate_id_number
+    from .services import check_members_elsewhere, validate_id_number
 
     if "id_number" in data:
         data["id_number"] = validate_id_number(data["id_number"])
         if form.instance.pk and form.instance.id_number == data["id_number"]:
             return  # the member as stored (its household's number may change in the same form)
         household = data.get("household") or (form.instance.household if form.instance.household_id else None)
-        clash = members_elsewhere({data["id_number"]: household.number if household else ""})
-        if clash:
-            raise DomainError({"id_number": f"此人已登记在农户{clash[data['id_number']]}，一人只能属于一户。"})
+        check_members_elsewhere({data["id_number"]: household.number if household else ""}, field="id_number")
 
 
 def income_checks(form, data):

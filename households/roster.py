@@ -1,7 +1,6 @@
 """Roster sheets of the registry: 区划, 农户, 家庭成员, 收入, 村情."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
@@ -9,11 +8,13 @@ from django.db.models import Exists, OuterRef
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, SheetHandler, bulk_lookup, handlers, in_batches, register
+from shuanglian.roster.engine import (BATCH, Column, SheetHandler, bulk_lookup, cached_lookup, handlers, in_batches,
+                                      register)
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
-from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, default_poverty_kind, members_elsewhere, validate_exit,
-                       validate_income_amounts, validate_village_year)
+from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, check_parent_exists, check_poverty_flag, check_village,
+                       default_poverty_kind, head_member_values, member_elsewhere_message, members_elsewhere,
+                       validate_area_code, validate_exit, validate_income_amounts, validate_village_year)
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)
@@ -25,9 +26,12 @@ labour = cells.choice(Member.Labour)
 
 def known_areas(ctx, codes) -> dict:
     """Areas by code from the file's 区划 sheet and the database, loaded once per code."""
-    missing = set(codes) - set(ctx.areas)
-    ctx.areas.update(bulk_lookup(Area.objects.all(), "code", missing))
-    return ctx.areas
+    return cached_lookup(ctx.areas, Area.objects.all(), "code", codes)
+
+
+def within_area(qs, path: str, area_code: str | None):
+    """The rows of an export in an area's subtree (``path`` leads to the area), or all of them."""
+    return qs.filter(**{f"{path}__code__startswith": Area.prefix_of(area_code)}) if area_code else qs
 
 
 @register
@@ -46,20 +50,17 @@ class AreaSheet(SheetHandler):
         existing = bulk_lookup(Area.objects.all(), "code", [r["区划代码"] for r in rows])
         file_codes = {r["区划代码"] for r in rows}
         parents = {Area.parent_code_of(c) for c in file_codes} - file_codes - {None}
-        known_parents = set(bulk_lookup(Area.objects.all(), "code", parents))
+        known = file_codes | set(bulk_lookup(Area.objects.all(), "code", parents))
         flags = {f.area_id: f for f in PoorAreaYear.objects.filter(area_id__in=file_codes & set(existing), year=self.ctx.today.year)}
         self.creates, self.updates, self.flag_creates, self.flag_deletes = [], [], [], []
         self.flag_only_updates = 0
         for row in rows:
             code, level = row["区划代码"], row["级别"]
             try:
-                if Area.level_of(code) != level:
-                    raise DomainError(f"区划代码“{code}”表示{AreaLevel(Area.level_of(code)).label}级，与级别“{AreaLevel(level).label}”不符。")
-                parent = Area.parent_code_of(code)
-                if parent is not None and parent not in file_codes and parent not in known_parents:
-                    raise DomainError(f"上级区划“{parent}”不存在，请在区划表中一并列出。")
-                if row["是否贫困"] and level not in POOR_FLAG_LEVELS:
-                    raise DomainError("只有县和村（社区）可以认定为贫困。")
+                validate_area_code(code, level=level)
+                check_parent_exists(code, known)
+                if row["是否贫困"]:
+                    check_poverty_flag(area=Area(code=code, name=row["名称"], level=level))
             except DomainError as exc:
                 self.error(row, " ".join(exc.messages))
                 continue
@@ -74,7 +75,8 @@ class AreaSheet(SheetHandler):
                 self.error(row, f"区划“{code}”不在您的管辖范围内。")
                 continue
             changed = len(self.creates) + len(self.updates)
-            area = self.upsert(old, lambda: Area(code=code), {"name": row["名称"], "level": level, "parent_id": parent},
+            area = self.upsert(old, lambda: Area(code=code),
+                               {"name": row["名称"], "level": level, "parent_id": Area.parent_code_of(code)},
                                self.creates, self.updates)
             self.ctx.areas[code] = area
             if flag_changes and old is not None and changed == len(self.creates) + len(self.updates):
@@ -89,11 +91,10 @@ class AreaSheet(SheetHandler):
     def apply(self):
         # Parents before children: codes sort so that every ancestor comes first within a level chain.
         self.creates.sort(key=lambda a: (len(Area.prefix_of(a.code)), a.code))
-        audit.bulk_create(Area, self.creates, batch_size=BATCH)
-        audit.bulk_update(Area, self.updates, ["name", "level", "parent"], batch_size=BATCH)
+        self.write_planned(Area, ["name", "level", "parent"])
         audit.bulk_create(PoorAreaYear, self.flag_creates, batch_size=BATCH)
         PoorAreaYear.objects.filter(pk__in=self.flag_deletes).delete()
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates) + self.flag_only_updates
+        self.counts.updated += self.flag_only_updates
         return self.counts
 
     id_headers = ()
@@ -164,10 +165,7 @@ class HouseholdSheet(SheetHandler):
             village = areas.get(village_code)
             status = row["状态"] or Household.Status.REGISTERED
             try:
-                if village is None:
-                    raise DomainError(f"村代码“{village_code}”不存在。")
-                if village.level != AreaLevel.VILLAGE:
-                    raise DomainError(f"“{village_code}”是{AreaLevel(village.level).label}级区划，不是村（社区）。")
+                check_village(village, village_code, label="村代码")
                 if not ctx.in_scope(village_code):
                     raise DomainError(f"村“{village_code}”不在您的管辖范围内。")
                 other = heads_elsewhere.get(row["户主身份证号"])
@@ -187,20 +185,14 @@ class HouseholdSheet(SheetHandler):
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 
     def apply(self):
-        audit.bulk_create(Household, self.creates, batch_size=BATCH)
-        audit.bulk_update(Household, 
-            self.updates,
-            ["village", "head_name", "head_id_number", "kind", "resident_population", "main_cause", "status", "exit_year"],
-            batch_size=BATCH,
-        )
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(Household, ["village", "head_name", "head_id_number", "kind", "resident_population",
+                                              "main_cause", "status", "exit_year"])
 
     id_headers = ("户主身份证号",)
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_households(scope)
-        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
         for h in qs.order_by("number").iterator(chunk_size=BATCH):
@@ -210,20 +202,8 @@ class HouseholdSheet(SheetHandler):
             ]
 
 
-def birth_and_sex_of_valid(id_number: str):
-    """birth_date_and_sex for an ID number the parser has already validated (birth date
-    included): the same answer without parsing it again, which an import does for every member."""
-    try:
-        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    except ValueError:
-        return birth_date_and_sex(id_number)
-    return born, ("M" if int(id_number[16]) % 2 else "F")
-
-
 def households_for(ctx, numbers) -> dict:
-    missing = set(numbers) - set(ctx.households)
-    ctx.households.update(bulk_lookup(Household.objects.all(), "number", missing))
-    return ctx.households
+    return cached_lookup(ctx.households, Household.objects.all(), "number", numbers)
 
 
 def household_problem(ctx, household, number) -> str | None:
@@ -257,7 +237,7 @@ class MemberSheet(SheetHandler):
         wanted: dict[str, tuple] = {}  # ID number → (row or None, household, values)
         heads = ctx.plans.get("heads", {})
         for id_number, (head_row, household) in heads.items():
-            wanted[id_number] = (None, household, {"name": head_row["户主姓名"], "relation": Member.HEAD})
+            wanted[id_number] = (None, household, {"name": head_row["户主姓名"]})
         for row in rows:
             household = households.get(row["户编号"])
             problem = household_problem(ctx, household, row["户编号"])
@@ -282,32 +262,30 @@ class MemberSheet(SheetHandler):
         self.creates, self.updates = [], []
         for id_number, (row, household, values) in wanted.items():
             if id_number in clashes:
-                message = f"身份证号{scoping.mask_id_number(id_number)}已登记在农户{clashes[id_number]}，一人只能属于一户。"
+                message = member_elsewhere_message(id_number, clashes[id_number])
                 if row is None:
                     ctx.error("农户", heads[id_number][0].number, message)
                 else:
                     self.error(row, message)
                 continue
-            birth, sex = birth_and_sex_of_valid(id_number)
-            values = {"household": household, "birth_date": birth, "sex": sex, **values}
             old = existing.get(id_number)
-            if old is not None and row is None:
-                values.pop("relation")  # a head's row on 农户 does not overwrite what 家庭成员 recorded
+            if row is None:  # a head listed on 农户 only
+                values = head_member_values(household=household, head_name=values["name"], head_id_number=id_number,
+                                            stored=old)
+            else:
+                birth, sex = birth_date_and_sex(id_number)
+                values = {"household": household, "birth_date": birth, "sex": sex, **values}
             self.upsert(old, lambda: Member(id_number=id_number), values, self.creates, self.updates)
 
     def apply(self):
-        audit.bulk_create(Member, self.creates, batch_size=BATCH)
-        audit.bulk_update(Member, 
-            self.updates, ["household", "name", "relation", "birth_date", "sex", "labour_ability", "health"], batch_size=BATCH
-        )
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(Member, ["household", "name", "relation", "birth_date", "sex", "labour_ability",
+                                           "health"])
 
     id_headers = ("身份证号",)
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_members(scope)
-        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):
         rows = qs.order_by("household__number", "id").values_list(
@@ -367,18 +345,12 @@ class IncomeSheet(SheetHandler):
             self.upsert(old, lambda: record, values, self.creates, self.updates)
 
     def apply(self):
-        audit.bulk_create(IncomeRecord, self.creates, batch_size=BATCH)
-        audit.bulk_update(IncomeRecord,
-            self.updates,
-            ["total_income", *INCOME_COLUMNS.values(), "resident_population", "net_income", "per_capita_income"],
-            batch_size=BATCH,
-        )
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(IncomeRecord, ["total_income", *INCOME_COLUMNS.values(), "resident_population",
+                                                 "net_income", "per_capita_income"])
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_incomes(scope)
-        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):
         fields = ["household__number", "year", "total_income", *INCOME_COLUMNS.values()]
@@ -447,14 +419,11 @@ class VillageYearSheet(SheetHandler):
             sizes[(code, year)] = record.committee_size
 
     def apply(self):
-        audit.bulk_create(VillageYear, self.creates, batch_size=BATCH)
-        audit.bulk_update(VillageYear, self.updates, list(VILLAGE_YEAR_COLUMNS.values()), batch_size=BATCH)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(VillageYear, list(VILLAGE_YEAR_COLUMNS.values()))
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_village_years(scope)
-        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
         fields = ["village_id", "year", *VILLAGE_YEAR_COLUMNS.values()]

@@ -45,8 +45,10 @@ def validate_id_number(value: str, *, label: str = "身份证号") -> str:
 
 
 def birth_date_and_sex(id_number: str) -> tuple[date, str]:
-    """The birth date and sex (M/F) an ID number encodes (17th digit odd: male)."""
-    return ric.get_birth_date(id_number), ("M" if int(id_number[16]) % 2 else "F")
+    """The birth date and sex (M/F) a validated ID number encodes (17th digit odd: male).
+    Read from the digits without validating again: an import does it for every member."""
+    born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return born, ("M" if int(id_number[16]) % 2 else "F")
 
 
 def validate_mobile(value: str) -> str:
@@ -79,9 +81,10 @@ def validate_area_code(code: str, *, level: str | None = None) -> str:
 
 
 def check_parent_exists(code: str, known_codes) -> None:
+    """The parent of an area is known: saved already, or (on the roster) listed in the same file."""
     parent = Area.parent_code_of(code)
     if parent is not None and parent not in known_codes:
-        raise DomainError(f"上级区划“{parent}”不存在，请先导入上级区划。")
+        raise DomainError(f"上级区划“{parent}”不存在，请先导入上级区划，或在区划表中一并列出。")
 
 
 # Money columns hold 12 digits with 2 decimals: below ten billion yuan either way.
@@ -99,13 +102,18 @@ def validate_income_amounts(**amounts: Decimal) -> None:
         raise DomainError(f"纯收入{net}超出范围（绝对值应小于100亿元），请核对各项金额。")
 
 
+def check_village(village: Area | None, code: str, *, label: str = "区划代码") -> None:
+    """The code (in the column ``label``) names an existing village or community."""
+    if village is None:
+        raise DomainError(f"{label}“{code}”不存在。")
+    if village.level != AreaLevel.VILLAGE:
+        raise DomainError(f"“{code}”是{AreaLevel(village.level).label}级区划，不是村（社区）。")
+
+
 def validate_village_year(*, village: Area | None, code: str, population: int, poor_population: int) -> None:
     """The rules of a village's basic data (村情) that no single cell shows: the code names an
     existing village, and its poor people are some of its people."""
-    if village is None:
-        raise DomainError(f"区划代码“{code}”不存在。")
-    if village.level != AreaLevel.VILLAGE:
-        raise DomainError(f"“{code}”是{AreaLevel(village.level).label}级区划，不是村（社区）。")
+    check_village(village, code)
     if poor_population > population:
         raise DomainError(f"贫困人口{poor_population}不能多于总人口{population}。")
 
@@ -115,6 +123,55 @@ def validate_exit(status: str, exit_year: int | None) -> None:
         raise DomainError("已脱贫的农户必须填写脱贫年度。")
     if exit_year and status in (Household.Status.IDENTIFIED, Household.Status.REGISTERED):
         raise DomainError("在册农户不应填写脱贫年度。")
+
+
+def member_elsewhere_message(id_number: str, other: str) -> str:
+    from shuanglian.scoping import mask_id_number
+
+    return f"身份证号{mask_id_number(id_number)}已登记在农户{other}，一人只能属于一户。"
+
+
+def check_members_elsewhere(id_numbers: dict[str, str], *, field: str | None = None) -> None:
+    """No person of {ID number: household number} is registered in another household; the
+    message goes to the form's ``field`` where one is named."""
+    clashes = members_elsewhere(id_numbers)
+    if clashes:
+        messages = [member_elsewhere_message(idn, other) for idn, other in clashes.items()]
+        raise DomainError({field: messages} if field else messages)
+
+
+def head_member_values(*, household: Household, head_name: str, head_id_number: str, stored: Member | None) -> dict:
+    """What the head of a household is as a member (ROSTER_FORMAT: the household head is also a
+    member): a new member with relation 户主, or the stored one moved and renamed, keeping the
+    relation recorded for them."""
+    birth, sex = birth_date_and_sex(head_id_number)
+    values = {"household": household, "name": head_name, "birth_date": birth, "sex": sex}
+    if stored is None:
+        values["relation"] = Member.HEAD
+    return values
+
+
+def check_head(*, number: str, head_id_number: str, field: str | None = None) -> None:
+    """The head of household ``number`` is not a member of another household (one household a person)."""
+    check_members_elsewhere({head_id_number: number}, field=field)
+
+
+@transaction.atomic
+def register_head(household: Household) -> Member:
+    """Register (or bring up to date) the head of a saved household as its member, by the rules
+    the roster applies: a person belongs to one household."""
+    check_head(number=household.number, head_id_number=household.head_id_number)
+    stored = Member.objects.filter(id_number=household.head_id_number).first()
+    values = head_member_values(household=household, head_name=household.head_name,
+                                head_id_number=household.head_id_number, stored=stored)
+    if stored is None:
+        return Member.objects.create(id_number=household.head_id_number, **values)
+    changed = [name for name, value in values.items() if getattr(stored, name) != value]
+    for name in changed:
+        setattr(stored, name, values[name])
+    if changed:
+        stored.save(update_fields=changed)
+    return stored
 
 
 def members_elsewhere(id_numbers: dict[str, str]) -> dict[str, str]:
@@ -147,7 +204,8 @@ POVERTY_KINDS = {
 
 
 def check_poverty_flag(*, area: Area, kind: str | None = None) -> None:
-    """Only counties and villages are designated poor, each with a designation of its level."""
+    """Only counties and villages are designated poor, each with a designation of its level.
+    Reads only the area's name and level: the roster checks unsaved areas of its file with it."""
     if area.level not in POOR_FLAG_LEVELS:
         raise DomainError(f"{area.name}为{AreaLevel(area.level).label}级，只有县和村可认定为贫困县、贫困村。")
     if kind is not None and kind not in POVERTY_KINDS[area.level]:

@@ -6,15 +6,16 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q
 
-from households.models import Area, AreaLevel
-from households.roster import household_problem, households_for, known_areas
+from households.models import Area
+from households.roster import household_problem, households_for, known_areas, within_area
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, in_batches, register
+from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, cached_lookup, in_batches, register
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
-from .services import PairingFacts, ensure_cadre_accounts, facts_of, household_pairing_errors, village_pairing_errors
+from .services import (PairingFacts, check_pairable_village, ensure_cadre_accounts, facts_of, household_pairing_errors,
+                       village_pairing_errors)
 
 unit_level = cells.choice(Unit.Level)
 unit_kind = cells.choice(Unit.Kind)
@@ -23,15 +24,11 @@ category = cells.choice(Category)
 
 
 def units_for(ctx, codes) -> dict:
-    missing = set(codes) - set(ctx.units)
-    ctx.units.update(bulk_lookup(Unit.objects.all(), "code", missing))
-    return ctx.units
+    return cached_lookup(ctx.units, Unit.objects.all(), "code", codes)
 
 
 def cadres_for(ctx, id_numbers) -> dict:
-    missing = set(id_numbers) - set(ctx.cadres)
-    ctx.cadres.update(bulk_lookup(Cadre.objects.all(), "id_number", missing))
-    return ctx.cadres
+    return cached_lookup(ctx.cadres, Cadre.objects.all(), "id_number", id_numbers)
 
 
 @register
@@ -69,10 +66,7 @@ class UnitSheet(SheetHandler):
             ctx.units[row["单位代码"]] = self.upsert(old, lambda: Unit(code=row["单位代码"]), values, self.creates, self.updates)
 
     def apply(self):
-        audit.bulk_create(Unit, self.creates, batch_size=BATCH)
-        audit.bulk_update(Unit, self.updates, ["name", "level", "kind", "area", "leadership_size"], batch_size=BATCH)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(Unit, ["name", "level", "kind", "area", "leadership_size"])
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_units(scope)
@@ -127,12 +121,10 @@ class CadreSheet(SheetHandler):
             self.planned.append(cadre)
 
     def apply(self):
-        audit.bulk_create(Cadre, self.creates, batch_size=BATCH)
-        audit.bulk_update(Cadre, self.updates, ["name", "unit", "rank", "category", "phone"], batch_size=BATCH)
+        counts = self.write_planned(Cadre, ["name", "unit", "rank", "category", "phone"])
         # Every row of 干部 gives its cadre an account, unchanged rows too (one made in the admin may lack it).
         ensure_cadre_accounts(self.planned)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return counts
 
     id_headers = ("身份证号",)
 
@@ -181,8 +173,7 @@ class VillagePairingSheet(SheetHandler):
                     raise DomainError(f"单位代码“{row['单位代码']}”不存在。")
                 if village is None:
                     raise DomainError(f"村代码“{row['村代码']}”不存在。")
-                if village.level != AreaLevel.VILLAGE:
-                    raise DomainError(f"“{village.code}”不是村（社区）。")
+                check_pairable_village(village)
                 if not ctx.in_scope(village.code):
                     raise DomainError(f"村“{village.code}”不在您的管辖范围内。")
             except DomainError as exc:
@@ -210,14 +201,11 @@ class VillagePairingSheet(SheetHandler):
                 )
 
     def apply(self):
-        audit.bulk_create(VillagePairing, self.creates, batch_size=BATCH)
-        audit.bulk_update(VillagePairing, self.updates, ["end"], batch_size=BATCH)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(VillagePairing, ["end"])
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_village_pairings(scope)
-        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
         rows = qs.order_by("unit__code", "village_id", "start").values_list("unit__code", "village_id", "start", "end")
@@ -326,7 +314,7 @@ class HouseholdPairingSheet(SheetHandler):
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_household_pairings(scope)
-        return qs.filter(household__village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):
         rows = qs.order_by("household__number", "start").values_list(

@@ -37,9 +37,16 @@ def check_role(*, kind: str, area, unit) -> None:
         raise DomainError({"area": gettext("双联办、领导和督查组必须选择管辖区划。")})
 
 
-def cadre_may_pair_households(category: str, *, name: str = "该干部") -> None:
+def category_problem(category: str, *, name: str) -> str | None:
+    """Teachers, medical staff and enterprise workers pair no households."""
     if category in CATEGORIES_WITHOUT_HOUSEHOLDS:
-        raise DomainError(f"{name}为{Category(category).label}，按规定不承担联户任务。")
+        return f"{name}为{Category(category).label}，按规定不承担联户任务。"
+    return None
+
+
+def cadre_may_pair_households(category: str, *, name: str = "该干部") -> None:
+    if problem := category_problem(category, name=name):
+        raise DomainError(problem)
 
 
 @dataclass
@@ -80,8 +87,9 @@ def household_pairing_errors(*, status: str, exit_year: int | None, pairings: li
     ordered = sorted(pairings, key=lambda p: p.start)
     by_cadre_start = {(p.cadre, p.start): p for p in ordered}
     for p in ordered:
-        if p.cadre_category in CATEGORIES_WITHOUT_HOUSEHOLDS and (not p.stored or p.end is None):
-            errors.append((p.ref, f"干部{p.cadre_name or p.cadre}为{Category(p.cadre_category).label}，按规定不承担联户任务。"))
+        problem = category_problem(p.cadre_category, name=f"干部{p.cadre_name or p.cadre}")
+        if problem and (not p.stored or p.end is None):
+            errors.append((p.ref, problem))
         if p.end is not None and p.end < p.start:
             errors.append((p.ref, "结束日期不能早于开始日期。"))
             continue
@@ -201,13 +209,18 @@ def village_pairing_errors(pairings: list[tuple[Any, date, date | None]]) -> lis
     return errors
 
 
-@transaction.atomic
-def check_village_pairing(*, unit, village, start: date, end: date | None, exclude_pk: int | None = None) -> None:
-    """A unit pairs villages only, and its pairings of one village do not overlap."""
+def check_pairable_village(village) -> None:
+    """A unit pairs villages (and communities) only."""
     from households.models import AreaLevel
 
     if village.level != AreaLevel.VILLAGE:
         raise DomainError(f"{village.name}不是村（社区），单位只能联系村。")
+
+
+@transaction.atomic
+def check_village_pairing(*, unit, village, start: date, end: date | None, exclude_pk: int | None = None) -> None:
+    """A unit pairs villages only, and its pairings of one village do not overlap."""
+    check_pairable_village(village)
     others = VillagePairing.objects.filter(unit=unit, village=village).exclude(pk=exclude_pk)
     errors = village_pairing_errors([(p.pk, p.start, p.end) for p in others] + [("this", start, end)])
     if errors:

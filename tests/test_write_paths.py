@@ -44,6 +44,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 16)
 NEW_ID = id_number("62050219900101015")  # nobody's yet
 SPARE_HEAD = id_number("62050219710101031")  # the head of the spare household
+CHILD = id_number("62050220050101022")  # a member (not the head) of the county's household
 
 
 def d(month: int, day: int) -> date:
@@ -69,6 +70,7 @@ def w(db, settings, tmp_path):
     spare = Household.objects.create(number="H620502S", village=mine["village"], head_name="空户主",
                                      head_id_number=SPARE_HEAD, kind="rural", resident_population=2)
     Member.objects.create(household=spare, id_number=spare.head_id_number, name="空户主", relation="户主")
+    Member.objects.create(household=mine["household"], id_number=CHILD, name="秦州区子女", relation="子女")
     teacher = Cadre.objects.create(id_number=id_number("62050219820101017"), name="秦州区教师", unit=mine["unit"],
                                    rank="other", category="teacher")
     VisitPolicy.objects.create(area_id="620502000000", subject="cadre", min_visits=4, min_days=15, backdate_days=30,
@@ -343,6 +345,7 @@ HOUSEHOLD = Entry(
         "still registered with an exit year": {"status": "registered", "exit_year": 2024},
         "village of another county": {"village": lambda w: w.other["village"]},
         "nobody lives there": {"resident_population": 0},
+        "head already a member of another household": {"head_id_number": CHILD},
     },
 )
 
@@ -777,6 +780,23 @@ def test_a_valid_write_is_stored_at_every_door(w, label, door):
     before = snapshot(entry)
     assert entry.doors[door](w, dict(entry.valid)), f"{door} refused a valid {label}"
     assert snapshot(entry) != before
+
+
+def test_a_household_added_in_the_admin_has_its_head_as_member(w):
+    assert HOUSEHOLD.doors["admin add"](w, dict(HOUSEHOLD.valid))
+    head = Member.objects.get(id_number=NEW_ID)
+    assert (head.household.number, head.name, head.relation) == ("H620502N", "新户主", Member.HEAD)
+    assert (head.birth_date, head.sex) == (date(1990, 1, 1), "M")
+
+
+def test_a_household_added_in_the_admin_with_its_head_in_the_members_inline_has_one_head(w):
+    def with_head_inline(w, v):
+        return {**household_fields(w, v), "members-TOTAL_FORMS": 1, "members-INITIAL_FORMS": 0,
+                "members-0-id_number": v["head_id_number"], "members-0-name": v["head_name"], "members-0-relation": "户主"}
+
+    assert admin_door(add_url(Household), "office", with_head_inline)(w, dict(HOUSEHOLD.valid))
+    assert list(Member.objects.filter(id_number=NEW_ID).values_list("household__number", "relation")) == [
+        ("H620502N", "户主")]
 
 
 def test_every_rule_not_checked_at_some_door_says_why():

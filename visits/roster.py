@@ -10,15 +10,15 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext
 
 from households.models import Area, Household
-from households.roster import household_problem, households_for, known_areas
+from households.roster import household_problem, households_for, known_areas, within_area
 from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
-from shuanglian import audit, scoping
+from shuanglian import scoping
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
 
 from .models import Task, UnitVisit, Visit, VisitPolicy
-from .services import flag_anomalies, policy_for, trip_errors, unpaired_message
+from .services import flag_anomalies, policy_for, unit_visit_errors, visit_errors
 
 task_labels = cells.choice(Task)
 
@@ -44,10 +44,6 @@ def one_trip(visits) -> dict:
         "help_given": joined(v.help_given for v in visits),
         "notes": joined(v.notes for v in visits),
     }
-
-
-def covers(spans, start: date, end: date) -> bool:
-    return any(s <= start and (e is None or e >= end) for s, e in spans)
 
 
 class PolicyCache:
@@ -140,12 +136,12 @@ class VisitSheet(SheetHandler):
                 # Unchanged history (a closed month, a rule tightened since) re-imports freely.
                 self.counts.unchanged += 1
                 continue
-            errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(cadre.unit.area_id, start.year),
-                                 own_entry=False)
+            errors = visit_errors(start=start, end=end, today=ctx.today, policy=policy(cadre.unit.area_id, start.year),
+                                  own_entry=False, households=[h.number for h in chosen],
+                                  spans={h.number: spans[(cadre.id_number, h.number)] for h in chosen})
+            if not chosen:
+                errors.pop("households", None)  # each household listed has its own problem above
             problems += [m for messages in errors.values() for m in messages]
-            unpaired = [h.number for h in chosen if not covers(spans[(cadre.id_number, h.number)], start, end)]
-            if unpaired and end >= start:
-                problems.append(unpaired_message(unpaired))
             if problems:
                 self.error(row, " ".join(problems))
                 continue
@@ -166,15 +162,13 @@ class VisitSheet(SheetHandler):
                     self.counts.unchanged -= 1
 
     def apply(self):
-        audit.bulk_create(Visit, self.creates, batch_size=BATCH)
-        audit.bulk_update(Visit, self.updates, ["stayed", "tasks", "help_given", "notes"], batch_size=BATCH)
+        self.write_planned(Visit, ["stayed", "tasks", "help_given", "notes"])
         through = Visit.households.through
         through.objects.filter(visit_id__in=[v.pk for v, _ in self.links if v.pk]).delete()
         through.objects.bulk_create(
             [through(visit_id=v.pk, household_id=h.pk) for v, chosen in self.links for h in chosen], batch_size=BATCH
         )
         flag_anomalies(visits=self.creates + self.updates)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts
 
     def export_queryset(self, scope, area_code):
@@ -207,7 +201,7 @@ class UnitVisitSheet(SheetHandler):
         Column("开始日期", cells.date, required=True),
         Column("结束日期", cells.date, required=True),
         Column("带队干部身份证号", cells.id_number),
-        Column("人数", lambda v: cells.whole_number(v, minimum=1, maximum=999)),
+        Column("人数", lambda v: cells.whole_number(v, maximum=999)),  # at least one: unit_visit_errors
         Column("备注", lambda v: cells.text(v, max_length=2000)),
     ]
     id_headers = ("带队干部身份证号",)
@@ -245,7 +239,7 @@ class UnitVisitSheet(SheetHandler):
                 problems.append(gettext("村“%(code)s”不在您的管辖范围内。") % {"code": village.code})
             if row["带队干部身份证号"] and leader is None:
                 problems.append(gettext("带队干部不在干部名册中。"))
-            values = {"leader": leader, "people": row["人数"] or 1, "notes": row["备注"] or ""}
+            values = {"leader": leader, "people": 1 if row["人数"] is None else row["人数"], "notes": row["备注"] or ""}
             old = existing.get((unit.code, village.code, start, end)) if not problems else None
             same_leader = old is not None and (
                 old.leader_id is None if leader is None else leader.pk is not None and old.leader_id == leader.pk)
@@ -253,10 +247,9 @@ class UnitVisitSheet(SheetHandler):
                 self.counts.unchanged += 1  # unchanged history re-imports freely, as on 走访
                 continue
             if unit is not None and village is not None:
-                errors = trip_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year), own_entry=False)
+                errors = unit_visit_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year),
+                                           people=values["people"], spans=spans[(unit.code, village.code)])
                 problems += [m for messages in errors.values() for m in messages]
-                if end >= start and not covers(spans[(unit.code, village.code)], start, end):
-                    problems.append(gettext("进村期间该单位未联系此村。"))
             if problems:
                 self.error(row, " ".join(problems))
                 continue
@@ -268,14 +261,11 @@ class UnitVisitSheet(SheetHandler):
                         values, self.creates, self.updates)
 
     def apply(self):
-        audit.bulk_create(UnitVisit, self.creates, batch_size=BATCH)
-        audit.bulk_update(UnitVisit, self.updates, ["leader", "people", "notes"], batch_size=BATCH)
-        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
-        return self.counts
+        return self.write_planned(UnitVisit, ["leader", "people", "notes"])
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_unit_visits(scope)
-        return qs.filter(village__code__startswith=Area.prefix_of(area_code)) if area_code else qs
+        return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
         rows = qs.order_by("unit__code", "village_id", "start", "end").values_list(

@@ -29,13 +29,18 @@ def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None
     return candidates[0] if candidates else None
 
 
-def households_not_paired(*, cadre: Cadre, households: list[Household], start: date, end: date) -> list[Household]:
-    """Of the households, those not paired with the cadre for the whole of [start, end]."""
-    covered = set(
-        HouseholdPairing.objects.filter(cadre=cadre, household__in=households, start__lte=start)
-        .filter(Q(end__isnull=True) | Q(end__gte=end)).values_list("household_id", flat=True)
-    )
-    return [h for h in households if h.pk not in covered]
+def spans_cover(spans, start: date, end: date) -> bool:
+    """One of the pairing spans [(start, end or None: still in force)] holds for the whole trip."""
+    return any(s <= start and (e is None or e >= end) for s, e in spans)
+
+
+def household_spans(*, cadre: Cadre, households: list[Household]) -> dict[str, list[tuple[date, date | None]]]:
+    """The spans of the cadre's pairings with each household, by household number: one query."""
+    spans: dict[str, list[tuple[date, date | None]]] = {}
+    for number, start, end in HouseholdPairing.objects.filter(cadre=cadre, household__in=households).values_list(
+            "household__number", "start", "end"):
+        spans.setdefault(number, []).append((start, end))
+    return spans
 
 
 def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
@@ -68,19 +73,30 @@ def unpaired_message(numbers: list[str]) -> str:
                     len(numbers)) % {"numbers": listed(numbers)}
 
 
+def visit_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool,
+                 households: list[str], spans: dict[str, list]) -> dict[str, list[str]]:
+    """Every rule of a cadre's trip but the month lock, on facts already loaded: the date rules,
+    and each household (by number) paired with the cadre for the whole trip, ``spans`` holding
+    the cadre's pairing spans by household number. The roster checks its rows with it in bulk."""
+    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry)
+    if not households:
+        errors.setdefault("households", []).append(gettext("请至少选择一户联系户。"))
+    elif end >= start:
+        unpaired = [number for number in households if not spans_cover(spans.get(number, ()), start, end)]
+        if unpaired:
+            errors.setdefault("households", []).append(unpaired_message(unpaired))
+    return errors
+
+
 def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
                 today: date | None = None) -> None:
     """Every rule a trip must satisfy, each with a clear message. An office's roster import or
     admin entry carries history (own_entry=False): the back-dating window does not apply."""
     today = today or timezone.localdate()
     policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
-    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry)
-    if not households:
-        errors.setdefault("households", []).append(gettext("请至少选择一户联系户。"))
-    elif end >= start:
-        unpaired = households_not_paired(cadre=cadre, households=households, start=start, end=end)
-        if unpaired:
-            errors.setdefault("households", []).append(unpaired_message([h.number for h in unpaired]))
+    errors = visit_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
+                          households=[h.number for h in households],
+                          spans=household_spans(cadre=cadre, households=households) if households else {})
     if errors:
         raise DomainError(errors)
     if end >= start:
@@ -125,12 +141,8 @@ def check_unit_visit(*, unit, village, start: date, end: date, people: int | Non
     one person, and no locked month — neither the trip's nor, for a correction, the stored one's."""
     today = today or timezone.localdate()
     policy = policy_for(subject=VisitPolicy.Subject.UNIT, area_code=village.code, year=start.year)
-    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=False)
-    if people is None or people < 1:
-        errors.setdefault("people", []).append(gettext("进村人数至少为1人。"))
-    if end >= start and not VillagePairing.objects.filter(unit=unit, village=village, start__lte=start).filter(
-            Q(end__isnull=True) | Q(end__gte=end)).exists():
-        errors.setdefault("village", []).append(gettext("进村期间该单位未联系此村。"))
+    spans = list(VillagePairing.objects.filter(unit=unit, village=village).values_list("start", "end"))
+    errors = unit_visit_errors(start=start, end=end, today=today, policy=policy, people=people, spans=spans)
     if errors:
         raise DomainError(errors)
     from reports.services import check_month_open
@@ -138,6 +150,19 @@ def check_unit_visit(*, unit, village, start: date, end: date, people: int | Non
     if stored is not None and stored.pk:
         check_month_open(unit=stored.unit, start=stored.start, end=stored.end)
     check_month_open(unit=unit, start=start, end=end)
+
+
+def unit_visit_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, people: int | None,
+                      spans: list[tuple[date, date | None]]) -> dict[str, list[str]]:
+    """Every rule of a unit's trip but the month lock, on facts already loaded: the date rules,
+    at least one person, and the unit paired with the village for the whole trip (``spans``: the
+    unit's pairings with the village). The roster checks its rows with it in bulk."""
+    errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=False)
+    if people is None or people < 1:
+        errors.setdefault("people", []).append(gettext("进村人数至少为1人。"))
+    if end >= start and not spans_cover(spans, start, end):
+        errors.setdefault("village", []).append(gettext("进村期间该单位未联系此村。"))
+    return errors
 
 
 def check_visit_policy(*, max_trip_days: int) -> None:

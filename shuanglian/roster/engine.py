@@ -158,6 +158,16 @@ class SheetHandler:
             self.counts.unchanged += 1
         return existing
 
+    def write_planned(self, model, fields: list[str]) -> Counts:
+        """Apply the planned rows of a sheet whose plan fills ``creates`` and ``updates``: bulk
+        inserts and bulk updates of ``fields``, with their history."""
+        from shuanglian import audit
+
+        audit.bulk_create(model, self.creates, batch_size=BATCH)
+        audit.bulk_update(model, self.updates, fields, batch_size=BATCH)
+        self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
+        return self.counts
+
     # --- export ---
     id_headers: tuple[str, ...] = ()  # columns holding ID numbers, masked for roles without the right
 
@@ -211,6 +221,14 @@ def bulk_lookup(queryset, field_name: str, keys: Iterable) -> dict:
     for batch in in_batches(set(keys)):
         found.update({getattr(o, field_name): o for o in queryset.filter(**{f"{field_name}__in": batch})})
     return found
+
+
+def cached_lookup(cache: dict, queryset, field_name: str, keys: Iterable) -> dict:
+    """``cache`` (an import's registry shared by its sheets) completed with the keys it lacks,
+    looked up in bulk."""
+    missing = set(keys) - set(cache)
+    cache.update(bulk_lookup(queryset, field_name, missing))
+    return cache
 
 
 # --- reading ---------------------------------------------------------------------------------
