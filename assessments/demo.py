@@ -38,7 +38,7 @@ def seed_evaluation(county) -> None:
             "unit_id" if by_unit else "cadre_id", flat=True).distinct()
         limits = ballot_limits(last, direction, **{"units" if by_unit else "cadres": list(targets)})
         for target_id, limit in sorted(limits.items()):
-            # A team of unknown size voted as a typical one would (DOMAIN §7: 5–9 members).
+            # A team of unknown size voted as a typical one would (docs/domain.md §7: 5–9 members).
             left = (UNKNOWN_TEAM if limit is None else limit) - cast.get((direction, target_id), 0)
             if left <= 0:
                 continue

@@ -1,4 +1,4 @@
-"""Two-way evaluation (双向评议, DOMAIN §7): rounds, paper tallies, one-time codes and ballots.
+"""Two-way evaluation (双向评议, docs/domain.md §7): rounds, paper tallies, one-time codes and ballots.
 
 A household's web ballot is secret. The code that opened it records only that it was spent;
 the ballot itself has a random key, no time and no link to the code, so nothing stored can

@@ -81,7 +81,7 @@ def village_pairings_of_year(year: int, area: str | None = None) -> QuerySet:
 
 
 def rater_counts(year: int, direction: str, *, units=(), cadres=()) -> dict[int, int]:
-    """The raters each target has in a year, one ballot each (DOMAIN §7).
+    """The raters each target has in a year, one ballot each (docs/domain.md §7).
 
     村评单位: the villages paired with the unit (each a team: its 村两委); 户评干部: the households
     paired with the cadre; 单位评干部: one team, the leadership of a cadre who pairs households;
@@ -304,7 +304,7 @@ def appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = None, unit
 
 
 def _note_unknown_team_sizes(year: int, rows: list[Appraisal]) -> None:
-    """Mark the targets rated by a team whose size is not recorded (DOMAIN §7): their ballots
+    """Mark the targets rated by a team whose size is not recorded (docs/domain.md §7): their ballots
     were accepted without a limit, and the results say so (``extra["size_missing"]``)."""
     committees = team_sizes(year, Direction.VILLAGE_ON_UNIT, units=[a.target.pk for a in rows if a.is_unit])
     leaderships = team_sizes(year, Direction.UNIT_ON_CADRE, cadres=[a.target.pk for a in rows if not a.is_unit])

@@ -96,7 +96,7 @@ def limit_message(direction: str, limit: int, total: int) -> str:
 
 # --- how many ballots a target may receive -------------------------------------------------------------------
 
-# The raters that are teams (DOMAIN §7): every member of a village's two committees (村两委)
+# The raters that are teams (docs/domain.md §7): every member of a village's two committees (村两委)
 # rates the unit, every member of a unit's leadership (班子) rates each of its cadres.
 TEAM_DIRECTIONS = frozenset({Direction.VILLAGE_ON_UNIT, Direction.UNIT_ON_CADRE})
 

@@ -1,6 +1,6 @@
 """Province compliance for a year: the app's selector against one hand-written SQL query.
 
-The hand-written query is an independent statement of the same rules (DOMAIN §6), written the
+The hand-written query is an independent statement of the same rules (docs/domain.md §6), written the
 way one would by hand for speed rather than reuse: days are integers from the start, and the
 union of intervals is summed in a single window pass — each trip (or pairing), taken in order,
 adds the days it reaches beyond the latest end before it — instead of grouping trips into

@@ -1,4 +1,4 @@
-"""Province-scale benchmarks (issue 8): each measured against a baseline in the same run.
+"""Province-scale benchmarks (BENCHMARKS.md): each measured against a baseline in the same run.
 
     .venv/bin/python bench/run.py --quick        # small province on a temporary SQLite file (minutes)
     .venv/bin/python bench/run.py                # full province on PostgreSQL

@@ -243,7 +243,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 class IncomeRecord(models.Model):
-    """A household's income for one year, with net and per-capita income by DOMAIN §5."""
+    """A household's income for one year, with net and per-capita income by docs/domain.md §5."""
 
     household = models.ForeignKey(Household, models.CASCADE, related_name="incomes", verbose_name=_("贫困户"))
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -299,7 +299,7 @@ class IncomeRecord(models.Model):
 
 class VillageYear(models.Model):
     """A village's basic data for one year (村情): the inputs of the poor-village test
-    "一高一低一无" (DOMAIN §10) and the size of its two committees (村两委), every member of which
+    "一高一低一无" (docs/domain.md §10) and the size of its two committees (村两委), every member of which
     casts a 村评单位 ballot (§7). Recorded per year because all of them change from year to year."""
 
     village = models.ForeignKey(Area, models.PROTECT, related_name="village_years", verbose_name=_("村（社区）"),

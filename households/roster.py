@@ -374,7 +374,7 @@ VILLAGE_YEAR_COLUMNS = {
 
 @register
 class VillageYearSheet(SheetHandler):
-    """村情: a village's basic data by year (DOMAIN §10). Its 村两委成员数 bounds the 村评单位
+    """村情: a village's basic data by year (docs/domain.md §10). Its 村两委成员数 bounds the 村评单位
     ballots of the village's units (§7): the 评议 sheet reads the sizes planned here."""
 
     name = "村情"
@@ -411,7 +411,7 @@ class VillageYearSheet(SheetHandler):
                 self.error(row, " ".join(exc.messages))
                 continue
             values = {field: row[header] for header, field in VILLAGE_YEAR_COLUMNS.items()}
-            values["collective_income"] = values["collective_income"] or Decimal(0)  # blank is 0 (ROSTER_FORMAT)
+            values["collective_income"] = values["collective_income"] or Decimal(0)  # blank is 0 (docs/roster-format.md)
             if "村两委成员数" not in row.values:
                 del values["committee_size"]  # a sheet without the optional column keeps what is stored
             record = self.upsert(existing.get((code, year)), lambda: VillageYear(village_id=code, year=year), values,

@@ -141,7 +141,7 @@ def check_members_elsewhere(id_numbers: dict[str, str], *, field: str | None = N
 
 
 def head_member_values(*, household: Household, head_name: str, head_id_number: str, stored: Member | None) -> dict:
-    """What the head of a household is as a member (ROSTER_FORMAT: the household head is also a
+    """What the head of a household is as a member (docs/roster-format.md: the household head is also a
     member): a new member with relation 户主, or the stored one moved and renamed, keeping the
     relation recorded for them."""
     birth, sex = birth_date_and_sex(head_id_number)

@@ -29,7 +29,7 @@ class Unit(models.Model):
     level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     area = models.ForeignKey(Area, models.PROTECT, related_name="units", verbose_name=_("所在区划"))
-    # Every member of the leadership (班子) casts a 单位评干部 ballot for each cadre (DOMAIN §7);
+    # Every member of the leadership (班子) casts a 单位评干部 ballot for each cadre (docs/domain.md §7);
     # blank while unknown, and the ballots are then accepted unchecked.
     leadership_size = models.PositiveSmallIntegerField(_("班子成员数"), null=True, blank=True)
 

@@ -235,7 +235,7 @@ def pair_village(*, unit, village, start: date, end: date | None = None, end_rea
 
 def ensure_cadre_accounts(cadres: list[Cadre]) -> None:
     """Give each cadre a sign-in account named by their ID number, with no usable password
-    until the office sets one (ROSTER_FORMAT: 干部)."""
+    until the office sets one (docs/roster-format.md, sheet 干部)."""
     User = get_user_model()
     wanted = {c.id_number: c for c in cadres if c.user_id is None}
     if not wanted:

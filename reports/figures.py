@@ -1,4 +1,4 @@
-"""The figures of a periodic report (DOMAIN §8), counted in the database.
+"""The figures of a periodic report (docs/domain.md §8), counted in the database.
 
 A report's subject is an area (everything in its code subtree) or a unit (what the unit is
 accountable for: its cadres' pairings, visits, demands and deeds, its village pairings, and

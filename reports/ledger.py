@@ -1,4 +1,4 @@
-"""The illustrated poverty ledger (图表式管理, DOMAIN §8): one workbook per area and year with
+"""The illustrated poverty ledger (图表式管理, docs/domain.md §8): one workbook per area and year with
 
 1. 村收入对比 — each village's per-capita net income, last year and this year, and a native
    bar chart of the two (收入对比图);
@@ -11,7 +11,7 @@
 It streams: households come from the database in chunks and XlsxWriter writes each sheet to
 disk row by row (constant-memory mode), so a county of any size never sits in memory.
 Per-capita income of a village = Σ net income ÷ Σ residents of its households with a record
-that year (the registry's formula, DOMAIN §5), to the fen.
+that year (the registry's formula, docs/domain.md §5), to the fen.
 """
 from __future__ import annotations
 

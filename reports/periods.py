@@ -1,6 +1,6 @@
 """Report periods: a month (2025-03), a quarter (2025-Q1) or a year (2025).
 
-"月报告、季调度、年总结" (000 §3): every report covers one calendar period, named exactly as the
+"月报告、季调度、年总结" (docs/domain.md §8; seed 000, requirement 3): every report covers one calendar period, named exactly as the
 ``make_report --period`` argument names it.
 """
 from __future__ import annotations

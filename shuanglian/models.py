@@ -1,4 +1,4 @@
-"""Who looked at personal data, and who took data away (DOMAIN §2; personal data rules); roster
+"""Who looked at personal data, and who took data away (docs/domain.md §2; personal data rules); roster
 workbooks uploaded for import and what became of them."""
 import os
 

@@ -1,4 +1,4 @@
-"""A synthetic province for benchmarks (issue 8): deterministic, on the real division list.
+"""A synthetic province for benchmarks (BENCHMARKS.md): deterministic, on the real division list.
 
 ``seed_province(size=Size(400_000))`` writes Gansu at the size of the campaign (004): about
 6,220 poor villages in 75 poor counties, 400,000 households with 1.6 million members, two

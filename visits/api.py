@@ -271,7 +271,7 @@ class ComplianceSerializer(serializers.Serializer):
 
 
 class ComplianceViewSet(ComputedListViewSet):
-    """Visit compliance of a year by DOMAIN §6, per cadre or per unit–village pairing, for the
+    """Visit compliance of a year by docs/domain.md §6, per cadre or per unit–village pairing, for the
     cadres and units the user may see."""
 
     serializer_class = ComplianceSerializer

@@ -31,7 +31,7 @@ class Visit(models.Model):
     tasks = models.JSONField(_("落实任务"), default=list, blank=True)
     help_given = models.TextField(_("帮办实事"), blank=True)
     notes = models.TextField(_("备注"), blank=True)
-    # Optional evidence from the phone (DOMAIN §6: never a gate); WGS 84 degrees and metres.
+    # Optional evidence from the phone (docs/domain.md §6: never a gate); WGS 84 degrees and metres.
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
@@ -81,7 +81,7 @@ class UnitVisit(models.Model):
 
 
 class VisitPolicy(models.Model):
-    """How often who must go where: a row of data per area and year (DOMAIN §6).
+    """How often who must go where: a row of data per area and year (docs/domain.md §6).
 
     A blank area is the province rule and a blank year holds every year. For a cadre the area
     is that of the cadre's unit, for a unit–village pairing the village's; the most specific

@@ -29,7 +29,7 @@ def tasks(value) -> list[str]:
 
 def one_trip(visits) -> dict:
     """What the roster says of a cadre's records with the same dates. The sheet's key is cadre,
-    start and end (ROSTER_FORMAT.md), so records the phone or the admin kept apart (two trips of
+    start and end (docs/roster-format.md), so records the phone or the admin kept apart (two trips of
     one day to different households) are one trip in the roster: their households together,
     stayed if any record stayed, every task once, the distinct texts of all. Export writes this
     and import compares a row with it, so an exported roster always imports unchanged."""

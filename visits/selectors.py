@@ -1,4 +1,4 @@
-"""Visit compliance (DOMAIN §6), computed in the database in one statement per subject.
+"""Visit compliance (docs/domain.md §6), computed in the database in one statement per subject.
 
 The counting rules, in SQL:
 - trips of one cadre (or one unit in one village) that share a day are one *stay*: a window

@@ -1,4 +1,4 @@
-"""Writes of visits: validation of a trip (DOMAIN §6), logging it once, and flagging anomalies."""
+"""Writes of visits: validation of a trip (docs/domain.md §6), logging it once, and flagging anomalies."""
 from __future__ import annotations
 
 import uuid
@@ -298,7 +298,7 @@ def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag
 # --- demands and deeds ----------------------------------------------------------------------------
 
 # Where a demand may go next: the unit works on it and resolves it, or escalates it to the
-# office when it cannot (000 §1); the office resolves what was escalated.
+# office when it cannot (docs/domain.md §6; seed 000, requirement 1); the office resolves what was escalated.
 DEMAND_STEPS = {
     "open": {"in_progress", "resolved", "escalated"},
     "in_progress": {"resolved", "escalated"},

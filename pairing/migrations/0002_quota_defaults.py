@@ -1,4 +1,4 @@
-"""The province's household quotas per cadre rank (DOMAIN §4, 004); editable in the admin."""
+"""The province's household quotas per cadre rank (docs/domain.md §4; seed 004); editable in the admin."""
 from django.db import migrations
 
 DEFAULTS = [

@@ -1,4 +1,4 @@
-"""Parsers for roster cells (ROSTER_FORMAT.md): each takes the raw cell value and returns a
+"""Parsers for roster cells (docs/roster-format.md): each takes the raw cell value and returns a
 clean Python value or raises DomainError with a message a clerk understands."""
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def whole_number(value, *, minimum: int | None = None, maximum: int | None = Non
 
 
 def money(value) -> Decimal:
-    """Yuan, at most to the fen; blanks are 0 (ROSTER_FORMAT: 收入)."""
+    """Yuan, at most to the fen; blanks are 0 (docs/roster-format.md, sheet 收入)."""
     if is_blank(value):
         return Decimal(0)
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):

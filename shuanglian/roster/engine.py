@@ -1,4 +1,4 @@
-"""The roster workbook: reading, validating and writing it (ROSTER_FORMAT.md).
+"""The roster workbook: reading, validating and writing it (docs/roster-format.md).
 
 Import runs in two phases. *Plan*: every sheet is parsed and checked in memory against the
 file and the database (looked up in bulk, never a query per row); each handler records what it

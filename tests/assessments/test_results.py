@@ -1,5 +1,5 @@
 """Results: satisfaction, ballot score, composite and grades at every boundary, frozen results,
-and the evaluation_results command of ROSTER_FORMAT.md."""
+and the evaluation_results command of docs/roster-format.md."""
 import io
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""A rating team gets one code per member (DOMAIN §7): the village's 村两委 rates its unit, the
+"""A rating team gets one code per member (docs/domain.md §7): the village's 村两委 rates its unit, the
 unit's 班子 each cadre. While a team's size is not recorded it gets one code, and the office is
 told so; issuing again once the size is recorded tops the team up, never beyond its size."""
 from datetime import date, datetime

@@ -64,7 +64,7 @@ def test_more_leadership_ballots_than_the_units_cadres_are_refused(world):
     assert "3名干部" in messages(exc)
 
 
-# --- team raters: every member of the village's 村两委 and of the unit's 班子 votes (DOMAIN §7) ---
+# --- team raters: every member of the village's 村两委 and of the unit's 班子 votes (docs/domain.md §7) ---
 
 def with_committee(village, size, year=YEAR):
     return f.VillageYearFactory(village=village, year=year, committee_size=size)

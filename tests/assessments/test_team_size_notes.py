@@ -1,4 +1,4 @@
-"""The results say when a rating team's size is not recorded (DOMAIN §7): a unit whose paired
+"""The results say when a rating team's size is not recorded (docs/domain.md §7): a unit whose paired
 villages lack 村两委成员数, a cadre whose unit lacks 班子成员数. The contract's CSV stays as it is."""
 import io
 

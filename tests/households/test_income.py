@@ -1,4 +1,4 @@
-"""Per-capita net income (DOMAIN §5, 002): net = total − five deductions; per capita = net ÷ residents."""
+"""Per-capita net income (docs/domain.md §5; seed 002): net = total − five deductions; per capita = net ÷ residents."""
 from decimal import Decimal
 
 import pytest

@@ -1,4 +1,4 @@
-"""How many households each cadre must pair (DOMAIN §4), and who is below it."""
+"""How many households each cadre must pair (docs/domain.md §4), and who is below it."""
 from datetime import date, timedelta
 
 import pytest

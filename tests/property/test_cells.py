@@ -1,6 +1,6 @@
 """Properties of the roster's cell parsers (shuanglian/roster/cells.py): whatever a cell holds,
 a parser returns a clean value or refuses it with a DomainError — never another exception — and
-what it accepts follows the rules of ROSTER_FORMAT.md, checked against plain reference rules."""
+what it accepts follows the rules of docs/roster-format.md, checked against plain reference rules."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """Visit compliance (visits/selectors.py, one raw SQL statement) against a plain Python reading of
-DOMAIN §6, on random pairings and trips: overlapping trips of one cadre are one stay, touching
+docs/domain.md §6, on random pairings and trips: overlapping trips of one cadre are one stay, touching
 trips stay two, a stay counts in the period of its first day with its days clipped to the period,
 and the requirement is ceil(min × paired days ÷ period days), paired days being the days of the
 period on which at least one pairing was in force. Hand-overs, gaps, open pairings, partial and
@@ -279,7 +279,7 @@ def test_unit_village_compliance_in_sql_agrees_with_the_rules_read_day_by_day(pl
     check(places, world, checks)
 
 
-# --- the reference itself, on the examples of DOMAIN §6 ----------------------------------------------
+# --- the reference itself, on the examples of docs/domain.md §6 ----------------------------------------------
 
 D = dt.date.fromisoformat
 

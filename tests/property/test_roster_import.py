@@ -35,7 +35,7 @@ PROBLEM = re.compile(r"^(?P<sheet>[^!:]+)!(?P<row>\d+): (?P<message>.+)$", re.S)
 
 def base_sheets() -> dict[str, list[list]]:
     """The sample roster of tests/roster with visits, unit visits and paper tallies added: every
-    sheet of ROSTER_FORMAT.md, all valid together."""
+    sheet of docs/roster-format.md, all valid together."""
     sheets = valid_sheets()
     sheets["走访"] = [
         ["干部身份证号", "户编号", "开始日期", "结束日期", "吃住在村", "落实任务", "帮办实事", "备注"],
@@ -123,7 +123,7 @@ def everything_written() -> dict:
 
 
 def assert_area_tree_is_whole() -> None:
-    """Every area hangs one level under its parent (DOMAIN §3: province → city → county →
+    """Every area hangs one level under its parent (docs/domain.md §3: province → city → county →
     township → village), as its code says."""
     order = ["province", "city", "county", "township", "village"]
     levels = dict(Area.objects.values_list("code", "level"))

@@ -1,4 +1,4 @@
-"""The figures of DOMAIN §8 for an area and for a unit, on the known county of conftest.py."""
+"""The figures of docs/domain.md §8 for an area and for a unit, on the known county of conftest.py."""
 from datetime import date
 
 import pytest

@@ -121,7 +121,7 @@ def test_tallies_round_trip_through_an_export(tmp_path):
     assert after == before
 
 
-# --- team raters: the village's 村两委 and the unit's 班子 (DOMAIN §7) ---
+# --- team raters: the village's 村两委 and the unit's 班子 (docs/domain.md §7) ---
 
 VILLAGE_YEAR_HEADER = ["区划代码", "年度", "总户数", "总人口", "贫困人口", "农民人均纯收入", "集体经济收入", "村两委成员数"]
 SEVEN_FROM_THE_VILLAGE = [2025, "村评单位", COUNTY_UNIT, 5, 1, 1]  # the county unit is paired with one village

@@ -1,5 +1,5 @@
 """export_roster: the same format, and importing the result into an empty database
-reproduces the data (ROSTER_FORMAT.md)."""
+reproduces the data (docs/roster-format.md)."""
 from __future__ import annotations
 
 import datetime as dt

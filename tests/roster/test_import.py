@@ -1,4 +1,4 @@
-"""import_roster of a valid workbook (ROSTER_FORMAT.md): everything lands, once."""
+"""import_roster of a valid workbook (docs/roster-format.md): everything lands, once."""
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """A workbook with problems changes nothing, exits with status 1 and names every problem as
-``SHEET!ROW: message`` (ROSTER_FORMAT.md)."""
+``SHEET!ROW: message`` (docs/roster-format.md)."""
 from __future__ import annotations
 
 import datetime as dt

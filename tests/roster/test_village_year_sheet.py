@@ -1,5 +1,5 @@
 """The 村情 sheet (a village's basic data by year) and the 单位 sheet's 班子成员数: imported,
-validated row by row, matched on their keys and exported in the same format (ROSTER_FORMAT.md)."""
+validated row by row, matched on their keys and exported in the same format (docs/roster-format.md)."""
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Roster workbooks for the tests (ROSTER_FORMAT.md), written with openpyxl.
+"""Roster workbooks for the tests (docs/roster-format.md), written with openpyxl.
 
 ``write_workbook(path, {sheet: [header row, data rows...]})`` writes an .xlsx; strings are
 written as text cells (ID numbers and codes keep every digit, as a clerk's "文本" cells do).
@@ -148,7 +148,7 @@ def valid_sheets() -> dict[str, list[list]]:
         ],
         "家庭成员": [
             ["户编号", "身份证号", "姓名", "与户主关系", "劳动能力", "健康状况"],
-            # Heads of H1 and H3 listed again, with relation 户主 (ROSTER_FORMAT).
+            # Heads of H1 and H3 listed again, with relation 户主 (docs/roster-format.md).
             [H1, HEADS[H1], "张大山", "户主", "弱劳动力", "长期慢性病"],
             [H3, HEADS[H3], "王老三", "户主", "普通劳动力", "健康"],
             *[list(m) for m in MEMBERS],

@@ -1,4 +1,4 @@
-"""The counting rules of DOMAIN §6, as the compliance engine applies them."""
+"""The counting rules of docs/domain.md §6, as the compliance engine applies them."""
 from datetime import date
 
 import pytest

@@ -1,4 +1,4 @@
-"""`compliance` writes the CSV of ROSTER_FORMAT.md."""
+"""`compliance` writes the CSV of docs/roster-format.md."""
 import csv
 import io
 from datetime import date

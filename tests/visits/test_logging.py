@@ -1,4 +1,4 @@
-"""Logging a visit: the validation rules of DOMAIN §6, idempotency, and anomaly flags."""
+"""Logging a visit: the validation rules of docs/domain.md §6, idempotency, and anomaly flags."""
 import uuid
 from decimal import Decimal
 from datetime import timedelta

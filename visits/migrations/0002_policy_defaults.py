@@ -1,10 +1,10 @@
-"""The province's visit rules (DOMAIN §6): editable rows of data, not code."""
+"""The province's visit rules (docs/domain.md §6): editable rows of data, not code."""
 from django.db import migrations
 
 DEFAULTS = [
     # subject, visits, days, longest trip
-    ("cadre", 4, 15, 31),  # "4 visits / 15 days" (000 §1, §7)
-    ("unit", 4, 30, 31),  # a unit's team: 4 visits, one month (000 §1, 001)
+    ("cadre", 4, 15, 31),  # "4 visits / 15 days" (docs/domain.md §6; seed 000, requirements 1 and 7)
+    ("unit", 4, 30, 31),  # a unit's team: 4 visits, one month (docs/domain.md §6; seed 000 requirement 1, seed 001)
     ("resident", 0, 220, 366),  # a resident work-team member: 220 days in the village (002)
 ]
 

@@ -9,7 +9,7 @@ from assessments.models import Direction
 from assessments.selectors import ballot_counts, target_key
 from households.models import Area
 
-# The CSV of ROSTER_FORMAT.md: its header and the direction names are a contract, in Chinese
+# The CSV of docs/roster-format.md: its header and the direction names are a contract, in Chinese
 # whatever the interface language.
 HEADER = ["评议类型", "对象", "名称", "票数", "满意", "基本满意", "不满意", "满意度"]
 

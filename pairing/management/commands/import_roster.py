@@ -6,7 +6,7 @@ from shuanglian.scoping import EVERYTHING
 
 class Command(BaseCommand):
     help = (
-        "导入花名册工作簿（ROSTER_FORMAT.md）：先校验全部工作表，有任何错误则不做任何修改，"
+        "导入花名册工作簿（docs/roster-format.md）：先校验全部工作表，有任何错误则不做任何修改，"
         "逐行输出“工作表!行号: 问题”并以状态1退出；否则在一个事务中全部导入并输出各表数量。"
     )
 

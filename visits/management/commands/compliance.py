@@ -9,7 +9,7 @@ from pairing.models import Cadre, Unit
 from shuanglian.roster.engine import in_batches
 from visits.selectors import year_compliance
 
-# The CSV of ROSTER_FORMAT.md: its header and 是/否 are a contract, Chinese whatever the interface language.
+# The CSV of docs/roster-format.md: its header and 是/否 are a contract, Chinese whatever the interface language.
 CADRE_HEADER = ["身份证号", "姓名", "单位代码", "走访次数", "累计天数", "应走访次数", "应累计天数", "是否达标"]
 UNIT_HEADER = ["单位代码", "村代码", "走访次数", "累计天数", "应走访次数", "应累计天数", "是否达标"]
 
