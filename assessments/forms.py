@@ -8,6 +8,14 @@ class CodeForm(forms.Form):
     code = forms.CharField(label=_("评议码"), max_length=32, widget=forms.TextInput(
         attrs={"autocomplete": "off", "autocapitalize": "characters", "inputmode": "text", "spellcheck": "false"}))
 
+    def clean_code(self):
+        from .services import normalise_code
+
+        # Spaces and dashes are forgiven; a code of nothing else ("-") is no code at all.
+        if not normalise_code(self.cleaned_data["code"]):
+            raise forms.ValidationError(_("请输入评议票上的评议码（字母和数字）。"))
+        return self.cleaned_data["code"]
+
 
 class BallotForm(forms.Form):
     level = forms.ChoiceField(label=_("您的评价"), choices=Level.choices, widget=forms.RadioSelect,

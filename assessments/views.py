@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from shuanglian import scoping
+from shuanglian import scoping, throttle
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.models import AccessLog
+from shuanglian.params import ID, int_param
 
 from .forms import BallotForm, CodeForm
 from .models import Direction
@@ -35,6 +37,8 @@ RESULT_HEADERS = [_("类别"), _("对象"), _("名称"), _("票数"), _("满意"
 @csrf_protect
 def enter_code(request):
     """Type the code printed on the slip (for phones that cannot scan the QR code)."""
+    if request.method == "POST" and throttle.BALLOT_GUESSES.exceeded(request):
+        return throttle.too_many(request, throttle.BALLOT_GUESSES)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return redirect("ballot-cast", code=normalise_code(form.cleaned_data["code"]))
@@ -44,7 +48,13 @@ def enter_code(request):
 @never_cache
 @csrf_protect
 def cast(request, code):
+    # Codes are short: an address that keeps trying unknown ones is guessing, and waits. Only
+    # its own wrong codes count, so nobody else's guessing blocks a rater with a real code.
+    if throttle.BALLOT_GUESSES.exceeded(request):
+        return throttle.too_many(request, throttle.BALLOT_GUESSES)
     found = find_code(code)
+    if found is None:
+        throttle.BALLOT_GUESSES.hit(request)
     problem = code_problem(found, timezone.localdate())
     if problem:
         return render(request, "assessments/ballot_closed.html", {"problem": problem}, status=404 if found is None else 410)
@@ -64,9 +74,13 @@ def thanks(request):
     return render(request, "assessments/thanks.html")
 
 
-def _round_for_user(request, pk):
+def _round_for_user(request, pk, *, printing=False):
     scope = scoping.scope_for(request.user)
     if scope.is_empty or scope.cadre_id:
+        raise PermissionDenied
+    # The slips carry unused codes: whoever holds one casts a ballot. Only the offices that
+    # run the evaluation print them, never the units, leaders or inspectors whose cadres are rated.
+    if printing and not (scope.everything or (scope.area_prefix and scope.can_change)):
         raise PermissionDenied
     return get_object_or_404(scoping.visible_evaluation_rounds(scope).select_related("area"), pk=pk), scope
 
@@ -79,7 +93,7 @@ def _qr_svg(url: str) -> str:
 def slips(request, pk):
     """Printable slips, one per rater (per member of a rating team of known size): the code and a
     QR code opening the ballot page; says which teams got one slip for want of a recorded size."""
-    rnd, scope = _round_for_user(request, pk)
+    rnd, scope = _round_for_user(request, pk, printing=True)
     codes = (scoping.visible_ballot_codes(scope).filter(round=rnd, spent=False)
              .select_related("unit", "cadre").order_by("direction", "rater_label", "pk"))
     direction = request.GET.get("direction", "")
@@ -88,10 +102,18 @@ def slips(request, pk):
     page = Paginator(codes, SLIPS_PER_PAGE).get_page(request.GET.get("page"))
     base = request.build_absolute_uri(reverse("ballot-enter"))
     slips = [{"code": c, "url": f"{base}{c.code}/", "qr": _qr_svg(f"{base}{c.code}/")} for c in page]
-    return render(request, "assessments/slips.html", {
+    response = render(request, "assessments/slips.html", {
         "round": rnd, "page": page, "slips": slips, "direction": direction, "directions": Direction.choices,
         "enter_url": base, "size_notes": team_size_notes(rnd, scope, direction if direction in Direction.values else None),
     })
+    # Printed codes are ballots in the making: who printed which page, like an export.
+    AccessLog.objects.create(
+        user=request.user, username=request.user.get_username(), kind=AccessLog.Kind.EXPORT,
+        unmasked=scope.can_view_id_numbers, method=request.method[:8], path=request.get_full_path()[:500],
+        status=response.status_code, address=request.META.get("REMOTE_ADDR") or None,
+        filename=(gettext("评议票-%(round)s-第%(page)s页") % {"round": rnd, "page": page.number})[:200],
+    )
+    return response
 
 
 @login_required
@@ -100,8 +122,8 @@ def results(request):
     if scope.is_empty:
         raise PermissionDenied
     rounds = scoping.visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
-    chosen = rounds.filter(pk=request.GET.get("round")).first() if request.GET.get("round", "").isdigit() else None
-    chosen = chosen or rounds.first()
+    round_id = int_param(request.GET, "round", bounds=ID)
+    chosen = (rounds.filter(pk=round_id).first() if round_id else None) or rounds.first()
     area = request.GET.get("area", "").strip()
     if area and not scoping.visible_areas(scope).filter(code=area).exists():
         area = ""

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from households.models import Household
 from shuanglian import scoping
+from shuanglian.params import BadParameter, int_param
 
 from .dashboard import dashboard, default_area_code
 from .figures import FIGURES
@@ -26,8 +27,13 @@ def dashboard_page(request):
     if area is None:
         raise Http404
     today = timezone.localdate()
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year else today.year
+    try:
+        year = int_param(request.GET, "year", default=today.year, bounds=(1, 9999))
+    except BadParameter:
+        if request.GET.get("year", "").strip().isdigit():
+            raise  # digits of another script, or thousands of them: say so rather than guess
+        year = today.year  # not a year at all: the menu never sends it, show this year
+    year = year if 2000 <= year <= today.year else today.year
     figures = dashboard(area=area, year=year, today=today)
     # The figures are shared by every reader of the area; which ancestors this reader may open
     # is theirs (an office of a county sees its city and province named, not linked).

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.params import ID, int_list_param, int_param
 
 from . import selectors, services
 from .figures import AREA_COLUMNS, BEHIND_COLUMNS, GROUPS, MONEY, PERCENT, UNIT_COLUMNS
@@ -242,7 +243,7 @@ def _unit_for_submit(request):
     scope = _scope(request)
     if not scope.unit_id and not scope.everything:
         raise PermissionDenied
-    unit_id = scope.unit_id or request.GET.get("unit") or request.POST.get("unit")
+    unit_id = scope.unit_id or int_param(request.GET, "unit", bounds=ID) or int_param(request.POST, "unit", bounds=ID)
     return get_object_or_404(Unit, pk=unit_id)
 
 
@@ -306,6 +307,6 @@ def submission_detail(request, pk: int):
 @login_required
 @require_POST
 def read_notices(request):
-    ids = [int(pk) for pk in request.POST.getlist("notice") if pk.isdigit()]
+    ids = int_list_param(request.POST, "notice")
     services.mark_read(user=request.user, notice_ids=ids)
     return redirect("reports-index")

@@ -75,6 +75,8 @@ ERRORS = {
     "404": "不存在或不在您的范围内",
 }
 
+SIGN_IN_ERRORS = {"429": "同一地址登录失败次数过多，请稍后再试"}
+
 
 def document_errors(result, generator, request, public):
     """Every operation can answer these errors (bad input, no sign-in, no right, out of scope);
@@ -84,10 +86,12 @@ def document_errors(result, generator, request, public):
         "description": "{字段名: [错误说明…]} 或 {\"detail\": 错误说明}",
         "additionalProperties": True,
     }
-    for operations in result.get("paths", {}).values():
+    for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for status, description in ERRORS.items():
+            # Sign-in attempts are counted per address (shuanglian/throttle.py): past the limit, 429.
+            errors = {**ERRORS, **SIGN_IN_ERRORS} if path.endswith("/auth/token/") else ERRORS
+            for status, description in errors.items():
                 responses.setdefault(status, {
                     "description": description,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

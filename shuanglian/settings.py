@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the audit trail knows who
     "shuanglian.middleware.AccessLogMiddleware",  # exports, and pages shown with full ID numbers
+    "shuanglian.params.QueryStringGuard",  # query values no page can use are a 400
+    "shuanglian.throttle.SignInAddressLimit",  # failed sign-ins per address, whatever the name
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers a locked-out sign-in
@@ -87,6 +89,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Axes counts per account name and address; one password tried across many account names is
+# counted per address alone (shuanglian/throttle.py), with a higher limit: offices share addresses.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "30"))
+SIGN_IN_ADDRESS_FAILURE_SECONDS = 60 * int(os.environ.get("SIGN_IN_ADDRESS_LOCKOUT_MINUTES", "15"))
+# Ballot codes typed or opened at /e/: wrong ones per address before it waits.
+BALLOT_CODE_FAILURE_LIMIT = int(os.environ.get("BALLOT_CODE_FAILURE_LIMIT", "30"))
+BALLOT_CODE_FAILURE_SECONDS = 60 * int(os.environ.get("BALLOT_CODE_LOCKOUT_MINUTES", "10"))
 
 # Content Security Policy: scripts and styles only from our own static files (charts and the
 # API docs included); no inline script anywhere, no framing.
@@ -144,7 +153,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while an import writes; the timeout rides out short locks.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        # IMMEDIATE: a write transaction takes the write lock when it begins, so parallel writers
+        # (twenty ballots at once) queue on the timeout instead of failing "database is locked"
+        # when a reader upgrades to a writer mid-transaction (Django 5.1+).
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -253,6 +266,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "shuanglian.api_params.Pages",
+    # JSON nested past a few levels is malformed input (a 400), not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "shuanglian.json_parser.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shuanglian.api_params.exception_handler",
 }

@@ -40,5 +40,6 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "shuanglian.views.bad_request"
 handler404 = "shuanglian.views.page_not_found"
 handler500 = "shuanglian.views.server_error"

@@ -66,6 +66,17 @@ def page_not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    """Input a page cannot read (``shuanglian.params.BadParameter`` says which): a 400 with the
+    message, never a server error."""
+    from shuanglian.params import BadParameter
+
+    message = str(exception) if isinstance(exception, BadParameter) else _("请求有误，请检查输入后重试。")
+    if _api(request):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def server_error(request):
     if _api(request):
         return JsonResponse({"detail": _("服务器内部错误，已记入日志。")}, status=500)

@@ -228,6 +228,18 @@ def test_no_page_shows_the_other_county(client, world, people, role):
     assert not leaks, f"{role} sees the other county on: {leaks}"
 
 
+# The slips carry unused ballot codes: only offices print them, not the units, leaders or
+# inspectors whose cadres are rated, nor the cadres themselves.
+SLIP_PRINTERS = {"office", "office_ids", "township_office"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_offices_print_the_slips_of_their_round(client, world, people, role):
+    client.force_login(people[role])
+    response = client.get(reverse("evaluation-slips", args=[world["mine"]["round"].pk]))
+    assert response.status_code == (200 if role in SLIP_PRINTERS else 403)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_api_endpoint_shows_the_other_county(world, people, role):
     client = APIClient()

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian.params import column_bounds
+
 from .models import Deed, Demand, Task
 from .services import Location
 
@@ -95,8 +97,9 @@ class DeedForm(forms.Form):
     description = forms.CharField(label=_("内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     money = forms.DecimalField(label=_("金额（元）"), min_value=0, max_digits=12, decimal_places=2, required=False,
                                error_messages={"invalid": _("金额应为数字。"), "min_value": _("金额不能为负数。")})
-    people_helped = forms.IntegerField(label=_("受益人数"), min_value=0, required=False,
-                                       error_messages={"min_value": _("受益人数不能为负数。")})
+    people_helped = forms.IntegerField(label=_("受益人数"), required=False, **column_bounds(Deed, "people_helped"),
+                                       error_messages={"min_value": _("受益人数不能为负数。"),
+                                                       "max_value": _("受益人数不能超过 %(limit_value)s。")})
 
     def __init__(self, *args, households, **kwargs):
         kwargs.setdefault("initial", {}).update({"on": timezone.localdate()})
