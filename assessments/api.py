@@ -34,7 +34,7 @@ class EvaluationResultViewSet(ComputedListViewSet):
                                OpenApiParameter("area", str, description="区划代码（12位）")])
     def list(self, request, *args, **kwargs):
         self.filter_queryset(self.get_queryset())
-        query = YearAreaQuery(data=request.query_params)
+        query = YearAreaQuery(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         rows = [{"direction": c.direction, "target": target_key(c.target) if c.unit_id else str(c.cadre_id),
                  "name": c.target.name, "ballots": c.ballots, "satisfied": c.satisfied, "basic": c.basic,

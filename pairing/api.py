@@ -3,7 +3,6 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from households.models import Household
 from shuanglian import scoping
 from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
@@ -50,7 +49,7 @@ class CadreSerializer(serializers.ModelSerializer):
 
 
 class CadreFilters(django_filters.FilterSet):
-    unit = CodeFilter(model=Unit, key="code", path="unit__code")
+    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
     rank = django_filters.ChoiceFilter(choices=Rank.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     name = django_filters.CharFilter(lookup_expr="contains")
@@ -87,9 +86,9 @@ class HouseholdPairingSerializer(serializers.ModelSerializer):
 
 class HouseholdPairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="household__village__code")
-    household = CodeFilter(model=Household, key="number", path="household__number")
+    household = CodeFilter(visible=scoping.visible_households, key="number", path="household__number")
     cadre = IdFilter(field_name="cadre_id")
-    unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
+    unit = CodeFilter(visible=scoping.visible_units, key="code", path="cadre__unit__code")
     open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:
@@ -119,7 +118,7 @@ class VillagePairingSerializer(serializers.ModelSerializer):
 
 class VillagePairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="village__code")
-    unit = CodeFilter(model=Unit, key="code", path="unit__code")
+    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
     open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:

@@ -127,6 +127,7 @@ class CadreSheet(SheetHandler):
         return counts
 
     id_headers = ("身份证号",)
+    phone_headers = ("手机号",)
 
     def export_queryset(self, scope, area_code):
         qs = scoping.visible_cadres(scope)

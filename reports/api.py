@@ -3,7 +3,6 @@ import django_filters
 from django.urls import reverse
 from rest_framework import serializers
 
-from pairing.models import Unit
 from shuanglian import scoping
 from shuanglian.api import AreaFilter, CodeFilter, ScopedViewSet
 
@@ -31,7 +30,7 @@ class ReportFilters(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Report.Status.choices)
     period = django_filters.CharFilter(max_length=7)
     area = AreaFilter(field="area__code")
-    unit = CodeFilter(model=Unit, key="code", path="unit__code")
+    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
 
     class Meta:
         model = Report

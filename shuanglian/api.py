@@ -54,8 +54,29 @@ import django_filters  # noqa: E402
 from django import forms  # noqa: E402
 
 
+def reader_of(filter_) -> object | None:
+    """The user a filter answers (the request its FilterSet was made with)."""
+    request = getattr(filter_.parent, "request", None)
+    return getattr(request, "user", None)
+
+
+def area_in_reach(user, code: str) -> bool:
+    """An area a reader may name in a query: a 12-digit code of an area within their scope or
+    above it (their own county's province). Another county's area is answered exactly as a
+    code that does not exist, so a query cannot tell whether it does."""
+    from households.models import Area
+
+    if not (len(code) == 12 and code.isascii() and code.isdigit()) or not Area.objects.filter(code=code).exists():
+        return False
+    return scoping.visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
+
+
+def unknown_area(code: str) -> str:
+    return _("区划代码“%(code)s”不存在或不在您的范围内。") % {"code": code}
+
+
 class AreaFilter(django_filters.CharFilter):
-    """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code that exists."""
+    """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code in the reader's reach."""
 
     def __init__(self, *args, field: str, **kwargs):
         kwargs.setdefault("label", _("区划代码（12位），含下级"))
@@ -67,23 +88,26 @@ class AreaFilter(django_filters.CharFilter):
 
         if not value:
             return qs
-        if not (len(value) == 12 and value.isdigit()) or not Area.objects.filter(code=value).exists():
-            raise exceptions.ValidationError({self.field_name: [_("区划代码“%(code)s”不存在。") % {"code": value}]})
+        if not area_in_reach(reader_of(self), value):
+            raise exceptions.ValidationError({self.field_name: [unknown_area(value)]})
         return qs.filter(**{f"{self.prefix_field}__startswith": Area.prefix_of(value)})
 
 
 class CodeFilter(django_filters.CharFilter):
-    """A filter by a natural key that must exist: ``CodeFilter(model=Unit, key="code", path="unit__code")``."""
+    """A filter by a natural key of a record the reader may see:
+    ``CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")``. A key outside
+    the reader's scope gets the same 400 as one that does not exist, so the answer cannot tell
+    whether another county holds it."""
 
-    def __init__(self, *args, model, key: str, path: str, **kwargs):
+    def __init__(self, *args, visible, key: str, path: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.target_model, self.key, self.path = model, key, path  # django-filter sets self.model itself
+        self.visible, self.key, self.path = visible, key, path
 
     def filter(self, qs, value):
         if not value:
             return qs
-        if not self.target_model.objects.filter(**{self.key: value}).exists():
-            raise exceptions.ValidationError({self.field_name: [_("“%(value)s”不存在。") % {"value": value}]})
+        if not self.visible(reader_of(self)).filter(**{self.key: value}).exists():
+            raise exceptions.ValidationError({self.field_name: [_("“%(value)s”不存在或不在您的范围内。") % {"value": value}]})
         return qs.filter(**{self.path: value})
 
 
@@ -116,14 +140,14 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
 
 
 class YearAreaQuery(serializers.Serializer):
-    """The query of a computed list: a year, and optionally an area (a 12-digit code that exists)."""
+    """The query of a computed list: a year, and optionally an area (a 12-digit code in the reader's
+    reach); made with ``context={"request": request}``."""
 
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     area = serializers.CharField(required=False, min_length=12, max_length=12)
 
     def validate_area(self, value):
-        from households.models import Area
-
-        if not Area.objects.filter(code=value).exists():
-            raise serializers.ValidationError(_("区划代码“%(code)s”不存在。") % {"code": value})
+        request = self.context.get("request")
+        if not area_in_reach(getattr(request, "user", None), value):
+            raise serializers.ValidationError(unknown_area(value))
         return value

@@ -13,7 +13,7 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
 from households.models import Household
-from pairing.models import Cadre, Unit
+from pairing.models import Cadre
 from shuanglian import scoping
 from shuanglian.api import (AreaFilter, CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
                             ScopedViewSet, YearAreaQuery, one_page)
@@ -21,7 +21,7 @@ from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
 from .selectors import year_compliance
-from .services import log_visit, record_deed, record_demand
+from .services import log_visit_once, record_deed, record_demand
 
 
 def _in_range(value: dt.date) -> dt.date:
@@ -60,7 +60,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class VisitCreateSerializer(serializers.Serializer):
-    idempotency_key = serializers.UUIDField(help_text="由客户端生成；重复提交同一标识返回第一次登记的走访。")
+    idempotency_key = serializers.UUIDField(help_text="由客户端生成；本人重复提交同一标识返回第一次登记的走访（200），他人用过的标识被拒绝（400）。")
     cadre = serializers.IntegerField(required=False, help_text="干部ID：双联办、单位管理员代干部登记时填写。")
     households = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1, max_length=50)
     start = serializers.DateField(validators=[_in_range])
@@ -73,8 +73,8 @@ class VisitCreateSerializer(serializers.Serializer):
 
 class VisitFilters(django_filters.FilterSet):
     cadre = IdFilter(field_name="cadre_id")
-    unit = CodeFilter(model=Unit, key="code", path="cadre__unit__code")
-    household = CodeFilter(model=Household, key="number", path="households__number")
+    unit = CodeFilter(visible=scoping.visible_units, key="code", path="cadre__unit__code")
+    household = CodeFilter(visible=scoping.visible_households, key="number", path="households__number")
     start_after = django_filters.DateFilter(field_name="start", lookup_expr="gte")
     start_before = django_filters.DateFilter(field_name="start", lookup_expr="lte")
 
@@ -101,22 +101,20 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         cadre, own_entry = _writer(self)
-        earlier = Visit.objects.filter(idempotency_key=values["idempotency_key"]).first()
-        if earlier is not None:
-            if not self.get_queryset().filter(pk=earlier.pk).exists():
-                raise exceptions.ValidationError({"idempotency_key": [_("该提交标识已被使用。")]})
-            return Response(VisitSerializer(earlier, context=self.get_serializer_context()).data, status=status.HTTP_200_OK)
         if cadre is None:
             if "cadre" not in values:
                 raise exceptions.ValidationError({"cadre": [_("代干部登记时请填写干部ID。")]})
             cadre = scoping.visible_cadres(self.scope).select_related("unit").filter(pk=values["cadre"]).first()
             if cadre is None:
                 raise exceptions.ValidationError({"cadre": [_("干部不存在或不在您的范围内。")]})
-        visit = log_visit(cadre=cadre, households=_households(self, values["households"]), start=values["start"],
-                          end=values["end"], key=values["idempotency_key"], by=request.user, own_entry=own_entry,
-                          stayed=values["stayed"], tasks=values.get("tasks", []), help_given=values.get("help_given", ""),
-                          notes=values.get("notes", ""))
-        return Response(VisitSerializer(visit, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        # The service tells a replay of the key by its author (the first record, 200) from the
+        # request that stored it (201), and refuses the key to anyone else.
+        visit, created = log_visit_once(
+            cadre=cadre, households=_households(self, values["households"]), start=values["start"], end=values["end"],
+            key=values["idempotency_key"], by=request.user, own_entry=own_entry, stayed=values["stayed"],
+            tasks=values.get("tasks", []), help_given=values.get("help_given", ""), notes=values.get("notes", ""))
+        return Response(VisitSerializer(visit, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class DemandSerializer(serializers.ModelSerializer):
@@ -284,7 +282,7 @@ class ComplianceViewSet(ComputedListViewSet):
     ])
     def list(self, request, *args, **kwargs):
         self.filter_queryset(Visit.objects.none())  # refuses unknown parameters
-        query = ComplianceQuery(data=request.query_params)
+        query = ComplianceQuery(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         q = query.validated_data
         rows = year_compliance(year=q["year"], subject=q["subject"], area=q.get("area"))

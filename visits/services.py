@@ -109,10 +109,22 @@ def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: da
               by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
               help_given: str = "", notes: str = "", photos: list | None = None,
               location: Location | None = None) -> Visit:
-    """Record one trip. The same idempotency key returns the first visit: a double tap or a
-    resent form stores nothing twice, also when the two requests race."""
+    """Record one trip (see ``log_visit_once``); the visit stored, or the first one for a replayed key."""
+    return log_visit_once(cadre=cadre, households=households, start=start, end=end, key=key, by=by,
+                          own_entry=own_entry, stayed=stayed, tasks=tasks, help_given=help_given, notes=notes,
+                          photos=photos, location=location)[0]
+
+
+def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
+                   by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
+                   help_given: str = "", notes: str = "", photos: list | None = None,
+                   location: Location | None = None) -> tuple[Visit, bool]:
+    """Record one trip: (the visit, whether this call stored it). The same idempotency key from
+    its author returns the first visit: a double tap or a resent form stores nothing twice, also
+    when the two requests race. Which request stored it is the database's answer (the key is
+    unique), not a look beforehand that a racing twin can pass too."""
     if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
-        return existing
+        return _replayed(existing, cadre=cadre, by=by), False
     check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry)
     check_location(location)
     prepared = prepare_photos(photos or [])
@@ -128,9 +140,17 @@ def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: da
                 visit.photos.create(image=content)
     except IntegrityError:
         if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
-            return existing  # the other request of a race stored it first
+            return _replayed(existing, cadre=cadre, by=by), False  # the twin of a race stored it first
         raise
     flag_anomalies(visits=[visit])
+    return visit, True
+
+
+def _replayed(visit: Visit, *, cadre: Cadre, by) -> Visit:
+    """The visit a key was first stored with, for its author only: the same cadre entered by the
+    same user. Anyone else's request with that key is refused, never answered with the record."""
+    if visit.cadre_id != cadre.pk or visit.created_by_id != (by.pk if by is not None else None):
+        raise DomainError({"idempotency_key": gettext("该提交标识已被他人使用，请重新打开登记页面或换用新的提交标识。")})
     return visit
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from shuanglian.errors import DomainError
-from shuanglian.scoping import Scope, mask_id_number
+from shuanglian.scoping import Scope, mask_id_number, mask_phone
 
 from . import cells
 from .reader import open_file, open_workbook, sheet_values
@@ -170,6 +170,7 @@ class SheetHandler:
 
     # --- export ---
     id_headers: tuple[str, ...] = ()  # columns holding ID numbers, masked for roles without the right
+    phone_headers: tuple[str, ...] = ()  # columns holding mobile numbers, masked likewise
 
     def export_queryset(self, scope: Scope, area_code: str | None):  # pragma: no cover
         raise NotImplementedError
@@ -178,16 +179,17 @@ class SheetHandler:
         raise NotImplementedError
 
     def visible_rows(self, queryset, scope: Scope) -> Iterable[list]:
-        """The sheet's rows for a scoped queryset, ID numbers masked unless the scope allows them."""
+        """The sheet's rows for a scoped queryset, ID and mobile numbers masked unless the scope allows them."""
         rows = self.export_rows(queryset)
-        if scope.can_view_id_numbers or not self.id_headers:
+        if scope.can_view_id_numbers or not (self.id_headers or self.phone_headers):
             yield from rows
             return
-        masked = [i for i, h in enumerate(self.headers) if h in self.id_headers]
+        masks = [(i, mask_id_number if h in self.id_headers else mask_phone) for i, h in enumerate(self.headers)
+                 if h in self.id_headers or h in self.phone_headers]
         for values in rows:
-            for i in masked:
+            for i, mask in masks:
                 if values[i]:
-                    values[i] = mask_id_number(values[i])
+                    values[i] = mask(values[i])
             yield values
 
     @property
