@@ -35,3 +35,30 @@ def phone(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+CADRE_PASSWORD = "a-Long-phone-passw0rd"
+
+
+@pytest.fixture
+def cadre():
+    """A cadre with a sign-in account, paired with one household for the last 200 days."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from tests import factories as f
+
+    pairing = f.HouseholdPairingFactory(start=timezone.localdate() - timedelta(days=200))
+    pairing.cadre.user = get_user_model().objects.create_user(pairing.cadre.id_number, password=CADRE_PASSWORD)
+    pairing.cadre.save()
+    return pairing.cadre
+
+
+def sign_in(page, url: str, username: str, password: str = CADRE_PASSWORD) -> None:
+    """Fill the one sign-in page found at ``url`` (the front door or /accounts/login/) and submit."""
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")

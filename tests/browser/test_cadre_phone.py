@@ -2,30 +2,16 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tests import factories as f
+from tests.browser.conftest import sign_in
 from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-phone-passw0rd"
 
 
-@pytest.fixture
-def cadre():
-    pairing = f.HouseholdPairingFactory(start=timezone.localdate() - timedelta(days=200))
-    user = get_user_model().objects.create_user(pairing.cadre.id_number, password=PASSWORD)
-    pairing.cadre.user = user
-    pairing.cadre.save()
-    return pairing.cadre
-
-
-def sign_in(page, live_server, cadre):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", cadre.id_number)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+def sign_in_as(page, live_server, cadre):
+    sign_in(page, f"{live_server.url}/accounts/login/", cadre.id_number)
     page.wait_for_selector("#progress")
 
 
@@ -36,7 +22,7 @@ def open_form_and_pick_household(page):
 
 
 def test_a_cadre_logs_a_visit_and_sees_the_progress_change(phone, live_server, cadre):
-    sign_in(phone, live_server, cadre)
+    sign_in_as(phone, live_server, cadre)
     assert phone.inner_text("#visits-done") == "0"
     open_form_and_pick_household(phone)
     phone.check("input[name=tasks][value=policy]")
@@ -47,7 +33,7 @@ def test_a_cadre_logs_a_visit_and_sees_the_progress_change(phone, live_server, c
 
 
 def test_a_double_tap_stores_one_visit(phone, live_server, cadre):
-    sign_in(phone, live_server, cadre)
+    sign_in_as(phone, live_server, cadre)
     open_form_and_pick_household(phone)
     phone.dblclick("#save-visit")
     phone.wait_for_selector("#progress")
@@ -55,7 +41,7 @@ def test_a_double_tap_stores_one_visit(phone, live_server, cadre):
 
 
 def test_a_future_date_shows_the_message(phone, live_server, cadre):
-    sign_in(phone, live_server, cadre)
+    sign_in_as(phone, live_server, cadre)
     open_form_and_pick_household(phone)
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
     phone.fill("input[name=start]", future)

@@ -1,23 +1,10 @@
 """A cadre on a phone opens the site, signs in with the ID number and lands on 我的双联."""
-from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from tests import factories as f
+from tests.browser.conftest import CADRE_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-phone-passw0rd"
-
-
-@pytest.fixture
-def cadre():
-    pairing = f.HouseholdPairingFactory(start=timezone.localdate() - timedelta(days=200))
-    user = get_user_model().objects.create_user(pairing.cadre.id_number, password=PASSWORD)
-    pairing.cadre.user = user
-    pairing.cadre.save()
-    return pairing.cadre
 
 
 def test_a_cadre_signs_in_from_the_front_page_and_lands_on_the_workspace(phone, live_server, cadre):
@@ -25,7 +12,7 @@ def test_a_cadre_signs_in_from_the_front_page_and_lands_on_the_workspace(phone, 
     label = phone.locator("label[for=id_username]")
     assert "身份证号" in label.inner_text()
     phone.get_by_label("用户名（干部请填身份证号）").fill(cadre.id_number)
-    phone.get_by_label("密码").fill(PASSWORD)
+    phone.get_by_label("密码").fill(CADRE_PASSWORD)
     phone.click("button[type=submit]")
     phone.wait_for_selector("#progress")
     assert phone.url == f"{live_server.url}/visits/" and phone.title() == "我的双联"

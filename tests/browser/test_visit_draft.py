@@ -3,31 +3,16 @@ empty form for the next one; a refused or unsent one comes back with every field
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 
-from tests import factories as f
+from tests.browser.conftest import sign_in
 from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-Long-phone-passw0rd"
 NOTES = "王大爷家的屋顶漏雨，需要协调危房改造。"
 
 
-@pytest.fixture
-def cadre():
-    pairing = f.HouseholdPairingFactory(start=timezone.localdate() - timedelta(days=200))
-    user = get_user_model().objects.create_user(pairing.cadre.id_number, password=PASSWORD)
-    pairing.cadre.user = user
-    pairing.cadre.save()
-    return pairing.cadre
-
-
 def sign_in_and_open_the_form(page, live_server, cadre):
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", cadre.id_number)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, f"{live_server.url}/", cadre.id_number)
     page.wait_for_selector("#progress")
     open_the_form(page)
 
