@@ -104,8 +104,8 @@ def main() -> int:
         started = time.perf_counter()
         # --reseed on the database named by --database-url / BENCH_DATABASE_URL (never DATABASE_URL):
         # that is the caller naming it as disposable.
-        report = scale.seed_province(size=scale.size_of(size), year=year, flush=args.reseed,
-                                     disposable=scale.database_name(), log=lambda line: None)
+        scale.seed_province(size=scale.size_of(size), year=year, flush=args.reseed,
+                            disposable=scale.database_name(), log=lambda line: None)
         seconds = time.perf_counter() - started
         full = scale.size_of(size).households == scale.FULL_HOUSEHOLDS
         rows.append(Row("seed_scale", f"{seconds / 60:.1f} min", target="< 20 min at full size",

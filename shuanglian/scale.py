@@ -707,7 +707,7 @@ class Province:
 
     def pair_households(self, first_id: int, quotas: dict[str, int]) -> None:
         rnd = self.rnd("pairings")
-        y0, y1, term = self.y0, self.y1, self.term
+        y0, term = self.y0, self.term
         helpers: dict[str, list[int]] = defaultdict(list)
         latecomers: dict[int, list[int]] = defaultdict(list)  # unit → cadres who join during the year
         for index, cadre in enumerate(self.cadres):
