@@ -14,5 +14,12 @@ if ! command -v msgfmt >/dev/null 2>&1; then
   else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi
 fi
 # Compiling the catalogues needs no secrets: run it with the development settings, whatever the
-# deployment's DJANGO_DEBUG and DJANGO_SECRET_KEY.
-DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+# deployment's DJANGO_DEBUG and DJANGO_SECRET_KEY. Only a catalogue newer than its compiled file
+# is compiled, so runs side by side (.ci/run) never rewrite a file the other is reading.
+stale=0
+for po in $(find locale -name '*.po'); do
+  [ "${po%.po}.mo" -nt "$po" ] || stale=1
+done
+if [ "$stale" = 1 ]; then
+  DJANGO_DEBUG=1 .venv/bin/python manage.py compilemessages --ignore=.venv -v0
+fi
