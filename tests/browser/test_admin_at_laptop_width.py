@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from households.models import PovertyCause
 from pairing.models import Role
 from tests import factories as f
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-Long-office-passw0rd"
@@ -30,10 +31,7 @@ def test_the_household_list_fits_a_laptop_screen(browser, live_server, office, t
     context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "office")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    sign_in(page, f"{live_server.url}/accounts/login/", "office", PASSWORD)
     page.goto(f"{live_server.url}/admin/households/household/")
     page.wait_for_selector("#result_list")
     page.screenshot(path=tmp_path / "household-list-1366.png", full_page=True)

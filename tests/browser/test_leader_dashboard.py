@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from pairing.models import Role
 from tests import factories as f
+from tests.browser.conftest import sign_in
 from visits.models import Visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,10 +42,7 @@ def test_a_leader_sees_the_charts_and_drills_down_to_a_village(browser, live_ser
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "leader")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, f"{live_server.url}/accounts/login/", "leader", PASSWORD)
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_selector("#trend-chart canvas")
     assert page.evaluate(PAINTED, "#trend-chart") and page.evaluate(PAINTED, "#children-chart")
@@ -80,10 +78,7 @@ def test_the_ranking_chart_draws_and_names_every_child_area_with_cadres_and_no_o
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "leader")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, f"{live_server.url}/accounts/login/", "leader", PASSWORD)
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_selector("#children-chart canvas")
     page.screenshot(path=tmp_path / "dashboard.png", full_page=True)
