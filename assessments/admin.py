@@ -5,12 +5,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shuanglian import scoping
 from shuanglian.admin_base import ScopedAdmin
 from shuanglian.errors import DomainError
 
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Tally
 from .services import check_round, check_tally, close_round, issue_codes, record_tally, team_size_notes
+from .access import visible_appraisal_results, visible_ballot_codes, visible_ballots, visible_evaluation_rounds, visible_tallies
+from households.access import visible_areas
+from pairing.access import visible_cadres, visible_units
 
 
 def round_checks(form, data):
@@ -24,8 +26,8 @@ def round_checks(form, data):
 class EvaluationRoundAdmin(ScopedAdmin):
     """A year's evaluation over an area. Closing freezes the results; a closed round is read-only."""
 
-    visible = scoping.visible_evaluation_rounds
-    scoped_fields = {"area": scoping.visible_areas}
+    visible = visible_evaluation_rounds
+    scoped_fields = {"area": visible_areas}
     autocomplete_fields = ("area",)
     list_display = ("__str__", "year", "area", "opens", "closes", "state", "links")
     list_filter = ("year",)
@@ -52,7 +54,7 @@ class EvaluationRoundAdmin(ScopedAdmin):
 
     def _own(self, request, obj) -> bool:
         """Rounds over the office's own area or below it; a round from above is only read."""
-        return obj is None or scoping.visible_areas(self.scope(request)).filter(code=obj.area_id).exists()
+        return obj is None or visible_areas(self.scope(request)).filter(code=obj.area_id).exists()
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._own(request, obj) and not (obj and obj.is_closed)
@@ -113,10 +115,10 @@ def tally_checks(form, data):
 class TallyAdmin(ScopedAdmin):
     """Paper ballots counted per target; the limits of one ballot per rater are checked here too."""
 
-    visible = scoping.visible_tallies
+    visible = visible_tallies
     form = TallyForm
-    scoped_fields = {"round": lambda scope: scoping.visible_evaluation_rounds(scope).filter(closed_at__isnull=True),
-                     "unit": scoping.visible_units, "cadre": scoping.visible_cadres}
+    scoped_fields = {"round": lambda scope: visible_evaluation_rounds(scope).filter(closed_at__isnull=True),
+                     "unit": visible_units, "cadre": visible_cadres}
     autocomplete_fields = ("unit", "cadre")
     list_display = ("round", "direction", "unit", "cadre", "satisfied", "basic", "unsatisfied", "entered_by", "updated_at")
     list_filter = ("direction", "round__year")
@@ -145,7 +147,7 @@ class ReadOnlyAdmin(ScopedAdmin):
 class BallotCodeAdmin(ReadOnlyAdmin):
     """Issued codes: who each slip is for and whether it was used — never how."""
 
-    visible = scoping.visible_ballot_codes
+    visible = visible_ballot_codes
     list_display = ("code", "round", "direction", "unit", "cadre", "rater_label", "spent")
     list_filter = ("spent", "direction", "round__year")
     list_select_related = ("round__area", "unit", "cadre")
@@ -156,7 +158,7 @@ class BallotCodeAdmin(ReadOnlyAdmin):
 class BallotAdmin(ReadOnlyAdmin):
     """Web ballots and their comments, in random order: they carry no time and no rater."""
 
-    visible = scoping.visible_ballots
+    visible = visible_ballots
     list_display = ("round", "direction", "unit", "cadre", "level", "comment")
     list_filter = ("level", "direction", "round__year")
     list_select_related = ("round__area", "unit", "cadre")
@@ -164,7 +166,7 @@ class BallotAdmin(ReadOnlyAdmin):
 
 @admin.register(AppraisalResult)
 class AppraisalResultAdmin(ReadOnlyAdmin):
-    visible = scoping.visible_appraisal_results
+    visible = visible_appraisal_results
     list_display = ("round", "unit", "cadre", "ballots", "satisfaction", "ballot_score", "compliance_score", "deeds_score",
                     "income_score", "score", "grade")
     list_filter = ("grade", "round__year")

@@ -22,6 +22,7 @@ from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, re
 from . import selectors
 from .models import UNIT_TARGETS, Direction, EvaluationRound, Tally
 from .services import ballot_limit, limit_message
+from .access import visible_tallies
 
 direction_of = cells.choice(Direction)
 
@@ -222,7 +223,7 @@ class EvaluationSheet(SheetHandler):
         raise AssertionError("a village's own area always exists")  # pragma: no cover
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_tallies(scope)
+        qs = visible_tallies(scope)
         if area_code:
             prefix = Area.prefix_of(area_code)
             qs = qs.filter(Q(unit__village_pairings__village__code__startswith=prefix)

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy
 from households.models import Area, Household, VillageYear
 from households.selectors import growth_percent, per_capita_income_totals
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
-from shuanglian import scoping
 
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, Direction, EvaluationRound, Grade, Level, Tally
+from .access import visible_appraisal_results
+from pairing.access import visible_cadres, visible_units
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
@@ -186,7 +187,7 @@ def _targets_filter(year: int, area: str | None, scope) -> Q:
         q &= (Q(unit_id__in=village_pairings_of_year(year, area).values("unit_id"))
               | Q(cadre_id__in=household_pairings_of_year(year, area).values("cadre_id")))
     if scope is not None:
-        q &= Q(unit__in=scoping.visible_units(scope)) | Q(cadre__in=scoping.visible_cadres(scope))
+        q &= Q(unit__in=visible_units(scope)) | Q(cadre__in=visible_cadres(scope))
     return q
 
 
@@ -327,7 +328,7 @@ def compute_appraisal(rnd: EvaluationRound, *, scope=None, area: str | None = No
     if unit is not None:
         units, cadres = units.filter(pk=unit.pk), cadres.filter(unit=unit)
     if scope is not None:
-        units, cadres = units.filter(pk__in=scoping.visible_units(scope)), cadres.filter(pk__in=scoping.visible_cadres(scope))
+        units, cadres = units.filter(pk__in=visible_units(scope)), cadres.filter(pk__in=visible_cadres(scope))
     teams = {u.pk: Appraisal(u) for u in units}
     people = {c.pk: Appraisal(c) for c in cadres.select_related("unit")}
 
@@ -392,7 +393,7 @@ def _ranked(rows: list[Appraisal]) -> list[Appraisal]:
 
 
 def _frozen(rnd: EvaluationRound, scope, area: str | None, unit: Unit | None) -> list[Appraisal]:
-    results = (AppraisalResult.objects if scope is None else scoping.visible_appraisal_results(scope))
+    results = (AppraisalResult.objects if scope is None else visible_appraisal_results(scope))
     results = results.filter(round=rnd).select_related("unit", "cadre__unit")
     if area:
         results = results.filter(Q(unit_id__in=village_pairings_of_year(rnd.year, area).values("unit_id"))

@@ -18,12 +18,12 @@ from django.utils.translation import ngettext
 
 from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
-from shuanglian import scoping
 from shuanglian.errors import DomainError
 from shuanglian.roster.engine import BATCH
 
 from . import selectors
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Level, Tally
+from pairing.access import visible_cadres, visible_units
 
 # Codes are read off paper and typed on phones: no 0/O, 1/I/L, and grouped for the eye.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -212,13 +212,13 @@ def _village_teams(rnd: EvaluationRound, scope=None):
     """The round's unit–village pairings of its year with the village's 村两委成员数 (None: not recorded)."""
     committee = VillageYear.objects.filter(village_id=OuterRef("village_id"), year=rnd.year).values("committee_size")[:1]
     rows = selectors.village_pairings_of_year(rnd.year, rnd.area_id).annotate(size=Subquery(committee)).order_by()
-    return rows.filter(unit__in=scoping.visible_units(scope)) if scope is not None else rows
+    return rows.filter(unit__in=visible_units(scope)) if scope is not None else rows
 
 
 def _leadership_teams(rnd: EvaluationRound, scope=None):
     """The cadres pairing households in the round's area and year, each rated by its unit's 班子."""
     cadres = Cadre.objects.filter(pk__in=selectors.household_pairings_of_year(rnd.year, rnd.area_id).values("cadre_id"))
-    return cadres.filter(pk__in=scoping.visible_cadres(scope).values("pk")) if scope is not None else cadres
+    return cadres.filter(pk__in=visible_cadres(scope).values("pk")) if scope is not None else cadres
 
 
 def _raters(rnd: EvaluationRound, direction: str):

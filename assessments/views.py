@@ -26,6 +26,9 @@ from .forms import BallotForm, CodeForm
 from .models import Direction
 from .selectors import appraisal, target_key
 from .services import cast_ballot, code_problem, find_code, normalise_code, team_size_notes
+from .access import visible_ballot_codes, visible_evaluation_rounds
+from households.access import visible_areas
+from pairing.access import visible_units
 
 SLIPS_PER_PAGE = 60
 RESULTS_PER_PAGE = 200
@@ -82,7 +85,7 @@ def _round_for_user(request, pk, *, printing=False):
     # run the evaluation print them, never the units, leaders or inspectors whose cadres are rated.
     if printing and not (scope.everything or (scope.area_prefix and scope.can_change)):
         raise PermissionDenied
-    return get_object_or_404(scoping.visible_evaluation_rounds(scope).select_related("area"), pk=pk), scope
+    return get_object_or_404(visible_evaluation_rounds(scope).select_related("area"), pk=pk), scope
 
 
 def _qr_svg(url: str) -> str:
@@ -94,7 +97,7 @@ def slips(request, pk):
     """Printable slips, one per rater (per member of a rating team of known size): the code and a
     QR code opening the ballot page; says which teams got one slip for want of a recorded size."""
     rnd, scope = _round_for_user(request, pk, printing=True)
-    codes = (scoping.visible_ballot_codes(scope).filter(round=rnd, spent=False)
+    codes = (visible_ballot_codes(scope).filter(round=rnd, spent=False)
              .select_related("unit", "cadre").order_by("direction", "rater_label", "pk"))
     direction = request.GET.get("direction", "")
     if direction in Direction.values:
@@ -121,19 +124,19 @@ def results(request):
     scope = scoping.scope_for(request.user)
     if scope.is_empty:
         raise PermissionDenied
-    rounds = scoping.visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
+    rounds = visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
     round_id = int_param(request.GET, "round", bounds=ID)
     chosen = (rounds.filter(pk=round_id).first() if round_id else None) or rounds.first()
     area = request.GET.get("area", "").strip()
-    if area and not scoping.visible_areas(scope).filter(code=area).exists():
+    if area and not visible_areas(scope).filter(code=area).exists():
         area = ""
-    unit = scoping.visible_units(scope).filter(code=request.GET.get("unit", "").strip()).first()
+    unit = visible_units(scope).filter(code=request.GET.get("unit", "").strip()).first()
     rows = appraisal(chosen, scope=scope, area=area or None, unit=unit) if chosen else []
     if chosen and request.GET.get("format") == "xlsx":
         return _xlsx(chosen, rows, scope)
-    areas = (scoping.visible_areas(scope).filter(code__startswith=chosen.area.prefix, level__in=["county", "township"])
+    areas = (visible_areas(scope).filter(code__startswith=chosen.area.prefix, level__in=["county", "township"])
              .order_by("code")[:300] if chosen else [])
-    units = scoping.visible_units(scope).order_by("code")[:500]
+    units = visible_units(scope).order_by("code")[:500]
     page = Paginator(rows, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "assessments/results.html", {
         "rounds": rounds, "round": chosen, "page": page, "rows": page.object_list, "areas": areas, "units": units,

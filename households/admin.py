@@ -10,6 +10,7 @@ from shuanglian.errors import DomainError
 from . import roster
 from .models import (Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village,
                      VillageYear)
+from .access import visible_areas, visible_households, visible_incomes, visible_members, visible_village_years, visible_villages
 
 
 class AreaLevelFilter(admin.SimpleListFilter):
@@ -20,7 +21,7 @@ class AreaLevelFilter(admin.SimpleListFilter):
     path = "village_id"
 
     def lookups(self, request, model_admin):
-        counties = scoping.visible_areas(request.user).filter(level=AreaLevel.COUNTY).values_list("code", "name")
+        counties = visible_areas(request.user).filter(level=AreaLevel.COUNTY).values_list("code", "name")
         return list(counties[:200])
 
     def queryset(self, request, queryset):
@@ -31,7 +32,7 @@ class AreaLevelFilter(admin.SimpleListFilter):
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin):
-    visible = scoping.visible_areas
+    visible = visible_areas
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -65,7 +66,7 @@ def area_form_checks(form, data):
 
 @admin.register(Village)
 class VillageAdmin(AreaAdmin):
-    visible = scoping.visible_villages
+    visible = visible_villages
     list_display = ("code", "name", "parent")
     list_filter = ()
     resource_classes = []
@@ -73,8 +74,8 @@ class VillageAdmin(AreaAdmin):
 
 @admin.register(PoorAreaYear)
 class PoorAreaYearAdmin(ScopedAdmin):
-    visible = lambda scope: PoorAreaYear.objects.filter(area__in=scoping.visible_areas(scope))  # noqa: E731
-    scoped_fields = {"area": scoping.visible_areas}
+    visible = lambda scope: PoorAreaYear.objects.filter(area__in=visible_areas(scope))  # noqa: E731
+    scoped_fields = {"area": visible_areas}
     list_display = ("area", "year", "kind")
     list_filter = ("year", "kind")
     search_fields = ("area__name", "area__code")
@@ -135,8 +136,8 @@ class PairingInline(ReadOnlyInline):
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
-    visible = scoping.visible_households
-    scoped_fields = {"village": scoping.visible_villages}
+    visible = visible_households
+    scoped_fields = {"village": visible_villages}
     id_fields = ("head_id_number",)
     list_display = ("number", "head_name", "head_id_number", "village", "kind", "resident_population", "main_cause", "status", "exit_year")
     list_filter = (AreaLevelFilter, "status", "kind", "main_cause")
@@ -196,8 +197,8 @@ def plan_checks(form, data):
 
 @admin.register(Member)
 class MemberAdmin(ScopedAdmin):
-    visible = scoping.visible_members
-    scoped_fields = {"household": scoping.visible_households}
+    visible = visible_members
+    scoped_fields = {"household": visible_households}
     id_fields = ("id_number",)
     list_display = ("name", "id_number", "household", "relation", "sex", "birth_date", "health", "labour_ability")
     list_filter = ("relation", "health", "labour_ability", "left_behind_child", "elderly_alone")
@@ -214,8 +215,8 @@ class MemberAdmin(ScopedAdmin):
 
 @admin.register(IncomeRecord)
 class IncomeRecordAdmin(ScopedAdmin):
-    visible = scoping.visible_incomes
-    scoped_fields = {"household": scoping.visible_households}
+    visible = visible_incomes
+    scoped_fields = {"household": visible_households}
     list_display = ("household", "year", "total_income", "net_income", "per_capita_income", "resident_population")
     list_filter = ("year",)
     list_select_related = ("household",)
@@ -257,8 +258,8 @@ def poverty_line_checks(form, data):
 
 @admin.register(HouseholdPlan)
 class HouseholdPlanAdmin(ScopedAdmin):
-    visible = lambda scope: HouseholdPlan.objects.filter(household__in=scoping.visible_households(scope))  # noqa: E731
-    scoped_fields = {"household": scoping.visible_households}
+    visible = lambda scope: HouseholdPlan.objects.filter(household__in=visible_households(scope))  # noqa: E731
+    scoped_fields = {"household": visible_households}
     list_display = ("household", "year", "target_income", "exit_deadline")
     list_filter = ("year", "exit_deadline")
     search_fields = ("household__number", "household__head_name")
@@ -272,7 +273,7 @@ class HouseholdPlanAdmin(ScopedAdmin):
 class VillageYearAdmin(ScopedAdmin):
     """村情 is read here; it comes in through the roster sheet 村情, which validates it."""
 
-    visible = scoping.visible_village_years
+    visible = visible_village_years
     list_display = ("village", "year", "households", "population", "poor_population", "per_capita_income",
                     "collective_income", "committee_size")
     list_filter = (AreaLevelFilter, "year")

@@ -7,6 +7,7 @@ from shuanglian import scoping
 from shuanglian.api import AreaFilter, MaskedIdNumber, ScopedViewSet
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member
+from .access import visible_areas, visible_households, visible_villages
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -29,7 +30,7 @@ class AreaFilters(django_filters.FilterSet):
 class AreaViewSet(ScopedViewSet):
     """Areas the user may see, by their 12-digit code."""
 
-    visible = scoping.visible_areas
+    visible = visible_areas
     serializer_class = AreaSerializer
     filterset_class = AreaFilters
     lookup_field = "code"
@@ -40,7 +41,7 @@ class AreaViewSet(ScopedViewSet):
 class VillageViewSet(AreaViewSet):
     """Villages and communities: the areas households and pairings point at."""
 
-    visible = scoping.visible_villages
+    visible = visible_villages
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -108,7 +109,7 @@ class HouseholdFilters(django_filters.FilterSet):
 class HouseholdViewSet(ScopedViewSet):
     """Households the user may see, by their number; the detail adds members and incomes."""
 
-    visible = scoping.visible_households
+    visible = visible_households
     filterset_class = HouseholdFilters
     lookup_field = "number"
     ordering_fields = ["number", "village", "status"]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
-from shuanglian import audit, scoping
+from shuanglian import audit
 from shuanglian.errors import DomainError
 from shuanglian.roster import cells
 from shuanglian.roster.engine import (BATCH, Column, SheetHandler, bulk_lookup, cached_lookup, handlers, in_batches,
@@ -15,6 +15,7 @@ from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYe
 from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, check_parent_exists, check_poverty_flag, check_village,
                        default_poverty_kind, head_member_values, member_elsewhere_message, members_elsewhere,
                        validate_area_code, validate_exit, validate_income_amounts, validate_village_year)
+from .access import visible_areas, visible_households, visible_incomes, visible_members, visible_village_years
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)
@@ -100,7 +101,7 @@ class AreaSheet(SheetHandler):
     id_headers = ()
 
     def export_queryset(self, scope, area_code):
-        areas = scoping.visible_areas(scope)
+        areas = visible_areas(scope)
         if area_code:
             areas = areas.filter(code__startswith=Area.prefix_of(area_code))
             # The ancestors come along, and the seats of units from elsewhere that work in the
@@ -191,7 +192,7 @@ class HouseholdSheet(SheetHandler):
     id_headers = ("户主身份证号",)
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_households(scope)
+        qs = visible_households(scope)
         return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
@@ -284,7 +285,7 @@ class MemberSheet(SheetHandler):
     id_headers = ("身份证号",)
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_members(scope)
+        qs = visible_members(scope)
         return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):
@@ -349,7 +350,7 @@ class IncomeSheet(SheetHandler):
                                                  "net_income", "per_capita_income"])
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_incomes(scope)
+        qs = visible_incomes(scope)
         return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):
@@ -422,7 +423,7 @@ class VillageYearSheet(SheetHandler):
         return self.write_planned(VillageYear, list(VILLAGE_YEAR_COLUMNS.values()))
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_village_years(scope)
+        qs = visible_village_years(scope)
         return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from pairing.models import HouseholdPairing
 from pairing.selectors import coverage_summary, in_force
 from shuanglian import scoping
+from .access import visible_areas, visible_households
+from pairing.access import visible_cadres
 
 
 @login_required
@@ -18,7 +20,7 @@ def home(request):
     if scope.area_prefix and not (scope.can_change or scope.can_inspect):
         return redirect("dashboard")  # a leader reads the area; the household list offers nothing to do
     today = timezone.localdate()
-    households = scoping.visible_households(scope).select_related("village").prefetch_related(
+    households = visible_households(scope).select_related("village").prefetch_related(
         Prefetch("pairings", queryset=HouseholdPairing.objects.filter(in_force(today)).select_related("cadre"), to_attr="current")
     )
     query = request.GET.get("q", "").strip()
@@ -28,8 +30,8 @@ def home(request):
     summary = None
     if scope.everything or scope.area_prefix or scope.unit_id:
         summary = coverage_summary(
-            on=today, areas=scoping.visible_areas(scope), households=scoping.visible_households(scope),
-            cadres=scoping.visible_cadres(scope),
+            on=today, areas=visible_areas(scope), households=visible_households(scope),
+            cadres=visible_cadres(scope),
         )
     return render(request, "households/home.html", {"page": page, "summary": summary, "query": query, "scope": scope, "today": today})
 
@@ -37,7 +39,7 @@ def home(request):
 @login_required
 def household_detail(request, number: str):
     scope = scoping.scope_for(request.user)
-    household = get_object_or_404(scoping.visible_households(scope).select_related("village__parent"), number=number)
+    household = get_object_or_404(visible_households(scope).select_related("village__parent"), number=number)
     return render(request, "households/detail.html", {
         "household": household,
         "members": household.members.all(),

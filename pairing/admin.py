@@ -3,17 +3,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from shuanglian import scoping
 from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
+from households.access import visible_areas, visible_households, visible_villages
+from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    visible = scoping.visible_units
-    scoped_fields = {"area": scoping.visible_areas}
+    visible = visible_units
+    scoped_fields = {"area": visible_areas}
     list_display = ("code", "name", "level", "kind", "area", "leadership_size")
     list_filter = ("level", "kind")
     list_select_related = ("area",)
@@ -42,8 +43,8 @@ def cadre_form_checks(form, data):
 
 @admin.register(Cadre)
 class CadreAdmin(ScopedAdmin):
-    visible = scoping.visible_cadres
-    scoped_fields = {"unit": scoping.visible_units}
+    visible = visible_cadres
+    scoped_fields = {"unit": visible_units}
     id_fields = ("id_number",)
     list_display = ("name", "id_number", "unit", "rank", "category", "phone")
     list_filter = ("rank", "category", "unit__level")
@@ -74,8 +75,8 @@ def village_pairing_checks(form, data):
 
 @admin.register(VillagePairing)
 class VillagePairingAdmin(ScopedAdmin):
-    visible = scoping.visible_village_pairings
-    scoped_fields = {"unit": scoping.visible_units, "village": scoping.visible_villages}
+    visible = visible_village_pairings
+    scoped_fields = {"unit": visible_units, "village": visible_villages}
     list_display = ("unit", "village", "start", "end")
     list_filter = ("unit__level",)
     list_select_related = ("unit", "village")
@@ -113,8 +114,8 @@ def household_pairing_checks(form, data):
 
 @admin.register(HouseholdPairing)
 class HouseholdPairingAdmin(ScopedAdmin):
-    visible = scoping.visible_household_pairings
-    scoped_fields = {"cadre": scoping.visible_cadres, "household": scoping.visible_households}
+    visible = visible_household_pairings
+    scoped_fields = {"cadre": visible_cadres, "household": visible_households}
     list_display = ("household", "cadre", "cadre_unit", "start", "end", "end_reason", "successor_cadre")
     list_filter = ("cadre__unit__level", "cadre__rank")
     list_select_related = ("household", "cadre__unit", "successor__cadre")

@@ -23,6 +23,8 @@ from shuanglian.roster.engine import export_workbook
 
 from . import selectors, services
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
+from households.access import visible_areas, visible_households
+from .access import visible_cadres, visible_household_pairings
 
 
 def _context(request, title: str, **extra):
@@ -39,7 +41,7 @@ def _require(request, *, change: bool = False) -> scoping.Scope:
 def coverage(request):
     scope = _require(request)
     today = timezone.localdate()
-    areas, households, cadres = scoping.visible_areas(scope), scoping.visible_households(scope), scoping.visible_cadres(scope)
+    areas, households, cadres = visible_areas(scope), visible_households(scope), visible_cadres(scope)
     limit = 200
     return render(request, "admin/pairing/coverage.html", _context(
         request, "全覆盖缺口",
@@ -48,7 +50,7 @@ def coverage(request):
         villages=selectors.poor_villages_without_unit(on=today, within=areas)[:limit],
         households=selectors.households_without_cadre(on=today, within=households).order_by("number")[:limit],
         cadres=selectors.cadres_below_quota(on=today, within=cadres)[:limit],
-        outside=selectors.pairings_outside_unit_villages(on=today, within=scoping.visible_household_pairings(scope))
+        outside=selectors.pairings_outside_unit_villages(on=today, within=visible_household_pairings(scope))
         .order_by("cadre__unit__code", "household__number")[:limit],
         limit=limit, can_change=scope.can_change,
     ))
@@ -62,14 +64,14 @@ class HandOverForm(forms.Form):
     def __init__(self, *args, scope, exclude_cadre, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = (
-            scoping.visible_cadres(scope).exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
+            visible_cadres(scope).exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
             .exclude(pk=exclude_cadre).select_related("unit").order_by("unit__code", "name")
         )
 
 
 def hand_over(request, pk: int):
     scope = _require(request, change=True)
-    pairing = get_object_or_404(scoping.visible_household_pairings(scope).select_related("cadre", "household"), pk=pk)
+    pairing = get_object_or_404(visible_household_pairings(scope).select_related("cadre", "household"), pk=pk)
     form = HandOverForm(request.POST or None, scope=scope, exclude_cadre=pairing.cadre_id,
                         initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -94,14 +96,14 @@ class AssignForm(forms.Form):
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cadre"].queryset = (
-            scoping.visible_cadres(scope).exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
+            visible_cadres(scope).exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
             .select_related("unit").order_by("unit__code", "name")
         )
 
 
 def assign_cadre(request, number: str):
     scope = _require(request, change=True)
-    household = get_object_or_404(scoping.visible_households(scope), number=number)
+    household = get_object_or_404(visible_households(scope), number=number)
     form = AssignForm(request.POST or None, scope=scope, initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +177,7 @@ def roster_download(request):
     """The roster of the user's scope (optionally one area) as a workbook, IDs masked as the role requires."""
     scope = _require(request)
     area = request.GET.get("area") or None
-    if area and not scoping.visible_areas(scope).filter(code=area).exists():
+    if area and not visible_areas(scope).filter(code=area).exists():
         raise Http404("该区划不存在或不在您的管辖范围内。")
     spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
     export_workbook(spool, scope=scope, area_code=area)

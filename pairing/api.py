@@ -3,10 +3,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shuanglian import scoping
 from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
+from households.access import visible_households
+from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class UnitFilters(django_filters.FilterSet):
 
 
 class UnitViewSet(ScopedViewSet):
-    visible = scoping.visible_units
+    visible = visible_units
     serializer_class = UnitSerializer
     filterset_class = UnitFilters
     lookup_field = "code"
@@ -49,7 +50,7 @@ class CadreSerializer(serializers.ModelSerializer):
 
 
 class CadreFilters(django_filters.FilterSet):
-    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
+    unit = CodeFilter(visible=visible_units, key="code", path="unit__code")
     rank = django_filters.ChoiceFilter(choices=Rank.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     name = django_filters.CharFilter(lookup_expr="contains")
@@ -64,7 +65,7 @@ class CadreFilters(django_filters.FilterSet):
 class CadreViewSet(ScopedViewSet):
     """Cadres by their internal id (an ID number is personal data, never part of a URL)."""
 
-    visible = scoping.visible_cadres
+    visible = visible_cadres
     serializer_class = CadreSerializer
     filterset_class = CadreFilters
     ordering_fields = ["name", "unit__code"]
@@ -86,9 +87,9 @@ class HouseholdPairingSerializer(serializers.ModelSerializer):
 
 class HouseholdPairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="household__village__code")
-    household = CodeFilter(visible=scoping.visible_households, key="number", path="household__number")
+    household = CodeFilter(visible=visible_households, key="number", path="household__number")
     cadre = IdFilter(field_name="cadre_id")
-    unit = CodeFilter(visible=scoping.visible_units, key="code", path="cadre__unit__code")
+    unit = CodeFilter(visible=visible_units, key="code", path="cadre__unit__code")
     open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:
@@ -97,7 +98,7 @@ class HouseholdPairingFilters(django_filters.FilterSet):
 
 
 class HouseholdPairingViewSet(ScopedViewSet):
-    visible = scoping.visible_household_pairings
+    visible = visible_household_pairings
     serializer_class = HouseholdPairingSerializer
     filterset_class = HouseholdPairingFilters
     ordering_fields = ["start", "end"]
@@ -118,7 +119,7 @@ class VillagePairingSerializer(serializers.ModelSerializer):
 
 class VillagePairingFilters(django_filters.FilterSet):
     area = AreaFilter(field="village__code")
-    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
+    unit = CodeFilter(visible=visible_units, key="code", path="unit__code")
     open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在结对")
 
     class Meta:
@@ -127,7 +128,7 @@ class VillagePairingFilters(django_filters.FilterSet):
 
 
 class VillagePairingViewSet(ScopedViewSet):
-    visible = scoping.visible_village_pairings
+    visible = visible_village_pairings
     serializer_class = VillagePairingSerializer
     filterset_class = VillagePairingFilters
     ordering_fields = ["start", "end"]

@@ -16,6 +16,7 @@ from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_look
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 from .services import (PairingFacts, check_pairable_village, ensure_cadre_accounts, facts_of, household_pairing_errors,
                        village_pairing_errors)
+from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 
 unit_level = cells.choice(Unit.Level)
 unit_kind = cells.choice(Unit.Kind)
@@ -69,7 +70,7 @@ class UnitSheet(SheetHandler):
         return self.write_planned(Unit, ["name", "level", "kind", "area", "leadership_size"])
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_units(scope)
+        qs = visible_units(scope)
         if area_code:
             # Units seated in the area and units from outside that work in it.
             prefix = Area.prefix_of(area_code)
@@ -130,7 +131,7 @@ class CadreSheet(SheetHandler):
     phone_headers = ("手机号",)
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_cadres(scope)
+        qs = visible_cadres(scope)
         if area_code:
             prefix = Area.prefix_of(area_code)
             qs = qs.filter(
@@ -205,7 +206,7 @@ class VillagePairingSheet(SheetHandler):
         return self.write_planned(VillagePairing, ["end"])
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_village_pairings(scope)
+        qs = visible_village_pairings(scope)
         return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):
@@ -314,7 +315,7 @@ class HouseholdPairingSheet(SheetHandler):
     id_headers = ("干部身份证号", "接替干部身份证号")
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_household_pairings(scope)
+        qs = visible_household_pairings(scope)
         return within_area(qs, "household__village", area_code)
 
     def export_rows(self, qs):

@@ -10,6 +10,7 @@ from shuanglian.errors import DomainError
 
 from . import selectors, services
 from .models import MonthlySubmission, Notice, Report, SubmissionEvent, SubmissionPolicy
+from .access import visible_reports, visible_submissions
 
 
 @admin.register(Report)
@@ -17,7 +18,7 @@ class ReportAdmin(ScopedAdmin):
     """Reports are produced by the task, not typed in: the admin lists them, links the file and
     the print page, and re-runs them."""
 
-    visible = scoping.visible_reports
+    visible = visible_reports
     list_display = ("__str__", "kind", "period", "status", "progress", "as_of", "requested_by", "requested_at", "finished_at",
                     "attempts", "links")
     list_filter = ("kind", "status")
@@ -61,7 +62,7 @@ class MonthlySubmissionAdmin(ScopedAdmin):
     """The office's register of monthly reports. Approving locks the month; returning and
     reopening need a written reason and are done on the 按时报送 page."""
 
-    visible = scoping.visible_submissions
+    visible = visible_submissions
     inlines = [EventInline]
     list_display = ("unit", "month", "status", "due", "first_submitted_at", "late", "reviewed_by", "reviewed_at")
     list_filter = ("status", "late", "month")

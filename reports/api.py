@@ -3,10 +3,11 @@ import django_filters
 from django.urls import reverse
 from rest_framework import serializers
 
-from shuanglian import scoping
 from shuanglian.api import AreaFilter, CodeFilter, ScopedViewSet
 
 from .models import Report
+from pairing.access import visible_units
+from .access import visible_reports
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -30,7 +31,7 @@ class ReportFilters(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Report.Status.choices)
     period = django_filters.CharFilter(max_length=7)
     area = AreaFilter(field="area__code")
-    unit = CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")
+    unit = CodeFilter(visible=visible_units, key="code", path="unit__code")
 
     class Meta:
         model = Report
@@ -40,7 +41,7 @@ class ReportFilters(django_filters.FilterSet):
 class ReportViewSet(ScopedViewSet):
     """Reports of the areas and units the user sees (a cadre sees none)."""
 
-    visible = scoping.visible_reports
+    visible = visible_reports
     serializer_class = ReportSerializer
     filterset_class = ReportFilters
     ordering_fields = ["requested_at", "period", "kind"]

@@ -15,6 +15,7 @@ from shuanglian.params import BadParameter, int_param
 
 from .dashboard import dashboard, default_area_code
 from .figures import FIGURES
+from households.access import visible_areas
 
 
 @login_required
@@ -23,7 +24,7 @@ def dashboard_page(request):
     if not (scope.everything or scope.area_prefix):
         raise PermissionDenied  # the dashboard reads an area; units and cadres have their own pages
     code = request.GET.get("area", "").strip() or default_area_code(scope.area_prefix)
-    area = scoping.visible_areas(scope).filter(code=code).first() if code else None
+    area = visible_areas(scope).filter(code=code).first() if code else None
     if area is None:
         raise Http404
     today = timezone.localdate()
@@ -37,7 +38,7 @@ def dashboard_page(request):
     figures = dashboard(area=area, year=year, today=today)
     # The figures are shared by every reader of the area; which ancestors this reader may open
     # is theirs (an office of a county sees its city and province named, not linked).
-    openable = set(scoping.visible_areas(scope).filter(code__in=[c["code"] for c in figures["breadcrumbs"]])
+    openable = set(visible_areas(scope).filter(code__in=[c["code"] for c in figures["breadcrumbs"]])
                    .values_list("code", flat=True))
     breadcrumbs = [{**c, "openable": c["code"] in openable} for c in figures["breadcrumbs"]]
     # The ranking chart draws the child areas that have cadres to count; the others have no

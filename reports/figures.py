@@ -37,6 +37,8 @@ from visits.models import Deed, Demand, DemandFollowUp
 from visits.selectors import pace, visit_compliance
 
 from .periods import Period
+from households.access import visible_areas, visible_households
+from pairing.access import unit_scope, visible_cadres
 
 INT, MONEY, PERCENT = "int", "money", "percent"
 
@@ -140,7 +142,7 @@ class Subject:
         exactly the sets the report counts."""
         if self.area_code:
             return scoping.Scope(area_prefix=self.prefix)
-        return scoping.Scope(unit_id=self.unit_id)
+        return unit_scope(self.unit_id)
 
     def by_village(self, field: str = "village") -> Q:
         return Q(**{f"{field}__code__startswith": self.prefix})
@@ -215,8 +217,8 @@ def _pairings(subject: Subject, start: date, end: date) -> dict:
 
 def _coverage(subject: Subject, end: date) -> dict:
     scope = subject.scope
-    return coverage_summary(on=end, areas=scoping.visible_areas(scope), households=scoping.visible_households(scope),
-                            cadres=scoping.visible_cadres(scope))
+    return coverage_summary(on=end, areas=visible_areas(scope), households=visible_households(scope),
+                            cadres=visible_cadres(scope))
 
 
 def _compliance(subject: Subject, start: date, end: date) -> dict:

@@ -30,6 +30,7 @@ from pairing.models import HouseholdPairing, Unit
 from shuanglian import scoping
 
 from .excel import Formats, Sheet, open_workbook
+from households.access import visible_households
 
 CHUNK = 2000
 
@@ -73,7 +74,7 @@ class Ledger:
         return min(date(self.year, 12, 31), self.today or timezone.localdate())
 
     def households(self):
-        households = scoping.visible_households(self.scope)
+        households = visible_households(self.scope)
         return households.in_area(self.area_code) if self.area_code else households
 
     @property

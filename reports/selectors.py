@@ -16,6 +16,9 @@ from shuanglian import scoping
 
 from .models import MonthlySubmission, SubmissionPolicy
 from .periods import month_end, next_month
+from households.access import visible_areas
+from pairing.access import visible_units
+from .access import visible_submissions
 
 # --- reports ------------------------------------------------------------------------------------------
 
@@ -29,13 +32,13 @@ def requestable_areas(scope: scoping.Scope) -> QuerySet[Area]:
     township (a unit administrator reports on the unit, not on areas)."""
     if scope.unit_id or scope.cadre_id or scope.is_empty:
         return Area.objects.none()
-    return scoping.visible_areas(scope).exclude(level=AreaLevel.VILLAGE).order_by("code")
+    return visible_areas(scope).exclude(level=AreaLevel.VILLAGE).order_by("code")
 
 
 def requestable_units(scope: scoping.Scope) -> QuerySet[Unit]:
     if scope.cadre_id or scope.is_empty:
         return Unit.objects.none()
-    return scoping.visible_units(scope).order_by("code")
+    return visible_units(scope).order_by("code")
 
 
 def reporting_areas() -> QuerySet[Area]:
@@ -154,7 +157,7 @@ def _figure(key: str):
 def rollup(*, scope: scoping.Scope, month: date) -> dict:
     """The approved reports of a month for the office's units: a row per unit and the total,
     summed by the database from the figures each unit submitted."""
-    approved = scoping.visible_submissions(scope).filter(month=month, status=MonthlySubmission.Status.APPROVED)
+    approved = visible_submissions(scope).filter(month=month, status=MonthlySubmission.Status.APPROVED)
     aggregates = {key: _figure(key) for key, _label in ROLLUP_KEYS}
     units = list(approved.values("unit__code", "unit__name").annotate(**aggregates).order_by("unit__code"))
     total = approved.aggregate(**aggregates)

@@ -29,6 +29,8 @@ from .forms import LedgerForm, ReportFilterForm, ReportRequestForm, ReviewForm, 
 from .ledger import count_households, write_ledger
 from .models import MonthlySubmission, Notice, Report
 from .periods import month_end
+from households.access import visible_incomes
+from .access import visible_reports, visible_submissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -46,7 +48,7 @@ def _scope(request) -> scoping.Scope:
 def index(request):
     scope = _scope(request)
     filters = ReportFilterForm(request.GET or None)
-    reports = scoping.visible_reports(scope).select_related("area", "unit", "requested_by")
+    reports = visible_reports(scope).select_related("area", "unit", "requested_by")
     if filters.is_valid():
         data = filters.cleaned_data
         if data["kind"]:
@@ -92,14 +94,14 @@ def request_new(request):
             messages.success(request, _("已提交生成：%(title)s。生成完成后可下载和打印。") % {"title": report.title})
             return redirect(reverse("reports-index") + f"#report-{report.pk}")
     filters = ReportFilterForm()
-    page = Paginator(scoping.visible_reports(scope).select_related("area", "unit", "requested_by")
+    page = Paginator(visible_reports(scope).select_related("area", "unit", "requested_by")
                      .order_by("-requested_at", "-pk"), 30).get_page(1)
     return render(request, "reports/index.html", {"page": page, "filters": filters, "form": form, "scope": scope,
                                                   "notices": [], "query": ""}, status=400)
 
 
 def _visible_report(request, pk: int) -> Report:
-    return get_object_or_404(scoping.visible_reports(_scope(request)).select_related("area", "unit"), pk=pk)
+    return get_object_or_404(visible_reports(_scope(request)).select_related("area", "unit"), pk=pk)
 
 
 @login_required
@@ -171,7 +173,7 @@ def detail(request, pk: int):
 @login_required
 def ledger(request):
     scope = _scope(request)
-    latest = scoping.visible_incomes(scope).aggregate(year=Max("year"))["year"]
+    latest = visible_incomes(scope).aggregate(year=Max("year"))["year"]
     initial = {"year": latest or timezone.localdate().year}  # the latest year with incomes recorded
     if scope.area_prefix:
         initial["area"] = scope.area_prefix.ljust(12, "0")
@@ -272,7 +274,7 @@ def submit(request, month: str):
 @login_required
 def submission_detail(request, pk: int):
     scope = _scope(request)
-    submission = get_object_or_404(scoping.visible_submissions(scope).select_related("unit", "submitted_by", "reviewed_by"), pk=pk)
+    submission = get_object_or_404(visible_submissions(scope).select_related("unit", "submitted_by", "reviewed_by"), pk=pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if not selectors.is_reviewer(scope):

@@ -27,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 from shuanglian.roster.engine import in_roster_language
+from households.access import visible_areas
 
 admin.site.site_header = "双联工作管理系统"
 admin.site.site_title = "双联工作管理系统"
@@ -301,14 +302,14 @@ class PolicyAdmin(ScopedAdmin):
     administrator sets; an office sees and sets the policies of its own area. Subclasses add
     the model's own rule to ``check_write``."""
 
-    scoped_fields = {"area": scoping.visible_areas}
+    scoped_fields = {"area": visible_areas}
     autocomplete_fields = ("area",)
 
     def get_queryset(self, request):
         from django.db.models import Q
 
         scope, qs = self.scope(request), self.model.objects.select_related("area").order_by(*self.model._meta.ordering)
-        return qs if scope.everything else qs.filter(Q(area__isnull=True) | Q(area__in=scoping.visible_areas(scope)))
+        return qs if scope.everything else qs.filter(Q(area__isnull=True) | Q(area__in=visible_areas(scope)))
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.area_id is None and not self.scope(request).everything:

@@ -12,6 +12,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from shuanglian import scoping
 
 from .api_params import KnownParameters  # noqa: F401  the apps' computed lists name it from here
+from households.access import visible_areas
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A read-only resource whose rows come from a scoping function of ``shuanglian.scoping``."""
@@ -68,7 +69,7 @@ def area_in_reach(user, code: str) -> bool:
 
     if not (len(code) == 12 and code.isascii() and code.isdigit()) or not Area.objects.filter(code=code).exists():
         return False
-    return scoping.visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
+    return visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
 
 
 def unknown_area(code: str) -> str:
@@ -95,7 +96,7 @@ class AreaFilter(django_filters.CharFilter):
 
 class CodeFilter(django_filters.CharFilter):
     """A filter by a natural key of a record the reader may see:
-    ``CodeFilter(visible=scoping.visible_units, key="code", path="unit__code")``. A key outside
+    ``CodeFilter(visible=visible_units, key="code", path="unit__code")``. A key outside
     the reader's scope gets the same 400 as one that does not exist, so the answer cannot tell
     whether another county holds it."""
 

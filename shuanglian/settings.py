@@ -317,3 +317,7 @@ LOGGING = {
 
 # Who may see full ID numbers is a role attribute; this text is what masked digits become.
 ID_MASK_CHAR = "*"
+
+# Roles are records of the pairing app; it turns a signed-in user into a scope
+# (shuanglian/scoping.py), so the core never imports the apps above it.
+SHUANGLIAN_SCOPE_RESOLVER = "pairing.access.resolve_scope"

@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shuanglian import scoping
 from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt
 
 from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services import (advance_demand, check_deed, check_demand_step, check_review, check_unit_visit, check_visit,
                        check_visit_change, check_visit_policy, log_visit, review_flag, update_deed, update_visit)
+from households.access import visible_households, visible_villages
+from pairing.access import visible_cadres, visible_units
+from .access import visible_deeds, visible_demands, visible_unit_visits, visible_visits
 
 
 class PhotoInline(ReadOnlyInline):
@@ -33,8 +35,8 @@ class VisitAdmin(ScopedAdmin):
 
     inlines = [PhotoInline]
     form = VisitAdminForm
-    visible = scoping.visible_visits
-    scoped_fields = {"cadre": scoping.visible_cadres, "households": scoping.visible_households}
+    visible = visible_visits
+    scoped_fields = {"cadre": visible_cadres, "households": visible_households}
     list_display = ("cadre", "start", "end", "stayed", "created_at")
     list_filter = ("stayed", "cadre__unit__level")
     list_select_related = ("cadre",)
@@ -80,8 +82,8 @@ class VisitAdmin(ScopedAdmin):
 
 @admin.register(UnitVisit)
 class UnitVisitAdmin(ScopedAdmin):
-    visible = scoping.visible_unit_visits
-    scoped_fields = {"unit": scoping.visible_units, "village": scoping.visible_villages, "leader": scoping.visible_cadres}
+    visible = visible_unit_visits
+    scoped_fields = {"unit": visible_units, "village": visible_villages, "leader": visible_cadres}
     list_display = ("unit", "village", "start", "end", "leader", "people")
     list_select_related = ("unit", "village", "leader")
     search_fields = ("unit__name", "unit__code", "village__name", "village__code")
@@ -106,7 +108,7 @@ class VisitPolicyAdmin(PolicyAdmin):
 
 
 def visible_flags(scope):
-    return AnomalyFlag.objects.filter(visit__in=scoping.visible_visits(scope))
+    return AnomalyFlag.objects.filter(visit__in=visible_visits(scope))
 
 
 @admin.register(AnomalyFlag)
@@ -174,7 +176,7 @@ class DemandFollowUpForm(forms.ModelForm):
 class DemandAdmin(ScopedAdmin):
     """Demands of the area; the office moves them on with a note (办理情况), never silently."""
 
-    visible = scoping.visible_demands
+    visible = visible_demands
     form = DemandFollowUpForm
     list_display = ("category", "text", "village", "household", "cadre", "status", "created_at")
     list_filter = ("status", "category")
@@ -199,7 +201,7 @@ class DemandAdmin(ScopedAdmin):
 
 @admin.register(Deed)
 class DeedAdmin(ScopedAdmin):
-    visible = scoping.visible_deeds
+    visible = visible_deeds
     list_display = ("on", "category", "description", "money", "people_helped", "village", "household", "cadre")
     list_filter = ("category",)
     list_select_related = ("village", "household", "cadre")

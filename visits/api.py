@@ -14,7 +14,6 @@ from rest_framework.response import Response
 
 from households.models import Household
 from pairing.models import Cadre
-from shuanglian import scoping
 from shuanglian.api import (AreaFilter, CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
                             ScopedViewSet, YearAreaQuery, one_page)
 from shuanglian.roster.cells import EARLIEST
@@ -22,6 +21,9 @@ from shuanglian.roster.cells import EARLIEST
 from .models import Deed, Demand, Task, Visit
 from .selectors import year_compliance
 from .services import log_visit_once, record_deed, record_demand
+from households.access import visible_households, visible_villages
+from pairing.access import visible_cadres, visible_units
+from .access import visible_deeds, visible_demands, visible_visits
 
 
 def _in_range(value: dt.date) -> dt.date:
@@ -41,7 +43,7 @@ def _writer(view) -> tuple[Cadre | None, bool]:
 
 
 def _households(view, numbers: list[str], field: str = "households") -> list[Household]:
-    found = {h.number: h for h in scoping.visible_households(view.request.user).filter(number__in=numbers)}
+    found = {h.number: h for h in visible_households(view.request.user).filter(number__in=numbers)}
     missing = [n for n in numbers if n not in found]
     if missing:
         raise exceptions.ValidationError({field: [_("户编号不存在或不在您的范围内：%(numbers)s") % {
@@ -73,8 +75,8 @@ class VisitCreateSerializer(serializers.Serializer):
 
 class VisitFilters(django_filters.FilterSet):
     cadre = IdFilter(field_name="cadre_id")
-    unit = CodeFilter(visible=scoping.visible_units, key="code", path="cadre__unit__code")
-    household = CodeFilter(visible=scoping.visible_households, key="number", path="households__number")
+    unit = CodeFilter(visible=visible_units, key="code", path="cadre__unit__code")
+    household = CodeFilter(visible=visible_households, key="number", path="households__number")
     start_after = django_filters.DateFilter(field_name="start", lookup_expr="gte")
     start_before = django_filters.DateFilter(field_name="start", lookup_expr="lte")
 
@@ -84,7 +86,7 @@ class VisitFilters(django_filters.FilterSet):
 
 
 class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
-    visible = scoping.visible_visits
+    visible = visible_visits
     filterset_class = VisitFilters
     ordering_fields = ["start", "end", "created_at"]
     ordering = ["-start", "-id"]
@@ -104,7 +106,7 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
         if cadre is None:
             if "cadre" not in values:
                 raise exceptions.ValidationError({"cadre": [_("代干部登记时请填写干部ID。")]})
-            cadre = scoping.visible_cadres(self.scope).select_related("unit").filter(pk=values["cadre"]).first()
+            cadre = visible_cadres(self.scope).select_related("unit").filter(pk=values["cadre"]).first()
             if cadre is None:
                 raise exceptions.ValidationError({"cadre": [_("干部不存在或不在您的范围内。")]})
         # The service tells a replay of the key by its author (the first record, 200) from the
@@ -197,7 +199,7 @@ class CollectedViewSet(mixins.CreateModelMixin, ScopedViewSet):
         if values.get("household"):
             where["household"] = _households(self, [values["household"]], "household")[0]
         elif values.get("village"):
-            village = scoping.visible_villages(self.scope).filter(code=values["village"]).first()
+            village = visible_villages(self.scope).filter(code=values["village"]).first()
             if village is None:
                 raise exceptions.ValidationError({"village": [_("村代码不存在或不在您的范围内。")]})
             where["village"] = village
@@ -218,7 +220,7 @@ class CollectedViewSet(mixins.CreateModelMixin, ScopedViewSet):
 
 
 class DemandViewSet(CollectedViewSet):
-    visible = scoping.visible_demands
+    visible = visible_demands
     serializer_class = DemandSerializer
     create_serializer = DemandCreateSerializer
     filterset_class = DemandFilters
@@ -234,7 +236,7 @@ class DemandViewSet(CollectedViewSet):
 
 
 class DeedViewSet(CollectedViewSet):
-    visible = scoping.visible_deeds
+    visible = visible_deeds
     serializer_class = DeedSerializer
     create_serializer = DeedCreateSerializer
     filterset_class = DeedFilters
@@ -287,14 +289,14 @@ class ComplianceViewSet(ComputedListViewSet):
         q = query.validated_data
         rows = year_compliance(year=q["year"], subject=q["subject"], area=q.get("area"))
         if q["subject"] == "cadre":
-            cadres = {c.pk: c for c in scoping.visible_cadres(self.scope).filter(pk__in=[k[0] for k in rows])
+            cadres = {c.pk: c for c in visible_cadres(self.scope).filter(pk__in=[k[0] for k in rows])
                       .select_related("unit")}
             out = [{"cadre": pk, "id_number": cadres[pk].id_number, "name": cadres[pk].name, "unit": cadres[pk].unit.code,
                     "visits": r.visits, "days": r.days, "required_visits": r.required_visits,
                     "required_days": r.required_days, "met": r.met}
                    for (pk,), r in sorted(rows.items()) if pk in cadres]
         else:
-            units = dict(scoping.visible_units(self.scope).filter(pk__in={k[0] for k in rows}).values_list("pk", "code"))
+            units = dict(visible_units(self.scope).filter(pk__in={k[0] for k in rows}).values_list("pk", "code"))
             out = [{"unit": units[unit], "village": village, "visits": r.visits, "days": r.days,
                     "required_visits": r.required_visits, "required_days": r.required_days, "met": r.met}
                    for (unit, village), r in sorted(rows.items()) if unit in units]

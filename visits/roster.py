@@ -19,6 +19,7 @@ from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, re
 
 from .models import Task, UnitVisit, Visit, VisitPolicy
 from .services import flag_anomalies, policy_for, unit_visit_errors, visit_errors
+from .access import visible_unit_visits, visible_visits
 
 task_labels = cells.choice(Task)
 
@@ -172,7 +173,7 @@ class VisitSheet(SheetHandler):
         return self.counts
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_visits(scope)
+        qs = visible_visits(scope)
         if area_code:
             prefix = Area.prefix_of(area_code)
             qs = qs.filter(households__village__code__startswith=prefix).distinct()
@@ -264,7 +265,7 @@ class UnitVisitSheet(SheetHandler):
         return self.write_planned(UnitVisit, ["leader", "people", "notes"])
 
     def export_queryset(self, scope, area_code):
-        qs = scoping.visible_unit_visits(scope)
+        qs = visible_unit_visits(scope)
         return within_area(qs, "village", area_code)
 
     def export_rows(self, qs):

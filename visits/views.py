@@ -24,6 +24,8 @@ from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
 from .selectors import cadre_progress, due_list, saved_visit_keys
 from .services import log_visit, record_deed, record_demand, update_visit
+from households.access import visible_areas
+from pairing.access import visible_cadres, visible_units
 
 DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
                _("应累计天数（至今）"), _("差天数")]
@@ -33,12 +35,12 @@ def _due_rows(request):
     scope = scoping.scope_for(request.user)
     if scope.is_empty or scope.cadre_id:
         raise PermissionDenied
-    cadres = scoping.visible_cadres(scope)
+    cadres = visible_cadres(scope)
     unit = request.GET.get("unit", "").strip()
     if unit:
         cadres = cadres.filter(unit__code=unit)
     area = request.GET.get("area", "").strip()
-    if area and not scoping.visible_areas(scope).filter(code=area).exists():
+    if area and not visible_areas(scope).filter(code=area).exists():
         area = ""
     if not area and scope.area_prefix:
         area = scope.area_prefix.ljust(12, "0")  # compute for the office's own area only
@@ -56,8 +58,8 @@ def due(request):
     if request.GET.get("format") == "xlsx":
         return _xlsx(request, rows, filters["on"])
     scope = scoping.scope_for(request.user)
-    areas = scoping.visible_areas(scope).filter(level__in=["county", "township"]).order_by("code")[:300]
-    units = scoping.visible_units(scope).order_by("code")[:500]
+    areas = visible_areas(scope).filter(level__in=["county", "township"]).order_by("code")[:300]
+    units = visible_units(scope).order_by("code")[:500]
     return render(request, "visits/due.html", {"rows": rows, "filters": filters, "areas": areas, "units": units})
 
 

@@ -159,9 +159,9 @@ def test_closing_a_round_freezes_its_results(scored):
 
 @pytest.mark.django_db
 def test_a_cadre_sees_their_own_result_and_their_teams_only(scored):
-    from shuanglian.scoping import Scope
+    from pairing.access import cadre_scope
 
-    own = Scope(cadre_id=scored.second.pk)
+    own = cadre_scope(scored.second.pk)
     assert [a.target for a in appraisal(scored.round, scope=own)] == [scored.unit, scored.second]
 
 

@@ -8,10 +8,10 @@ import pytest
 from reports import selectors, services
 from reports.models import MonthlySubmission, SubmissionPolicy
 from shuanglian.errors import DomainError
-from shuanglian import scoping
 from shuanglian.scoping import scope_for
 
 from .conftest import at
+from reports.access import visible_submissions
 
 pytestmark = pytest.mark.django_db
 
@@ -177,5 +177,5 @@ def test_the_rollup_leaves_out_reports_not_yet_approved(county, people, submit):
 def test_a_unit_administrator_sees_only_its_own_submissions(county, people, submit):
     submit()
     submit(unit=county.units[1], by=people.shuili)
-    assert [s.unit.code for s in scoping.visible_submissions(scope_for(people.nongye))] == ["U1"]
+    assert [s.unit.code for s in visible_submissions(scope_for(people.nongye))] == ["U1"]
     assert MonthlySubmission.objects.count() == 2

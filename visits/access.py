@@ -1,0 +1,40 @@
+"""Which trips, demands and deeds a scope sees (``shuanglian.scoping`` explains scopes)."""
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from pairing.access import unit_village_codes, visible_cadres
+from shuanglian.scoping import narrow
+
+from .models import Deed, Demand, UnitVisit, Visit
+
+
+def visible_visits(user_or_scope) -> QuerySet[Visit]:
+    """A cadre's trips are visible wherever the cadre is."""
+    return Visit.objects.filter(cadre__in=visible_cadres(user_or_scope))
+
+
+def visible_unit_visits(user_or_scope) -> QuerySet[UnitVisit]:
+    return narrow(
+        UnitVisit.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(unit_id=unit),
+    )
+
+
+def _collected(model, user_or_scope):
+    """Demands and deeds: by their village for an area, the unit's own or its villages', a cadre's own."""
+    return narrow(
+        model.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(cadre__unit_id=unit) | Q(village_id__in=unit_village_codes(unit)),
+        cadre=lambda cadre: Q(cadre_id=cadre),
+    )
+
+
+def visible_demands(user_or_scope) -> QuerySet[Demand]:
+    return _collected(Demand, user_or_scope)
+
+
+def visible_deeds(user_or_scope) -> QuerySet[Deed]:
+    return _collected(Deed, user_or_scope)
