@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from shuanglian import scoping
 from shuanglian.admin_base import ScopedAdmin
 from shuanglian.errors import DomainError
 
@@ -65,7 +66,7 @@ class EvaluationRoundAdmin(ScopedAdmin):
     def _each_own_round(self, request, queryset, act) -> None:
         """Run an action on each selected round the office may change, reporting each outcome."""
         for rnd in queryset:
-            if not self._own(request, rnd) or not self.scope(request).can_change:
+            if not self._own(request, rnd) or not scoping.may_change(self.scope(request)):
                 self.message_user(request, _("%(round)s不在您的管辖范围内。") % {"round": rnd}, messages.ERROR)
                 continue
             try:

@@ -2,7 +2,8 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from shuanglian.api import ComputedListViewSet, KnownParameters, YearAreaQuery, one_page
+from households.api import YearAreaQuery
+from shuanglian.api import ComputedListViewSet, KnownParameters, one_page
 
 from .models import Direction, Tally
 from .selectors import ballot_counts, target_key

@@ -240,7 +240,7 @@ class EvaluationSheet(SheetHandler):
     def visible_rows(self, queryset, scope):
         """Only cadres' ID numbers are masked, never unit codes."""
         for values in self.export_rows(queryset):
-            if not scope.can_view_id_numbers and values[1] not in _unit_labels():
+            if not scoping.sees_full_numbers(scope) and values[1] not in _unit_labels():
                 values[2] = scoping.mask_id_number(values[2])
             yield values
 

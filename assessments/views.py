@@ -79,11 +79,11 @@ def thanks(request):
 
 def _round_for_user(request, pk, *, printing=False):
     scope = scoping.scope_for(request.user)
-    if scope.is_empty or scope.cadre_id:
+    if scope.is_empty or scoping.is_cadre(scope):
         raise PermissionDenied
     # The slips carry unused codes: whoever holds one casts a ballot. Only the offices that
     # run the evaluation print them, never the units, leaders or inspectors whose cadres are rated.
-    if printing and not (scope.everything or (scope.area_prefix and scope.can_change)):
+    if printing and not scoping.is_office(scope):
         raise PermissionDenied
     return get_object_or_404(visible_evaluation_rounds(scope).select_related("area"), pk=pk), scope
 
@@ -112,7 +112,7 @@ def slips(request, pk):
     # Printed codes are ballots in the making: who printed which page, like an export.
     AccessLog.objects.create(
         user=request.user, username=request.user.get_username(), kind=AccessLog.Kind.EXPORT,
-        unmasked=scope.can_view_id_numbers, method=request.method[:8], path=request.get_full_path()[:500],
+        unmasked=scoping.sees_full_numbers(scope), method=request.method[:8], path=request.get_full_path()[:500],
         status=response.status_code, address=request.META.get("REMOTE_ADDR") or None,
         filename=(gettext("评议票-%(round)s-第%(page)s页") % {"round": rnd, "page": page.number})[:200],
     )

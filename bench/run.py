@@ -91,7 +91,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from shuanglian import scale
+    from seeding import scale
 
     year = args.year or scale.DEFAULT_YEAR
     rows: list[Row] = []

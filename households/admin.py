@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from pairing.models import HouseholdPairing
 from shuanglian import scoping
-from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
+from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, with_domain_checks
 from shuanglian.errors import DomainError
 
 from . import roster
@@ -60,7 +61,7 @@ def area_form_checks(form, data):
         validate_area_code(code)
         check_parent_exists(code, set(Area.objects.filter(code=Area.parent_code_of(code)).values_list("code", flat=True)))
         scope = scoping.scope_for(form.request_user)
-        if not (scope.everything or (scope.area_prefix and code.startswith(scope.area_prefix))):
+        if not scoping.governs_area(scope, code):
             raise DomainError("该区划不在您的管辖范围内。")
 
 
@@ -127,13 +128,6 @@ class PlanInline(ScopedInline):
         plan_checks(form, data)
 
 
-class PairingInline(ReadOnlyInline):
-    """Pairings of a household, read here; changes go through the hand-over action."""
-
-    model = HouseholdPairing
-    fields = ("cadre", "start", "end", "end_reason", "successor")
-
-
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
     visible = visible_households
@@ -146,7 +140,7 @@ class HouseholdAdmin(ScopedAdmin):
     autocomplete_fields = ("village",)
     fields = ("number", "village", "head_name", "head_id_number", "kind", "resident_population", "main_cause",
               "other_causes", "housing_safe", "status", "exit_year")
-    inlines = [MemberInline, IncomeInline, PlanInline, PairingInline]
+    inlines = [MemberInline, IncomeInline, PlanInline]  # the pairing app adds the household's pairings
     resource_classes = [sheet_resource(roster.HouseholdSheet)]
 
     def check_write(self, form, data):
@@ -241,8 +235,7 @@ class PovertyLineAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         # The poverty line is a province decision.
-        scope = scoping.scope_for(request.user)
-        return scope.everything or (scope.area_prefix is not None and len(scope.area_prefix) == 2 and scope.can_change)
+        return scoping.is_province_office(request.user)
 
     has_add_permission = has_change_permission
 
@@ -289,3 +282,25 @@ class VillageYearAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PolicyAdmin(ScopedAdmin):
+    """Policies kept as rows of data: a blank area is the province rule, which only the system
+    administrator sets; an office sees and sets the policies of its own area. Subclasses add
+    the model's own rule to ``check_write``."""
+
+    scoped_fields = {"area": visible_areas}
+    autocomplete_fields = ("area",)
+
+    def get_queryset(self, request):
+        scope, qs = self.scope(request), self.model.objects.select_related("area").order_by(*self.model._meta.ordering)
+        return qs if scoping.sees_everything(scope) else qs.filter(Q(area__isnull=True) | Q(area__in=visible_areas(scope)))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.area_id is None and not scoping.sees_everything(self.scope(request)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def check_write(self, form, data):
+        if data.get("area") is None and not scoping.sees_everything(form.request_user):
+            raise DomainError({"area": gettext("全省标准由系统管理员设置，请选择适用区划。")})

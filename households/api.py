@@ -1,13 +1,59 @@
 """API resources of the registry: areas, villages, households with their members and incomes."""
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from django.utils.translation import gettext
+from rest_framework import exceptions, serializers
 
 from shuanglian import scoping
-from shuanglian.api import AreaFilter, MaskedIdNumber, ScopedViewSet
+from shuanglian.api import MaskedIdNumber, ScopedViewSet, reader_of
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member
 from .access import visible_areas, visible_households, visible_villages
+
+
+# --- the area filter and query every app's resources use ------------------------------------------
+
+def area_in_reach(user, code: str) -> bool:
+    """An area a reader may name in a query: a 12-digit code of an area within their scope or
+    above it (their own county's province). Another county's area is answered exactly as a
+    code that does not exist, so a query cannot tell whether it does."""
+    if not (len(code) == 12 and code.isascii() and code.isdigit()) or not Area.objects.filter(code=code).exists():
+        return False
+    return visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
+
+
+def unknown_area(code: str) -> str:
+    return gettext("区划代码“%(code)s”不存在或不在您的范围内。") % {"code": code}
+
+
+class AreaFilter(django_filters.CharFilter):
+    """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code in the reader's reach."""
+
+    def __init__(self, *args, field: str, **kwargs):
+        kwargs.setdefault("label", gettext("区划代码（12位），含下级"))
+        super().__init__(*args, **kwargs)
+        self.prefix_field = field
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if not area_in_reach(reader_of(self), value):
+            raise exceptions.ValidationError({self.field_name: [unknown_area(value)]})
+        return qs.filter(**{f"{self.prefix_field}__startswith": Area.prefix_of(value)})
+
+
+class YearAreaQuery(serializers.Serializer):
+    """The query of a computed list: a year, and optionally an area (a 12-digit code in the reader's
+    reach); made with ``context={"request": request}``."""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    area = serializers.CharField(required=False, min_length=12, max_length=12)
+
+    def validate_area(self, value):
+        request = self.context.get("request")
+        if not area_in_reach(getattr(request, "user", None), value):
+            raise serializers.ValidationError(unknown_area(value))
+        return value
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -63,7 +109,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, member):
         data = super().to_representation(member)
-        if not scoping.scope_for(self.context["request"].user).can_view_id_numbers:
+        if not scoping.sees_full_numbers(self.context["request"].user):
             data.pop("birth_date", None)
         return data
 

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from shuanglian import audit
 from shuanglian.errors import DomainError
+from . import cells as registry_cells
 from shuanglian.roster import cells
 from shuanglian.roster.engine import (BATCH, Column, SheetHandler, bulk_lookup, cached_lookup, handlers, in_batches,
                                       register)
@@ -40,7 +41,7 @@ class AreaSheet(SheetHandler):
     name = "区划"
     order = 10
     columns = [
-        Column("区划代码", cells.area_code, required=True),
+        Column("区划代码", registry_cells.area_code, required=True),
         Column("名称", lambda v: cells.text(v, max_length=100), required=True),
         Column("级别", level_label, required=True),
         Column("是否贫困", cells.yes_no),
@@ -139,9 +140,9 @@ class HouseholdSheet(SheetHandler):
     order = 40
     columns = [
         Column("户编号", cells.code, required=True),
-        Column("村代码", cells.area_code, required=True),
+        Column("村代码", registry_cells.area_code, required=True),
         Column("户主姓名", lambda v: cells.text(v, max_length=50), required=True),
-        Column("户主身份证号", cells.id_number, required=True),
+        Column("户主身份证号", registry_cells.id_number, required=True),
         Column("户类型", household_kind, required=True),
         Column("常住人口", lambda v: cells.whole_number(v, minimum=1, maximum=99), required=True),
         Column("主要致贫原因", poverty_cause),
@@ -224,7 +225,7 @@ class MemberSheet(SheetHandler):
     order = 50
     columns = [
         Column("户编号", cells.code, required=True),
-        Column("身份证号", cells.id_number, required=True),
+        Column("身份证号", registry_cells.id_number, required=True),
         Column("姓名", lambda v: cells.text(v, max_length=50), required=True),
         Column("与户主关系", lambda v: cells.text(v, max_length=20), required=True),
         Column("劳动能力", labour),
@@ -381,7 +382,7 @@ class VillageYearSheet(SheetHandler):
     name = "村情"
     order = 85  # after the registry and pairing sheets, before 评议, which reads the sizes
     columns = [
-        Column("区划代码", cells.area_code, required=True),
+        Column("区划代码", registry_cells.area_code, required=True),
         Column("年度", cells.year, required=True),
         Column("总户数", headcount(1_000_000), required=True),
         Column("总人口", headcount(10_000_000), required=True),

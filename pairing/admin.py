@@ -3,7 +3,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
+from households.admin import HouseholdAdmin, PolicyAdmin
+from households.models import Household
+from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
 from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
@@ -192,3 +194,20 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 def role_checks(form, data):
     services.check_role(kind=data["kind"], area=data.get("area"), unit=data.get("unit"))
+
+
+class HouseholdPairingInline(ReadOnlyInline):
+    """Pairings of a household, read on its admin page; changes go through the hand-over action."""
+
+    model = HouseholdPairing
+    fields = ("cadre", "start", "end", "end_reason", "successor")
+
+
+# The registry's household page cannot know pairings (the registry sits below them), so this
+# app registers the page again with the household's pairings under it.
+admin.site.unregister(Household)
+
+
+@admin.register(Household)
+class PairedHouseholdAdmin(HouseholdAdmin):
+    inlines = [*HouseholdAdmin.inlines, HouseholdPairingInline]

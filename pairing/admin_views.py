@@ -33,7 +33,7 @@ def _context(request, title: str, **extra):
 
 def _require(request, *, change: bool = False) -> scoping.Scope:
     scope = scoping.scope_for(request.user)
-    if scope.is_empty or (change and not scope.can_change):
+    if scope.is_empty or (change and not scoping.may_change(scope)):
         raise PermissionDenied
     return scope
 
@@ -52,7 +52,7 @@ def coverage(request):
         cadres=selectors.cadres_below_quota(on=today, within=cadres)[:limit],
         outside=selectors.pairings_outside_unit_villages(on=today, within=visible_household_pairings(scope))
         .order_by("cadre__unit__code", "household__number")[:limit],
-        limit=limit, can_change=scope.can_change,
+        limit=limit, can_change=scoping.may_change(scope),
     ))
 
 
@@ -130,7 +130,7 @@ class RosterUploadForm(forms.Form):
 
 def _require_office(request) -> scoping.Scope:
     scope = _require(request, change=True)
-    if not (scope.everything or scope.area_prefix):
+    if not scoping.is_office(scope):
         raise PermissionDenied  # rosters are kept by the offices
     return scope
 

@@ -3,7 +3,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from shuanglian.api import AreaFilter, CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
+from households.api import AreaFilter
+from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 from households.access import visible_households

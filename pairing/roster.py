@@ -10,6 +10,7 @@ from households.models import Area
 from households.roster import household_problem, households_for, known_areas, within_area
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
+from households import cells as registry_cells
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, cached_lookup, in_batches, register
 
@@ -41,7 +42,7 @@ class UnitSheet(SheetHandler):
         Column("单位名称", lambda v: cells.text(v, max_length=100), required=True),
         Column("级别", unit_level, required=True),
         Column("类型", unit_kind, required=True),
-        Column("所在区划代码", cells.area_code, required=True),
+        Column("所在区划代码", registry_cells.area_code, required=True),
         Column("班子成员数", lambda v: cells.whole_number(v, minimum=1, maximum=99)),
     ]
 
@@ -91,12 +92,12 @@ class CadreSheet(SheetHandler):
     name = "干部"
     order = 30
     columns = [
-        Column("身份证号", cells.id_number, required=True),
+        Column("身份证号", registry_cells.id_number, required=True),
         Column("姓名", lambda v: cells.text(v, max_length=50), required=True),
         Column("单位代码", cells.code, required=True),
         Column("职级", rank, required=True),
         Column("人员类别", category, required=True),
-        Column("手机号", cells.mobile),
+        Column("手机号", registry_cells.mobile),
     ]
 
     def plan(self, rows):
@@ -152,7 +153,7 @@ class VillagePairingSheet(SheetHandler):
     order = 70
     columns = [
         Column("单位代码", cells.code, required=True),
-        Column("村代码", cells.area_code, required=True),
+        Column("村代码", registry_cells.area_code, required=True),
         Column("开始日期", cells.date, required=True),
         Column("结束日期", cells.date),
     ]
@@ -222,12 +223,12 @@ class HouseholdPairingSheet(SheetHandler):
     name = "联户"
     order = 80
     columns = [
-        Column("干部身份证号", cells.id_number, required=True),
+        Column("干部身份证号", registry_cells.id_number, required=True),
         Column("户编号", cells.code, required=True),
         Column("开始日期", cells.date, required=True),
         Column("结束日期", cells.date),
         Column("结束原因", lambda v: cells.text(v, max_length=100)),
-        Column("接替干部身份证号", cells.id_number),
+        Column("接替干部身份证号", registry_cells.id_number),
     ]
 
     def plan(self, rows):

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
 
 from shuanglian import scoping
-from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin
+from households.admin import PolicyAdmin
+from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin
 from shuanglian.errors import DomainError
 
 from . import selectors, services

@@ -3,7 +3,8 @@ import django_filters
 from django.urls import reverse
 from rest_framework import serializers
 
-from shuanglian.api import AreaFilter, CodeFilter, ScopedViewSet
+from households.api import AreaFilter
+from shuanglian.api import CodeFilter, ScopedViewSet
 
 from .models import Report
 from pairing.access import visible_units

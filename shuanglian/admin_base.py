@@ -17,7 +17,7 @@ import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 from import_export import resources
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -25,9 +25,8 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from shuanglian import scoping
-from shuanglian.errors import DomainError, add_to_form
+from shuanglian.errors import add_to_form
 from shuanglian.roster.engine import in_roster_language
-from households.access import visible_areas
 
 admin.site.site_header = "双联工作管理系统"
 admin.site.site_title = "双联工作管理系统"
@@ -92,7 +91,7 @@ class MaskedColumns:
 
     def _personal_substitutions(self, request, candidates=None) -> dict[str, str]:
         """The personal columns for this request: none for a reader allowed full ID numbers."""
-        if scoping.scope_for(request.user).can_view_id_numbers:
+        if scoping.sees_full_numbers(request.user):
             return {}
         columns = self.personal_columns(self.model)
         return {f: c for f, c in columns.items() if candidates is None or f in candidates}
@@ -163,7 +162,7 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
         return self.check_write is not None
 
     def has_change_permission(self, request, obj=None):
-        return self.writes and self.has_module_permission(request) and self.scope(request).can_change
+        return self.writes and self.has_module_permission(request) and scoping.may_change(self.scope(request))
 
     def has_add_permission(self, request):
         return self.has_change_permission(request)
@@ -221,7 +220,7 @@ class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _masking(self, request) -> bool:
-        return bool(self.id_fields) and not self.scope(request).can_view_id_numbers
+        return bool(self.id_fields) and not scoping.sees_full_numbers(self.scope(request))
 
     def get_list_display(self, request):
         fields = list(super().get_list_display(request))
@@ -297,30 +296,6 @@ def sheet_resource(handler_class):
     return SheetResource
 
 
-class PolicyAdmin(ScopedAdmin):
-    """Policies kept as rows of data: a blank area is the province rule, which only the system
-    administrator sets; an office sees and sets the policies of its own area. Subclasses add
-    the model's own rule to ``check_write``."""
-
-    scoped_fields = {"area": visible_areas}
-    autocomplete_fields = ("area",)
-
-    def get_queryset(self, request):
-        from django.db.models import Q
-
-        scope, qs = self.scope(request), self.model.objects.select_related("area").order_by(*self.model._meta.ordering)
-        return qs if scope.everything else qs.filter(Q(area__isnull=True) | Q(area__in=visible_areas(scope)))
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.area_id is None and not self.scope(request).everything:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def check_write(self, form, data):
-        if data.get("area") is None and not scoping.scope_for(form.request_user).everything:
-            raise DomainError({"area": gettext("全省标准由系统管理员设置，请选择适用区划。")})
-
-
 class ScopedInline(MaskedColumns, admin.TabularInline):
     """An inline of a scoped parent: editable by those who may change, through the model's
     validator (``check_write``, as on ``ScopedAdmin``; without one the inline only reads), ID numbers
@@ -335,16 +310,16 @@ class ScopedInline(MaskedColumns, admin.TabularInline):
         return self.check_write is not None
 
     def _masking(self, request) -> bool:
-        return bool(self.id_fields) and not scoping.scope_for(request.user).can_view_id_numbers
+        return bool(self.id_fields) and not scoping.sees_full_numbers(request.user)
 
     def has_view_permission(self, request, obj=None):
         return not scoping.scope_for(request.user).is_empty
 
     def has_change_permission(self, request, obj=None):
-        return self.writes and scoping.scope_for(request.user).can_change
+        return self.writes and scoping.may_change(request.user)
 
     def has_add_permission(self, request, obj=None):
-        return self.writes and scoping.scope_for(request.user).can_change and not self._masking(request)
+        return self.writes and scoping.may_change(request.user) and not self._masking(request)
 
     def has_delete_permission(self, request, obj=None):
         return self.writes and request.user.is_superuser

@@ -12,7 +12,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from shuanglian import scoping
 
 from .api_params import KnownParameters  # noqa: F401  the apps' computed lists name it from here
-from households.access import visible_areas
+
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A read-only resource whose rows come from a scoping function of ``shuanglian.scoping``."""
@@ -61,39 +61,6 @@ def reader_of(filter_) -> object | None:
     return getattr(request, "user", None)
 
 
-def area_in_reach(user, code: str) -> bool:
-    """An area a reader may name in a query: a 12-digit code of an area within their scope or
-    above it (their own county's province). Another county's area is answered exactly as a
-    code that does not exist, so a query cannot tell whether it does."""
-    from households.models import Area
-
-    if not (len(code) == 12 and code.isascii() and code.isdigit()) or not Area.objects.filter(code=code).exists():
-        return False
-    return visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
-
-
-def unknown_area(code: str) -> str:
-    return _("区划代码“%(code)s”不存在或不在您的范围内。") % {"code": code}
-
-
-class AreaFilter(django_filters.CharFilter):
-    """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code in the reader's reach."""
-
-    def __init__(self, *args, field: str, **kwargs):
-        kwargs.setdefault("label", _("区划代码（12位），含下级"))
-        super().__init__(*args, **kwargs)
-        self.prefix_field = field
-
-    def filter(self, qs, value):
-        from households.models import Area
-
-        if not value:
-            return qs
-        if not area_in_reach(reader_of(self), value):
-            raise exceptions.ValidationError({self.field_name: [unknown_area(value)]})
-        return qs.filter(**{f"{self.prefix_field}__startswith": Area.prefix_of(value)})
-
-
 class CodeFilter(django_filters.CharFilter):
     """A filter by a natural key of a record the reader may see:
     ``CodeFilter(visible=visible_units, key="code", path="unit__code")``. A key outside
@@ -138,17 +105,3 @@ class YesNoFilter(django_filters.TypedChoiceFilter):
         kwargs.setdefault("choices", [("true", "true"), ("false", "false"), ("1", "1"), ("0", "0")])
         kwargs.setdefault("coerce", lambda value: value in ("true", "1"))
         super().__init__(*args, **kwargs)
-
-
-class YearAreaQuery(serializers.Serializer):
-    """The query of a computed list: a year, and optionally an area (a 12-digit code in the reader's
-    reach); made with ``context={"request": request}``."""
-
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    area = serializers.CharField(required=False, min_length=12, max_length=12)
-
-    def validate_area(self, value):
-        request = self.context.get("request")
-        if not area_in_reach(getattr(request, "user", None), value):
-            raise serializers.ValidationError(unknown_area(value))
-        return value

@@ -20,11 +20,11 @@ def navigation(request):
         return {"nav_links": []}
     scope = scoping.scope_for(user)
     kinds = {"any"}
-    if scope.everything or scope.area_prefix:
+    if scoping.sees_region(scope):
         kinds |= {"area", "staff"}
-    if scope.unit_id:
+    if scoping.is_unit_admin(scope):
         kinds.add("staff")
-    if scope.cadre_id:
+    if scoping.is_cadre(scope):
         kinds.add("cadre")
     links = []
     for name, label, who in LINKS:

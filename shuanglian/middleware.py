@@ -31,7 +31,7 @@ class AccessLogMiddleware:
         exported = disposition.startswith("attachment") and response.status_code == 200
         from shuanglian import scoping
 
-        unmasked = scoping.scope_for(user).can_view_id_numbers
+        unmasked = scoping.sees_full_numbers(user)
         if exported or (unmasked and request.method == "GET" and response.status_code == 200):
             self._log(request, response, user, exported, unmasked, disposition)
         return response

@@ -244,6 +244,12 @@ def sees_region(user_or_scope) -> bool:
     return scope.everything or bool(scope.area_prefix)
 
 
+def governs_area(user_or_scope, code: str) -> bool:
+    """An office that governs the area of ``code``: everything, or its subtree by prefix."""
+    scope = as_scope(user_or_scope)
+    return scope.everything or bool(scope.area_prefix and code.startswith(scope.area_prefix))
+
+
 def own_area_code(user_or_scope) -> str | None:
     """The 12-digit code of the area a role over an area works at (None for other roles)."""
     scope = as_scope(user_or_scope)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "visits",
     "assessments",
     "reports",
+    "seeding",  # demo and province-scale data: at the top, it may use every app
 ]
 
 MIDDLEWARE = [

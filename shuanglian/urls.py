@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from households import views as household_views
+from pairing import views as pairing_views
 from reports import dashboard_views
 from shuanglian import views as front_door
 from visits import views as visit_views
@@ -23,8 +23,8 @@ urlpatterns = [
     path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("", household_views.home, name="home"),
-    path("households/<str:number>/", household_views.household_detail, name="household-detail"),
+    path("", pairing_views.home, name="home"),
+    path("households/<str:number>/", pairing_views.household_detail, name="household-detail"),
     path("visits/due/", visit_views.due, name="visits-due"),
     path("visits/", visit_views.workspace, name="visits-workspace"),
     path("visits/new/", visit_views.log, name="visits-log"),

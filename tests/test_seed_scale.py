@@ -19,7 +19,7 @@ from households.models import Area, Household, Member
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Role, Unit
 from pairing.selectors import households_without_cadre
-from shuanglian import scale
+from seeding import scale
 from tests import factories as f
 from visits.models import AnomalyFlag, Visit
 

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from shuanglian.admin_base import PolicyAdmin, ReadOnlyInline, ScopedAdmin, adopt
+from households.admin import PolicyAdmin
+from shuanglian import scoping
+from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt
 
 from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services import (advance_demand, check_deed, check_demand_step, check_review, check_unit_visit, check_visit,
@@ -134,7 +136,7 @@ class AnomalyFlagAdmin(ScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Offices and inspection groups review flags (spot checks); leaders only read them.
-        return self.writes and self.has_module_permission(request) and self.scope(request).can_inspect
+        return self.writes and self.has_module_permission(request) and scoping.may_inspect(self.scope(request))
 
     def check_write(self, form, data):
         check_review(status=data.get("status"))

@@ -14,8 +14,10 @@ from rest_framework.response import Response
 
 from households.models import Household
 from pairing.models import Cadre
-from shuanglian.api import (AreaFilter, CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
-                            ScopedViewSet, YearAreaQuery, one_page)
+from households.api import AreaFilter, YearAreaQuery
+from shuanglian import scoping
+from shuanglian.api import (CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
+                            ScopedViewSet, one_page)
 from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
@@ -35,9 +37,9 @@ def _in_range(value: dt.date) -> dt.date:
 def _writer(view) -> tuple[Cadre | None, bool]:
     """(the cadre writing for themselves, or None for an office) — leaders and others may not write."""
     scope = view.scope
-    if scope.cadre_id:
+    if scoping.is_cadre(scope):
         return Cadre.objects.select_related("unit").get(pk=scope.cadre_id), True
-    if scope.can_change:
+    if scoping.may_change(scope):
         return None, False
     raise exceptions.PermissionDenied(_("您的角色只能查看，不能登记。"))
 

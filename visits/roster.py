@@ -14,6 +14,7 @@ from households.roster import household_problem, households_for, known_areas, wi
 from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
 from shuanglian import scoping
+from households import cells as registry_cells
 from shuanglian.roster import cells
 from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
 
@@ -83,7 +84,7 @@ class VisitSheet(SheetHandler):
     name = "走访"
     order = 90
     columns = [
-        Column("干部身份证号", cells.id_number, required=True),
+        Column("干部身份证号", registry_cells.id_number, required=True),
         Column("户编号", cells.split_list, required=True),
         Column("开始日期", cells.date, required=True),
         Column("结束日期", cells.date, required=True),
@@ -198,10 +199,10 @@ class UnitVisitSheet(SheetHandler):
     order = 100
     columns = [
         Column("单位代码", cells.code, required=True),
-        Column("村代码", cells.area_code, required=True),
+        Column("村代码", registry_cells.area_code, required=True),
         Column("开始日期", cells.date, required=True),
         Column("结束日期", cells.date, required=True),
-        Column("带队干部身份证号", cells.id_number),
+        Column("带队干部身份证号", registry_cells.id_number),
         Column("人数", lambda v: cells.whole_number(v, maximum=999)),  # at least one: unit_visit_errors
         Column("备注", lambda v: cells.text(v, max_length=2000)),
     ]

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import TextChoices
 from django.utils import timezone, translation
 
-from households.services import validate_area_code, validate_id_number, validate_mobile
 from shuanglian.errors import DomainError
 
 BLANK = (None, "")
@@ -48,23 +47,6 @@ def code(value, *, max_length: int = 32) -> str:
     if not re.fullmatch(r"[0-9A-Za-z\-_.]+", result or "-"):
         raise DomainError(f"“{result}”只能包含字母、数字和 - _ .。")
     return result
-
-
-def area_code(value) -> str:
-    return validate_area_code(code(value, max_length=12))
-
-
-def id_number(value) -> str:
-    if isinstance(value, (int, float)):
-        # An 18-digit number as an Excel number has already lost its last digits.
-        raise DomainError("身份证号应以文本格式录入（数字格式会丢失末几位）。")
-    return validate_id_number(text(value, max_length=18))
-
-
-def mobile(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return validate_mobile(text(value, max_length=20))
 
 
 def date(value) -> dt.date:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from shuanglian.errors import DomainError
-from shuanglian.scoping import Scope, mask_id_number, mask_phone
+from shuanglian.scoping import Scope, mask_id_number, mask_phone, governs_area, may_change, sees_full_numbers
 
 from . import cells
 from .reader import open_file, open_workbook, sheet_values
@@ -103,8 +103,7 @@ class ImportContext:
         self.problems.append(Problem(sheet, row, message))
 
     def in_scope(self, area_code: str) -> bool:
-        s = self.scope
-        return s.everything or bool(s.area_prefix and area_code.startswith(s.area_prefix))
+        return governs_area(self.scope, area_code)
 
 
 class SheetHandler:
@@ -181,7 +180,7 @@ class SheetHandler:
     def visible_rows(self, queryset, scope: Scope) -> Iterable[list]:
         """The sheet's rows for a scoped queryset, ID and mobile numbers masked unless the scope allows them."""
         rows = self.export_rows(queryset)
-        if scope.can_view_id_numbers or not (self.id_headers or self.phone_headers):
+        if sees_full_numbers(scope) or not (self.id_headers or self.phone_headers):
             yield from rows
             return
         masks = [(i, mask_id_number if h in self.id_headers else mask_phone) for i, h in enumerate(self.headers)
@@ -296,7 +295,7 @@ def in_roster_language(function):
 @in_roster_language
 def validate_workbook(source: str | IO[bytes], *, scope: Scope) -> tuple[ImportContext, list[SheetHandler]]:
     ctx = ImportContext(scope)
-    if not scope.can_change:
+    if not may_change(scope):
         ctx.error("工作簿", None, "您的角色只能查看，不能导入花名册。")
         return ctx, []
     with ExitStack() as stack:

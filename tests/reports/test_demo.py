@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from households.models import HouseholdPlan
-from reports.demo import seed_reports
+from seeding.reports import seed_reports
 from reports.models import MonthlySubmission, Notice, Report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]

@@ -15,8 +15,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from assessments.demo import seed_evaluation
-from reports.demo import seed_reports
+from seeding.evaluation import seed_evaluation
+from seeding.reports import seed_reports
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from shuanglian.scale import DEFAULT_SEED, DEFAULT_YEAR, SIZES, Refused, seed_province, size_of, verify
+from seeding.scale import DEFAULT_SEED, DEFAULT_YEAR, SIZES, Refused, seed_province, size_of, verify
 
 
 class Command(BaseCommand):

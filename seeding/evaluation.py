@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from .models import BallotCode, Direction, EvaluationRound, Level
-from .services import ballot_limits, cast_ballot, close_round, issue_codes, record_tally
+from assessments.models import BallotCode, Direction, EvaluationRound, Level
+from assessments.services import ballot_limits, cast_ballot, close_round, issue_codes, record_tally
 
 UNKNOWN_TEAM = 5
 COMMENTS = ["干部经常来家里，帮了大忙", "希望多帮助联系销路", "政策讲得很清楚", "来得少，希望多走访", ""]

@@ -1,4 +1,4 @@
-"""Demo data of the reports app, on top of the demo county of ``shuanglian.demo``: household
+"""Demo data of the reports app, on top of the demo county of ``seeding.demo``: household
 plans for the ledger, three months of monthly reports at every stage of review, generated
 reports of each kind and the week's pace reminders. Deterministic and idempotent: running it
 again adds nothing (reports are re-run in place)."""
@@ -15,9 +15,9 @@ from django.utils import timezone
 from households.models import Area, Household, HouseholdPlan, IncomeRecord
 from pairing.models import Role, Unit
 
-from . import selectors, services
-from .models import MonthlySubmission, Report
-from .periods import Period
+from reports import selectors, services
+from reports.models import MonthlySubmission, Report
+from reports.periods import Period
 
 MEASURES = {
     "illness": ["办理门诊慢病卡，落实大病救助", "公益性岗位安置1人", "发展庭院养鸡"],
@@ -113,7 +113,7 @@ def seed_submissions(*, county: str, today: date) -> int:
 
 def seed_reports(*, county: str = "620502000000", today: date | None = None) -> dict[str, int]:
     """Load the reports demo for ``county`` (default 秦州区) as of ``today``; returns counts.
-    Call it after ``shuanglian.demo.seed_demo`` (it uses the demo's office and unit accounts)."""
+    Call it after ``seeding.demo.seed_demo`` (it uses the demo's office and unit accounts)."""
     today = today or timezone.localdate()
     counts = {"plans": seed_plans(county=county), "submissions": seed_submissions(county=county, today=today)}
     area = Area.objects.get(code=county)

@@ -1,23 +1,25 @@
-"""The signed-in landing page and the household card, both scoped to the user."""
+"""The signed-in landing page and the household card, both scoped to the user: the pairing app
+serves them because both show who is paired with whom."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from pairing.models import HouseholdPairing
-from pairing.selectors import coverage_summary, in_force
+from households.access import visible_areas, visible_households
 from shuanglian import scoping
-from .access import visible_areas, visible_households
-from pairing.access import visible_cadres
+
+from .access import visible_cadres
+from .models import HouseholdPairing
+from .selectors import coverage_summary, in_force
 
 
 @login_required
 def home(request):
     scope = scoping.scope_for(request.user)
-    if scope.cadre_id:
+    if scoping.is_cadre(scope):
         return redirect("visits-workspace")  # a cadre starts from their own progress
-    if scope.area_prefix and not (scope.can_change or scope.can_inspect):
+    if scoping.is_leader(scope):
         return redirect("dashboard")  # a leader reads the area; the household list offers nothing to do
     today = timezone.localdate()
     households = visible_households(scope).select_related("village").prefetch_related(
@@ -28,7 +30,7 @@ def home(request):
         households = households.filter(Q(number__icontains=query) | Q(head_name__icontains=query))
     page = Paginator(households.order_by("number"), 50).get_page(request.GET.get("page"))
     summary = None
-    if scope.everything or scope.area_prefix or scope.unit_id:
+    if not (scope.is_empty or scoping.is_cadre(scope)):
         summary = coverage_summary(
             on=today, areas=visible_areas(scope), households=visible_households(scope),
             cadres=visible_cadres(scope),

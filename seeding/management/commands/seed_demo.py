@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shuanglian.demo import seed_demo
+from seeding.demo import seed_demo
 
 
 class Command(BaseCommand):
