@@ -75,6 +75,19 @@ def units_reporting_to(scope: scoping.Scope) -> QuerySet[Unit]:
     return Unit.objects.none()
 
 
+def approved_months(unit_ids) -> set[tuple[int, date]]:
+    """(unit id, first day of the month) of every month of these units whose monthly report is
+    approved: the months they may no longer change. Registered as the lock source of
+    ``visits.locks`` (see ``ReportsConfig.ready``)."""
+    from shuanglian.roster.engine import in_batches
+
+    found: set[tuple[int, date]] = set()
+    for batch in in_batches(sorted(set(unit_ids))):
+        found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
+                     .values_list("unit_id", "month"))
+    return found
+
+
 def may_review(user, unit: Unit) -> bool:
     scope = scoping.scope_for(user)
     return is_reviewer(scope) and units_reporting_to(scope).filter(pk=unit.pk).exists()

@@ -6,7 +6,8 @@
   a redelivered message or a requeued stale run all end in one report, never two.
 - On-time reporting (按时报送): a unit submits its monthly report, the office approves it (the
   month is then locked) or returns it with a comment, and may reopen an approved month; each
-  step is recorded in ``SubmissionEvent``. ``check_month_open`` is the lock that visit logging calls.
+  step is recorded in ``SubmissionEvent``. An approved month is locked for the unit's visits
+  (``selectors.approved_months`` is the lock source ``visits.locks`` asks).
 - Reminders: the weekly notice to each unit administrator of the unit's cadres behind pace.
 """
 from __future__ import annotations
@@ -34,7 +35,7 @@ from visits.selectors import pace
 from . import selectors
 from .figures import Subject, report_figures
 from .models import MonthlySubmission, Notice, Report, SubmissionEvent, report_storage
-from .periods import MONTHLY, Period, first_of_month, month_end, next_month
+from .periods import MONTHLY, Period, first_of_month, month_end
 
 logger = logging.getLogger(__name__)
 
@@ -351,43 +352,6 @@ def check_due_day(due_day: int | None) -> None:
     """A monthly report falls due on a day that every month has."""
     if due_day is None or not 1 <= due_day <= 28:
         raise DomainError({"due_day": _("次月截止日应为1到28之间的日期。")})
-
-
-def check_month_open(*, unit: Unit, start: date, end: date) -> None:
-    """Refuse a change to the unit's visits in [start, end] if any month it touches has an
-    approved (locked) monthly report. The message names the locked months."""
-    locked = list(MonthlySubmission.objects.filter(
-        unit=unit, status=MonthlySubmission.Status.APPROVED, month__gte=_month(start), month__lte=end,
-    ).order_by("month").values_list("month", flat=True))
-    if locked:
-        raise DomainError(locked_message(unit.name, locked))
-
-
-def locked_message(unit_name: str, months: list[date]) -> str:
-    names = _("、").join(_("%(year)s年%(month)s月") % {"year": m.year, "month": m.month} for m in months)
-    return _("%(unit)s%(months)s的月报已审核通过并锁定，该月的走访不能再登记或修改；如需更正，请联系双联办重新开放。") % {
-        "unit": unit_name, "months": names}
-
-
-def locked_months(*, unit_ids) -> set[tuple[int, date]]:
-    """(unit id, first day of the month) of every locked month of these units: the roster import
-    checks a whole sheet against it at once."""
-    from shuanglian.roster.engine import in_batches
-
-    found: set[tuple[int, date]] = set()
-    for batch in in_batches(sorted(set(unit_ids))):
-        found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
-                     .values_list("unit_id", "month"))
-    return found
-
-
-def months_of(start: date, end: date) -> list[date]:
-    """The first days of the months a trip touches."""
-    months, month = [], _month(start)
-    while month <= end:
-        months.append(month)
-        month = next_month(month)
-    return months
 
 
 # --- notices and reminders ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from reports.models import MonthlySubmission, SubmissionPolicy
 from shuanglian.errors import DomainError
 from shuanglian import scoping
 from shuanglian.scoping import scope_for
+from visits.locks import check_month_open
 
 from .conftest import at
 
@@ -71,22 +72,22 @@ def test_only_the_units_administrator_submits_for_it(submit, people):
 def test_approval_locks_the_month_for_the_units_visits(county, people, submit):
     services.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
     with pytest.raises(DomainError, match="2025年3月的月报已审核通过并锁定"):
-        services.check_month_open(unit=county.units[0], start=date(2025, 3, 30), end=date(2025, 4, 2))
+        check_month_open(unit=county.units[0], start=date(2025, 3, 30), end=date(2025, 4, 2))
 
 
 def test_an_approved_month_leaves_the_next_month_open(county, people, submit):
     services.approve_submission(submission=submit(), by=people.office)
-    services.check_month_open(unit=county.units[0], start=date(2025, 4, 1), end=date(2025, 4, 3))
+    check_month_open(unit=county.units[0], start=date(2025, 4, 1), end=date(2025, 4, 3))
 
 
 def test_one_units_locked_month_does_not_lock_another_unit(county, people, submit):
     services.approve_submission(submission=submit(), by=people.office)
-    services.check_month_open(unit=county.units[1], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    check_month_open(unit=county.units[1], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_a_submitted_but_unapproved_month_stays_open(county, submit):
     submit()
-    services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_the_office_returns_a_report_with_a_comment_and_the_unit_resubmits(people, submit):
@@ -109,7 +110,7 @@ def test_a_return_needs_a_comment(people, submit):
 def test_reopening_unlocks_the_month_and_the_audit_trail_shows_why(county, people, submit):
     s = services.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
     services.reopen_month(submission=s, by=people.office, reason="张一补录3月走访", now=at("2025-05-02"))
-    services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
     assert [(e.action, e.by.username, e.comment) for e in s.events.all()] == [
         ("submitted", "nongye", ""), ("approved", "office", ""), ("reopened", "office", "张一补录3月走访")]
 
@@ -119,7 +120,7 @@ def test_a_reopened_month_is_locked_again_by_the_next_approval(county, people, s
     services.reopen_month(submission=s, by=people.office, reason="更正")
     services.approve_submission(submission=submit(when="2025-05-03"), by=people.office)
     with pytest.raises(DomainError, match="锁定"):
-        services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+        check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_reopening_needs_a_reason(people, submit):
