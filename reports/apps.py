@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from visits.locks import register_lock_source
 
-        from . import selectors
+        from . import selectors, tasks  # noqa: F401 — tasks: registered under the names the services queue them by
 
         # An approved monthly report locks its unit's month; visits own the rule (visits/locks.py).
         register_lock_source(selectors.approved_months)

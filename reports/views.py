@@ -23,7 +23,9 @@ from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 from shuanglian.params import ID, int_list_param, int_param
 
-from . import selectors, services
+from . import selectors
+from .services import notices, runs
+from .services import submissions as submission_services  # `submissions` is a page below
 from .figures import AREA_COLUMNS, BEHIND_COLUMNS, GROUPS, MONEY, PERCENT, UNIT_COLUMNS
 from .forms import LedgerForm, ReportFilterForm, ReportRequestForm, ReviewForm, SubmitForm, last_month, month_param
 from .ledger import count_households, write_ledger
@@ -84,7 +86,7 @@ def request_new(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            report = services.request_report(kind=data["kind"], period=data["period"], area=data.get("area"),
+            report = runs.request_report(kind=data["kind"], period=data["period"], area=data.get("area"),
                                              unit=data.get("unit"), by=request.user)
         except DomainError as exc:
             add_to_form(form, exc)
@@ -257,7 +259,7 @@ def submit(request, month: str):
     form = SubmitForm(request.POST or None, initial={"summary": existing.summary if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:
-            submission = services.submit_monthly_report(unit=unit, month=first, summary=form.cleaned_data["summary"], by=request.user)
+            submission = submission_services.submit_monthly_report(unit=unit, month=first, summary=form.cleaned_data["summary"], by=request.user)
         except DomainError as exc:
             add_to_form(form, exc)
         else:
@@ -281,11 +283,11 @@ def submission_detail(request, pk: int):
             action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
             try:
                 if action == "approve":
-                    services.approve_submission(submission=submission, by=request.user, comment=comment)
+                    submission_services.approve_submission(submission=submission, by=request.user, comment=comment)
                 elif action == "return":
-                    services.return_submission(submission=submission, by=request.user, comment=comment)
+                    submission_services.return_submission(submission=submission, by=request.user, comment=comment)
                 else:
-                    services.reopen_month(submission=submission, by=request.user, reason=comment)
+                    submission_services.reopen_month(submission=submission, by=request.user, reason=comment)
             except DomainError as exc:
                 add_to_form(form, exc)
             else:
@@ -308,5 +310,5 @@ def submission_detail(request, pk: int):
 @require_POST
 def read_notices(request):
     ids = int_list_param(request.POST, "notice")
-    services.mark_read(user=request.user, notice_ids=ids)
+    notices.mark_read(user=request.user, notice_ids=ids)
     return redirect("reports-index")
