@@ -85,7 +85,7 @@ class MonthlySubmissionAdmin(ScopedAdmin):
         done = 0
         for submission in queryset.filter(status=MonthlySubmission.Status.SUBMITTED):
             try:
-                submissions.approve_submission(submission=submission, by=request.user)
+                submissions.review_submission(submission=submission, action="approve", by=request.user)
                 done += 1
             except DomainError as exc:
                 self.message_user(request, _("%(submission)s：%(problems)s") % {

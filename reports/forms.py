@@ -66,6 +66,7 @@ class SubmitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # The steps of services.submissions.review_submission (REVIEWS), as the office names them.
     ACTIONS = [("approve", _("审核通过")), ("return", _("退回")), ("reopen", _("重新开放"))]
     action = forms.ChoiceField(choices=ACTIONS)
     comment = forms.CharField(label=_("意见或原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -280,14 +280,9 @@ def submission_detail(request, pk: int):
         if not selectors.is_reviewer(scope):
             raise PermissionDenied
         if form.is_valid():
-            action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
             try:
-                if action == "approve":
-                    submission_services.approve_submission(submission=submission, by=request.user, comment=comment)
-                elif action == "return":
-                    submission_services.return_submission(submission=submission, by=request.user, comment=comment)
-                else:
-                    submission_services.reopen_month(submission=submission, by=request.user, reason=comment)
+                submission_services.review_submission(submission=submission, action=form.cleaned_data["action"],
+                                                      by=request.user, comment=form.cleaned_data["comment"])
             except DomainError as exc:
                 add_to_form(form, exc)
             else:

@@ -1,7 +1,7 @@
 """On-time reporting (按时报送): a unit submits its monthly report, the office approves it (the
 month is then locked: ``selectors.approved_months`` is the lock source ``visits.locks`` asks) or
 returns it with a comment, and may reopen an approved month; each step is recorded in
-``SubmissionEvent``.
+``SubmissionEvent``. The page and the admin review through ``review_submission``.
 """
 from __future__ import annotations
 
@@ -115,6 +115,20 @@ def reopen_month(*, submission: MonthlySubmission, by, reason: str, now=None) ->
     submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
     _event(submission, SubmissionEvent.Action.REOPENED, by, now, reason)
     return submission
+
+
+REVIEWS = {"approve": approve_submission, "return": return_submission, "reopen": reopen_month}
+
+
+def review_submission(*, submission: MonthlySubmission, action: str, by, comment: str = "", now=None) -> MonthlySubmission:
+    """One review step by the office, whichever door it comes through (the 按时报送 page or the
+    admin): ``approve`` (the comment optional), ``return`` (the comment says what to correct) or
+    ``reopen`` (the comment is the reason)."""
+    if action not in REVIEWS:
+        raise ValueError(f"unknown review action {action!r}")
+    if action == "reopen":
+        return reopen_month(submission=submission, by=by, reason=comment, now=now)
+    return REVIEWS[action](submission=submission, by=by, comment=comment, now=now)
 
 
 def check_due_day(due_day: int | None) -> None:

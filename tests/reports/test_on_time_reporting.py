@@ -182,3 +182,15 @@ def test_a_unit_administrator_sees_only_its_own_submissions(county, people, subm
     assert [s.unit.code for s in scoping.visible_submissions(scope_for(people.nongye))] == ["U1"]
     assert MonthlySubmission.objects.count() == 2
 
+
+def test_the_review_form_offers_exactly_the_review_steps_of_the_service():
+    from reports.forms import ReviewForm
+
+    assert [key for key, _label in ReviewForm.ACTIONS] == list(submissions.REVIEWS)
+
+
+def test_a_review_step_through_the_one_entry_point(people, submit):
+    s = submissions.review_submission(submission=submit(), action="return", by=people.office, comment="请补充")
+    assert (s.status, s.comment) == ("returned", "请补充")
+    with pytest.raises(DomainError, match="写明原因"):
+        submissions.review_submission(submission=submit(when="2025-04-06"), action="reopen", by=people.office)
