@@ -9,7 +9,8 @@ from households.admin import PolicyAdmin
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin
 from shuanglian.errors import DomainError
 
-from . import selectors, services
+from . import selectors
+from .services import runs, submissions
 from .models import MonthlySubmission, Notice, Report, SubmissionEvent, SubmissionPolicy
 from .access import visible_reports, visible_submissions
 
@@ -48,7 +49,7 @@ class ReportAdmin(ScopedAdmin):
     def rerun(self, request, queryset):
         count = 0
         for report in queryset.select_related("area", "unit"):
-            services.request_report(kind=report.kind, period=report.period, area=report.area, unit=report.unit, by=request.user)
+            runs.request_report(kind=report.kind, period=report.period, area=report.area, unit=report.unit, by=request.user)
             count += 1
         self.message_user(request, ngettext("已重新提交生成 %(n)s 份报表。", "已重新提交生成 %(n)s 份报表。", count) % {"n": count})
 
@@ -86,7 +87,7 @@ class MonthlySubmissionAdmin(ScopedAdmin):
         done = 0
         for submission in queryset.filter(status=MonthlySubmission.Status.SUBMITTED):
             try:
-                services.approve_submission(submission=submission, by=request.user)
+                submissions.review_submission(submission=submission, action="approve", by=request.user)
                 done += 1
             except DomainError as exc:
                 self.message_user(request, _("%(submission)s：%(problems)s") % {
@@ -106,7 +107,7 @@ class SubmissionPolicyAdmin(PolicyAdmin):
 
     def check_write(self, form, data):
         super().check_write(form, data)
-        services.check_due_day(data.get("due_day"))
+        submissions.check_due_day(data.get("due_day"))
 
 
 @admin.register(Notice)

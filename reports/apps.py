@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("台账报表")
+
+    def ready(self):
+        from visits.locks import register_lock_source
+
+        from . import selectors, tasks  # noqa: F401 — tasks: registered under the names the services queue them by
+
+        # An approved monthly report locks its unit's month; visits own the rule (visits/locks.py).
+        register_lock_source(selectors.approved_months)

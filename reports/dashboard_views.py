@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from households.models import Household
 from shuanglian import scoping
-from shuanglian.params import BadParameter, int_param
 
 from .dashboard import dashboard, default_area_code
 from .figures import FIGURES
 from households.access import visible_areas
+from .filters import DashboardQuery
 
 
 @login_required
@@ -23,17 +23,13 @@ def dashboard_page(request):
     scope = scoping.scope_for(request.user)
     if not (scope.everything or scope.area_prefix):
         raise PermissionDenied  # the dashboard reads an area; units and cadres have their own pages
-    code = request.GET.get("area", "").strip() or default_area_code(scope.area_prefix)
+    query = DashboardQuery(request.GET)
+    code = query.value("area") or default_area_code(scope.area_prefix)
     area = visible_areas(scope).filter(code=code).first() if code else None
     if area is None:
         raise Http404
     today = timezone.localdate()
-    try:
-        year = int_param(request.GET, "year", default=today.year, bounds=(1, 9999))
-    except BadParameter:
-        if request.GET.get("year", "").strip().isdigit():
-            raise  # digits of another script, or thousands of them: say so rather than guess
-        year = today.year  # not a year at all: the menu never sends it, show this year
+    year = query.value("year") or today.year  # not a year at all: the menu never sends it, show this year
     year = year if 2000 <= year <= today.year else today.year
     figures = dashboard(area=area, year=year, today=today)
     # The figures are shared by every reader of the area; which ancestors this reader may open

@@ -40,13 +40,6 @@ class ReportRequestForm(forms.Form):
         return data
 
 
-class ReportFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("报表类型"), choices=[("", _("全部类型"))] + list(Report.Kind.choices), required=False)
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态"))] + list(Report.Status.choices), required=False)
-    period = forms.CharField(label=_("期间"), required=False, max_length=7)
-    q = forms.CharField(label=_("区划或单位"), required=False, max_length=50)
-
-
 class LedgerForm(forms.Form):
     area = forms.ModelChoiceField(label=_("区划"), queryset=None, required=False, empty_label=None)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
@@ -66,6 +59,7 @@ class SubmitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    # The steps of services.submissions.review_submission (REVIEWS), as the office names them.
     ACTIONS = [("approve", _("审核通过")), ("return", _("退回")), ("reopen", _("重新开放"))]
     action = forms.ChoiceField(choices=ACTIONS)
     comment = forms.CharField(label=_("意见或原因"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -1,20 +1,24 @@
 """Reads of the reports app: which reports and monthly submissions a user sees, which units
-report to an office, the on-time picture of a month and the roll-up of approved reports."""
+report to an office, the on-time picture of a month and the roll-up of approved reports, a
+unit's recent months, and what the print page and a submission show of stored figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Substr
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, AreaLevel, Household
 from pairing.models import HouseholdPairing, Role, Unit, VillagePairing
 from shuanglian import scoping
 
-from .models import MonthlySubmission, SubmissionPolicy
+from .figures import AREA_COLUMNS, BEHIND_COLUMNS, GROUPS, MONEY, PERCENT, UNIT_COLUMNS
+from .models import MonthlySubmission, Report, SubmissionPolicy
 from .periods import month_end, next_month
 from households.access import visible_areas
 from pairing.access import visible_units
@@ -39,6 +43,22 @@ def requestable_units(scope: scoping.Scope) -> QuerySet[Unit]:
     if scope.cadre_id or scope.is_empty:
         return Unit.objects.none()
     return visible_units(scope).order_by("code")
+
+
+def area_initial(scope: scoping.Scope) -> dict:
+    """The area a request or ledger form starts on: an office's or leader's own area."""
+    initial = {}
+    if scope.area_prefix:
+        initial["area"] = scope.area_prefix.ljust(12, "0")
+    return initial
+
+
+def request_initial(scope: scoping.Scope, *, last_month: date) -> dict:
+    """What the report request form starts with: last month's monthly report of the user's own area or unit."""
+    initial = {"kind": Report.Kind.MONTHLY, "period": f"{last_month:%Y-%m}", **area_initial(scope)}
+    if scope.unit_id:
+        initial["unit"] = scope.unit_id
+    return initial
 
 
 def reporting_areas() -> QuerySet[Area]:
@@ -76,6 +96,19 @@ def units_reporting_to(scope: scoping.Scope) -> QuerySet[Unit]:
     if scope.unit_id:
         return Unit.objects.filter(pk=scope.unit_id)
     return Unit.objects.none()
+
+
+def approved_months(unit_ids) -> set[tuple[int, date]]:
+    """(unit id, first day of the month) of every month of these units whose monthly report is
+    approved: the months they may no longer change. Registered as the lock source of
+    ``visits.locks`` (see ``ReportsConfig.ready``)."""
+    from shuanglian.roster.engine import in_batches
+
+    found: set[tuple[int, date]] = set()
+    for batch in in_batches(sorted(set(unit_ids))):
+        found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
+                     .values_list("unit_id", "month"))
+    return found
 
 
 def may_review(user, unit: Unit) -> bool:
@@ -138,6 +171,38 @@ def month_overview(*, scope: scoping.Scope, month: date) -> list[MonthRow]:
     return rows
 
 
+def unit_months(*, unit: Unit, latest: date, count: int = 6) -> list[tuple[date, MonthlySubmission | None, date]]:
+    """A unit's last ``count`` months up to ``latest``, newest first: (month, its submission
+    if any, its deadline)."""
+    months, month = [], latest
+    for _i in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    existing = {s.month: s for s in MonthlySubmission.objects.filter(unit=unit, month__in=months)}
+    return [(m, existing.get(m), existing[m].due if m in existing else deadline(unit=unit, month=m)) for m in months]
+
+
+def month_summary(*, scope: scoping.Scope, month: date) -> dict:
+    """The office's page of a month: every unit's row, the counts above them, and the roll-up
+    of the approved reports as table rows."""
+    rows = month_overview(scope=scope, month=month)
+    counts = {
+        "expected": len(rows),
+        "missing": sum(1 for r in rows if r.submission is None),
+        "overdue": sum(1 for r in rows if r.overdue),
+        "late": sum(1 for r in rows if r.submission and r.submission.late),
+        "waiting": sum(1 for r in rows if r.state == MonthlySubmission.Status.SUBMITTED),
+        "approved": sum(1 for r in rows if r.state == MonthlySubmission.Status.APPROVED),
+    }
+    summed = rollup(scope=scope, month=month)
+    keys = [key for key, _label in ROLLUP_KEYS]
+    return {
+        "rows": rows, "counts": counts, "rollup": summed, "rollup_keys": ROLLUP_KEYS,
+        "rollup_rows": [(u["unit__name"], [u[k] for k in keys]) for u in summed["units"]],
+        "rollup_total": [summed["total"][k] for k in keys],
+    }
+
+
 ROLLUP_KEYS = [
     ("households_paired", _("结对农户")), ("cadres_due", _("应走访干部")), ("cadres_on_track", _("达标干部")),
     ("visits", _("走访次数")), ("visit_days", _("走访天数")), ("unit_visits", _("单位进村次数")),
@@ -166,3 +231,50 @@ def rollup(*, scope: scoping.Scope, month: date) -> dict:
 
 def unit_admins(unit_ids) -> QuerySet[Role]:
     return Role.objects.filter(kind=Role.Kind.UNIT_ADMIN, unit_id__in=unit_ids, user__is_active=True).select_related("user", "unit")
+
+
+# --- stored figures as pages show them ------------------------------------------------------------
+
+def figure_rows(summary: dict) -> list[tuple[str, list[tuple[str, object, str]]]]:
+    """The summary figures by group: (group, [(label, value, kind)])."""
+    rows = []
+    for group, figures in GROUPS:
+        rows.append((group, [(f.label, summary.get(f.key, ""), f.kind) for f in figures]))
+    return rows
+
+
+def figure_table(columns, rows: list[dict], *, total: bool) -> dict:
+    """A table of stored rows under the columns' headers, with the total row when asked."""
+    keys = [key for key, _label in columns]
+    body = [[row.get(key, "") for key in keys] for row in rows]
+    sums = None
+    if total and rows:
+        sums = [gettext_now("合计") if key == "code" else "" if key == "name" else
+                (str(sum(Decimal(r.get(key) or 0) for r in rows)) if key == "funds" else sum(r.get(key) or 0 for r in rows))
+                for key in keys]
+    return {"headers": [label for _key, label in columns], "rows": body, "total": sums,
+            "text_columns": sum(1 for key in keys if key in ("code", "name"))}
+
+
+def print_context(report: Report) -> dict:
+    """What the print page (the paper archive) shows: the stored figures, as in the Excel file."""
+    figures = report.figures or {}
+    tables = []
+    if figures.get("units"):
+        tables.append((gettext_now("各单位情况"), figure_table(UNIT_COLUMNS, figures["units"], total=True)))
+    if figures.get("areas"):
+        tables.append((gettext_now("下级区划情况"), figure_table(AREA_COLUMNS, figures["areas"], total=True)))
+    if "behind" in figures:
+        tables.append((gettext_now("进度滞后干部"), figure_table(BEHIND_COLUMNS, figures["behind"], total=False)))
+    return {"report": report, "figures": figures, "groups": figure_rows(figures.get("summary", {})), "tables": tables,
+            "MONEY": MONEY, "PERCENT": PERCENT}
+
+
+def submission_figures(submission: MonthlySubmission) -> dict:
+    """What a submission's page shows of the figures taken at submission."""
+    figures = submission.figures or {}
+    return {
+        "groups": figure_rows(figures.get("summary", {})),
+        "behind": figure_table(BEHIND_COLUMNS, figures.get("behind", []), total=False) if figures.get("behind") else None,
+        "MONEY": MONEY, "PERCENT": PERCENT,
+    }

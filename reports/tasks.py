@@ -12,39 +12,39 @@ import smtplib
 
 from celery import shared_task
 
-from . import services
+from .services import notices, runs
 
 COMMON = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
-RETRY = {"autoretry_for": services.TRANSIENT_ERRORS, "max_retries": 5, "retry_backoff": 10, "retry_backoff_max": 600,
+RETRY = {"autoretry_for": runs.TRANSIENT_ERRORS, "max_retries": 5, "retry_backoff": 10, "retry_backoff_max": 600,
          "retry_jitter": True}
 
 
 @shared_task(bind=True, soft_time_limit=15 * 60, time_limit=20 * 60, **COMMON, **RETRY)
 def generate_report(self, report_id: int) -> None:
     """Compute and store one report (the same code ``make_report`` runs synchronously)."""
-    services.run_report(report_id=report_id, final=self.request.retries >= self.max_retries)
+    runs.run_report(report_id=report_id, final=self.request.retries >= self.max_retries)
 
 
 @shared_task(**COMMON, **RETRY)
 def run_periodic_reports(kind: str, period: str | None = None) -> None:
     """The schedule's entry point: queue the last complete period's reports of every area and unit."""
-    services.schedule_periodic_reports(kind=kind, period=period)
+    runs.schedule_periodic_reports(kind=kind, period=period)
 
 
 @shared_task(**COMMON, **RETRY)
 def requeue_stale_reports() -> None:
-    services.requeue_stale_reports()
+    runs.requeue_stale_reports()
 
 
 @shared_task(**COMMON, **RETRY)
 def send_pace_reminders() -> None:
-    services.send_pace_reminders()
+    notices.send_pace_reminders()
 
 
-@shared_task(**COMMON, autoretry_for=(*services.TRANSIENT_ERRORS, smtplib.SMTPException), max_retries=8,
+@shared_task(**COMMON, autoretry_for=(*runs.TRANSIENT_ERRORS, smtplib.SMTPException), max_retries=8,
              retry_backoff=60, retry_backoff_max=3600, retry_jitter=True)
 def email_notice(notice_id: int) -> None:
-    services.email_notice_now(notice_id=notice_id)
+    notices.email_notice_now(notice_id=notice_id)
 
 
 @shared_task(soft_time_limit=3 * 60 * 60, time_limit=4 * 60 * 60, **COMMON, **RETRY)

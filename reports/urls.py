@@ -1,16 +1,16 @@
 from django.urls import path
 
-from . import views
+from .views import ledger, notices, reports, submissions
 
 urlpatterns = [
-    path("", views.index, name="reports-index"),
-    path("new/", views.request_new, name="reports-request"),
-    path("<int:pk>/", views.detail, name="reports-detail"),
-    path("<int:pk>/status/", views.status, name="reports-status"),
-    path("<int:pk>/download/", views.download, name="reports-download"),
-    path("ledger/", views.ledger, name="reports-ledger"),
-    path("submissions/", views.submissions, name="reports-submissions"),
-    path("submissions/<int:pk>/", views.submission_detail, name="reports-submission"),
-    path("submissions/submit/<str:month>/", views.submit, name="reports-submit"),
-    path("notices/read/", views.read_notices, name="reports-notices-read"),
+    path("", reports.index, name="reports-index"),
+    path("new/", reports.request_new, name="reports-request"),
+    path("<int:pk>/", reports.detail, name="reports-detail"),
+    path("<int:pk>/status/", reports.status, name="reports-status"),
+    path("<int:pk>/download/", reports.download, name="reports-download"),
+    path("ledger/", ledger.ledger, name="reports-ledger"),
+    path("submissions/", submissions.submissions, name="reports-submissions"),
+    path("submissions/<int:pk>/", submissions.submission_detail, name="reports-submission"),
+    path("submissions/submit/<str:month>/", submissions.submit, name="reports-submit"),
+    path("notices/read/", notices.read_notices, name="reports-notices-read"),
 ]

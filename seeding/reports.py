@@ -15,9 +15,10 @@ from django.utils import timezone
 from households.models import Area, Household, HouseholdPlan, IncomeRecord
 from pairing.models import Role, Unit
 
-from reports import selectors, services
+from reports import selectors
 from reports.models import MonthlySubmission, Report
 from reports.periods import Period
+from reports.services import notices, runs, submissions
 
 MEASURES = {
     "illness": ["办理门诊慢病卡，落实大病救助", "公益性岗位安置1人", "发展庭院养鸡"],
@@ -92,22 +93,22 @@ def seed_submissions(*, county: str, today: date) -> int:
                 when = today - timedelta(days=1)
             if when <= Period.containing("monthly", month).end:
                 continue  # the month has only just ended: nothing to submit yet
-            submission = services.submit_monthly_report(unit=unit, month=month, summary=SUMMARIES[index % len(SUMMARIES)],
+            submission = submissions.submit_monthly_report(unit=unit, month=month, summary=SUMMARIES[index % len(SUMMARIES)],
                                                         by=None, now=_aware(when))
             if by is not None:
                 MonthlySubmission.objects.filter(pk=submission.pk).update(submitted_by=by)
             created += 1
             if month == last:
                 if index % 3 == 1:
-                    services.return_submission(submission=submission, by=reviewer, comment="请补充本月诉求办理情况和下月计划。",
+                    submissions.return_submission(submission=submission, by=reviewer, comment="请补充本月诉求办理情况和下月计划。",
                                                now=_aware(min(when + timedelta(days=1), today)))
                 continue
             if month == middle and index == 0:
-                services.return_submission(submission=submission, by=reviewer, comment="走访天数与台账不符，请核实。",
+                submissions.return_submission(submission=submission, by=reviewer, comment="走访天数与台账不符，请核实。",
                                            now=_aware(when, 15))
-                submission = services.submit_monthly_report(unit=unit, month=month, summary=SUMMARIES[0] + "已核实更正。",
+                submission = submissions.submit_monthly_report(unit=unit, month=month, summary=SUMMARIES[0] + "已核实更正。",
                                                             by=None, now=_aware(when + timedelta(days=1)))
-            services.approve_submission(submission=submission, by=reviewer, now=_aware(when + timedelta(days=2), 16))
+            submissions.approve_submission(submission=submission, by=reviewer, now=_aware(when + timedelta(days=2), 16))
     return created
 
 
@@ -123,9 +124,9 @@ def seed_reports(*, county: str = "620502000000", today: date | None = None) -> 
     for kind, subject_area, subject_unit in wanted:
         if subject_area is None and subject_unit is None:
             continue
-        report = services.request_report(kind=kind, period=Period.last_complete(kind, today), area=subject_area,
+        report = runs.request_report(kind=kind, period=Period.last_complete(kind, today), area=subject_area,
                                          unit=subject_unit, by=admin, enqueue=False, today=today)
-        services.run_report(report_id=report.pk, today=today)
+        runs.run_report(report_id=report.pk, today=today)
     counts["reports"] = Report.objects.filter(status=Report.Status.DONE).count()
-    counts["notices"] = services.send_pace_reminders(today=today)
+    counts["notices"] = notices.send_pace_reminders(today=today)
     return counts

@@ -25,7 +25,7 @@ from assessments.models import BallotCode, Direction, EvaluationRound
 from assessments.services import issue_codes, record_tally
 from reports.models import Report
 from reports.periods import Period
-from reports.services import request_report
+from reports.services.runs import request_report
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]

@@ -198,7 +198,8 @@ def _reports(world):
     """A finished report and a monthly submission of each county, for the report pages."""
     from households.models import Area
     from reports.periods import ANNUAL
-    from reports.services import request_report, submit_monthly_report
+    from reports.services.runs import request_report
+    from reports.services.submissions import submit_monthly_report
 
     last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
     for key, code in (("mine", "620502000000"), ("other", OTHER["area"])):

@@ -32,7 +32,7 @@ from assessments.services import record_tally
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
 from reports.models import SubmissionPolicy
-from reports.services import approve_submission, submit_monthly_report
+from reports.services.submissions import approve_submission, submit_monthly_report
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import scope_for
 from tests.roster.workbooks import wrong_check_digit, write_workbook

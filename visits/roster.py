@@ -66,12 +66,12 @@ class LockedMonths:
     or change a visit in one of them is refused (the office reopens the month first)."""
 
     def __init__(self, unit_ids):
-        from reports.services import locked_months  # the reports app depends on this one
+        from .locks import locked_months
 
         self.found = locked_months(unit_ids=unit_ids) if unit_ids else set()
 
     def problem(self, unit, start: date, end: date) -> str | None:
-        from reports.services import locked_message, months_of
+        from .locks import locked_message, months_of
 
         if not self.found or unit.pk is None or end < start:
             return None

@@ -100,7 +100,7 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
     if errors:
         raise DomainError(errors)
     if end >= start:
-        from reports.services import check_month_open  # the reports app depends on this one
+        from .locks import check_month_open
 
         check_month_open(unit=cadre.unit, start=start, end=end)
 
@@ -165,7 +165,7 @@ def check_unit_visit(*, unit, village, start: date, end: date, people: int | Non
     errors = unit_visit_errors(start=start, end=end, today=today, policy=policy, people=people, spans=spans)
     if errors:
         raise DomainError(errors)
-    from reports.services import check_month_open
+    from .locks import check_month_open
 
     if stored is not None and stored.pk:
         check_month_open(unit=stored.unit, start=stored.start, end=stored.end)
@@ -207,7 +207,7 @@ def check_visit_change(*, visit: Visit, households: list[Household], start: date
     record as stored."""
     if own_entry:
         check_edit_window(visit=visit)
-    from reports.services import check_month_open
+    from .locks import check_month_open
 
     check_month_open(unit=visit.cadre.unit, start=visit.start, end=visit.end)  # the month it was in
     check_visit(cadre=visit.cadre, households=households, start=start, end=end, own_entry=own_entry)

@@ -173,7 +173,7 @@ def test_reports_are_listed_for_the_offices_area_with_their_download(as_office, 
     from django.utils import timezone
 
     from households.models import Area
-    from reports.services import request_report
+    from reports.services.runs import request_report
 
     year = str(timezone.localdate().year)
     with django_capture_on_commit_callbacks(execute=True):  # the report runs once its request commits

@@ -21,12 +21,12 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
-from reports import services  # noqa: E402
+from reports.services import runs  # noqa: E402
 from shuanglian.celery import app  # noqa: E402
 
 queue, hold_dir = sys.argv[1], Path(sys.argv[2])
 settings.REPORTS_ROOT = os.environ["REPORTS_ROOT"]
-figures = services.report_figures
+figures = runs.report_figures
 
 
 def held_figures(**kwargs):
@@ -39,7 +39,7 @@ def held_figures(**kwargs):
     return figures(**kwargs)
 
 
-services.report_figures = held_figures  # prefork children are forked after this, so they see it
+runs.report_figures = held_figures  # prefork children are forked after this, so they see it
 
 app.worker_main([
     "worker", "--pool=prefork", "--concurrency=1", f"--queues={queue}", f"--hostname=test-{queue}@%h",

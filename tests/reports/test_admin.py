@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from reports import services
+from reports.services import runs, submissions
 from reports.models import MonthlySubmission, Report
 from tests import factories as f
 
@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def two_reports(county):
-    return (services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False),
-            services.request_report(kind="monthly", period="2025-03", area=county.maiji, enqueue=False))
+    return (runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False),
+            runs.request_report(kind="monthly", period="2025-03", area=county.maiji, enqueue=False))
 
 
 def test_the_office_lists_the_reports_of_its_county_in_the_admin(client, people, two_reports):
@@ -35,7 +35,7 @@ def test_rerunning_a_report_from_the_admin_replaces_it(client, people, two_repor
 
 
 def test_the_office_approves_monthly_reports_from_the_admin(client, people, county):
-    s = services.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
+    s = submissions.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
     client.force_login(people.office)
     client.post(reverse("admin:reports_monthlysubmission_changelist"), {"action": "approve", "_selected_action": [s.pk]})
     assert MonthlySubmission.objects.get().status == "approved"

@@ -5,10 +5,12 @@ from datetime import date
 
 import pytest
 
-from reports import selectors, services
+from reports import selectors
+from reports.services import submissions
 from reports.models import MonthlySubmission, SubmissionPolicy
 from shuanglian.errors import DomainError
 from shuanglian.scoping import scope_for
+from visits.locks import check_month_open
 
 from .conftest import at
 from reports.access import visible_submissions
@@ -21,7 +23,7 @@ MARCH = date(2025, 3, 1)
 @pytest.fixture
 def submit(county, people):
     def submit(unit=None, by=None, when="2025-04-03", month=MARCH, summary="走访到户，办理诉求"):
-        return services.submit_monthly_report(unit=unit or county.units[0], month=month, summary=summary,
+        return submissions.submit_monthly_report(unit=unit or county.units[0], month=month, summary=summary,
                                               by=by or people.nongye, now=at(when))
     return submit
 
@@ -69,79 +71,79 @@ def test_only_the_units_administrator_submits_for_it(submit, people):
 
 
 def test_approval_locks_the_month_for_the_units_visits(county, people, submit):
-    services.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
+    submissions.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
     with pytest.raises(DomainError, match="2025年3月的月报已审核通过并锁定"):
-        services.check_month_open(unit=county.units[0], start=date(2025, 3, 30), end=date(2025, 4, 2))
+        check_month_open(unit=county.units[0], start=date(2025, 3, 30), end=date(2025, 4, 2))
 
 
 def test_an_approved_month_leaves_the_next_month_open(county, people, submit):
-    services.approve_submission(submission=submit(), by=people.office)
-    services.check_month_open(unit=county.units[0], start=date(2025, 4, 1), end=date(2025, 4, 3))
+    submissions.approve_submission(submission=submit(), by=people.office)
+    check_month_open(unit=county.units[0], start=date(2025, 4, 1), end=date(2025, 4, 3))
 
 
 def test_one_units_locked_month_does_not_lock_another_unit(county, people, submit):
-    services.approve_submission(submission=submit(), by=people.office)
-    services.check_month_open(unit=county.units[1], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    submissions.approve_submission(submission=submit(), by=people.office)
+    check_month_open(unit=county.units[1], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_a_submitted_but_unapproved_month_stays_open(county, submit):
     submit()
-    services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_the_office_returns_a_report_with_a_comment_and_the_unit_resubmits(people, submit):
-    s = services.return_submission(submission=submit(), by=people.office, comment="请补充诉求办理情况", now=at("2025-04-04"))
+    s = submissions.return_submission(submission=submit(), by=people.office, comment="请补充诉求办理情况", now=at("2025-04-04"))
     assert (s.status, s.comment) == ("returned", "请补充诉求办理情况")
     again = submit(when="2025-04-09", summary="已补充")
     assert (again.pk, again.status, again.summary) == (s.pk, "submitted", "已补充")
 
 
 def test_lateness_is_judged_on_the_first_submission(people, submit):
-    services.return_submission(submission=submit(when="2025-04-02"), by=people.office, comment="请补充")
+    submissions.return_submission(submission=submit(when="2025-04-02"), by=people.office, comment="请补充")
     assert submit(when="2025-04-20").late is False
 
 
 def test_a_return_needs_a_comment(people, submit):
     with pytest.raises(DomainError, match="写明需要修改"):
-        services.return_submission(submission=submit(), by=people.office, comment="")
+        submissions.return_submission(submission=submit(), by=people.office, comment="")
 
 
 def test_reopening_unlocks_the_month_and_the_audit_trail_shows_why(county, people, submit):
-    s = services.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
-    services.reopen_month(submission=s, by=people.office, reason="张一补录3月走访", now=at("2025-05-02"))
-    services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+    s = submissions.approve_submission(submission=submit(), by=people.office, now=at("2025-04-07"))
+    submissions.reopen_month(submission=s, by=people.office, reason="张一补录3月走访", now=at("2025-05-02"))
+    check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
     assert [(e.action, e.by.username, e.comment) for e in s.events.all()] == [
         ("submitted", "nongye", ""), ("approved", "office", ""), ("reopened", "office", "张一补录3月走访")]
 
 
 def test_a_reopened_month_is_locked_again_by_the_next_approval(county, people, submit):
-    s = services.approve_submission(submission=submit(), by=people.office)
-    services.reopen_month(submission=s, by=people.office, reason="更正")
-    services.approve_submission(submission=submit(when="2025-05-03"), by=people.office)
+    s = submissions.approve_submission(submission=submit(), by=people.office)
+    submissions.reopen_month(submission=s, by=people.office, reason="更正")
+    submissions.approve_submission(submission=submit(when="2025-05-03"), by=people.office)
     with pytest.raises(DomainError, match="锁定"):
-        services.check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
+        check_month_open(unit=county.units[0], start=date(2025, 3, 3), end=date(2025, 3, 5))
 
 
 def test_reopening_needs_a_reason(people, submit):
-    s = services.approve_submission(submission=submit(), by=people.office)
+    s = submissions.approve_submission(submission=submit(), by=people.office)
     with pytest.raises(DomainError, match="写明原因"):
-        services.reopen_month(submission=s, by=people.office, reason="")
+        submissions.reopen_month(submission=s, by=people.office, reason="")
 
 
 def test_only_a_submitted_report_can_be_approved(people, submit):
-    s = services.approve_submission(submission=submit(), by=people.office)
+    s = submissions.approve_submission(submission=submit(), by=people.office)
     with pytest.raises(DomainError, match="不能审核通过"):
-        services.approve_submission(submission=s, by=people.office)
+        submissions.approve_submission(submission=s, by=people.office)
 
 
 def test_another_countys_office_cannot_approve(people, submit):
     with pytest.raises(DomainError, match="无权审核"):
-        services.approve_submission(submission=submit(), by=people.maiji_office)
+        submissions.approve_submission(submission=submit(), by=people.maiji_office)
 
 
 def test_a_leader_reads_but_does_not_approve(people, submit):
     with pytest.raises(DomainError, match="无权审核"):
-        services.approve_submission(submission=submit(), by=people.leader)
+        submissions.approve_submission(submission=submit(), by=people.leader)
 
 
 def test_the_office_sees_who_has_not_submitted_and_who_was_late(county, people, submit):
@@ -160,8 +162,8 @@ def test_units_without_pairings_in_the_month_owe_no_report(county, people):
 
 
 def test_the_rollup_sums_the_approved_reports_of_the_month(county, people, submit):
-    services.approve_submission(submission=submit(), by=people.office)
-    services.approve_submission(submission=submit(unit=county.units[1], by=people.shuili), by=people.office)
+    submissions.approve_submission(submission=submit(), by=people.office)
+    submissions.approve_submission(submission=submit(unit=county.units[1], by=people.shuili), by=people.office)
     rollup = selectors.rollup(scope=scope_for(people.office), month=MARCH)
     assert [(u["unit__code"], u["visits"], u["cadres_due"], u["demands_collected"]) for u in rollup["units"]] == [
         ("U1", 2, 2, 1), ("U2", 0, 1, 1)]
@@ -179,3 +181,16 @@ def test_a_unit_administrator_sees_only_its_own_submissions(county, people, subm
     submit(unit=county.units[1], by=people.shuili)
     assert [s.unit.code for s in visible_submissions(scope_for(people.nongye))] == ["U1"]
     assert MonthlySubmission.objects.count() == 2
+
+
+def test_the_review_form_offers_exactly_the_review_steps_of_the_service():
+    from reports.forms import ReviewForm
+
+    assert [key for key, _label in ReviewForm.ACTIONS] == list(submissions.REVIEWS)
+
+
+def test_a_review_step_through_the_one_entry_point(people, submit):
+    s = submissions.review_submission(submission=submit(), action="return", by=people.office, comment="请补充")
+    assert (s.status, s.comment) == ("returned", "请补充")
+    with pytest.raises(DomainError, match="写明原因"):
+        submissions.review_submission(submission=submit(when="2025-04-06"), action="reopen", by=people.office)

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reports import services
+from reports.services import runs, submissions
 from reports.models import MonthlySubmission, Notice, Report
 from shuanglian.scoping import mask_id_number
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reports(county, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        mine = services.request_report(kind="monthly", period="2025-03", area=county.county)
-        theirs = services.request_report(kind="monthly", period="2025-03", area=county.maiji)
-        unit = services.request_report(kind="monthly", period="2025-03", unit=county.units[0])
+        mine = runs.request_report(kind="monthly", period="2025-03", area=county.county)
+        theirs = runs.request_report(kind="monthly", period="2025-03", area=county.maiji)
+        unit = runs.request_report(kind="monthly", period="2025-03", unit=county.units[0])
     for report in (mine, theirs, unit):
         report.refresh_from_db()
     return mine, theirs, unit
@@ -47,14 +47,14 @@ def test_a_cadre_has_no_reports_page(client, people):
 
 
 def test_the_list_filters_by_kind_and_period(client, people, reports, county):
-    services.request_report(kind="annual", period="2025", area=county.county, enqueue=False)
+    runs.request_report(kind="annual", period="2025", area=county.county, enqueue=False)
     html = page(client, people.office, "reports-index", kind="annual").text
     assert html.count('data-report="') == 1
 
 
 def test_the_list_page_takes_a_fixed_number_of_queries(client, people, reports, django_assert_max_num_queries, county):
     for month in ("2025-01", "2025-02"):
-        services.request_report(kind="monthly", period=month, area=county.county, enqueue=False)
+        runs.request_report(kind="monthly", period=month, area=county.county, enqueue=False)
     client.force_login(people.office)
     with django_assert_max_num_queries(12):
         client.get(reverse("reports-index"))
@@ -95,7 +95,7 @@ def test_the_status_of_a_report_can_be_watched(client, people, reports):
 
 
 def test_a_queued_report_shows_its_progress_bar_and_is_watched(client, people, county):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
     html = page(client, people.office, "reports-index").text
     assert f'id="report-{report.pk}"' in html and "data-watch" in html and "<progress" in html and "排队中" in html
 
@@ -144,7 +144,7 @@ def test_a_ledger_too_large_for_the_web_is_refused_with_advice(client, people, c
 
 
 def test_the_office_sees_the_months_missing_and_late_reports(client, people, county):
-    services.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye,
+    submissions.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye,
                                    now=at("2025-04-07"))
     html = page(client, people.office, "reports-submissions", month="2025-03").text
     assert '<dd id="count-missing">1</dd>' in html and '<dd id="count-late">1</dd>' in html
@@ -159,7 +159,7 @@ def test_a_unit_administrator_sees_its_months_and_submits(client, people, county
 
 
 def test_the_office_approves_on_the_submission_page(client, people, county):
-    s = services.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
+    s = submissions.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
     client.force_login(people.office)
     client.post(reverse("reports-submission", args=[s.pk]), {"action": "approve", "comment": ""})
     s.refresh_from_db()
@@ -167,7 +167,7 @@ def test_the_office_approves_on_the_submission_page(client, people, county):
 
 
 def test_returning_without_a_comment_shows_the_error(client, people, county):
-    s = services.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
+    s = submissions.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
     client.force_login(people.office)
     response = client.post(reverse("reports-submission", args=[s.pk]), {"action": "return", "comment": ""})
     s.refresh_from_db()
@@ -175,7 +175,7 @@ def test_returning_without_a_comment_shows_the_error(client, people, county):
 
 
 def test_a_leader_sees_a_submission_but_cannot_review_it(client, people, county):
-    s = services.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
+    s = submissions.submit_monthly_report(unit=county.units[0], month=date(2025, 3, 1), summary="已走访", by=people.nongye)
     assert 'id="review"' not in page(client, people.leader, "reports-submission", s.pk).text
     assert client.post(reverse("reports-submission", args=[s.pk]), {"action": "approve"}).status_code == 403
 
@@ -189,8 +189,8 @@ def test_notices_show_on_the_reports_page_and_can_be_marked_read(client, people)
 
 def test_the_offices_month_page_takes_a_fixed_number_of_queries(client, people, county, django_assert_max_num_queries):
     for unit, admin in ((county.units[0], people.nongye), (county.units[1], people.shuili)):
-        s = services.submit_monthly_report(unit=unit, month=date(2025, 3, 1), summary="已走访", by=admin, now=at("2025-04-02"))
-        services.approve_submission(submission=s, by=people.office)
+        s = submissions.submit_monthly_report(unit=unit, month=date(2025, 3, 1), summary="已走访", by=admin, now=at("2025-04-02"))
+        submissions.approve_submission(submission=s, by=people.office)
     client.force_login(people.office)
     with django_assert_max_num_queries(10):
         client.get(reverse("reports-submissions"), {"month": "2025-03"})

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from reports import services
+from reports.services import notices
 from reports.models import Notice
 from tests import factories as f
 
@@ -17,7 +17,7 @@ END_OF_MARCH = date(2025, 3, 31)
 def remind(django_capture_on_commit_callbacks):
     def remind(today=END_OF_MARCH):
         with django_capture_on_commit_callbacks(execute=True):
-            return services.send_pace_reminders(today=today)
+            return notices.send_pace_reminders(today=today)
     return remind
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from reports import services
+from reports.services import runs
 from reports.models import Report
 from reports.tasks import generate_report
 from shuanglian.errors import DomainError
@@ -22,7 +22,7 @@ def run(django_capture_on_commit_callbacks):
     """Request a report and let the queued task run (in-process), as a worker would."""
     def request(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            report = services.request_report(**kwargs)
+            report = runs.request_report(**kwargs)
         report.refresh_from_db()
         return report
     return request
@@ -58,17 +58,17 @@ def test_reports_of_other_periods_kinds_or_subjects_are_separate(county, run):
 
 def test_a_period_that_has_not_begun_is_refused(county):
     with pytest.raises(DomainError, match="尚未开始"):
-        services.request_report(kind="monthly", period="2025-03", area=county.county, today=date(2025, 2, 28))
+        runs.request_report(kind="monthly", period="2025-03", area=county.county, today=date(2025, 2, 28))
 
 
 def test_a_report_names_exactly_one_subject(county):
     with pytest.raises(DomainError, match="一个区划或一个单位"):
-        services.request_report(kind="monthly", period="2025-03", area=county.county, unit=county.units[0])
+        runs.request_report(kind="monthly", period="2025-03", area=county.county, unit=county.units[0])
 
 
 def test_a_malformed_period_is_refused_with_an_example(county):
     with pytest.raises(DomainError, match="2025-Q1"):
-        services.request_report(kind="quarterly", period="2025-5", area=county.county)
+        runs.request_report(kind="quarterly", period="2025-5", area=county.county)
 
 
 def test_a_report_requested_again_while_running_keeps_only_the_newer_runs_result(county, run):
@@ -77,10 +77,10 @@ def test_a_report_requested_again_while_running_keeps_only_the_newer_runs_result
     real = figures_module.report_figures
 
     def meanwhile_requested_again(**kwargs):
-        services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+        runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
         return real(**kwargs)
 
-    with mock.patch("reports.services.report_figures", side_effect=meanwhile_requested_again):
+    with mock.patch("reports.services.runs.report_figures", side_effect=meanwhile_requested_again):
         report = run(kind="monthly", period="2025-03", area=county.county)
     # The first run finished after the new request: it stored nothing, the new run will.
     assert (report.status, report.file.name, report.figures) == ("pending", "", {})
@@ -104,61 +104,61 @@ def test_a_transient_database_error_is_retried_and_the_report_completes(county, 
 
 
 def test_a_transient_error_on_the_last_try_fails_the_report_with_the_reason(county):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
-    with mock.patch("reports.services.report_figures", side_effect=OperationalError("database is locked")):
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    with mock.patch("reports.services.runs.report_figures", side_effect=OperationalError("database is locked")):
         with pytest.raises(OperationalError):
-            services.run_report(report_id=report.pk, final=True)
+            runs.run_report(report_id=report.pk, final=True)
     report.refresh_from_db()
     assert (report.status, report.error) == ("failed", "生成失败：database is locked")
 
 
 def test_a_transient_error_before_the_last_try_sets_the_report_back_to_pending(county):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
-    with mock.patch("reports.services.report_figures", side_effect=OperationalError("database is locked")):
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    with mock.patch("reports.services.runs.report_figures", side_effect=OperationalError("database is locked")):
         with pytest.raises(OperationalError):
-            services.run_report(report_id=report.pk, final=False)
+            runs.run_report(report_id=report.pk, final=False)
     report.refresh_from_db()
     assert report.status == "pending" and "稍后自动重试" in report.error
 
 
 def test_an_unexpected_error_fails_the_report_and_reaches_the_log(county, caplog):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
-    with mock.patch("reports.services.report_figures", side_effect=KeyError("x")), caplog.at_level(logging.ERROR):
-        services.run_report(report_id=report.pk)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    with mock.patch("reports.services.runs.report_figures", side_effect=KeyError("x")), caplog.at_level(logging.ERROR):
+        runs.run_report(report_id=report.pk)
     report.refresh_from_db()
     assert report.status == "failed" and "KeyError" in report.error
     assert "report %s failed" % report.pk in caplog.text
 
 
 def test_a_deleted_report_is_skipped_by_its_task(county):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
     report.delete()
     generate_report.apply(args=[report.pk], throw=True)  # nothing to do, no error
 
 
 def test_a_run_cut_off_mid_task_goes_back_to_pending_and_is_run_again(county, django_capture_on_commit_callbacks):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
     Report.objects.filter(pk=report.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1), attempts=1)
-    with mock.patch("reports.services.enqueue_report") as enqueue:
+    with mock.patch("reports.services.runs.enqueue_report") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
-            assert services.requeue_stale_reports() == 1
+            assert runs.requeue_stale_reports() == 1
     report.refresh_from_db()
     assert report.status == "pending" and enqueue.call_args == mock.call(report.pk)
 
 
 def test_a_requeued_report_completes_when_its_task_runs(county, django_capture_on_commit_callbacks):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
     Report.objects.filter(pk=report.pk).update(status="running", started_at=timezone.now() - timedelta(hours=1), attempts=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.requeue_stale_reports()
+        runs.requeue_stale_reports()
     report.refresh_from_db()
     assert (report.status, report.attempts) == ("done", 2)
 
 
 def test_a_report_running_for_a_few_minutes_is_left_alone(county):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county, enqueue=False)
     Report.objects.filter(pk=report.pk).update(status="running", started_at=timezone.now() - timedelta(minutes=5))
-    assert services.requeue_stale_reports() == 0
+    assert runs.requeue_stale_reports() == 0
 
 
 def test_an_unreachable_broker_leaves_the_report_pending_for_the_sweep(county, django_capture_on_commit_callbacks, caplog):
@@ -167,14 +167,14 @@ def test_an_unreachable_broker_leaves_the_report_pending_for_the_sweep(county, d
     app.conf.task_always_eager = False  # a broker is configured (restored by the conftest)
     with mock.patch("reports.tasks.generate_report.apply_async", side_effect=ConnectionRefusedError()):
         with django_capture_on_commit_callbacks(execute=True), caplog.at_level(logging.ERROR):
-            report = services.request_report(kind="monthly", period="2025-03", area=county.county)
+            report = runs.request_report(kind="monthly", period="2025-03", area=county.county)
     report.refresh_from_db()
     assert report.status == "pending" and "could not queue reports.tasks.generate_report" in caplog.text
 
 
 def test_the_monthly_schedule_reports_every_area_level_and_every_active_unit_on_last_month(county, django_capture_on_commit_callbacks):
-    with mock.patch("reports.services.enqueue_report") as enqueue, django_capture_on_commit_callbacks(execute=True):
-        count = services.schedule_periodic_reports(kind="monthly", today=date(2025, 4, 1))
+    with mock.patch("reports.services.runs.enqueue_report") as enqueue, django_capture_on_commit_callbacks(execute=True):
+        count = runs.schedule_periodic_reports(kind="monthly", today=date(2025, 4, 1))
     reports = Report.objects.all()
     assert count == 10 and enqueue.call_count == 10
     assert {r.period for r in reports} == {"2025-03"}
@@ -184,9 +184,9 @@ def test_the_monthly_schedule_reports_every_area_level_and_every_active_unit_on_
 
 
 def test_running_the_schedule_twice_replaces_rather_than_duplicates(county):
-    with mock.patch("reports.services.enqueue_report"):
-        services.schedule_periodic_reports(kind="quarterly", today=date(2025, 4, 1))
-        services.schedule_periodic_reports(kind="quarterly", today=date(2025, 4, 2))
+    with mock.patch("reports.services.runs.enqueue_report"):
+        runs.schedule_periodic_reports(kind="quarterly", today=date(2025, 4, 1))
+        runs.schedule_periodic_reports(kind="quarterly", today=date(2025, 4, 2))
     assert Report.objects.count() == 10 and set(Report.objects.values_list("period", flat=True)) == {"2025-Q1"}
 
 
@@ -214,7 +214,7 @@ def test_a_report_asked_for_in_english_is_still_written_in_chinese(django_captur
     from django.utils import translation
 
     from households.models import Area
-    from reports.services import request_report
+    from reports.services.runs import request_report
     from tests import factories as f
 
     f.county()

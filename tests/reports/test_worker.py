@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from django.db import connection
 
-from reports import services
+from reports.services import runs
 from reports.models import Report
 from shuanglian.celery import app
 
@@ -116,7 +116,7 @@ def report_status(pk):
 
 
 def test_a_real_worker_runs_a_report_requested_on_the_site(county, worker):
-    report = services.request_report(kind="monthly", period="2025-03", area=county.county)
+    report = runs.request_report(kind="monthly", period="2025-03", area=county.county)
     wait_for(lambda: report_status(report.pk)[0] in ("done", "failed"), worker, "the report")
     report.refresh_from_db()
     assert (report.status, report.attempts, report.error) == ("done", 1, "")
@@ -128,7 +128,7 @@ def test_a_real_worker_runs_a_report_requested_on_the_site(county, worker):
 def test_a_report_survives_its_worker_being_killed_mid_task(county, worker):
     hold = worker.hold_dir / "hold"
     hold.touch()
-    report = services.request_report(kind="monthly", period="2025-03", unit=county.units[0])
+    report = runs.request_report(kind="monthly", period="2025-03", unit=county.units[0])
     pid_file = wait_for(lambda: next(worker.hold_dir.glob("pid-*"), None), worker, "the task to start")
     assert report_status(report.pk) == ("running", 1)
 

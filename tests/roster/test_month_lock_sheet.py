@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from pairing.models import Unit
-from reports.services import approve_submission, submit_monthly_report
+from reports.services.submissions import approve_submission, submit_monthly_report
 from visits.models import Visit
 
 from .test_visit_sheets import GOOD, VISIT_HEADER, import_sheets, with_visits

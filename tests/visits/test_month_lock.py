@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from reports.services import approve_submission, reopen_month, submit_monthly_report
+from reports.services.submissions import approve_submission, reopen_month, submit_monthly_report
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import Visit

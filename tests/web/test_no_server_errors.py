@@ -23,7 +23,7 @@ def root(counties, django_user_model):
 
 def test_a_submission_with_an_event_without_a_user_shows(client, office, counties, settings):
     settings.DEBUG = False
-    from reports.services import submit_monthly_report
+    from reports.services.submissions import submit_monthly_report
 
     month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
     submission = submit_monthly_report(unit=counties["mine"]["unit"], month=month, summary="月报", by=None)

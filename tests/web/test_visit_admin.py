@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.services import approve_submission, submit_monthly_report
+from reports.services.submissions import approve_submission, submit_monthly_report
 from visits.models import AnomalyFlag, Visit
 from visits.services import log_visit
 

@@ -1,0 +1,18 @@
+"""What every reports page shares: who may use them, and the Excel content type."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from shuanglian import scoping
+
+from .. import selectors
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def reports_scope(request) -> scoping.Scope:
+    """The user's scope, or 403 for those the reports pages are not for (cadres, no role)."""
+    scope = scoping.scope_for(request.user)
+    if not selectors.may_use_reports(scope):
+        raise PermissionDenied
+    return scope
