@@ -52,6 +52,13 @@ def cadre_scope(cadre_id: int, **flags) -> Scope:
     ), **flags)
 
 
+def units_reporting_to(user_or_scope) -> QuerySet[Unit]:
+    """The units whose monthly reports an office receives: those seated in its area or below.
+    A unit administrator's own unit; nobody else's."""
+    return narrow(Unit.objects.all(), user_or_scope, area=lambda prefix: Q(area__code__startswith=prefix),
+                  unit=lambda unit: Q(pk=unit))
+
+
 def visible_units(user_or_scope) -> QuerySet[Unit]:
     return narrow(
         Unit.objects.all(), user_or_scope,

@@ -9,7 +9,6 @@ from households.admin import PolicyAdmin
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin
 from shuanglian.errors import DomainError
 
-from . import selectors
 from .services import runs, submissions
 from .models import MonthlySubmission, Notice, Report, SubmissionEvent, SubmissionPolicy
 from .access import visible_reports, visible_submissions
@@ -96,7 +95,7 @@ class MonthlySubmissionAdmin(ScopedAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not selectors.is_reviewer(scoping.scope_for(request.user)):
+        if not scoping.is_office(request.user):
             actions.pop("approve", None)
         return actions
 

@@ -23,6 +23,8 @@ from pairing.selectors import in_force
 from visits.models import Visit
 from visits.selectors import pace, visit_compliance
 
+from shuanglian.helpers import pad_area_code
+
 from .figures import Subject, money, percent, report_figures
 from .periods import ANNUAL, Period, month_end
 
@@ -171,6 +173,6 @@ def _breadcrumbs(area: Area) -> list[dict]:
 def default_area_code(prefix: str | None) -> str | None:
     """The area a dashboard opens on: the user's own, or the top of the tree for everyone."""
     if prefix:
-        return prefix.ljust(12, "0")
+        return pad_area_code(prefix)
     top = Area.objects.filter(level=AreaLevel.PROVINCE).order_by("code").values_list("code", flat=True).first()
     return top

@@ -21,7 +21,7 @@ from .filters import DashboardQuery
 @login_required
 def dashboard_page(request):
     scope = scoping.scope_for(request.user)
-    if not (scope.everything or scope.area_prefix):
+    if not scoping.sees_region(scope):
         raise PermissionDenied  # the dashboard reads an area; units and cadres have their own pages
     query = DashboardQuery(request.GET)
     code = query.value("area") or default_area_code(scope.area_prefix)

@@ -32,6 +32,7 @@ from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
 from shuanglian import scoping
+from shuanglian.helpers import pad_area_code
 from shuanglian.roster.engine import in_batches
 from visits.models import Deed, Demand, DemandFollowUp
 from visits.selectors import pace, visit_compliance
@@ -168,7 +169,7 @@ class Subject:
         common = os.path.commonprefix(sorted(codes))
         for length in sorted(LEVEL_PREFIX_LENGTH.values(), reverse=True):
             if len(common) >= length:
-                return common[:length].ljust(12, "0")
+                return pad_area_code(common[:length])
         return None
 
 
@@ -360,7 +361,7 @@ def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
     for code, n, funds in (Deed.objects.filter(subject.by_village(), on__gte=start, on__lte=end)
                            .annotate(part=part).values_list("part").annotate(n=Count("pk"), funds=Sum("money")).order_by()):
         rows[code]["deeds"], rows[code]["funds"] = n, funds or Decimal(0)
-    codes = {prefix: prefix.ljust(12, "0") for prefix in rows}
+    codes = {prefix: pad_area_code(prefix) for prefix in rows}
     names = dict(Area.objects.filter(code__in=codes.values()).values_list("code", "name"))
     result = [{"code": codes[p], "name": names.get(codes[p], codes[p]), **row, "funds": money(row["funds"])}
               for p, row in rows.items()]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuanglian import scoping
 from shuanglian.errors import DomainError
 
 from . import selectors
@@ -23,7 +24,7 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = selectors.requestable_areas(scope)
         self.fields["unit"].queryset = selectors.requestable_units(scope)
-        if scope.unit_id:
+        if scoping.is_unit_admin(scope):
             del self.fields["area"]
             self.fields["unit"].required = True
             self.fields["unit"].empty_label = None
@@ -46,7 +47,7 @@ class LedgerForm(forms.Form):
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
-        if scope.unit_id:
+        if scoping.is_unit_admin(scope):
             del self.fields["area"]  # a unit's ledger covers the unit's households
         else:
             self.fields["area"].queryset = selectors.requestable_areas(scope)

@@ -81,7 +81,7 @@ class Ledger:
     def subject_name(self) -> str:
         if self.area_code:
             return Area.objects.filter(code=self.area_code).values_list("name", flat=True).first() or self.area_code
-        if self.scope.unit_id:
+        if scoping.is_unit_admin(self.scope):
             return Unit.objects.filter(pk=self.scope.unit_id).values_list("name", flat=True).first() or ""
         return _("全部")
 

@@ -22,41 +22,42 @@ from .models import MonthlySubmission, Report, SubmissionPolicy
 from .periods import month_end, next_month
 from households.access import visible_areas
 from pairing.access import visible_units
+from pairing.access import units_reporting_to
+from shuanglian.helpers import pad_area_code
+from shuanglian.roster.engine import in_batches
 from .access import visible_submissions
 
 # --- reports ------------------------------------------------------------------------------------------
 
 def may_use_reports(user_or_scope) -> bool:
-    scope = scoping.scope_for(user_or_scope) if not isinstance(user_or_scope, scoping.Scope) else user_or_scope
-    return not scope.is_empty and not scope.cadre_id
+    scope = scoping.as_scope(user_or_scope)
+    return not scope.is_empty and not scoping.is_cadre(scope)
 
 
 def requestable_areas(scope: scoping.Scope) -> QuerySet[Area]:
     """Areas a user may request a report for: their own area and the levels down to the
     township (a unit administrator reports on the unit, not on areas)."""
-    if scope.unit_id or scope.cadre_id or scope.is_empty:
+    if not scoping.sees_region(scope):
         return Area.objects.none()
     return visible_areas(scope).exclude(level=AreaLevel.VILLAGE).order_by("code")
 
 
 def requestable_units(scope: scoping.Scope) -> QuerySet[Unit]:
-    if scope.cadre_id or scope.is_empty:
+    if scope.is_empty or scoping.is_cadre(scope):
         return Unit.objects.none()
     return visible_units(scope).order_by("code")
 
 
 def area_initial(scope: scoping.Scope) -> dict:
     """The area a request or ledger form starts on: an office's or leader's own area."""
-    initial = {}
-    if scope.area_prefix:
-        initial["area"] = scope.area_prefix.ljust(12, "0")
-    return initial
+    code = scoping.own_area_code(scope)
+    return {"area": code} if code else {}
 
 
 def request_initial(scope: scoping.Scope, *, last_month: date) -> dict:
     """What the report request form starts with: last month's monthly report of the user's own area or unit."""
     initial = {"kind": Report.Kind.MONTHLY, "period": f"{last_month:%Y-%m}", **area_initial(scope)}
-    if scope.unit_id:
+    if scoping.is_unit_admin(scope):
         initial["unit"] = scope.unit_id
     return initial
 
@@ -67,7 +68,7 @@ def reporting_areas() -> QuerySet[Area]:
     townships = set(Household.objects.annotate(t=Substr("village_id", 1, 9)).values_list("t", flat=True).distinct().order_by())
     codes = set()
     for t in townships:
-        codes.update({t[:2].ljust(12, "0"), t[:4].ljust(12, "0"), t[:6].ljust(12, "0"), t.ljust(12, "0")})
+        codes.update(pad_area_code(t[:n]) for n in (2, 4, 6, 9))
     return Area.objects.filter(code__in=codes).exclude(level=AreaLevel.VILLAGE).order_by("code")
 
 
@@ -81,29 +82,10 @@ def active_units(*, start: date, end: date) -> QuerySet[Unit]:
 
 # --- on-time reporting ------------------------------------------------------------------------------
 
-def is_reviewer(scope: scoping.Scope) -> bool:
-    """Offices review monthly reports (the system administrator too); leaders only read."""
-    return scope.everything or bool(scope.area_prefix and scope.can_change)
-
-
-def units_reporting_to(scope: scoping.Scope) -> QuerySet[Unit]:
-    """The units whose monthly reports an office receives: those seated in its area or below.
-    A unit administrator's own unit; nobody else's."""
-    if scope.everything:
-        return Unit.objects.all()
-    if scope.area_prefix:
-        return Unit.objects.filter(area__code__startswith=scope.area_prefix)
-    if scope.unit_id:
-        return Unit.objects.filter(pk=scope.unit_id)
-    return Unit.objects.none()
-
-
 def approved_months(unit_ids) -> set[tuple[int, date]]:
     """(unit id, first day of the month) of every month of these units whose monthly report is
     approved: the months they may no longer change. Registered as the lock source of
     ``visits.locks`` (see ``ReportsConfig.ready``)."""
-    from shuanglian.roster.engine import in_batches
-
     found: set[tuple[int, date]] = set()
     for batch in in_batches(sorted(set(unit_ids))):
         found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
@@ -112,13 +94,15 @@ def approved_months(unit_ids) -> set[tuple[int, date]]:
 
 
 def may_review(user, unit: Unit) -> bool:
-    scope = scoping.scope_for(user)
-    return is_reviewer(scope) and units_reporting_to(scope).filter(pk=unit.pk).exists()
+    """Offices review monthly reports (the system administrator too) of the units seated in their
+    area; leaders only read."""
+    scope = scoping.as_scope(user)
+    return scoping.is_office(scope) and units_reporting_to(scope).filter(pk=unit.pk).exists()
 
 
 def may_submit(user, unit: Unit) -> bool:
-    scope = scoping.scope_for(user)
-    return scope.everything or scope.unit_id == unit.pk
+    scope = scoping.as_scope(user)
+    return scoping.sees_everything(scope) or scope.unit_id == unit.pk
 
 
 def policy_for(unit_area_code: str) -> SubmissionPolicy | None:

@@ -29,11 +29,11 @@ from .common import reports_scope
 @login_required
 def submissions(request):
     scope = reports_scope(request)
-    if scope.unit_id:
+    if scoping.is_unit_admin(scope):
         return _unit_months(request, scope)
     month = MonthQuery(request.GET).month_or(last_month())
     return render(request, "reports/submissions.html", {
-        "month": month, **selectors.month_summary(scope=scope, month=month), "reviewer": selectors.is_reviewer(scope),
+        "month": month, **selectors.month_summary(scope=scope, month=month), "reviewer": scoping.is_office(scope),
         "scope": scope,
     })
 
@@ -46,7 +46,7 @@ def _unit_months(request, scope: scoping.Scope):
 
 def _unit_for_submit(request):
     scope = reports_scope(request)
-    if not scope.unit_id and not scope.everything:
+    if not (scoping.is_unit_admin(scope) or scoping.sees_everything(scope)):
         raise PermissionDenied
     unit_id = scope.unit_id or int_param(request.GET, "unit", bounds=ID) or int_param(request.POST, "unit", bounds=ID)
     return get_object_or_404(Unit, pk=unit_id)
@@ -80,7 +80,7 @@ def submission_detail(request, pk: int):
     submission = get_object_or_404(visible_submissions(scope).select_related("unit", "submitted_by", "reviewed_by"), pk=pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
-        if not selectors.is_reviewer(scope):
+        if not scoping.is_office(scope):
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -93,7 +93,7 @@ def submission_detail(request, pk: int):
                 return redirect(reverse("reports-submissions") + f"?month={submission.period}")
     return render(request, "reports/submission.html", {
         "submission": submission, "events": submission.events.select_related("by"), "form": form,
-        "reviewer": selectors.is_reviewer(scope) and selectors.units_reporting_to(scope).filter(pk=submission.unit_id).exists(),
-        "own": scope.unit_id == submission.unit_id or scope.everything,
+        "reviewer": selectors.may_review(scope, submission.unit),
+        "own": selectors.may_submit(scope, submission.unit),
         **selectors.submission_figures(submission),
     })
