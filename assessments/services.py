@@ -20,7 +20,7 @@ from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
 from shuanglian import scoping
 from shuanglian.errors import DomainError
-from shuanglian.roster.engine import BATCH
+from shuanglian.helpers import BATCH
 
 from . import selectors
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Level, Tally

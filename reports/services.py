@@ -28,7 +28,7 @@ from django.utils.translation import ngettext, pgettext
 
 from pairing.models import Cadre, Unit
 from shuanglian.errors import DomainError
-from shuanglian.roster.engine import in_batches
+from shuanglian.helpers import in_batches
 from visits.selectors import pace
 
 from . import selectors
@@ -372,8 +372,6 @@ def locked_message(unit_name: str, months: list[date]) -> str:
 def locked_months(*, unit_ids) -> set[tuple[int, date]]:
     """(unit id, first day of the month) of every locked month of these units: the roster import
     checks a whole sheet against it at once."""
-    from shuanglian.roster.engine import in_batches
-
     found: set[tuple[int, date]] = set()
     for batch in in_batches(sorted(set(unit_ids))):
         found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)

@@ -14,8 +14,9 @@ from households.roster import household_problem, households_for, known_areas, wi
 from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
 from shuanglian import scoping
+from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
+from shuanglian.roster.engine import Column, SheetHandler, register
 
 from .models import Task, UnitVisit, Visit, VisitPolicy
 from .services import flag_anomalies, policy_for, unit_visit_errors, visit_errors

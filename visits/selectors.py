@@ -181,7 +181,7 @@ class DueRow:
 
 def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     """The cadres (of a scoped queryset) behind pace at a date, furthest behind first."""
-    from shuanglian.roster.engine import in_batches
+    from shuanglian.helpers import in_batches
 
     progress = pace(on=on, area=area)
     year = year_compliance(year=on.year, area=area)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from households.models import Household
 from pairing.models import Cadre, HouseholdPairing, VillagePairing
 from shuanglian.errors import DomainError
-from shuanglian.roster.engine import BATCH, in_batches
+from shuanglian.helpers import BATCH, in_batches
 
 from .models import AnomalyFlag, UnitVisit, Visit, VisitPolicy
 from .photos import prepare_photos

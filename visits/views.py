@@ -1,13 +1,11 @@
 """Pages of the visits app: the cadre's phone workspace and the office's due list."""
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,6 +16,7 @@ from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.helpers import pad_area_code, spooled_download
 from shuanglian.roster.engine import export_cell
 
 from .forms import DeedForm, DemandForm, VisitForm
@@ -41,7 +40,7 @@ def _due_rows(request):
     if area and not scoping.visible_areas(scope).filter(code=area).exists():
         area = ""
     if not area and scope.area_prefix:
-        area = scope.area_prefix.ljust(12, "0")  # compute for the office's own area only
+        area = pad_area_code(scope.area_prefix)  # compute for the office's own area only
     try:
         on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else timezone.localdate()
     except ValueError:
@@ -73,12 +72,8 @@ def _xlsx(request, rows, on):
             scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
             r.progress.visits, r.progress.required_visits, r.visits_behind,
             r.progress.days, r.progress.required_days, r.days_behind)])
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
     filename = gettext("走访滞后名单-%(date)s.xlsx") % {"date": f"{on:%Y%m%d}"}
-    return FileResponse(spool, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spooled_download(workbook.save, filename=filename)
 
 
 
