@@ -21,7 +21,9 @@ from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
 from .selectors import year_compliance
-from .services import log_visit_once, record_deed, record_demand
+from .services.deeds import record_deed
+from .services.demands import record_demand
+from .services.trips import log_visit_once
 
 
 def _in_range(value: dt.date) -> dt.date:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from shuanglian.params import column_bounds
 
 from .models import Deed, Demand, Task
-from .services import Location
+from .services.trips import Location
 
 
 def household_label(household) -> str:

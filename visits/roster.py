@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas, within_area
-from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
 from shuanglian import scoping
 from shuanglian.helpers import BATCH, in_batches
@@ -19,7 +18,10 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
 from .models import Task, UnitVisit, Visit, VisitPolicy
-from .services import flag_anomalies, policy_for, unit_visit_errors, visit_errors
+from .selectors import policy_for
+from .services.anomalies import flag_anomalies
+from .services.trips import unit_visit_errors, visit_errors
+from .spans import household_spans, village_spans
 
 task_labels = cells.choice(Task)
 
@@ -99,13 +101,8 @@ class VisitSheet(SheetHandler):
         rows = self.unique_rows(rows, lambda r: (r["干部身份证号"], r["开始日期"], r["结束日期"]))
         cadres = cadres_for(ctx, {r["干部身份证号"] for r in rows})
         households = households_for(ctx, {n for r in rows for n in r["户编号"]})
-        spans = defaultdict(list)  # (cadre ID, household number) → pairing spans, database and file
         saved = [c.pk for c in cadres.values() if c.pk]
-        for batch in in_batches(saved):
-            for idn, number, start, end in HouseholdPairing.objects.filter(cadre_id__in=batch).values_list(
-                "cadre__id_number", "household__number", "start", "end"
-            ):
-                spans[(idn, number)].append((start, end))
+        spans = household_spans(cadre_ids=saved)  # (cadre ID, household number) → pairing spans, database and file
         for key, more in ctx.plans.get("household_spans", {}).items():
             spans[key] += more
         existing = defaultdict(list)  # (cadre ID, start, end) → the records of that trip, oldest first
@@ -214,12 +211,8 @@ class UnitVisitSheet(SheetHandler):
         areas = known_areas(ctx, {r["村代码"] for r in rows})
         leaders = cadres_for(ctx, {r["带队干部身份证号"] for r in rows if r["带队干部身份证号"]})
         saved = [u.pk for u in units.values() if u.pk]
-        spans, existing = defaultdict(list), {}
+        spans, existing = village_spans(unit_ids=saved), {}  # (unit code, village code) → spans, database and file
         for batch in in_batches(saved):
-            for code, village, start, end in VillagePairing.objects.filter(unit_id__in=batch).values_list(
-                "unit__code", "village_id", "start", "end"
-            ):
-                spans[(code, village)].append((start, end))
             for v in UnitVisit.objects.filter(unit_id__in=batch).select_related("unit"):
                 existing[(v.unit.code, v.village_id, v.start, v.end)] = v
         for key, more in ctx.plans.get("village_spans", {}).items():

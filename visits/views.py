@@ -22,7 +22,9 @@ from shuanglian.roster.engine import export_cell
 from .forms import DeedForm, DemandForm, VisitForm
 from .models import Demand, Visit
 from .selectors import cadre_progress, due_list, saved_visit_keys
-from .services import log_visit, record_deed, record_demand, update_visit
+from .services.deeds import record_deed
+from .services.demands import record_demand
+from .services.trips import log_visit, update_visit
 
 DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
                _("应累计天数（至今）"), _("差天数")]
