@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.utils import timezone
 
 from households.models import Area
-from shuanglian.helpers import in_batches
+from shuanglian.helpers import in_batches, pad_area_code
 
 from .models import Visit, VisitPolicy
 
@@ -218,6 +219,20 @@ def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     ]
     rows.sort(key=lambda r: (-r.visits_behind, -r.days_behind, r.cadre.id_number))
     return rows
+
+
+def office_due_list(*, cadres, areas, own_prefix: str | None, area: str = "", on: date | None = None,
+                    ) -> tuple[list[DueRow], dict]:
+    """An office's due list: of ``cadres`` (those it sees, perhaps of one unit), those behind pace
+    at a date (today by default, never later), computed for an area among ``areas`` (those it
+    sees; its own area, ``own_prefix``, by default). Also the filters as applied, for the page."""
+    if area and not areas.filter(code=area).exists():
+        area = ""
+    if not area and own_prefix:
+        area = pad_area_code(own_prefix)  # compute for the office's own area only
+    today = timezone.localdate()
+    on = min(on or today, today)
+    return due_list(cadres=cadres, on=on, area=area or None), {"area": area, "on": on}
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
-from shuanglian.helpers import pad_area_code, spooled_download
+from shuanglian.helpers import spooled_download
 from shuanglian.roster.engine import export_cell
 
-from .forms import DeedForm, DemandForm, VisitForm
+from .forms import DeedForm, DemandForm, DueFilters, VisitForm
 from .models import Demand, Visit
-from .selectors import cadre_progress, due_list, saved_visit_keys
+from .selectors import cadre_progress, office_due_list, saved_visit_keys
 from .services.deeds import record_deed
 from .services.demands import record_demand
 from .services.trips import log_visit, update_visit
@@ -35,20 +35,11 @@ def _due_rows(request):
     if scope.is_empty or scope.cadre_id:
         raise PermissionDenied
     cadres = scoping.visible_cadres(scope)
-    unit = request.GET.get("unit", "").strip()
-    if unit:
-        cadres = cadres.filter(unit__code=unit)
-    area = request.GET.get("area", "").strip()
-    if area and not scoping.visible_areas(scope).filter(code=area).exists():
-        area = ""
-    if not area and scope.area_prefix:
-        area = pad_area_code(scope.area_prefix)  # compute for the office's own area only
-    try:
-        on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else timezone.localdate()
-    except ValueError:
-        on = timezone.localdate()
-    on = min(on, timezone.localdate())
-    return due_list(cadres=cadres, on=on, area=area or None), {"unit": unit, "area": area, "on": on}
+    query = DueFilters(request.GET, queryset=cadres)
+    cadres, given = query.qs, query.form.cleaned_data  # a value that does not parse is left out
+    rows, filters = office_due_list(cadres=cadres, areas=scoping.visible_areas(scope), own_prefix=scope.area_prefix,
+                                    area=given.get("area") or "", on=given.get("on"))
+    return rows, {"unit": given.get("unit") or "", **filters}
 
 
 @login_required
