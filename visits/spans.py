@@ -28,27 +28,24 @@ def household_spans(*, cadre_ids: Iterable[int], households: Iterable[Household]
                     ) -> defaultdict[tuple[str, str], list[Span]]:
     """The spans of the cadres' household pairings by (cadre ID number, household number),
     optionally only with some households: a few queries whatever the number of cadres."""
-    spans: defaultdict[tuple[str, str], list[Span]] = defaultdict(list)
-    for batch in in_batches(cadre_ids):
-        pairings = HouseholdPairing.objects.filter(cadre_id__in=batch)
-        if households is not None:
-            pairings = pairings.filter(household__in=households)
-        for idn, number, start, end in pairings.values_list("cadre__id_number", "household__number", "start", "end"):
-            spans[(idn, number)].append((start, end))
-    return spans
+    pairings = HouseholdPairing.objects.all() if households is None else HouseholdPairing.objects.filter(
+        household__in=households)
+    return _spans(pairings, "cadre_id", cadre_ids, ("cadre__id_number", "household__number"))
 
 
 def village_spans(*, unit_ids: Iterable[int], village: str | None = None,
                   ) -> defaultdict[tuple[str, str], list[Span]]:
     """The spans of the units' village pairings by (unit code, village code), optionally only
     with one village."""
-    spans: defaultdict[tuple[str, str], list[Span]] = defaultdict(list)
-    for batch in in_batches(unit_ids):
-        pairings = VillagePairing.objects.filter(unit_id__in=batch)
-        if village is not None:
-            pairings = pairings.filter(village_id=village)
-        for code, village_code, start, end in pairings.values_list("unit__code", "village_id", "start", "end"):
-            spans[(code, village_code)].append((start, end))
+    pairings = VillagePairing.objects.all() if village is None else VillagePairing.objects.filter(village_id=village)
+    return _spans(pairings, "unit_id", unit_ids, ("unit__code", "village_id"))
+
+
+def _spans(pairings, owner: str, owner_ids: Iterable[int], key: tuple[str, str]) -> defaultdict[tuple, list[Span]]:
+    spans: defaultdict[tuple, list[Span]] = defaultdict(list)
+    for batch in in_batches(owner_ids):
+        for first, second, start, end in pairings.filter(**{f"{owner}__in": batch}).values_list(*key, "start", "end"):
+            spans[(first, second)].append((start, end))
     return spans
 
 
