@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import zip_longest
 
 from django.db.models import Count, Q
 
@@ -16,8 +17,9 @@ from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
 from pairing.roster import cadres_for, units_for
 from shuanglian import audit, scoping
+from shuanglian.helpers import BATCH, in_batches, pad_area_code
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
+from shuanglian.roster.engine import Column, SheetHandler, register
 
 from . import selectors
 from .models import UNIT_TARGETS, Direction, EvaluationRound, Tally
@@ -210,7 +212,7 @@ class EvaluationSheet(SheetHandler):
         holding the target's villages (the province, when the division list is loaded)."""
         village = min(villages)
         for prefix_length in (2, 4, 6, 9):
-            code = village[:prefix_length].ljust(12, "0")
+            code = pad_area_code(village[:prefix_length])
             key = (year, code)
             if key in self.new_rounds:
                 return self.new_rounds[key]
@@ -249,6 +251,7 @@ def _unit_labels() -> set[str]:
     return {str(direction_of.labels[d]) for d in UNIT_TARGETS}
 
 
-def _paired_batches(unit_ids, cadre_ids, size: int = 2000):
-    for i in range(0, max(len(unit_ids), len(cadre_ids), 1), size):
-        yield unit_ids[i : i + size], cadre_ids[i : i + size]
+def _paired_batches(unit_ids, cadre_ids, size: int = BATCH):
+    """The two lists in batches side by side, the shorter one padded with empty batches."""
+    yield from zip_longest(list(in_batches(unit_ids, size)) or [[]], list(in_batches(cadre_ids, size)) or [[]],
+                           fillvalue=[])

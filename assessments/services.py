@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
 from shuanglian.errors import DomainError
-from shuanglian.roster.engine import BATCH
+from shuanglian.helpers import BATCH
 
 from . import selectors
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Level, Tally

@@ -2,13 +2,10 @@
 office's printable slips, and the results of a round."""
 from __future__ import annotations
 
-import tempfile
-
 import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from shuanglian import scoping, throttle
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.helpers import spooled_download
 from shuanglian.models import AccessLog
 from shuanglian.params import ID, int_param
 
@@ -160,9 +158,5 @@ def _xlsx(rnd, rows, scope):
                   a.basic, a.unsatisfied, a.satisfaction, a.ballot_score, a.compliance_score, a.deeds_score,
                   a.income_score, a.score, a.grade_label]
         sheet.append([export_cell(sheet, float(v) if hasattr(v, "as_tuple") else v) for v in values])
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
     filename = gettext("双向评议结果-%(year)s-%(area)s.xlsx") % {"year": rnd.year, "area": rnd.area.name}
-    return FileResponse(spool, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spooled_download(workbook.save, filename=filename)

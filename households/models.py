@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shuanglian.helpers import pad_area_code
+
 # Digits of each level in a 12-digit statistical code: 2 province, 2 city, 2 county,
 # 3 township, 3 village. The significant prefix of a code ends where its level ends.
 LEVEL_PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
@@ -81,7 +83,7 @@ class Area(models.Model):
             return None
         order = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
         keep = LEVEL_PREFIX_LENGTH[order[order.index(level) - 1]]
-        return code[:keep].ljust(12, "0")
+        return pad_area_code(code[:keep])
 
     @staticmethod
     def prefix_of(code: str) -> str:

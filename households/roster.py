@@ -8,9 +8,9 @@ from django.db.models import Exists, OuterRef
 from shuanglian import audit
 from shuanglian.errors import DomainError
 from . import cells as registry_cells
+from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
-from shuanglian.roster.engine import (BATCH, Column, SheetHandler, bulk_lookup, cached_lookup, handlers, in_batches,
-                                      register)
+from shuanglian.roster.engine import Column, SheetHandler, bulk_lookup, cached_lookup, handlers, register
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
 from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, check_parent_exists, check_poverty_flag, check_village,

@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from shuanglian import audit
 from shuanglian.errors import DomainError
+from shuanglian.helpers import in_batches
 
 from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
 
@@ -180,9 +181,8 @@ def members_elsewhere(id_numbers: dict[str, str]) -> dict[str, str]:
     Returns {ID number: the other household's number}. A person belongs to one household.
     """
     clashes: dict[str, str] = {}
-    keys = list(id_numbers)
-    for i in range(0, len(keys), 5000):
-        rows = Member.objects.filter(id_number__in=keys[i : i + 5000]).values_list("id_number", "household__number")
+    for batch in in_batches(id_numbers):
+        rows = Member.objects.filter(id_number__in=batch).values_list("id_number", "household__number")
         clashes.update({idn: number for idn, number in rows if number != id_numbers[idn]})
     return clashes
 
@@ -266,15 +266,14 @@ def load_divisions(rows, *, down_to: str = AreaLevel.VILLAGE) -> tuple[int, int]
             validate_area_code(code, level=level)
             wanted[code] = (name, level)
     existing = {}
-    codes = list(wanted)
-    for i in range(0, len(codes), 5000):
-        existing.update(Area.objects.filter(code__in=codes[i : i + 5000]).values_list("code", "name"))
+    for batch in in_batches(wanted):
+        existing.update(Area.objects.filter(code__in=batch).values_list("code", "name"))
     # A parent missing from both the file and the database would only fail at commit (deferred
     # foreign key): name it instead.
     outside = sorted({p for c in wanted if (p := Area.parent_code_of(c)) and p not in wanted})
     known = set()
-    for i in range(0, len(outside), 5000):
-        known.update(Area.objects.filter(code__in=outside[i : i + 5000]).values_list("code", flat=True))
+    for batch in in_batches(outside):
+        known.update(Area.objects.filter(code__in=batch).values_list("code", flat=True))
     known.update(wanted)
     for code in wanted:
         check_parent_exists(code, known)

@@ -2,14 +2,12 @@
 upload and download. Thin: parse the request, call one service or selector, render."""
 from __future__ import annotations
 
-import tempfile
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.translation import gettext
 
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.helpers import spooled_download
 from shuanglian.models import RosterImport
 from shuanglian.roster import jobs
 from shuanglian.roster.engine import export_workbook
@@ -166,11 +165,7 @@ def roster_import_problems(request, pk: int):
     """Every problem of an import as a workbook: 工作表, 行, 问题."""
     _require_office(request)
     job = get_object_or_404(RosterImport, pk=pk, user=request.user)
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
-    jobs.write_problems(job, spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=f"花名册问题-{job.pk}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spooled_download(lambda out: jobs.write_problems(job, out), filename=f"花名册问题-{job.pk}.xlsx")
 
 
 def roster_download(request):
@@ -179,10 +174,6 @@ def roster_download(request):
     area = request.GET.get("area") or None
     if area and not visible_areas(scope).filter(code=area).exists():
         raise Http404("该区划不存在或不在您的管辖范围内。")
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
-    export_workbook(spool, scope=scope, area_code=area)
-    spool.seek(0)
     name = f"花名册-{area or '全部'}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(spool, as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spooled_download(lambda out: export_workbook(out, scope=scope, area_code=area), filename=name)
 

@@ -11,8 +11,9 @@ from households.roster import household_problem, households_for, known_areas, wi
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
 from households import cells as registry_cells
+from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, Row, SheetHandler, bulk_lookup, cached_lookup, in_batches, register
+from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cached_lookup, register
 
 from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 from .services import (PairingFacts, check_pairable_village, ensure_cadre_accounts, facts_of, household_pairing_errors,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from households.models import Household
 from shuanglian import audit
 from shuanglian.errors import DomainError
+from shuanglian.helpers import in_batches
 
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre, Category, HouseholdPairing, VillagePairing
 
@@ -242,8 +243,8 @@ def ensure_cadre_accounts(cadres: list[Cadre]) -> None:
         return
     keys = list(wanted)
     existing = {}
-    for i in range(0, len(keys), 5000):
-        existing.update({u.username: u for u in User.objects.filter(username__in=keys[i : i + 5000])})
+    for batch in in_batches(keys):
+        existing.update({u.username: u for u in User.objects.filter(username__in=batch)})
     new_users = []
     for id_number in keys:
         if id_number not in existing:

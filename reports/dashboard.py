@@ -23,7 +23,6 @@ from pairing.selectors import in_force
 from visits.models import Visit
 from visits.selectors import pace, visit_compliance
 
-from shuanglian.helpers import pad_area_code
 
 from .figures import Subject, money, percent, report_figures
 from .periods import ANNUAL, Period, month_end
@@ -170,9 +169,9 @@ def _breadcrumbs(area: Area) -> list[dict]:
     return [{"code": c, "name": names.get(c, c)} for c in reversed(chain) if c in names]
 
 
-def default_area_code(prefix: str | None) -> str | None:
+def default_area_code(own_area: str | None) -> str | None:
     """The area a dashboard opens on: the user's own, or the top of the tree for everyone."""
-    if prefix:
-        return pad_area_code(prefix)
+    if own_area:
+        return own_area
     top = Area.objects.filter(level=AreaLevel.PROVINCE).order_by("code").values_list("code", flat=True).first()
     return top

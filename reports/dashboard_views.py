@@ -24,7 +24,7 @@ def dashboard_page(request):
     if not scoping.sees_region(scope):
         raise PermissionDenied  # the dashboard reads an area; units and cadres have their own pages
     query = DashboardQuery(request.GET)
-    code = query.value("area") or default_area_code(scope.area_prefix)
+    code = query.value("area") or default_area_code(scoping.own_area_code(scope))
     area = visible_areas(scope).filter(code=code).first() if code else None
     if area is None:
         raise Http404

@@ -14,20 +14,13 @@ from xlsxwriter.utility import xl_col_to_name
 
 from django.utils.translation import gettext as _
 
-# What makes a spreadsheet read a cell as a formula or a command (OWASP "CSV injection"):
-# = + - @, and tab or carriage return ahead of them.
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+from shuanglian.helpers import neutralise
 
 # The bench may compare with the in-memory mode; everything else writes in constant memory.
 WORKBOOK_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                     "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd"}
 
 A4 = 9
-
-
-def neutralise(value: str) -> str:
-    """A text that starts like a formula gets a leading apostrophe, so it is shown, never run."""
-    return "'" + value if value and value.startswith(DANGEROUS_START) else value
 
 
 def open_workbook(out) -> xlsxwriter.Workbook:

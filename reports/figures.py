@@ -32,8 +32,7 @@ from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
 from shuanglian import scoping
-from shuanglian.helpers import pad_area_code
-from shuanglian.roster.engine import in_batches
+from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp
 from visits.selectors import pace, visit_compliance
 

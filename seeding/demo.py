@@ -253,7 +253,8 @@ DEMANDS = [("housing", "房屋年久失修，雨季漏雨"), ("infrastructure", 
 def seed_demands_and_deeds() -> None:
     """Demands at every stage and deeds with money and people helped, once (re-runs add none)."""
     from visits.models import Deed, Demand
-    from visits.services import advance_demand, record_deed, record_demand
+    from visits.services.deeds import record_deed
+    from visits.services.demands import advance_demand, record_demand
 
     if Demand.objects.exists():
         return

@@ -46,6 +46,7 @@ from django.db import connection, transaction
 from households.models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear
 from pairing.models import Cadre, Category, HouseholdPairing, QuotaPolicy, Rank, Unit, VillagePairing
 from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit
+from shuanglian.helpers import in_batches, pad_area_code
 
 FULL_HOUSEHOLDS = 400_000
 SIZES = {"tiny": 400, "small": 10_000, "medium": 100_000, "full": FULL_HOUSEHOLDS}
@@ -482,7 +483,7 @@ class Province:
         counties = sorted(rural, key=lambda c: (-len(rural[c]), c))[: sum(POOR_COUNTIES.values())]
         rnd.shuffle(counties)
         contiguous = POOR_COUNTIES[PoorAreaYear.Kind.CONTIGUOUS_COUNTY]
-        self.poor_counties = {c.ljust(12, "0"): (PoorAreaYear.Kind.CONTIGUOUS_COUNTY if i < contiguous
+        self.poor_counties = {pad_area_code(c): (PoorAreaYear.Kind.CONTIGUOUS_COUNTY if i < contiguous
                                                  else PoorAreaYear.Kind.SCATTERED_COUNTY) for i, c in enumerate(sorted(counties))}
         candidates = sorted((v for c in counties for v in rural[c]), key=lambda v: v.code)
         wanted = min(len(candidates), self.size.scaled(FULL_POOR_VILLAGES))
@@ -518,13 +519,13 @@ class Province:
                 area, base = "620000000000", rnd.choice(PROVINCE_DEPARTMENTS)
                 nearby = covered
             elif level == Unit.Level.CITY:
-                area = code[:4].ljust(12, "0")
+                area = pad_area_code(code[:4])
                 base, nearby = self.areas.get(area, "") + rnd.choice(CITY_DEPARTMENTS), by_area[code[:4]]
             elif level == Unit.Level.COUNTY:
-                area = code[:6].ljust(12, "0")
+                area = pad_area_code(code[:6])
                 base, nearby = self.areas.get(area, "") + rnd.choice(CITY_DEPARTMENTS), by_area[code[:6]]
             else:
-                area = code[:9].ljust(12, "0")
+                area = pad_area_code(code[:9])
                 base, nearby = self.areas.get(area, "") + rnd.choice(TOWNSHIP_OFFICES), by_area[code[:9]]
             names_used[base] += 1
             name = base if names_used[base] == 1 else f"{base}（{names_used[base]}）"
@@ -1025,7 +1026,7 @@ def seed_province(*, size: Size, seed: int = DEFAULT_SEED, year: int = DEFAULT_Y
     audit-trail record as the roster import does."""
     from households.management.commands.load_divisions import DATA
     from households.services import load_divisions
-    from visits.services import flag_anomalies
+    from visits.services.anomalies import flag_anomalies
 
     started = time.perf_counter()
     report = Report()
@@ -1087,8 +1088,8 @@ def seed_province(*, size: Size, seed: int = DEFAULT_SEED, year: int = DEFAULT_Y
         _write_demands_and_deeds(writer, province)
         writer.reset_sequences()
         flag_started = time.perf_counter()
-        for i in range(0, len(suspects), 5000):
-            report.flags += flag_anomalies(visits=[Visit(pk=pk, start=start) for pk, start in suspects[i:i + 5000]])
+        for batch in in_batches(suspects):
+            report.flags += flag_anomalies(visits=[Visit(pk=pk, start=start) for pk, start in batch])
         report.counts["visits_anomalyflag"] = report.flags
         report.seconds["visits_anomalyflag"] = time.perf_counter() - flag_started
         log(f"{'visits_anomalyflag':<28} {report.flags:>10,} rows {report.seconds['visits_anomalyflag']:8.1f} s")
@@ -1154,7 +1155,7 @@ def verify(*, sample: int = 200, seed: int = 0, today: date | None = None) -> Ch
     from households.services import birth_date_and_sex, validate_exit, validate_id_number
     from pairing.services import facts_from_db, household_pairing_errors, village_pairing_errors
     from shuanglian.errors import DomainError
-    from visits.services import check_visit
+    from visits.services.trips import check_visit
 
     rnd = random.Random(seed)
     check = Check()

@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from shuanglian import scoping
 from shuanglian.errors import add_to_form
+from shuanglian.helpers import neutralise
 from shuanglian.roster.engine import in_roster_language
 
 admin.site.site_header = "双联工作管理系统"
@@ -97,12 +98,9 @@ class MaskedColumns:
         return {f: c for f, c in columns.items() if candidates is None or f in candidates}
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
 class SafeXLSX(XLSX):
-    """Excel export whose text cells stay text: a value starting with = + - @ is never stored as
-    a formula (tablib would hand it to openpyxl as one)."""
+    """Excel export whose text cells stay text: a value that starts like a formula is never
+    stored as one (tablib would hand it to openpyxl as one)."""
 
     def export_data(self, dataset, **kwargs):
         import io
@@ -126,7 +124,7 @@ class SafeCSV(CSV):
 
     def export_data(self, dataset, **kwargs):
         for index, row in enumerate(list(dataset)):
-            dataset[index] = tuple(f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in row)
+            dataset[index] = tuple(neutralise(v) if isinstance(v, str) else v for v in row)
         return super().export_data(dataset, **kwargs)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-BATCH = 2000
+from shuanglian.helpers import BATCH
+
 ROSTER_IMPORT = "花名册导入"
 
 

@@ -29,7 +29,8 @@ from assessments.services import issue_codes, record_tally
 from pairing.models import Role
 from tests.web.conftest import PASSWORD, county, staff
 from visits.models import Visit
-from visits.services import record_deed, record_demand
+from visits.services.deeds import record_deed
+from visits.services.demands import record_demand
 
 pytestmark = pytest.mark.django_db
 MARKER = "麦积"  # every name of the other county carries it

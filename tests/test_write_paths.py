@@ -38,7 +38,9 @@ from shuanglian.scoping import scope_for
 from tests.roster.workbooks import wrong_check_digit, write_workbook
 from tests.web.conftest import area, county, id_number, staff
 from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPolicy
-from visits.services import log_visit, record_deed, record_demand
+from visits.services.deeds import record_deed
+from visits.services.demands import record_demand
+from visits.services.trips import log_visit
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 16)

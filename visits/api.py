@@ -22,7 +22,9 @@ from shuanglian.roster.cells import EARLIEST
 
 from .models import Deed, Demand, Task, Visit
 from .selectors import year_compliance
-from .services import log_visit_once, record_deed, record_demand
+from .services.deeds import record_deed
+from .services.demands import record_demand
+from .services.trips import log_visit_once
 from households.access import visible_households, visible_villages
 from pairing.access import visible_cadres, visible_units
 from .access import visible_deeds, visible_demands, visible_visits

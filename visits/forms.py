@@ -1,15 +1,17 @@
 import uuid
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pairing.models import Cadre
 from shuanglian.params import column_bounds
 
 from .models import Deed, Demand, Task
-from .services import Location
+from .services.trips import Location
 
 
 def household_label(household) -> str:
@@ -106,3 +108,20 @@ class DeedForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = household_label
+
+
+class DueFilters(django_filters.FilterSet):
+    """The due list's query string. ``unit`` narrows the cadres; ``area`` and ``on`` are what
+    the list is computed for (``selectors.office_due_list``), so they leave the cadres as they
+    are. A value that does not parse (a date like 2025-13-40) is left out, as if not given."""
+
+    unit = django_filters.CharFilter(field_name="unit__code")
+    area = django_filters.CharFilter(method="computed_for")
+    on = django_filters.DateFilter(method="computed_for")
+
+    class Meta:
+        model = Cadre
+        fields = ["unit", "area", "on"]
+
+    def computed_for(self, queryset, name, value):
+        return queryset

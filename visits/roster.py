@@ -11,15 +11,19 @@ from django.utils.translation import gettext
 
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas, within_area
-from pairing.models import HouseholdPairing, VillagePairing
 from pairing.roster import cadres_for, units_for
 from shuanglian import scoping
 from households import cells as registry_cells
+from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
-from shuanglian.roster.engine import BATCH, Column, SheetHandler, in_batches, register
+from shuanglian.roster.engine import Column, SheetHandler, register
 
+from .locks import locked_message, locked_months, months_of
 from .models import Task, UnitVisit, Visit, VisitPolicy
-from .services import flag_anomalies, policy_for, unit_visit_errors, visit_errors
+from .selectors import policy_for
+from .services.anomalies import flag_anomalies
+from .services.trips import unit_visit_errors, visit_errors
+from .spans import household_spans, village_spans
 from .access import visible_unit_visits, visible_visits
 
 task_labels = cells.choice(Task)
@@ -66,13 +70,9 @@ class LockedMonths:
     or change a visit in one of them is refused (the office reopens the month first)."""
 
     def __init__(self, unit_ids):
-        from .locks import locked_months
-
         self.found = locked_months(unit_ids=unit_ids) if unit_ids else set()
 
     def problem(self, unit, start: date, end: date) -> str | None:
-        from .locks import locked_message, months_of
-
         if not self.found or unit.pk is None or end < start:
             return None
         months = [m for m in months_of(start, end) if (unit.pk, m) in self.found]
@@ -100,13 +100,8 @@ class VisitSheet(SheetHandler):
         rows = self.unique_rows(rows, lambda r: (r["干部身份证号"], r["开始日期"], r["结束日期"]))
         cadres = cadres_for(ctx, {r["干部身份证号"] for r in rows})
         households = households_for(ctx, {n for r in rows for n in r["户编号"]})
-        spans = defaultdict(list)  # (cadre ID, household number) → pairing spans, database and file
         saved = [c.pk for c in cadres.values() if c.pk]
-        for batch in in_batches(saved):
-            for idn, number, start, end in HouseholdPairing.objects.filter(cadre_id__in=batch).values_list(
-                "cadre__id_number", "household__number", "start", "end"
-            ):
-                spans[(idn, number)].append((start, end))
+        spans = household_spans(cadre_ids=saved)  # (cadre ID, household number) → pairing spans, database and file
         for key, more in ctx.plans.get("household_spans", {}).items():
             spans[key] += more
         existing = defaultdict(list)  # (cadre ID, start, end) → the records of that trip, oldest first
@@ -215,12 +210,8 @@ class UnitVisitSheet(SheetHandler):
         areas = known_areas(ctx, {r["村代码"] for r in rows})
         leaders = cadres_for(ctx, {r["带队干部身份证号"] for r in rows if r["带队干部身份证号"]})
         saved = [u.pk for u in units.values() if u.pk]
-        spans, existing = defaultdict(list), {}
+        spans, existing = village_spans(unit_ids=saved), {}  # (unit code, village code) → spans, database and file
         for batch in in_batches(saved):
-            for code, village, start, end in VillagePairing.objects.filter(unit_id__in=batch).values_list(
-                "unit__code", "village_id", "start", "end"
-            ):
-                spans[(code, village)].append((start, end))
             for v in UnitVisit.objects.filter(unit_id__in=batch).select_related("unit"):
                 existing[(v.unit.code, v.village_id, v.start, v.end)] = v
         for key, more in ctx.plans.get("village_spans", {}).items():

@@ -22,14 +22,46 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
+from django.utils import timezone
 
 from households.models import Area
+from shuanglian.helpers import in_batches
+
+from .models import Visit, VisitPolicy
 
 VENDOR_SQL = {
     "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'"},
     "sqlite": {"days": "CAST(julianday({e}) - julianday({s}) AS INTEGER)", "max": "MAX({a}, {b})", "min": "MIN({a}, {b})",
                "like": "{col} LIKE {prefix} || '%%'"},
 }
+
+
+
+def _vendor_sql() -> dict[str, str]:
+    return VENDOR_SQL[connection.vendor if connection.vendor in VENDOR_SQL else "postgresql"]
+
+
+# The policy in force for an area and a year (docs/domain.md §6), stated once for SQL and
+# Python: of the subject's policies for that year or for every year whose area contains the
+# area, the most specific area wins, then a policy of the year over one for every year, then the
+# newest. The compliance statement ranks them per area; ``policy_for`` takes the first for one.
+POLICY_ORDER = "LENGTH(vp.area_prefix) DESC, CASE WHEN vp.year IS NULL THEN 1 ELSE 0 END, vp.id DESC"
+
+
+def policy_candidates_sql(area: str) -> str:
+    """The join condition of ``visits_visitpolicy vp`` for the area in the SQL expression
+    ``area``, with the parameters %(subject)s and %(year)s."""
+    return ("vp.subject = %(subject)s AND (vp.year = %(year)s OR vp.year IS NULL) AND "
+            + _vendor_sql()["like"].format(col=area, prefix="vp.area_prefix"))
+
+
+def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None:
+    """The policy in force for a cadre's unit's area or a village (``area_code``) in a year."""
+    sql = (f"SELECT vp.* FROM {VisitPolicy._meta.db_table} vp WHERE {policy_candidates_sql('%(area)s')} "
+           f"ORDER BY {POLICY_ORDER} LIMIT 1")
+    found = list(VisitPolicy.objects.raw(sql, {"subject": subject, "year": year, "area": area_code}))
+    return found[0] if found else None
+
 
 SUBJECTS = {
     # subject: (pairing table, trip table, partition columns, policy area column of the pairing)
@@ -54,7 +86,7 @@ class ComplianceRow:
 
 def _sql(subject: str, with_area: bool, one: bool = False) -> str:
     pairing_table, trip_table, keys, policy_area = SUBJECTS[subject]
-    f = VENDOR_SQL[connection.vendor if connection.vendor in VENDOR_SQL else "postgresql"]
+    f = _vendor_sql()
     days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
     greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
     least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
@@ -112,13 +144,9 @@ done AS (  -- a trip that begins after every earlier one has ended starts a stay
 keyed AS (  -- each row with the area whose policy applies: the cadre's unit's, or the village
     SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {policy_area} AS area FROM paired k {unit_join}
 ),
-rules AS (  -- the most specific policy per area, a policy of the year before one for every year
-    SELECT a.area, vp.min_visits, vp.min_days,
-           ROW_NUMBER() OVER (PARTITION BY a.area ORDER BY LENGTH(vp.area_prefix) DESC,
-                              CASE WHEN vp.year IS NULL THEN 1 ELSE 0 END, vp.id DESC) AS pick
-    FROM (SELECT DISTINCT area FROM keyed) a JOIN visits_visitpolicy vp
-      ON vp.subject = %(subject)s AND (vp.year = %(year)s OR vp.year IS NULL)
-     AND {f["like"].format(col="a.area", prefix="vp.area_prefix")}
+rules AS (  -- the policy in force per area
+    SELECT a.area, vp.min_visits, vp.min_days, ROW_NUMBER() OVER (PARTITION BY a.area ORDER BY {POLICY_ORDER}) AS pick
+    FROM (SELECT DISTINCT area FROM keyed) a JOIN visits_visitpolicy vp ON {policy_candidates_sql("a.area")}
 )
 SELECT {', '.join('k.' + k for k in keys)},
        COALESCE(d.visits, 0), COALESCE(d.days, 0), k.paired_days,
@@ -181,8 +209,6 @@ class DueRow:
 
 def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     """The cadres (of a scoped queryset) behind pace at a date, furthest behind first."""
-    from shuanglian.roster.engine import in_batches
-
     progress = pace(on=on, area=area)
     year = year_compliance(year=on.year, area=area)
     behind = {key[0]: row for key, row in progress.items() if not row.met}
@@ -193,6 +219,20 @@ def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     ]
     rows.sort(key=lambda r: (-r.visits_behind, -r.days_behind, r.cadre.id_number))
     return rows
+
+
+def office_due_list(*, cadres, areas, own_area: str | None, area: str = "", on: date | None = None,
+                    ) -> tuple[list[DueRow], dict]:
+    """An office's due list: of ``cadres`` (those it sees, perhaps of one unit), those behind pace
+    at a date (today by default, never later), computed for an area among ``areas`` (those it
+    sees; its own area, ``own_area``, by default). Also the filters as applied, for the page."""
+    if area and not areas.filter(code=area).exists():
+        area = ""
+    if not area and own_area:
+        area = own_area  # compute for the office's own area only
+    today = timezone.localdate()
+    on = min(on or today, today)
+    return due_list(cadres=cadres, on=on, area=area or None), {"area": area, "on": on}
 
 
 @dataclass(frozen=True)
@@ -216,8 +256,6 @@ def saved_visit_keys(*, cadre_id: int, limit: int = 20) -> list[str]:
     """The submission keys of a cadre's latest stored visits. The phone keeps a draft under the
     key it last sent and drops it once the server lists that key here (static/js/visit_form.js);
     a phone keeps one draft, so its last submission is always among the latest."""
-    from .models import Visit
-
     keys = (Visit.objects.filter(cadre_id=cadre_id, idempotency_key__isnull=False)
             .order_by("-created_at", "-pk").values_list("idempotency_key", flat=True)[:limit])
     return [str(key) for key in keys]

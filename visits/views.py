@@ -1,13 +1,11 @@
 """Pages of the visits app: the cadre's phone workspace and the office's due list."""
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,12 +16,15 @@ from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.helpers import spooled_download
 from shuanglian.roster.engine import export_cell
 
-from .forms import DeedForm, DemandForm, VisitForm
+from .forms import DeedForm, DemandForm, DueFilters, VisitForm
 from .models import Demand, Visit
-from .selectors import cadre_progress, due_list, saved_visit_keys
-from .services import log_visit, record_deed, record_demand, update_visit
+from .selectors import cadre_progress, office_due_list, saved_visit_keys
+from .services.deeds import record_deed
+from .services.demands import record_demand
+from .services.trips import log_visit, update_visit
 from households.access import visible_areas
 from pairing.access import visible_cadres, visible_units
 
@@ -33,23 +34,14 @@ DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _
 
 def _due_rows(request):
     scope = scoping.scope_for(request.user)
-    if scope.is_empty or scope.cadre_id:
+    if scope.is_empty or scoping.is_cadre(scope):
         raise PermissionDenied
     cadres = visible_cadres(scope)
-    unit = request.GET.get("unit", "").strip()
-    if unit:
-        cadres = cadres.filter(unit__code=unit)
-    area = request.GET.get("area", "").strip()
-    if area and not visible_areas(scope).filter(code=area).exists():
-        area = ""
-    if not area and scope.area_prefix:
-        area = scope.area_prefix.ljust(12, "0")  # compute for the office's own area only
-    try:
-        on = date.fromisoformat(request.GET["on"]) if request.GET.get("on") else timezone.localdate()
-    except ValueError:
-        on = timezone.localdate()
-    on = min(on, timezone.localdate())
-    return due_list(cadres=cadres, on=on, area=area or None), {"unit": unit, "area": area, "on": on}
+    query = DueFilters(request.GET, queryset=cadres)
+    cadres, given = query.qs, query.form.cleaned_data  # a value that does not parse is left out
+    rows, filters = office_due_list(cadres=cadres, areas=visible_areas(scope), own_area=scoping.own_area_code(scope),
+                                    area=given.get("area") or "", on=given.get("on"))
+    return rows, {"unit": given.get("unit") or "", **filters}
 
 
 @login_required
@@ -75,19 +67,15 @@ def _xlsx(request, rows, on):
             scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
             r.progress.visits, r.progress.required_visits, r.visits_behind,
             r.progress.days, r.progress.required_days, r.days_behind)])
-    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
     filename = gettext("走访滞后名单-%(date)s.xlsx") % {"date": f"{on:%Y%m%d}"}
-    return FileResponse(spool, as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return spooled_download(workbook.save, filename=filename)
 
 
 
 
 def _own_cadre(request) -> Cadre:
     scope = scoping.scope_for(request.user)
-    if not scope.cadre_id:
+    if not scoping.is_cadre(scope):
         raise PermissionDenied
     return Cadre.objects.select_related("unit").get(pk=scope.cadre_id)
 

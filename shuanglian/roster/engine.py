@@ -20,12 +20,11 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from shuanglian.errors import DomainError
-from shuanglian.scoping import Scope, mask_id_number, mask_phone, governs_area, may_change, sees_full_numbers
+from shuanglian.helpers import BATCH, in_batches, looks_like_formula
+from shuanglian.scoping import Scope, governs_area, mask_id_number, mask_phone, may_change, sees_full_numbers
 
 from . import cells
 from .reader import open_file, open_workbook, sheet_values
-
-BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -210,12 +209,6 @@ def handlers() -> list[type[SheetHandler]]:
     return list(_handlers)
 
 
-def in_batches(keys: Iterable, size: int = 5000):
-    keys = list(keys)
-    for i in range(0, len(keys), size):
-        yield keys[i : i + size]
-
-
 def bulk_lookup(queryset, field_name: str, keys: Iterable) -> dict:
     """{key: object} for the keys that exist, in batches that every database accepts."""
     found = {}
@@ -391,7 +384,7 @@ def export_cell(ws, value):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if looks_like_formula(value):
         # A leading formula character would make a spreadsheet run the text; keep it inert.
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"

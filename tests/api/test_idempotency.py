@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuanglian.errors import DomainError
-from visits import services
+from visits.services import trips
 from visits.models import Visit
-from visits.services import log_visit
+from visits.services.trips import log_visit
 
 from .conftest import signed_in
 
@@ -96,7 +96,7 @@ def test_a_replay_stored_while_the_first_request_validates_answers_200(as_cadre,
     request looked for it and before it inserts, so the database's uniqueness decides."""
     mine = counties["mine"]
     key = uuid.uuid4()
-    check = services.check_visit
+    check = trips.check_visit
 
     def twin_stores_first(**kwargs):
         check(**kwargs)
@@ -105,7 +105,7 @@ def test_a_replay_stored_while_the_first_request_validates_answers_200(as_cadre,
                                         idempotency_key=key, created_by=mine["cadre"].user)
             twin.households.set([mine["household"]])
 
-    with mock.patch.object(services, "check_visit", side_effect=twin_stores_first):
+    with mock.patch.object(trips, "check_visit", side_effect=twin_stores_first):
         response = as_cadre.post("/api/v1/visits/", trip(mine, key), format="json")
     assert response.status_code == 200 and response.json()["id"] == Visit.objects.get().pk
 

@@ -17,6 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pairing.models import HouseholdPairing, Unit, VillagePairing
+from shuanglian.helpers import pad_area_code
 from tests import factories as f
 from visits.models import UnitVisit, Visit, VisitPolicy
 from visits.selectors import pace, visit_compliance, year_compliance
@@ -215,7 +216,7 @@ def store(world: World, units: list[Unit]) -> tuple[list[int], dict[tuple[int, s
         UnitVisit.objects.bulk_create(UnitVisit(unit=units[unit], village_id=village, start=s, end=e)
                                       for s, e in subject.trips)
     for p in world.policies:
-        VisitPolicy.objects.create(area_id=p.prefix.ljust(12, "0") if p.prefix else None, year=p.year,
+        VisitPolicy.objects.create(area_id=pad_area_code(p.prefix) if p.prefix else None, year=p.year,
                                    subject=p.subject, min_visits=p.visits, min_days=p.days)
     return [c.pk for c in cadres], keys
 

@@ -15,7 +15,7 @@ from assessments.services import close_round
 from households.models import Household
 from pairing.models import Cadre
 from visits.models import Visit, VisitPolicy
-from visits.services import log_visit
+from visits.services.trips import log_visit
 
 from .conftest import run_command
 from .dbstate import empty_database

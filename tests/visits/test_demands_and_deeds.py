@@ -7,7 +7,8 @@ from django.utils import timezone
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import Demand
-from visits.services import advance_demand, record_deed, record_demand
+from visits.services.deeds import record_deed
+from visits.services.demands import advance_demand, record_demand
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()

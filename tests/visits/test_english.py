@@ -15,7 +15,7 @@ from households.models import Household
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.forms import DeedForm, DemandForm, VisitForm
-from visits.services import check_visit, log_visit
+from visits.services.trips import check_visit, log_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import AnomalyFlag, Visit, VisitPolicy
-from visits.services import Location, flag_anomalies, log_visit, review_flag
+from visits.services.anomalies import flag_anomalies, review_flag
+from visits.services.trips import Location, log_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 

@@ -10,7 +10,7 @@ from reports.services.submissions import approve_submission, reopen_month, submi
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import Visit
-from visits.services import log_visit, update_visit
+from visits.services.trips import log_visit, update_visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 TODAY = timezone.localdate()

@@ -12,7 +12,7 @@ from PIL import Image
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.models import Visit
-from visits.services import log_visit
+from visits.services.trips import log_visit
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 16)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reports.services.submissions import approve_submission, submit_monthly_report
 from visits.models import AnomalyFlag, Visit
-from visits.services import log_visit
+from visits.services.trips import log_visit
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 6, 16)
@@ -133,7 +133,7 @@ def test_a_flag_of_the_next_county_cannot_be_cleared(client, office, counties):
 
 
 def test_an_office_escalated_demand_is_resolved_with_a_note_in_the_admin(client, office, counties):
-    from visits.services import advance_demand, record_demand
+    from visits.services.demands import advance_demand, record_demand
 
     mine = counties["mine"]
     demand = record_demand(cadre=mine["cadre"], household=mine["household"], category="housing", text="危房")

@@ -105,7 +105,7 @@ def test_an_office_user_has_no_cadre_workspace(client, office):
 
 def test_a_cadre_records_a_demand_and_later_sees_what_the_office_did(client, counties):
     from visits.models import Demand
-    from visits.services import advance_demand
+    from visits.services.demands import advance_demand
 
     mine = counties["mine"]
     client.force_login(mine["cadre"].user)

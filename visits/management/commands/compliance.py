@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
 from pairing.models import Cadre, Unit
-from shuanglian.roster.engine import in_batches
+from shuanglian.helpers import in_batches
 from visits.selectors import year_compliance
 
 # The CSV of docs/roster-format.md: its header and 是/否 are a contract, Chinese whatever the interface language.

@@ -1,4 +1,5 @@
-"""Writes of visits: validation of a trip (docs/domain.md §6), logging it once, and flagging anomalies."""
+"""Writes of trips: the rules of a cadre's visit and of a unit's visit to its village
+(docs/domain.md §6), logging a visit once, correcting it, and the policy's own rule."""
 from __future__ import annotations
 
 import uuid
@@ -6,41 +7,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from households.models import Household
-from pairing.models import Cadre, HouseholdPairing, VillagePairing
+from pairing.models import Cadre
 from shuanglian.errors import DomainError
-from shuanglian.roster.engine import BATCH, in_batches
 
-from .models import AnomalyFlag, UnitVisit, Visit, VisitPolicy
-from .photos import prepare_photos
-
-
-def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None:
-    """The policy in force: the most specific area containing ``area_code``, a policy of the year
-    before one for every year (the compliance engine applies the same order in SQL)."""
-    candidates = [p for p in VisitPolicy.objects.filter(subject=subject).filter(Q(year=year) | Q(year__isnull=True))
-                  if area_code.startswith(p.area_prefix)]
-    candidates.sort(key=lambda p: (len(p.area_prefix), p.year is not None, p.pk), reverse=True)
-    return candidates[0] if candidates else None
-
-
-def spans_cover(spans, start: date, end: date) -> bool:
-    """One of the pairing spans [(start, end or None: still in force)] holds for the whole trip."""
-    return any(s <= start and (e is None or e >= end) for s, e in spans)
-
-
-def household_spans(*, cadre: Cadre, households: list[Household]) -> dict[str, list[tuple[date, date | None]]]:
-    """The spans of the cadre's pairings with each household, by household number: one query."""
-    spans: dict[str, list[tuple[date, date | None]]] = {}
-    for number, start, end in HouseholdPairing.objects.filter(cadre=cadre, household__in=households).values_list(
-            "household__number", "start", "end"):
-        spans.setdefault(number, []).append((start, end))
-    return spans
+from ..models import UnitVisit, Visit, VisitPolicy
+from ..photos import prepare_photos
+from ..selectors import policy_for
+from ..spans import household_spans, spans_cover, village_spans
+from .anomalies import flag_anomalies
+from ..locks import check_month_open
 
 
 def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
@@ -96,13 +76,19 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
     policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
     errors = visit_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
                           households=[h.number for h in households],
-                          spans=household_spans(cadre=cadre, households=households) if households else {})
+                          spans=_spans_by_household(cadre, households))
     if errors:
         raise DomainError(errors)
     if end >= start:
-        from .locks import check_month_open
-
         check_month_open(unit=cadre.unit, start=start, end=end)
+
+
+def _spans_by_household(cadre: Cadre, households: list[Household]) -> dict[str, list]:
+    """The cadre's pairing spans with each of the households, by household number."""
+    if not households:
+        return {}
+    spans = household_spans(cadre_ids=[cadre.pk], households=households)
+    return {h.number: spans[(cadre.id_number, h.number)] for h in households}
 
 
 def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
@@ -161,12 +147,10 @@ def check_unit_visit(*, unit, village, start: date, end: date, people: int | Non
     one person, and no locked month — neither the trip's nor, for a correction, the stored one's."""
     today = today or timezone.localdate()
     policy = policy_for(subject=VisitPolicy.Subject.UNIT, area_code=village.code, year=start.year)
-    spans = list(VillagePairing.objects.filter(unit=unit, village=village).values_list("start", "end"))
+    spans = village_spans(unit_ids=[unit.pk], village=village.code)[(unit.code, village.code)]
     errors = unit_visit_errors(start=start, end=end, today=today, policy=policy, people=people, spans=spans)
     if errors:
         raise DomainError(errors)
-    from .locks import check_month_open
-
     if stored is not None and stored.pk:
         check_month_open(unit=stored.unit, start=stored.start, end=stored.end)
     check_month_open(unit=unit, start=start, end=end)
@@ -207,8 +191,6 @@ def check_visit_change(*, visit: Visit, households: list[Household], start: date
     record as stored."""
     if own_entry:
         check_edit_window(visit=visit)
-    from .locks import check_month_open
-
     check_month_open(unit=visit.cadre.unit, start=visit.start, end=visit.end)  # the month it was in
     check_visit(cadre=visit.cadre, households=households, start=start, end=end, own_entry=own_entry)
 
@@ -243,190 +225,3 @@ def check_location(location: Location | None) -> None:
         raise DomainError({"location": gettext("定位数据无效，请重新获取位置或不附位置提交。")})
     if location.accuracy is not None and location.accuracy < 0:
         raise DomainError({"location": gettext("定位精度无效，请重新获取位置或不附位置提交。")})
-
-
-def flag_anomalies(*, visits: list[Visit]) -> int:
-    """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
-    trips reach households of two villages. Returns the number of new flags.
-
-    A fixed number of queries per batch of visits, whatever the batch holds: a province's
-    roster import flags its trips in one pass instead of a few queries per trip.
-    """
-    ids = [v.pk for v in visits if v.pk]
-    if not ids:
-        return 0
-    pairs = _overlapping_trips(ids)
-    villages = _villages_of(ids + [other for _, other, _ in pairs])
-    starts = {v.pk: v.start for v in visits}
-    findings = {(AnomalyFlag.Kind.TWO_VILLAGES, pk, None, starts[pk]) for pk in ids if len(villages.get(pk, ())) > 1}
-    for pk, other, day in pairs:
-        first, second = min(pk, other), max(pk, other)
-        findings.add((AnomalyFlag.Kind.OVERLAP, first, second, day))
-        if villages.get(pk, set()) != villages.get(other, set()):
-            findings.add((AnomalyFlag.Kind.TWO_VILLAGES, first, second, day))
-    known = set()
-    for batch in in_batches(sorted({f[1] for f in findings})):
-        known.update(AnomalyFlag.objects.filter(visit_id__in=batch).values_list("kind", "visit_id", "other_id", "day"))
-    new = [AnomalyFlag(kind=kind, visit_id=first, other_id=second, day=day)
-           for kind, first, second, day in sorted(findings - known, key=str)]
-    AnomalyFlag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    return len(new)
-
-
-def _overlapping_trips(ids: list[int]) -> list[tuple[int, int, date]]:
-    """(visit, other trip of the same cadre sharing a day, first shared day) for the visits."""
-    qn = connection.ops.quote_name
-    table = qn(Visit._meta.db_table)
-    found = []
-    for batch in in_batches(ids, 1000):
-        sql = (f"SELECT v.id, o.id, CASE WHEN v.{qn('start')} > o.{qn('start')} THEN v.{qn('start')} ELSE o.{qn('start')} END "
-               f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
-               f"AND o.{qn('start')} <= v.{qn('end')} AND o.{qn('end')} >= v.{qn('start')} "
-               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))})")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, batch)
-            found.extend((pk, other, _as_date(day)) for pk, other, day in cursor.fetchall())
-    return found
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))  # SQLite returns text
-
-
-def _villages_of(ids: list[int]) -> dict[int, set[str]]:
-    villages: dict[int, set[str]] = {}
-    through = Visit.households.through
-    for batch in in_batches(sorted(set(ids))):
-        for pk, village in through.objects.filter(visit_id__in=batch).values_list("visit_id", "household__village_id"):
-            villages.setdefault(pk, set()).add(village)
-    return villages
-
-
-def check_review(*, status: str) -> None:
-    if status not in AnomalyFlag.Status.values or status == AnomalyFlag.Status.OPEN:
-        raise DomainError({"status": gettext("请选择“已核实无误”或“确认有误”。")})
-
-
-def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
-    check_review(status=status)
-    flag.status, flag.note, flag.reviewed_by = status, note, by
-    flag.save(update_fields=["status", "note", "reviewed_by"])
-    return flag
-
-
-
-# --- demands and deeds ----------------------------------------------------------------------------
-
-# Where a demand may go next: the unit works on it and resolves it, or escalates it to the
-# office when it cannot (docs/domain.md §6; seed 000, requirement 1); the office resolves what was escalated.
-DEMAND_STEPS = {
-    "open": {"in_progress", "resolved", "escalated"},
-    "in_progress": {"resolved", "escalated"},
-    "escalated": {"in_progress", "resolved"},
-    "resolved": set(),
-}
-
-
-def _paired_now(cadre: Cadre, household: Household, on: date) -> bool:
-    return HouseholdPairing.objects.filter(cadre=cadre, household=household, start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gte=on)).exists()
-
-
-@transaction.atomic
-def record_demand(*, cadre: Cadre, category: str, text: str, household: Household | None = None, village=None,
-                  visit: Visit | None = None):
-    from .models import Demand
-
-    text = (text or "").strip()
-    if not text:
-        raise DomainError({"text": gettext("请填写诉求内容。")})
-    if category not in Demand.Category.values:
-        raise DomainError({"category": gettext("请选择诉求类别。")})
-    if household is not None:
-        if not _paired_now(cadre, household, timezone.localdate()):
-            raise DomainError({"household": gettext("农户%(number)s不是您的联系户。") % {"number": household.number}})
-        village = household.village
-    if village is None:
-        raise DomainError({"village": gettext("请选择农户或村。")})
-    demand = Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category, text=text)
-    return demand
-
-
-def check_demand_step(*, demand, status: str, note: str) -> None:
-    from .models import Demand
-
-    if status not in DEMAND_STEPS.get(demand.status, set()):
-        target = Demand.Status(status).label if status in Demand.Status.values else status
-        raise DomainError(gettext("诉求当前为“%(current)s”，不能改为“%(target)s”。")
-                          % {"current": demand.get_status_display(), "target": target})
-    if not (note or "").strip():
-        raise DomainError({"note": gettext("请填写办理情况。")})
-
-
-@transaction.atomic
-def advance_demand(*, demand, status: str, note: str, by):
-    """Move a demand on, with a note of what was done; resolved demands are closed."""
-    from .models import Demand, DemandFollowUp
-
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
-    check_demand_step(demand=demand, status=status, note=note)
-    demand.status = status
-    demand.resolved_at = timezone.now() if status == Demand.Status.RESOLVED else None
-    demand.save(update_fields=["status", "resolved_at"])
-    DemandFollowUp.objects.create(demand=demand, status=status, note=note.strip(), by=by)
-    return demand
-
-
-def record_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
-                household: Household | None = None, village=None):
-    from .models import Deed
-
-    money, village = check_deed(cadre=cadre, on=on, category=category, description=description, money=money,
-                                people_helped=people_helped, household=household, village=village)
-    return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
-                               description=description.strip(), money=money, people_helped=int(people_helped))
-
-
-def update_deed(*, deed, on: date, category: str, description: str, money=0, people_helped: int = 0):
-    """Correct a deed (the office, in the admin) by the rules of recording one; who did it and
-    for whom stay as recorded."""
-    money, _ = check_deed(cadre=deed.cadre, on=on, category=category, description=description, money=money,
-                          people_helped=people_helped, household=deed.household, village=deed.village)
-    deed.on, deed.category, deed.description = on, category, description.strip()
-    deed.money, deed.people_helped = money, int(people_helped)
-    deed.save()
-    return deed
-
-
-def check_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
-               household: Household | None = None, village=None):
-    """Every rule of a deed; returns the amount as a Decimal and the village (the household's)."""
-    from decimal import Decimal, InvalidOperation
-
-    from .models import Deed
-
-    errors: dict[str, list[str]] = {}
-    if on > timezone.localdate():
-        errors.setdefault("on", []).append(gettext("不能登记今天以后的实事。"))
-    if category not in Deed.Category.values:
-        errors.setdefault("category", []).append(gettext("请选择实事类别。"))
-    if not (description or "").strip():
-        errors.setdefault("description", []).append(gettext("请填写实事内容。"))
-    try:
-        money = Decimal(str(money or 0))
-        if money < 0 or not money.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        errors.setdefault("money", []).append(gettext("金额应为不小于0的数字。"))
-    if people_helped is None or int(people_helped) < 0:
-        errors.setdefault("people_helped", []).append(gettext("受益人数不能为负数。"))
-    if household is not None:
-        if not _paired_now(cadre, household, on):
-            errors.setdefault("household", []).append(gettext("农户%(number)s不是您的联系户。") % {"number": household.number})
-        village = household.village
-    if village is None:
-        errors.setdefault("village", []).append(gettext("请选择农户或村。"))
-    if errors:
-        raise DomainError(errors)
-    return money, village
-

@@ -1,0 +1,82 @@
+"""Anomalies of trips, flagged for the office's review: trips of one cadre sharing a day, and
+days on which a cadre's trips reach two villages."""
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import connection
+from django.utils.translation import gettext
+
+from shuanglian.errors import DomainError
+from shuanglian.helpers import BATCH, in_batches
+
+from ..models import AnomalyFlag, Visit
+
+
+def flag_anomalies(*, visits: list[Visit]) -> int:
+    """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
+    trips reach households of two villages. Returns the number of new flags.
+
+    A fixed number of queries per batch of visits, whatever the batch holds: a province's
+    roster import flags its trips in one pass instead of a few queries per trip.
+    """
+    ids = [v.pk for v in visits if v.pk]
+    if not ids:
+        return 0
+    pairs = _overlapping_trips(ids)
+    villages = _villages_of(ids + [other for _, other, _ in pairs])
+    starts = {v.pk: v.start for v in visits}
+    findings = {(AnomalyFlag.Kind.TWO_VILLAGES, pk, None, starts[pk]) for pk in ids if len(villages.get(pk, ())) > 1}
+    for pk, other, day in pairs:
+        first, second = min(pk, other), max(pk, other)
+        findings.add((AnomalyFlag.Kind.OVERLAP, first, second, day))
+        if villages.get(pk, set()) != villages.get(other, set()):
+            findings.add((AnomalyFlag.Kind.TWO_VILLAGES, first, second, day))
+    known = set()
+    for batch in in_batches(sorted({f[1] for f in findings})):
+        known.update(AnomalyFlag.objects.filter(visit_id__in=batch).values_list("kind", "visit_id", "other_id", "day"))
+    new = [AnomalyFlag(kind=kind, visit_id=first, other_id=second, day=day)
+           for kind, first, second, day in sorted(findings - known, key=str)]
+    AnomalyFlag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    return len(new)
+
+
+def _overlapping_trips(ids: list[int]) -> list[tuple[int, int, date]]:
+    """(visit, other trip of the same cadre sharing a day, first shared day) for the visits."""
+    qn = connection.ops.quote_name
+    table = qn(Visit._meta.db_table)
+    found = []
+    for batch in in_batches(ids, 1000):
+        sql = (f"SELECT v.id, o.id, CASE WHEN v.{qn('start')} > o.{qn('start')} THEN v.{qn('start')} ELSE o.{qn('start')} END "
+               f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
+               f"AND o.{qn('start')} <= v.{qn('end')} AND o.{qn('end')} >= v.{qn('start')} "
+               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, batch)
+            found.extend((pk, other, _as_date(day)) for pk, other, day in cursor.fetchall())
+    return found
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))  # SQLite returns text
+
+
+def _villages_of(ids: list[int]) -> dict[int, set[str]]:
+    villages: dict[int, set[str]] = {}
+    through = Visit.households.through
+    for batch in in_batches(sorted(set(ids))):
+        for pk, village in through.objects.filter(visit_id__in=batch).values_list("visit_id", "household__village_id"):
+            villages.setdefault(pk, set()).add(village)
+    return villages
+
+
+def check_review(*, status: str) -> None:
+    if status not in AnomalyFlag.Status.values or status == AnomalyFlag.Status.OPEN:
+        raise DomainError({"status": gettext("请选择“已核实无误”或“确认有误”。")})
+
+
+def review_flag(*, flag: AnomalyFlag, status: str, note: str, by) -> AnomalyFlag:
+    check_review(status=status)
+    flag.status, flag.note, flag.reviewed_by = status, note, by
+    flag.save(update_fields=["status", "note", "reviewed_by"])
+    return flag
