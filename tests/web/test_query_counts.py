@@ -22,7 +22,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Direction, EvaluationRound
+from assessments.models import AppraisalResult, Direction, EvaluationRound
 from assessments.services import issue_codes, record_tally
 from households.models import PoorAreaYear
 from pairing.models import HouseholdPairing, VillagePairing
@@ -30,7 +30,7 @@ from reports import services as report_services
 from reports.models import Notice, Report, SubmissionEvent
 from shuanglian.models import RosterImport, RosterImportProblem
 from tests import factories as f
-from visits.models import DemandFollowUp, UnitVisit, Visit
+from visits.models import AnomalyFlag, DemandFollowUp, UnitVisit, Visit
 from visits.services import record_deed, record_demand
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,10 @@ class World:
                                                     opens=TODAY - timedelta(days=1), closes=TODAY + timedelta(days=9))
         self.submission = report_services.submit_monthly_report(unit=self.mine["unit"], month=LAST_MONTH,
                                                                 summary="已走访", by=None, now=NOW)
+        # Last year's round, closed: its results are frozen rows of their own.
+        self.closed_round = EvaluationRound.objects.create(year=TODAY.year - 1, area_id="620502000000",
+                                                           opens=date(TODAY.year - 1, 12, 1),
+                                                           closes=date(TODAY.year - 1, 12, 31), closed_at=NOW)
         self.roster_import = None
 
     def grow(self, rows: int) -> None:
@@ -92,7 +96,14 @@ class World:
         f.MemberFactory(household=household)
         f.IncomeRecordFactory(household=household, year=TODAY.year - 1)
         HouseholdPairing.objects.create(cadre=cadre, household=household, start=date(2024, 1, 1))
-        self._visit(cadre, household, days_ago=i)
+        trip = self._visit(cadre, household, days_ago=i)
+        twin = self._visit(cadre, household, days_ago=i)
+        AnomalyFlag.objects.create(kind=AnomalyFlag.Kind.OVERLAP, visit=twin, other=trip, day=trip.start)
+        f.HouseholdPlanFactory(household=household, year=TODAY.year)
+        f.VillageYearFactory(village=village, year=TODAY.year - 1)
+        for target in ({"cadre": cadre}, {"unit": unit}):
+            AppraisalResult.objects.create(round=self.closed_round, ballots=1, satisfied=1, basic=0, unsatisfied=0,
+                                           **target)
         UnitVisit.objects.create(unit=unit, village=village, start=TODAY - timedelta(days=i),
                                  end=TODAY - timedelta(days=i), people=2, leader=cadre)
         demand = record_demand(cadre=cadre, household=household, category="housing", text=f"诉求{i}")
@@ -205,6 +216,7 @@ PAGES = [
     ("dashboard", "office", lambda w: reverse("dashboard") + f"?year={TODAY.year - 1}"),
     ("evaluation-results", "office", lambda w: reverse("evaluation-results")),
     ("evaluation-results", "unit_admin", lambda w: reverse("evaluation-results")),
+    ("evaluation-results", "office", lambda w: reverse("evaluation-results") + f"?round={w.closed_round.pk}"),
     ("evaluation-results", "leader", lambda w: reverse("evaluation-results") + "?area=620502100000"),
     ("evaluation-slips", "office", lambda w: reverse("evaluation-slips", args=[w.round.pk])),
     ("evaluation-slips", "office", lambda w: reverse("evaluation-slips", args=[w.round.pk]) + "?direction=village_on_unit"),
@@ -264,6 +276,8 @@ def test_a_page_takes_as_many_queries_however_many_rows(client, world, request, 
 DOWNLOADS = [
     ("visits-due-xlsx", "office", lambda w: reverse("visits-due") + "?format=xlsx"),
     ("evaluation-results-xlsx", "office", lambda w: reverse("evaluation-results") + "?format=xlsx"),
+    ("evaluation-results-xlsx-closed", "office",
+     lambda w: reverse("evaluation-results") + f"?round={w.closed_round.pk}&format=xlsx"),
     ("reports-ledger-xlsx", "office", lambda w: reverse("reports-ledger") + f"?area=620502000000&year={TODAY.year - 1}"),
     ("admin:roster-download", "office", lambda w: reverse("admin:roster-download")),
     ("admin:roster-import-problems", "office", lambda w: reverse("admin:roster-import-problems", args=[w.roster_import.pk])),
