@@ -5,15 +5,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from households.access import visible_areas
+from pairing.access import visible_cadres, visible_units
 from shuanglian import scoping
 from shuanglian.admin_base import ScopedAdmin
 from shuanglian.errors import DomainError
 
+from .access import (
+    visible_appraisal_results,
+    visible_ballot_codes,
+    visible_ballots,
+    visible_evaluation_rounds,
+    visible_tallies,
+)
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Tally
 from .services import check_round, check_tally, close_round, issue_codes, record_tally, team_size_notes
-from .access import visible_appraisal_results, visible_ballot_codes, visible_ballots, visible_evaluation_rounds, visible_tallies
-from households.access import visible_areas
-from pairing.access import visible_cadres, visible_units
 
 
 def round_checks(form, data):

@@ -22,9 +22,9 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
 from . import selectors
+from .access import visible_tallies
 from .models import UNIT_TARGETS, Direction, EvaluationRound, Tally
 from .services import ballot_limit, limit_message
-from .access import visible_tallies
 
 direction_of = cells.choice(Direction)
 

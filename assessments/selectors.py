@@ -23,11 +23,11 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Area, Household, VillageYear
 from households.selectors import growth_percent, per_capita_income_totals
+from pairing.access import visible_cadres, visible_units
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 
-from .models import UNIT_TARGETS, AppraisalResult, Ballot, Direction, EvaluationRound, Grade, Level, Tally
 from .access import visible_appraisal_results
-from pairing.access import visible_cadres, visible_units
+from .models import UNIT_TARGETS, AppraisalResult, Ballot, Direction, EvaluationRound, Grade, Level, Tally
 
 ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from households.models import Area, VillageYear
+from pairing.access import visible_cadres, visible_units
 from pairing.models import Cadre, Unit
 from shuanglian.errors import DomainError
 from shuanglian.helpers import BATCH
 
 from . import selectors
 from .models import UNIT_TARGETS, AppraisalResult, Ballot, BallotCode, Direction, EvaluationRound, Level, Tally
-from pairing.access import visible_cadres, visible_units
 
 # Codes are read off paper and typed on phones: no 0/O, 1/I/L, and grouped for the eye.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -14,19 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from households.access import visible_areas
+from pairing.access import visible_units
 from shuanglian import scoping, throttle
 from shuanglian.errors import DomainError, add_to_form
 from shuanglian.helpers import spooled_download
 from shuanglian.models import AccessLog
 from shuanglian.params import ID, int_param
 
+from .access import visible_ballot_codes, visible_evaluation_rounds
 from .forms import BallotForm, CodeForm
 from .models import Direction
 from .selectors import appraisal, target_key
 from .services import cast_ballot, code_problem, find_code, normalise_code, team_size_notes
-from .access import visible_ballot_codes, visible_evaluation_rounds
-from households.access import visible_areas
-from pairing.access import visible_units
 
 SLIPS_PER_PAGE = 60
 RESULTS_PER_PAGE = 200

@@ -9,9 +9,26 @@ from shuanglian.admin_base import ScopedAdmin, ScopedInline, sheet_resource, wit
 from shuanglian.errors import DomainError
 
 from . import roster
-from .models import (Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine, Village,
-                     VillageYear)
-from .access import visible_areas, visible_households, visible_incomes, visible_members, visible_village_years, visible_villages
+from .access import (
+    visible_areas,
+    visible_households,
+    visible_incomes,
+    visible_members,
+    visible_village_years,
+    visible_villages,
+)
+from .models import (
+    Area,
+    AreaLevel,
+    Household,
+    HouseholdPlan,
+    IncomeRecord,
+    Member,
+    PoorAreaYear,
+    PovertyLine,
+    Village,
+    VillageYear,
+)
 
 
 class AreaLevelFilter(admin.SimpleListFilter):
@@ -35,6 +52,7 @@ class AreaLevelFilter(admin.SimpleListFilter):
 class AreaAdmin(ScopedAdmin):
     visible = visible_areas
     list_display = ("code", "name", "level", "parent")
+    list_select_related = ("parent",)  # a nullable key: the changelist would fetch each row's parent alone
     list_filter = ("level",)
     search_fields = ("code", "name")
     readonly_fields = ("parent",)

@@ -1,15 +1,14 @@
 """API resources of the registry: areas, villages, households with their members and incomes."""
 import django_filters
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
 from shuanglian import scoping
 from shuanglian.api import MaskedIdNumber, ScopedViewSet, reader_of
 
-from .models import Area, AreaLevel, Household, IncomeRecord, Member
 from .access import visible_areas, visible_households, visible_villages
-
+from .models import Area, AreaLevel, Household, IncomeRecord, Member
 
 # --- the area filter and query every app's resources use ------------------------------------------
 

@@ -7,16 +7,28 @@ from django.db.models import Exists, OuterRef
 
 from shuanglian import audit
 from shuanglian.errors import DomainError
-from . import cells as registry_cells
 from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, bulk_lookup, cached_lookup, handlers, register
 
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
-from .services import (POOR_FLAG_LEVELS, birth_date_and_sex, check_parent_exists, check_poverty_flag, check_village,
-                       default_poverty_kind, head_member_values, member_elsewhere_message, members_elsewhere,
-                       validate_area_code, validate_exit, validate_income_amounts, validate_village_year)
+from . import cells as registry_cells
 from .access import visible_areas, visible_households, visible_incomes, visible_members, visible_village_years
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
+from .services import (
+    POOR_FLAG_LEVELS,
+    birth_date_and_sex,
+    check_parent_exists,
+    check_poverty_flag,
+    check_village,
+    default_poverty_kind,
+    head_member_values,
+    member_elsewhere_message,
+    members_elsewhere,
+    validate_area_code,
+    validate_exit,
+    validate_income_amounts,
+    validate_village_year,
+)
 
 level_label = cells.choice(AreaLevel)
 household_kind = cells.choice(Household.Kind)

@@ -1,16 +1,16 @@
 from django.contrib import admin, messages
-from simple_history.admin import SimpleHistoryAdmin
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
 
+from households.access import visible_areas, visible_households, visible_villages
 from households.admin import HouseholdAdmin, PolicyAdmin
 from households.models import Household
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
-from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
-from households.access import visible_areas, visible_households, visible_villages
 from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
 
 
 @admin.register(Unit)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from households.access import visible_areas, visible_households
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 from shuanglian.helpers import spooled_download
@@ -21,9 +22,8 @@ from shuanglian.roster import jobs
 from shuanglian.roster.engine import export_workbook
 
 from . import selectors, services
-from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
-from households.access import visible_areas, visible_households
 from .access import visible_cadres, visible_household_pairings
+from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
 
 
 def _context(request, title: str, **extra):

@@ -3,12 +3,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from households.access import visible_households
 from households.api import AreaFilter
 from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
-from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
-from households.access import visible_households
 from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
 
 
 class UnitSerializer(serializers.ModelSerializer):

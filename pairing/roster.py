@@ -6,19 +6,25 @@ from datetime import timedelta
 
 from django.db.models import Exists, OuterRef, Q
 
+from households import cells as registry_cells
 from households.models import Area
 from households.roster import household_problem, households_for, known_areas, within_area
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
-from households import cells as registry_cells
 from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cached_lookup, register
 
-from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
-from .services import (PairingFacts, check_pairable_village, ensure_cadre_accounts, facts_of, household_pairing_errors,
-                       village_pairing_errors)
 from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
+from .services import (
+    PairingFacts,
+    check_pairable_village,
+    ensure_cadre_accounts,
+    facts_of,
+    household_pairing_errors,
+    village_pairing_errors,
+)
 
 unit_level = cells.choice(Unit.Level)
 unit_kind = cells.choice(Unit.Kind)

@@ -4,7 +4,15 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import (
-    Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import StartsWith

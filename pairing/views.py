@@ -2,11 +2,12 @@
 serves them because both show who is paired with whom."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from households.access import visible_areas, visible_households
+from households.filters import HouseholdSearch
 from shuanglian import scoping
 
 from .access import visible_cadres
@@ -25,9 +26,8 @@ def home(request):
     households = visible_households(scope).select_related("village").prefetch_related(
         Prefetch("pairings", queryset=HouseholdPairing.objects.filter(in_force(today)).select_related("cadre"), to_attr="current")
     )
-    query = request.GET.get("q", "").strip()
-    if query:
-        households = households.filter(Q(number__icontains=query) | Q(head_name__icontains=query))
+    search = HouseholdSearch(request.GET, queryset=households)
+    query, households = search.text, search.qs
     page = Paginator(households.order_by("number"), 50).get_page(request.GET.get("page"))
     summary = None
     if not (scope.is_empty or scoping.is_cadre(scope)):

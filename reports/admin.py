@@ -1,17 +1,17 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from shuanglian import scoping
 from households.admin import PolicyAdmin
+from shuanglian import scoping
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin
 from shuanglian.errors import DomainError
 
-from .services import runs, submissions
-from .models import MonthlySubmission, Notice, Report, SubmissionEvent, SubmissionPolicy
 from .access import visible_reports, visible_submissions
+from .models import MonthlySubmission, Notice, Report, SubmissionEvent, SubmissionPolicy
+from .services import runs, submissions
 
 
 @admin.register(Report)

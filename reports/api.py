@@ -4,11 +4,11 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from households.api import AreaFilter
+from pairing.access import visible_units
 from shuanglian.api import CodeFilter, ScopedViewSet
 
-from .models import Report
-from pairing.access import visible_units
 from .access import visible_reports
+from .models import Report
 
 
 class ReportSerializer(serializers.ModelSerializer):

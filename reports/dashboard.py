@@ -23,7 +23,6 @@ from pairing.selectors import in_force
 from visits.models import Visit
 from visits.selectors import pace, visit_compliance
 
-
 from .figures import Subject, money, percent, report_figures
 from .periods import ANNUAL, Period, month_end
 

@@ -9,12 +9,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from households.access import visible_areas
 from households.models import Household
 from shuanglian import scoping
 
 from .dashboard import dashboard, default_area_code
 from .figures import FIGURES
-from households.access import visible_areas
 from .filters import DashboardQuery
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
-
 from django.utils.translation import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
 from shuanglian.helpers import neutralise
 

@@ -28,7 +28,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from households.access import visible_areas, visible_households
 from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
+from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
 from shuanglian import scoping
@@ -37,8 +39,6 @@ from visits.models import Deed, Demand, DemandFollowUp
 from visits.selectors import pace, visit_compliance
 
 from .periods import Period
-from households.access import visible_areas, visible_households
-from pairing.access import unit_scope, visible_cadres
 
 INT, MONEY, PERCENT = "int", "money", "percent"
 

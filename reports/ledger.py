@@ -25,12 +25,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
+from households.access import visible_households
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
 from pairing.models import HouseholdPairing, Unit
 from shuanglian import scoping
 
 from .excel import Formats, Sheet, open_workbook
-from households.access import visible_households
 
 CHUNK = 2000
 

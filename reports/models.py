@@ -1,36 +1,23 @@
 """Periodic reports (月报告、季调度、年总结), on-time monthly reporting (按时报送) and in-app notices."""
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
+from shuanglian.storage import PrivateStorage
 
 from .periods import Period
 
 
-class ReportStorage(FileSystemStorage):
-    """Report files live outside MEDIA_ROOT (never served as public media): only the scoped
-    download view hands them out. ``REPORTS_ROOT`` is read at use, so tests and workers may
-    point it elsewhere."""
+class ReportStorage(PrivateStorage):
+    """Report files: only the scoped download view hands them out (``REPORTS_ROOT``)."""
 
-    @property
-    def base_location(self):
+    def root(self) -> str:
         return str(getattr(settings, "REPORTS_ROOT", settings.BASE_DIR / "var" / "reports"))
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
 
 
 report_storage = ReportStorage()

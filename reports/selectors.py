@@ -13,19 +13,17 @@ from django.db.models.functions import Cast, Coalesce, Substr
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from households.access import visible_areas
 from households.models import Area, AreaLevel, Household
+from pairing.access import units_reporting_to, visible_units
 from pairing.models import HouseholdPairing, Role, Unit, VillagePairing
 from shuanglian import scoping
+from shuanglian.helpers import in_batches, pad_area_code
 
+from .access import visible_submissions
 from .figures import AREA_COLUMNS, BEHIND_COLUMNS, GROUPS, MONEY, PERCENT, UNIT_COLUMNS
 from .models import MonthlySubmission, Report, SubmissionPolicy
 from .periods import month_end, next_month
-from households.access import visible_areas
-from pairing.access import visible_units
-from pairing.access import units_reporting_to
-from shuanglian.helpers import pad_area_code
-from shuanglian.roster.engine import in_batches
-from .access import visible_submissions
 
 # --- reports ------------------------------------------------------------------------------------------
 

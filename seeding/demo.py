@@ -15,12 +15,12 @@ from django.utils import timezone
 from openpyxl import Workbook
 from stdnum.cn import ric
 
-from seeding.evaluation import seed_evaluation
-from seeding.reports import seed_reports
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Role, Unit
+from seeding.evaluation import seed_evaluation
+from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from households.models import Area, Household, HouseholdPlan, IncomeRecord
 from pairing.models import Role, Unit
-
 from reports import selectors
 from reports.models import MonthlySubmission, Report
 from reports.periods import Period

@@ -45,8 +45,8 @@ from django.db import connection, transaction
 
 from households.models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear
 from pairing.models import Cadre, Category, HouseholdPairing, QuotaPolicy, Rank, Unit, VillagePairing
-from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit
 from shuanglian.helpers import in_batches, pad_area_code
+from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit
 
 FULL_HOUSEHOLDS = 400_000
 SIZES = {"tiny": 400, "small": 10_000, "medium": 100_000, "full": FULL_HOUSEHOLDS}

@@ -1,11 +1,11 @@
 """Who looked at personal data, and who took data away (docs/domain.md §2; personal data rules); roster
 workbooks uploaded for import and what became of them."""
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from shuanglian.storage import PrivateStorage
 
 
 class AccessLog(models.Model):
@@ -35,21 +35,11 @@ class AccessLog(models.Model):
         return f"{self.username} {self.get_kind_display()} {self.path}"
 
 
-class RosterUploadStorage(FileSystemStorage):
-    """Uploaded roster workbooks wait for their import outside MEDIA_ROOT (never served).
-    ``ROSTER_UPLOADS_ROOT`` is read at use, so tests and workers may point it elsewhere."""
+class RosterUploadStorage(PrivateStorage):
+    """Uploaded roster workbooks wait for their import here (``ROSTER_UPLOADS_ROOT``)."""
 
-    @property
-    def base_location(self):
+    def root(self) -> str:
         return str(settings.ROSTER_UPLOADS_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
 
 
 roster_upload_storage = RosterUploadStorage()

@@ -258,3 +258,11 @@ class VillageYearFactory(DjangoModelFactory):
     per_capita_income = Decimal("3500.00")
     collective_income = Decimal(0)
     committee_size = None
+
+
+def registered_admins():
+    """(model, its ModelAdmin) for every model the admin site registers, through the site's public API."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    return [(model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)]

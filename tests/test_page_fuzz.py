@@ -14,11 +14,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import registered_admins
 from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, world  # noqa: F401 (fixtures)
 from tests.web.conftest import PASSWORD
 
@@ -183,7 +183,7 @@ def test_hostile_admin_list_filters_are_never_a_server_error(clients, world):
     failures = []
     for r, role in enumerate(["root", "office", "unit_admin"]):
         client = clients.roles[role]
-        for model in admin.site._registry:
+        for model, _model_admin in registered_admins():
             opts = model._meta
             path = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
             for i in range(2):

@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django import forms
-from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core import validators
 from django.db import models, transaction
@@ -27,6 +26,7 @@ from rest_framework.test import APIClient
 from assessments.models import Direction, EvaluationRound
 from assessments.services import issue_codes, record_tally
 from pairing.models import Role
+from tests.factories import registered_admins
 from tests.web.conftest import PASSWORD, county, staff
 from visits.models import Visit
 from visits.services.deeds import record_deed
@@ -421,7 +421,7 @@ def test_no_admin_list_export_or_change_page_shows_the_other_county(client, worl
     root, root_user = Client(), get_user_model().objects.create_superuser("root", password=PASSWORD)
     root.force_login(root_user)
     leaks = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in registered_admins():
         opts = model._meta
         base = f"admin:{opts.app_label}_{opts.model_name}"
         request = _admin_request(user)

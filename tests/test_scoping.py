@@ -13,10 +13,10 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from pairing.models import Role, Unit
-from pairing.services import hand_over_household
 from households.access import visible_areas, visible_households, visible_incomes, visible_members
 from pairing.access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from pairing.models import Role, Unit
+from pairing.services import hand_over_household
 from shuanglian.scoping import editable, mask_id_number, scope_for, shown_id_number
 from tests import factories as f
 

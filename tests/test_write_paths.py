@@ -35,7 +35,7 @@ from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import scope_for
-from tests.roster.workbooks import wrong_check_digit, write_workbook
+from tests.roster.workbooks import write_workbook, wrong_check_digit
 from tests.web.conftest import area, county, id_number, staff
 from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, UnitVisit, Visit, VisitPolicy
 from visits.services.deeds import record_deed

@@ -3,18 +3,25 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from households.access import visible_households, visible_villages
 from households.admin import PolicyAdmin
+from pairing.access import visible_cadres, visible_units
 from shuanglian import scoping
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt
 
+from .access import visible_deeds, visible_demands, visible_unit_visits, visible_visits
 from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services.anomalies import check_review, review_flag
 from .services.deeds import check_deed, update_deed
 from .services.demands import advance_demand, check_demand_step
-from .services.trips import check_unit_visit, check_visit, check_visit_change, check_visit_policy, log_visit, update_visit
-from households.access import visible_households, visible_villages
-from pairing.access import visible_cadres, visible_units
-from .access import visible_deeds, visible_demands, visible_unit_visits, visible_visits
+from .services.trips import (
+    check_unit_visit,
+    check_visit,
+    check_visit_change,
+    check_visit_policy,
+    log_visit,
+    update_visit,
+)
 
 
 class PhotoInline(ReadOnlyInline):

@@ -12,22 +12,29 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.response import Response
 
-from households.models import Household
-from pairing.models import Cadre
+from households.access import visible_households, visible_villages
 from households.api import AreaFilter, YearAreaQuery
+from households.models import Household
+from pairing.access import visible_cadres, visible_units
+from pairing.models import Cadre
 from shuanglian import scoping
-from shuanglian.api import (CodeFilter, ComputedListViewSet, IdFilter, KnownParameters, MaskedIdNumber,
-                            ScopedViewSet, one_page)
+from shuanglian.api import (
+    CodeFilter,
+    ComputedListViewSet,
+    IdFilter,
+    KnownParameters,
+    MaskedIdNumber,
+    ScopedViewSet,
+    one_page,
+)
 from shuanglian.roster.cells import EARLIEST
 
+from .access import visible_deeds, visible_demands, visible_visits
 from .models import Deed, Demand, Task, Visit
 from .selectors import year_compliance
 from .services.deeds import record_deed
 from .services.demands import record_demand
 from .services.trips import log_visit_once
-from households.access import visible_households, visible_villages
-from pairing.access import visible_cadres, visible_units
-from .access import visible_deeds, visible_demands, visible_visits
 
 
 def _in_range(value: dt.date) -> dt.date:
@@ -191,6 +198,9 @@ class CollectedViewSet(mixins.CreateModelMixin, ScopedViewSet):
     """Demands and deeds: a cadre records their own, on a household of theirs or a village."""
 
     create_serializer = None
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("household")  # shown by its number
 
     def get_serializer_class(self):
         return self.create_serializer if self.action == "create" else self.serializer_class

@@ -9,22 +9,22 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.utils.translation import gettext
 
+from households import cells as registry_cells
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas, within_area
 from pairing.roster import cadres_for, units_for
 from shuanglian import scoping
-from households import cells as registry_cells
 from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
+from .access import visible_unit_visits, visible_visits
 from .locks import locked_message, locked_months, months_of
 from .models import Task, UnitVisit, Visit, VisitPolicy
 from .selectors import policy_for
 from .services.anomalies import flag_anomalies
 from .services.trips import unit_visit_errors, visit_errors
 from .spans import household_spans, village_spans
-from .access import visible_unit_visits, visible_visits
 
 task_labels = cells.choice(Task)
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from households.access import visible_areas
 from households.models import Household
+from pairing.access import visible_cadres, visible_units
 from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
@@ -25,8 +27,6 @@ from .selectors import cadre_progress, office_due_list, saved_visit_keys
 from .services.deeds import record_deed
 from .services.demands import record_demand
 from .services.trips import log_visit, update_visit
-from households.access import visible_areas
-from pairing.access import visible_cadres, visible_units
 
 DUE_HEADERS = [_("身份证号"), _("姓名"), _("单位"), _("走访次数"), _("应走访次数（至今）"), _("差次数"), _("累计天数"),
                _("应累计天数（至今）"), _("差天数")]

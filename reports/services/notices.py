@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pairing.models import Cadre
-from shuanglian.roster.engine import in_batches
+from shuanglian.helpers import in_batches
 from visits.selectors import pace
 
 from .. import selectors

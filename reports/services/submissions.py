@@ -65,56 +65,52 @@ def submit_monthly_report(*, unit: Unit, month: date, summary: str, by, now=None
     return existing
 
 
-def _review(submission: MonthlySubmission, by, expected: str, verb: str) -> MonthlySubmission:
+def _review(submission: MonthlySubmission, by, *, expected: str, verb: str, becomes: str, action: str, comment: str,
+            now) -> MonthlySubmission:
+    """One review step: the reviewer may review the unit, the report is in the state the step
+    starts from; the new state, the reviewer and the comment are stored and the step is logged."""
     locked = MonthlySubmission.objects.select_for_update().select_related("unit").get(pk=submission.pk)
     if by is not None and not selectors.may_review(by, locked.unit):
         raise DomainError(_("您无权审核该单位的月报。"))
     if locked.status != expected:
         raise DomainError(_("该月报当前为“%(status)s”，不能%(verb)s。") % {"status": locked.get_status_display(), "verb": verb})
+    now = now or timezone.now()
+    locked.status, locked.reviewed_at, locked.reviewed_by, locked.comment = becomes, now, by, comment
+    locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
+    _event(locked, action, by, now, comment)
     return locked
+
+
+def _required(text: str, field: str, message) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError({field: message})
+    return text
 
 
 @transaction.atomic
 def approve_submission(*, submission: MonthlySubmission, by, comment: str = "", now=None) -> MonthlySubmission:
     """The office approves a submitted report; the unit's month is locked from then on."""
-    now = now or timezone.now()
-    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, pgettext("review step", "审核通过"))
-    submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.APPROVED, now, by
-    submission.comment = (comment or "").strip()
-    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
-    _event(submission, SubmissionEvent.Action.APPROVED, by, now, submission.comment)
-    return submission
+    return _review(submission, by, expected=MonthlySubmission.Status.SUBMITTED, verb=pgettext("review step", "审核通过"),
+                   becomes=MonthlySubmission.Status.APPROVED, action=SubmissionEvent.Action.APPROVED,
+                   comment=(comment or "").strip(), now=now)
 
 
 @transaction.atomic
 def return_submission(*, submission: MonthlySubmission, by, comment: str, now=None) -> MonthlySubmission:
     """The office sends a report back to the unit, saying what to correct."""
-    now = now or timezone.now()
-    comment = (comment or "").strip()
-    if not comment:
-        raise DomainError({"comment": _("退回时请写明需要修改的内容。")})
-    submission = _review(submission, by, MonthlySubmission.Status.SUBMITTED, pgettext("review step", "退回"))
-    submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.RETURNED, now, by
-    submission.comment = comment
-    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
-    _event(submission, SubmissionEvent.Action.RETURNED, by, now, comment)
-    return submission
+    comment = _required(comment, "comment", _("退回时请写明需要修改的内容。"))
+    return _review(submission, by, expected=MonthlySubmission.Status.SUBMITTED, verb=pgettext("review step", "退回"),
+                   becomes=MonthlySubmission.Status.RETURNED, action=SubmissionEvent.Action.RETURNED, comment=comment, now=now)
 
 
 @transaction.atomic
 def reopen_month(*, submission: MonthlySubmission, by, reason: str, now=None) -> MonthlySubmission:
     """The office unlocks an approved month (the reason is kept in the audit trail); the unit
     corrects its visits and submits again, and approval locks the month again."""
-    now = now or timezone.now()
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError({"reason": _("重新开放时请写明原因。")})
-    submission = _review(submission, by, MonthlySubmission.Status.APPROVED, pgettext("review step", "重新开放"))
-    submission.status, submission.reviewed_at, submission.reviewed_by = MonthlySubmission.Status.REOPENED, now, by
-    submission.comment = reason
-    submission.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
-    _event(submission, SubmissionEvent.Action.REOPENED, by, now, reason)
-    return submission
+    reason = _required(reason, "reason", _("重新开放时请写明原因。"))
+    return _review(submission, by, expected=MonthlySubmission.Status.APPROVED, verb=pgettext("review step", "重新开放"),
+                   becomes=MonthlySubmission.Status.REOPENED, action=SubmissionEvent.Action.REOPENED, comment=reason, now=now)
 
 
 REVIEWS = {"approve": approve_submission, "return": return_submission, "reopen": reopen_month}

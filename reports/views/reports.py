@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..access import visible_reports
 from shuanglian.errors import DomainError, add_to_form
 
 from .. import selectors
+from ..access import visible_reports
 from ..filters import ReportFilter
 from ..forms import ReportRequestForm, last_month
 from ..models import Notice, Report

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairing.models import Unit
-from ..access import visible_submissions
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 from shuanglian.params import ID, int_param
 
 from .. import selectors
+from ..access import visible_submissions
 from ..filters import MonthQuery
 from ..forms import ReviewForm, SubmitForm, last_month, month_param
 from ..models import MonthlySubmission

@@ -5,7 +5,8 @@ from datetime import date
 
 import pytest
 
-from shuanglian.api import AreaFilter, CodeFilter, IdFilter
+from households.api import AreaFilter
+from shuanglian.api import CodeFilter, IdFilter
 from shuanglian.api_urls import router
 
 from .conftest import signed_in

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuanglian.errors import DomainError
-from visits.services import trips
 from visits.models import Visit
+from visits.services import trips
 from visits.services.trips import log_visit
 
 from .conftest import signed_in

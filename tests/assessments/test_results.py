@@ -9,7 +9,15 @@ from django.core.management import call_command
 
 from assessments.models import AppraisalResult, Direction, EvaluationRound, Grade
 from assessments.selectors import (
-    Appraisal, appraisal, ballot_score, cadre_grade, composite, compliance_score, satisfaction_rate, share_score, team_grade,
+    Appraisal,
+    appraisal,
+    ballot_score,
+    cadre_grade,
+    compliance_score,
+    composite,
+    satisfaction_rate,
+    share_score,
+    team_grade,
 )
 from assessments.services import cast_ballot, close_round, issue_codes, record_tally, round_errors
 from tests import factories as f

@@ -6,7 +6,10 @@ import pytest
 from households.models import Area, Household
 from pairing.models import Cadre
 from pairing.selectors import (
-    coverage_summary, households_without_cadre, pairings_outside_unit_villages, poor_villages_without_unit,
+    coverage_summary,
+    households_without_cadre,
+    pairings_outside_unit_villages,
+    poor_villages_without_unit,
 )
 from tests import factories as f
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from households import cells as registry_cells
 from households.models import Household, PovertyCause
 from pairing.models import Category, Rank, Unit
 from shuanglian.errors import DomainError
-from households import cells as registry_cells
 from shuanglian.roster import cells
 from visits.models import Task
 

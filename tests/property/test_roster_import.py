@@ -21,7 +21,16 @@ from shuanglian.roster.engine import RosterRejected, handlers, import_workbook
 from shuanglian.scoping import EVERYTHING
 from tests.roster.dbstate import canonical_dump
 from tests.roster.workbooks import (
-    C_LI, C_ZHANG, CITY_UNIT, COUNTY_UNIT, H1, H2, H3, POOR_VILLAGE, valid_sheets, write_workbook,
+    C_LI,
+    C_ZHANG,
+    CITY_UNIT,
+    COUNTY_UNIT,
+    H1,
+    H2,
+    H3,
+    POOR_VILLAGE,
+    valid_sheets,
+    write_workbook,
 )
 from visits.models import AnomalyFlag, UnitVisit, Visit
 

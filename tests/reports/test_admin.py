@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from reports.services import runs, submissions
 from reports.models import MonthlySubmission, Report
+from reports.services import runs, submissions
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from households.models import HouseholdPlan
-from seeding.reports import seed_reports
 from reports.models import MonthlySubmission, Notice, Report
+from seeding.reports import seed_reports
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
 

@@ -6,14 +6,14 @@ from datetime import date
 import pytest
 
 from reports import selectors
-from reports.services import submissions
+from reports.access import visible_submissions
 from reports.models import MonthlySubmission, SubmissionPolicy
+from reports.services import submissions
 from shuanglian.errors import DomainError
 from shuanglian.scoping import scope_for
 from visits.locks import check_month_open
 
 from .conftest import at
-from reports.access import visible_submissions
 
 pytestmark = pytest.mark.django_db
 

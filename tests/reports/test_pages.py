@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reports.services import runs, submissions
 from reports.models import MonthlySubmission, Notice, Report
+from reports.services import runs, submissions
 from shuanglian.scoping import mask_id_number
 
 from .conftest import at

@@ -4,8 +4,8 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from reports.services import notices
 from reports.models import Notice
+from reports.services import notices
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

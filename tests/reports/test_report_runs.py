@@ -9,8 +9,8 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from reports.services import runs
 from reports.models import Report
+from reports.services import runs
 from reports.tasks import generate_report
 from shuanglian.errors import DomainError
 

@@ -20,8 +20,8 @@ import openpyxl
 import pytest
 from django.db import connection
 
-from reports.services import runs
 from reports.models import Report
+from reports.services import runs
 from shuanglian.celery import app
 
 # Committed data (the worker is another process); other transactional tests may have flushed

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from households import cells as registry_cells
 from households.models import Household
 from shuanglian.errors import DomainError
-from households import cells as registry_cells
 from shuanglian.roster import cells
 
-from .workbooks import C_LI, HEADS, H1, wrong_check_digit
+from .workbooks import C_LI, H1, HEADS, wrong_check_digit
 
 
 def message(exc_info) -> str:

@@ -14,8 +14,24 @@ from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from .conftest import run_command
 from .dbstate import canonical_dump
 from .workbooks import (
-    C_LI, C_TEACHER, C_ZHANG, C_ZHAO, CITY_UNIT, COUNTY, H1, H2, H3, H6, HEADS, MEMBERS, OTHER_VILLAGE, POOR_VILLAGE,
-    PROVINCE, TOWNSHIP, valid_sheets, write_workbook,
+    C_LI,
+    C_TEACHER,
+    C_ZHANG,
+    C_ZHAO,
+    CITY_UNIT,
+    COUNTY,
+    H1,
+    H2,
+    H3,
+    H6,
+    HEADS,
+    MEMBERS,
+    OTHER_VILLAGE,
+    POOR_VILLAGE,
+    PROVINCE,
+    TOWNSHIP,
+    valid_sheets,
+    write_workbook,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,24 @@ from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from .conftest import run_command
 from .dbstate import canonical_dump
 from .workbooks import (
-    C_LI, C_TEACHER, C_WANG, C_ZHANG, COUNTY_UNIT, H1, H2, H3, H4, MEMBERS, POOR_VILLAGE, add_row, find_row, id_number,
-    set_cell, valid_sheets, wrong_check_digit, write_workbook,
+    C_LI,
+    C_TEACHER,
+    C_WANG,
+    C_ZHANG,
+    COUNTY_UNIT,
+    H1,
+    H2,
+    H3,
+    H4,
+    MEMBERS,
+    POOR_VILLAGE,
+    add_row,
+    find_row,
+    id_number,
+    set_cell,
+    valid_sheets,
+    write_workbook,
+    wrong_check_digit,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 """import_workbook with the scope of a county office: rows about other counties are refused."""
 from __future__ import annotations
 
-
 import pytest
 from django.utils import timezone
 
@@ -11,8 +10,16 @@ from shuanglian.scoping import Scope
 
 from .dbstate import canonical_dump
 from .workbooks import (
-    C_WANG, CITY, H2, PROVINCE, add_row, find_row, id_number, set_cell,
-    valid_sheets, write_workbook,
+    C_WANG,
+    CITY,
+    H2,
+    PROVINCE,
+    add_row,
+    find_row,
+    id_number,
+    set_cell,
+    valid_sheets,
+    write_workbook,
 )
 
 pytestmark = pytest.mark.django_db

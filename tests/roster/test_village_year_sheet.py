@@ -14,7 +14,17 @@ from shuanglian.scoping import Scope
 
 from .conftest import run_command
 from .dbstate import canonical_dump, empty_database
-from .workbooks import CITY, CITY_UNIT, COUNTY, COUNTY_UNIT, OTHER_VILLAGE, POOR_VILLAGE, TOWNSHIP, valid_sheets, write_workbook
+from .workbooks import (
+    CITY,
+    CITY_UNIT,
+    COUNTY,
+    COUNTY_UNIT,
+    OTHER_VILLAGE,
+    POOR_VILLAGE,
+    TOWNSHIP,
+    valid_sheets,
+    write_workbook,
+)
 
 pytestmark = pytest.mark.django_db
 

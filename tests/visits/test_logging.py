@@ -1,7 +1,7 @@
 """Logging a visit: the validation rules of docs/domain.md §6, idempotency, and anomaly flags."""
 import uuid
-from decimal import Decimal
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone

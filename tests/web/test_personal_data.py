@@ -3,13 +3,13 @@ prefix matches, no account name that is an ID number in full (README: Roles and 
 from datetime import date
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from households.models import Member
 from pairing.models import Cadre
 from shuanglian import scoping
+from tests.factories import registered_admins
 from visits.models import Visit
 
 BIRTH = date(1970, 1, 1)
@@ -91,7 +91,7 @@ def personal_lookups(model) -> list[str]:
 
 def admin_lists_with_personal_lookups(user):
     request = type("Request", (), {"user": user})()
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in registered_admins():
         if model_admin.has_module_permission(request):
             for path in personal_lookups(model):
                 yield f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist", path

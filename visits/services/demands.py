@@ -13,7 +13,6 @@ from shuanglian.errors import DomainError
 from ..models import Demand, DemandFollowUp, Visit
 from ..spans import paired_on
 
-
 # Where a demand may go next: the unit works on it and resolves it, or escalates it to the
 # office when it cannot (docs/domain.md §6; seed 000, requirement 1); the office resolves what was escalated.
 DEMAND_STEPS = {

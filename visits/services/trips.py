@@ -15,12 +15,12 @@ from households.models import Household
 from pairing.models import Cadre
 from shuanglian.errors import DomainError
 
+from ..locks import check_month_open
 from ..models import UnitVisit, Visit, VisitPolicy
 from ..photos import prepare_photos
 from ..selectors import policy_for
 from ..spans import household_spans, spans_cover, village_spans
 from .anomalies import flag_anomalies
-from ..locks import check_month_open
 
 
 def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Area
 from pairing.models import Unit
 from reports.models import Report
+from reports.selectors import print_context
 from reports.services.runs import request_report
 from reports.tasks import generate_report
-from reports.selectors import print_context
 from shuanglian.errors import DomainError
 
 
