@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from households.models import Area
 from pairing.access import visible_cadres, visible_units
 from pairing.models import HouseholdPairing, VillagePairing
 from shuanglian.helpers import pad_area_code
@@ -11,22 +12,19 @@ from shuanglian.scoping import narrow
 
 from .models import AppraisalResult, Ballot, BallotCode, EvaluationRound, Tally
 
-# The significant digits of a province, a city, a county, a township and a village code.
-LEVEL_DIGITS = (2, 4, 6, 9, 12)
-
 
 def visible_evaluation_rounds(user_or_scope) -> QuerySet[EvaluationRound]:
     """Rounds over the user's area, below it or above it (a county office works in the
     province's round); the figures inside a round are narrowed to the scope by the selectors."""
 
     def around(prefix):
-        above = [pad_area_code(prefix[:n]) for n in LEVEL_DIGITS[:-1] if n < len(prefix)]
+        above = Area.lineage(pad_area_code(prefix))[:-1]
         return Q(area__code__startswith=prefix) | Q(area_id__in=above)
 
     def covering(villages):
         codes = set()
         for code in villages:
-            codes.update(pad_area_code(code[:n]) for n in LEVEL_DIGITS)
+            codes.update(Area.lineage(code))
         return Q(area_id__in=sorted(codes))
 
     return narrow(

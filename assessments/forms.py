@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Level
+from .models import Direction, Level
 
 
 class CodeForm(forms.Form):
@@ -22,3 +22,25 @@ class BallotForm(forms.Form):
                               error_messages={"required": _("请选择满意、基本满意或不满意。")})
     comment = forms.CharField(label=_("意见建议（可选）"), required=False, max_length=1000,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResultsQuery(forms.Form):
+    """The results page's query string besides the round: an area and a unit, by code. What does
+    not parse is left out; the page drops what the reader cannot see."""
+
+    area = forms.CharField(required=False, max_length=12)
+    unit = forms.CharField(required=False, max_length=50)
+
+    def value(self, name: str) -> str:
+        self.is_valid()
+        return self.cleaned_data.get(name) or ""
+
+
+class SlipsQuery(forms.Form):
+    """The slips page's query string: one kind of evaluation, or every kind."""
+
+    direction = forms.ChoiceField(required=False, choices=Direction.choices)
+
+    def chosen(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("direction") or ""

@@ -17,7 +17,7 @@ from households.models import Area, VillageYear
 from pairing.models import Cadre, Unit
 from pairing.roster import cadres_for, units_for
 from shuanglian import audit, scoping
-from shuanglian.helpers import BATCH, in_batches, pad_area_code
+from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
@@ -211,8 +211,7 @@ class EvaluationSheet(SheetHandler):
         """A year's tallies with no round to go to open one over the widest area on record
         holding the target's villages (the province, when the division list is loaded)."""
         village = min(villages)
-        for prefix_length in (2, 4, 6, 9):
-            code = pad_area_code(village[:prefix_length])
+        for code in Area.lineage(village)[:-1]:
             key = (year, code)
             if key in self.new_rounds:
                 return self.new_rounds[key]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from households.access import visible_areas
+from households.access import visible_area_code, visible_areas
 from pairing.access import visible_units
 from shuanglian import scoping, throttle
 from shuanglian.errors import DomainError, add_to_form
@@ -23,7 +23,7 @@ from shuanglian.models import AccessLog
 from shuanglian.params import ID, int_param
 
 from .access import visible_ballot_codes, visible_evaluation_rounds
-from .forms import BallotForm, CodeForm
+from .forms import BallotForm, CodeForm, ResultsQuery, SlipsQuery
 from .models import Direction
 from .selectors import appraisal, target_key
 from .services import cast_ballot, code_problem, find_code, normalise_code, team_size_notes
@@ -97,15 +97,15 @@ def slips(request, pk):
     rnd, scope = _round_for_user(request, pk, printing=True)
     codes = (visible_ballot_codes(scope).filter(round=rnd, spent=False)
              .select_related("unit", "cadre").order_by("direction", "rater_label", "pk"))
-    direction = request.GET.get("direction", "")
-    if direction in Direction.values:
+    direction = SlipsQuery(request.GET).chosen()
+    if direction:
         codes = codes.filter(direction=direction)
     page = Paginator(codes, SLIPS_PER_PAGE).get_page(request.GET.get("page"))
     base = request.build_absolute_uri(reverse("ballot-enter"))
     slips = [{"code": c, "url": f"{base}{c.code}/", "qr": _qr_svg(f"{base}{c.code}/")} for c in page]
     response = render(request, "assessments/slips.html", {
         "round": rnd, "page": page, "slips": slips, "direction": direction, "directions": Direction.choices,
-        "enter_url": base, "size_notes": team_size_notes(rnd, scope, direction if direction in Direction.values else None),
+        "enter_url": base, "size_notes": team_size_notes(rnd, scope, direction or None),
     })
     # Printed codes are ballots in the making: who printed which page, like an export.
     AccessLog.objects.create(
@@ -125,10 +125,9 @@ def results(request):
     rounds = visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")
     round_id = int_param(request.GET, "round", bounds=ID)
     chosen = (rounds.filter(pk=round_id).first() if round_id else None) or rounds.first()
-    area = request.GET.get("area", "").strip()
-    if area and not visible_areas(scope).filter(code=area).exists():
-        area = ""
-    unit = visible_units(scope).filter(code=request.GET.get("unit", "").strip()).first()
+    query = ResultsQuery(request.GET)
+    area = visible_area_code(scope, query.value("area"))
+    unit = visible_units(scope).filter(code=query.value("unit")).first() if query.value("unit") else None
     rows = appraisal(chosen, scope=scope, area=area or None, unit=unit) if chosen else []
     if chosen and request.GET.get("format") == "xlsx":
         return _xlsx(chosen, rows, scope)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from shuanglian.scoping import as_scope, narrow, reach_of
+from shuanglian.scoping import as_scope, narrow
 
 from .models import Area, AreaLevel, Household, IncomeRecord, Member, VillageYear
 
 
 def _reached_villages(scope):
-    return lambda _key: Q(code__in=reach_of(scope).village_codes)
+    return lambda _key: Q(code__in=scope.reach.village_codes)
 
 
 def visible_areas(user_or_scope) -> QuerySet[Area]:
@@ -26,6 +26,12 @@ def visible_areas(user_or_scope) -> QuerySet[Area]:
     )
 
 
+def visible_area_code(user_or_scope, code: str | None) -> str:
+    """``code`` when it names an area the scope sees, else "": a page's filter by an area the
+    reader cannot see is dropped, never answered."""
+    return code if code and visible_areas(user_or_scope).filter(code=code).exists() else ""
+
+
 def visible_villages(user_or_scope) -> QuerySet[Area]:
     return visible_areas(user_or_scope).filter(level=AreaLevel.VILLAGE)
 
@@ -35,8 +41,8 @@ def visible_households(user_or_scope) -> QuerySet[Household]:
     return narrow(
         Household.objects.all(), scope,
         area=lambda prefix: Q(village__code__startswith=prefix),
-        unit=lambda _unit: reach_of(scope).households,
-        cadre=lambda _cadre: reach_of(scope).households,
+        unit=lambda _unit: scope.reach.households,
+        cadre=lambda _cadre: scope.reach.households,
     )
 
 

@@ -86,6 +86,12 @@ class Area(models.Model):
         return pad_area_code(code[:keep])
 
     @staticmethod
+    def lineage(code: str) -> list[str]:
+        """The codes of an area and of every area above it, the province first."""
+        own = LEVEL_PREFIX_LENGTH[Area.level_of(code)]
+        return [pad_area_code(code[:n]) for n in LEVEL_PREFIX_LENGTH.values() if n <= own]
+
+    @staticmethod
     def prefix_of(code: str) -> str:
         return code[: LEVEL_PREFIX_LENGTH[Area.level_of(code)]]
 

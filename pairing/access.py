@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from households.models import Area
-from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow, reach_of
+from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow
 
 from .models import Cadre, HouseholdPairing, Role, Unit, VillagePairing
 
@@ -96,5 +96,5 @@ def visible_village_pairings(user_or_scope) -> QuerySet[VillagePairing]:
         VillagePairing.objects.all(), scope,
         area=lambda prefix: Q(village__code__startswith=prefix),
         unit=lambda unit: Q(unit_id=unit),
-        cadre=lambda cadre: Q(village_id__in=reach_of(scope).village_codes),
+        cadre=lambda cadre: Q(village_id__in=scope.reach.village_codes),
     )

@@ -35,14 +35,14 @@ def home(request):
             on=today, areas=visible_areas(scope), households=visible_households(scope),
             cadres=visible_cadres(scope),
         )
-    return render(request, "households/home.html", {"page": page, "summary": summary, "query": query, "scope": scope, "today": today})
+    return render(request, "pairing/home.html", {"page": page, "summary": summary, "query": query, "scope": scope, "today": today})
 
 
 @login_required
 def household_detail(request, number: str):
     scope = scoping.scope_for(request.user)
     household = get_object_or_404(visible_households(scope).select_related("village__parent"), number=number)
-    return render(request, "households/detail.html", {
+    return render(request, "pairing/household.html", {
         "household": household,
         "members": household.members.all(),
         "incomes": household.incomes.order_by("-year"),

@@ -66,7 +66,7 @@ def reporting_areas() -> QuerySet[Area]:
     townships = set(Household.objects.annotate(t=Substr("village_id", 1, 9)).values_list("t", flat=True).distinct().order_by())
     codes = set()
     for t in townships:
-        codes.update(pad_area_code(t[:n]) for n in (2, 4, 6, 9))
+        codes.update(Area.lineage(pad_area_code(t)))
     return Area.objects.filter(code__in=codes).exclude(level=AreaLevel.VILLAGE).order_by("code")
 
 
@@ -100,21 +100,23 @@ def may_review(user, unit: Unit) -> bool:
 
 def may_submit(user, unit: Unit) -> bool:
     scope = scoping.as_scope(user)
-    return scoping.sees_everything(scope) or scope.unit_id == unit.pk
+    return scoping.sees_everything(scope) or scoping.is_own_unit(scope, unit.pk)
 
 
-def policy_for(unit_area_code: str) -> SubmissionPolicy | None:
-    """The deadline rule for a unit: the most specific area containing the unit's seat."""
-    candidates = [p for p in SubmissionPolicy.objects.all() if unit_area_code.startswith(p.area_prefix)]
+def policy_for(unit_area_code: str, policies=None) -> SubmissionPolicy | None:
+    """The deadline rule for a unit: the most specific area containing the unit's seat (among
+    ``policies`` when the caller has loaded them for many units)."""
+    policies = SubmissionPolicy.objects.all() if policies is None else policies
+    candidates = [p for p in policies if unit_area_code.startswith(p.area_prefix)]
     return max(candidates, key=lambda p: len(p.area_prefix), default=None)
 
 
 DEFAULT_DUE_DAY = 5
 
 
-def deadline(*, unit: Unit, month: date) -> date:
+def deadline(*, unit: Unit, month: date, policies=None) -> date:
     """Day N of the month after the reported one (N from the policy, 5 by default)."""
-    policy = policy_for(unit.area_id)
+    policy = policy_for(unit.area_id, policies)
     return next_month(month).replace(day=policy.due_day if policy else DEFAULT_DUE_DAY)
 
 
@@ -142,13 +144,8 @@ def month_overview(*, scope: scoping.Scope, month: date) -> list[MonthRow]:
     units = (units_reporting_to(scope) & active_units(start=month, end=month_end(month))).select_related("area").order_by("code")
     submissions = {s.unit_id: s for s in MonthlySubmission.objects.filter(month=month, unit__in=units).select_related("submitted_by", "reviewed_by")}
     policies = list(SubmissionPolicy.objects.all())
-
-    def due_of(unit: Unit) -> date:
-        matching = [p for p in policies if unit.area_id.startswith(p.area_prefix)]
-        day = max(matching, key=lambda p: len(p.area_prefix)).due_day if matching else DEFAULT_DUE_DAY
-        return next_month(month).replace(day=day)
-
-    rows = [MonthRow(u, submissions.get(u.pk), submissions[u.pk].due if u.pk in submissions else due_of(u)) for u in units]
+    rows = [MonthRow(u, submissions.get(u.pk), submissions[u.pk].due if u.pk in submissions
+                     else deadline(unit=u, month=month, policies=policies)) for u in units]
     rows.sort(key=lambda r: (r.submission is not None, r.unit.code))
     return rows
 

@@ -1,8 +1,8 @@
-"""The admin's one rule of access: what a user sees and may change comes from the scoping module.
+"""The admin's one rule of access: what a user sees and may change comes from their scope.
 
 Staff permissions are not granted model by model: a role (office, unit administrator, leader)
-decides. Every ModelAdmin of the campaign derives from ``ScopedAdmin`` and names the scoping
-function for its model; foreign-key choices are narrowed the same way, so an office cannot
+decides. Every ModelAdmin of the campaign derives from ``ScopedAdmin`` and names the visibility
+function for its model (the app's ``access.py``); foreign-key choices are narrowed the same way, so an office cannot
 attach a record to a village outside its area.
 
 The admin is one more door to the data, so it writes by the rules of the other doors (phone,
@@ -129,8 +129,8 @@ class SafeCSV(CSV):
 
 
 class ScopedAdmin(MaskedColumns, ExportMixin, SimpleHistoryAdmin):
-    visible = None  # the scoping function returning this model's visible queryset
-    scoped_fields: dict[str, object] = {}  # foreign key or many-to-many → scoping function for its choices
+    visible = None  # the visibility function returning this model's visible queryset (an app's access.py)
+    scoped_fields: dict[str, object] = {}  # foreign key or many-to-many → visibility function for its choices
     # ``check_write(self, form, data)``: the model's service validator on the form's cleaned data,
     # raising DomainError. None: the admin only reads (no service can validate its writes).
     check_write = None

@@ -2,7 +2,8 @@
 pages, and errors that are always a 4xx with a message for bad input.
 
 Each app declares its serializers and viewsets in its own ``api.py``; ``urls`` below gathers
-them under /api/v1/. Every queryset starts from ``shuanglian.scoping``, as the pages do.
+them under /api/v1/. Every queryset starts from the reader's scope (``shuanglian.scoping``, each
+app's ``access.py``), as the pages do.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from .api_params import KnownParameters  # noqa: F401  the apps' computed lists 
 
 
 class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """A read-only resource whose rows come from a scoping function of ``shuanglian.scoping``."""
+    """A read-only resource whose rows come from a visibility function (an app's ``access.py``)."""
 
-    visible = None  # the scoping function
+    visible = None  # e.g. households.access.visible_households
 
     def get_queryset(self):
         return type(self).visible(self.request.user)

@@ -2,7 +2,7 @@
 
 A scope is resolved once per request from the user's role:
 
-- superuser or province office: everything;
+- superuser: everything (the province office sees as much through its area, the province);
 - office, leader or inspection group at an area: that area and everything below it (by code
   prefix); offices change, leaders read, the inspection group reads and reviews anomaly flags;
 - unit administrator: the unit, its cadres, its paired villages and their households,
@@ -16,13 +16,13 @@ app says which of its records a scope sees in its own ``access.py`` (``visible_h
 or a cadre reaches below the pairing app (villages, households) follows from pairings, so the
 resolver hands it down inside the scope (:attr:`Scope.reach`). The decisions a page, the admin or
 the API takes on a role ("may this user change records?", "is this the province office?") are
-the named functions at the end of this module; nothing else reads a scope's flags.
+the named functions at the end of this module; nothing else reads a scope's flags (its keys,
+the area prefix, unit and cadre, are data the pages use).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -30,7 +30,7 @@ from django.utils.module_loading import import_string
 
 from shuanglian.helpers import pad_area_code
 
-PROVINCE_PREFIX_LENGTH = 2  # a province's code keeps two significant digits (docs/domain.md §1)
+PROVINCE_PREFIX_LENGTH = 2  # a province's code keeps two significant digits (docs/domain.md §3)
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,11 @@ class Scope:
     can_inspect: bool = False  # review anomaly flags (spot checks): offices and inspection groups
     reach: Reach | None = field(default=None, compare=False, repr=False)
 
+    def __post_init__(self):
+        if (self.unit_id or self.cadre_id) and self.reach is None:
+            raise ValueError("A unit's or a cadre's scope carries its reach: build it with "
+                             "pairing.access.unit_scope / cadre_scope.")
+
     @property
     def is_empty(self) -> bool:
         return not (self.everything or self.area_prefix or self.unit_id or self.cadre_id)
@@ -62,11 +67,6 @@ NOTHING = Scope()
 EVERYTHING = Scope(everything=True, can_change=True, can_view_id_numbers=True, can_inspect=True)
 
 
-@cache
-def _resolver():
-    return import_string(settings.SHUANGLIAN_SCOPE_RESOLVER)
-
-
 def scope_for(user) -> Scope:
     """Resolve (and cache on the user object) the scope of a signed-in user."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -74,7 +74,7 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_shuanglian_scope", None)
     if cached is not None:
         return cached
-    scope = EVERYTHING if user.is_superuser else _resolver()(user)
+    scope = EVERYTHING if user.is_superuser else import_string(settings.SHUANGLIAN_SCOPE_RESOLVER)(user)
     user._shuanglian_scope = scope
     return scope
 
@@ -82,12 +82,6 @@ def scope_for(user) -> Scope:
 def as_scope(user_or_scope) -> Scope:
     """Functions below take a user or a scope already resolved."""
     return user_or_scope if isinstance(user_or_scope, Scope) else scope_for(user_or_scope)
-
-
-def reach_of(scope: Scope) -> Reach:
-    if scope.reach is None:
-        raise ValueError("A unit's or a cadre's scope carries its reach: build it with pairing.access.unit_scope / cadre_scope.")
-    return scope.reach
 
 
 def narrow(qs: QuerySet, user_or_scope, *, area=None, unit=None, cadre=None) -> QuerySet:
@@ -187,7 +181,7 @@ def display_user(reader, user) -> str:
 # nowhere else.
 
 def sees_everything(user_or_scope) -> bool:
-    """The system administrators and the province office."""
+    """The system administrators (the province office is a role over the province's area)."""
     return as_scope(user_or_scope).everything
 
 
@@ -199,9 +193,9 @@ def is_unit_admin(user_or_scope) -> bool:
     return bool(as_scope(user_or_scope).unit_id)
 
 
-def is_area_role(user_or_scope) -> bool:
-    """An office, a leader or an inspection group: a role over an area."""
-    return bool(as_scope(user_or_scope).area_prefix)
+def is_own_unit(user_or_scope, unit_id: int) -> bool:
+    """A unit administrator's own unit."""
+    return as_scope(user_or_scope).unit_id == unit_id
 
 
 def is_leader(user_or_scope) -> bool:

@@ -1,3 +1,4 @@
+import datetime as dt
 import uuid
 from decimal import Decimal
 
@@ -110,6 +111,21 @@ class DeedForm(forms.Form):
         self.fields["household"].label_from_instance = household_label
 
 
+class IsoDateField(forms.Field):
+    """A date as ISO 8601 writes it (what the page's date input sends), in any language; anything
+    else is no date."""
+
+    def to_python(self, value):
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except (TypeError, ValueError):
+            return None
+
+
+class IsoDateFilter(django_filters.Filter):
+    field_class = IsoDateField
+
+
 class DueFilters(django_filters.FilterSet):
     """The due list's query string. ``unit`` narrows the cadres; ``area`` and ``on`` are what
     the list is computed for (``selectors.office_due_list``), so they leave the cadres as they
@@ -117,7 +133,7 @@ class DueFilters(django_filters.FilterSet):
 
     unit = django_filters.CharFilter(field_name="unit__code")
     area = django_filters.CharFilter(method="computed_for")
-    on = django_filters.DateFilter(method="computed_for")
+    on = IsoDateFilter(method="computed_for")
 
     class Meta:
         model = Cadre

@@ -30,11 +30,6 @@ def register_lock_source(source: LockSource) -> None:
         _sources.append(source)
 
 
-def unregister_lock_source(source: LockSource) -> None:
-    if source in _sources:
-        _sources.remove(source)
-
-
 def locked_months(*, unit_ids: Iterable[int]) -> set[tuple[int, date]]:
     """(unit id, first day of the month) of every locked month of these units: the roster import
     checks a whole sheet against it at once."""

@@ -221,13 +221,11 @@ def due_list(*, cadres, on: date, area: str | None = None) -> list[DueRow]:
     return rows
 
 
-def office_due_list(*, cadres, areas, own_area: str | None, area: str = "", on: date | None = None,
+def office_due_list(*, cadres, own_area: str | None, area: str = "", on: date | None = None,
                     ) -> tuple[list[DueRow], dict]:
     """An office's due list: of ``cadres`` (those it sees, perhaps of one unit), those behind pace
-    at a date (today by default, never later), computed for an area among ``areas`` (those it
-    sees; its own area, ``own_area``, by default). Also the filters as applied, for the page."""
-    if area and not areas.filter(code=area).exists():
-        area = ""
+    at a date (today by default, never later), computed for ``area`` (one the office sees; its own
+    area, ``own_area``, by default). Also the filters as applied, for the page."""
     if not area and own_area:
         area = own_area  # compute for the office's own area only
     today = timezone.localdate()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from households.access import visible_areas
+from households.access import visible_area_code, visible_areas
 from households.models import Household
 from pairing.access import visible_cadres, visible_units
 from pairing.models import Cadre, HouseholdPairing
@@ -39,8 +39,8 @@ def _due_rows(request):
     cadres = visible_cadres(scope)
     query = DueFilters(request.GET, queryset=cadres)
     cadres, given = query.qs, query.form.cleaned_data  # a value that does not parse is left out
-    rows, filters = office_due_list(cadres=cadres, areas=visible_areas(scope), own_area=scoping.own_area_code(scope),
-                                    area=given.get("area") or "", on=given.get("on"))
+    rows, filters = office_due_list(cadres=cadres, own_area=scoping.own_area_code(scope),
+                                    area=visible_area_code(scope, given.get("area")), on=given.get("on"))
     return rows, {"unit": given.get("unit") or "", **filters}
 
 

@@ -19,8 +19,8 @@ def dispatch(task_name: str, *args) -> None:
     logged, never shown to the user: what was queued is picked up again by the sweeps."""
     from shuanglian.celery import app
 
+    task = app.tasks[task_name]  # a name that is not registered is a bug: it raises, it is not "queued later"
     try:
-        task = app.tasks[task_name]
         if task.app.conf.task_always_eager:
             task.apply(args=args, throw=False)
         else:

@@ -1,4 +1,4 @@
-"""What every reports page shares: who may use them, and the Excel content type."""
+"""What every reports page shares: who may use them."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied
 from shuanglian import scoping
 
 from .. import selectors
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def reports_scope(request) -> scoping.Scope:

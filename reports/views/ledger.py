@@ -1,23 +1,22 @@
 """The illustrated ledger (扶贫台帐) download of an area or a unit, for a year."""
 from __future__ import annotations
 
-import tempfile
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Max
-from django.http import FileResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from households.access import visible_incomes
+from shuanglian import scoping
+from shuanglian.helpers import spooled_download
 
 from .. import selectors
 from ..forms import LedgerForm
 from ..ledger import count_households, write_ledger
-from .common import XLSX, reports_scope
+from .common import reports_scope
 
 
 @login_required
@@ -38,10 +37,7 @@ def ledger(request):
                 "该范围有 %(n)s 户，超过网页导出上限 %(limit)s 户：请选择下一级区划，或请系统管理员用 export_ledger 命令导出。",
                 households) % {"n": households, "limit": limit})
         else:
-            spool = tempfile.TemporaryFile()
-            write_ledger(spool, scope=scope, year=year, area_code=area.code if area else None)
-            spool.seek(0)
             name = area.name if area else _("本单位")
-            return FileResponse(spool, as_attachment=True, filename=_("%(name)s%(year)s年扶贫台帐.xlsx") % {"name": name, "year": year},
-                                content_type=XLSX)
-    return render(request, "reports/ledger.html", {"form": form, "scope": scope})
+            return spooled_download(lambda out: write_ledger(out, scope=scope, year=year, area_code=area.code if area else None),
+                                    filename=_("%(name)s%(year)s年扶贫台帐.xlsx") % {"name": name, "year": year})
+    return render(request, "reports/ledger.html", {"form": form, "scope": scope, "unit_admin": scoping.is_unit_admin(scope)})

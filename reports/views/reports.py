@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.helpers import XLSX
 
 from .. import selectors
 from ..access import visible_reports
@@ -19,7 +20,7 @@ from ..filters import ReportFilter
 from ..forms import ReportRequestForm, last_month
 from ..models import Notice, Report
 from ..services import runs
-from .common import XLSX, reports_scope
+from .common import reports_scope
 
 
 @login_required

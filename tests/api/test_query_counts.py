@@ -29,9 +29,7 @@ LISTS = [
     ("report", ""),
 ]
 ROLES = ["office", "leader", "unit_admin", "cadre"]
-# (basename, role) known to query once per row (reported; the mark goes when the view is fixed).
-# visits/api.py: DemandSerializer and DeedSerializer name the household by its number, and the
-# viewsets do not select_related("household").
+# (basename, role) known to query once per row: the mark goes when the view is fixed.
 GROWS: dict[tuple[str, str], str] = {}
 
 
