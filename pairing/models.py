@@ -222,3 +222,89 @@ class Role(models.Model):
     def __str__(self) -> str:
         where = self.unit if self.kind == self.Kind.UNIT_ADMIN else self.area
         return f"{self.user.username}：{where} {self.get_kind_display()}"
+
+
+class Posting(models.Model):
+    """A cadre posted by their unit to live in a poor village (驻村, docs/domain.md §11): the
+    village's resident work team on any date is the postings in force then."""
+
+    class Role(models.TextChoices):
+        FIRST_SECRETARY = "first_secretary", _("第一书记")
+        LEADER = "leader", _("队长")
+        MEMBER = "member", _("队员")
+
+    cadre = models.ForeignKey(Cadre, models.PROTECT, related_name="postings", verbose_name=_("驻村干部"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="postings", verbose_name=_("驻村"))
+    role = models.CharField(_("职务"), max_length=16, choices=Role.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("驻村")
+        ordering = ["village_id", "start", "cadre"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "village", "start"], name="posting_key"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="posting_ends_after_start"),
+        ]
+        indexes = [
+            models.Index(fields=["cadre", "start"], name="posting_by_cadre"),  # compliance: a resident's postings
+            models.Index(fields=["village", "start"], name="posting_by_village"),  # a village's team
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} — {self.village.name}（{self.get_role_display()}）"
+
+
+class Leave(models.Model):
+    """A cadre's approved leave (请假, docs/domain.md §11): its days are taken out of every
+    requirement pro-rated by days; the work done on them still counts."""
+
+    cadre = models.ForeignKey(Cadre, models.PROTECT, related_name="leaves", verbose_name=_("干部"))
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("请假")
+        ordering = ["cadre", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "start"], name="leave_key"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="leave_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["cadre", "start"], name="leave_by_cadre")]  # compliance: a cadre's leave
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
+class WorkTeamMember(models.Model):
+    """A cadre on a unit's work team for one of its villages (工作小组, docs/domain.md §11): 2–3
+    cadres led by one of 县处级 rank or above, rotating, so the village is never left uncovered."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("组长")
+        MEMBER = "member", _("组员")
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="team_members", verbose_name=_("联村单位"))
+    village = models.ForeignKey(Area, models.PROTECT, related_name="team_members", verbose_name=_("联系村"))
+    cadre = models.ForeignKey(Cadre, models.PROTECT, related_name="team_memberships", verbose_name=_("干部"))
+    role = models.CharField(_("分工"), max_length=8, choices=Role.choices)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("工作小组成员")
+        ordering = ["unit", "village_id", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "village", "cadre", "start"], name="work_team_member_key"),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="work_team_member_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre}（{self.get_role_display()}）"

@@ -80,6 +80,36 @@ class UnitVisit(models.Model):
         return f"{self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
 
 
+class Stay(models.Model):
+    """A resident's stay in the village of their posting (驻村考勤, docs/domain.md §11), counted
+    like trips against the days a year a resident must live there."""
+
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="stays", verbose_name=_("驻村干部"))
+    posting = models.ForeignKey("pairing.Posting", models.PROTECT, related_name="stays", verbose_name=_("驻村"))
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    # Carried by the phone's form: a resent form stores nothing twice.
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("录入人"))
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("驻村考勤")
+        ordering = ["-start", "cadre"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="stay_ends_after_start"),
+            models.UniqueConstraint(fields=["cadre", "start", "end"], name="stay_key"),
+        ]
+        indexes = [models.Index(fields=["cadre", "start"], name="stay_by_cadre")]  # compliance: a resident's stays
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d}—{self.end:%Y-%m-%d}"
+
+
 class VisitPolicy(models.Model):
     """How often who must go where: a row of data per area and year (docs/domain.md §6).
 
