@@ -266,3 +266,36 @@ def registered_admins():
     from django.contrib import admin
 
     return [(model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)]
+
+
+# --- resident work teams, their stays and leave (docs/domain.md §11) -------------------------------
+
+class PostingFactory(DjangoModelFactory):
+    class Meta:
+        model = "pairing.Posting"
+
+    cadre = factory.SubFactory(CadreFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    role = "member"
+    start = date(2025, 1, 1)
+    end = None
+
+
+class StayFactory(DjangoModelFactory):
+    class Meta:
+        model = "visits.Stay"
+
+    posting = factory.SubFactory(PostingFactory)
+    cadre = factory.LazyAttribute(lambda o: o.posting.cadre)
+    start = date(2025, 3, 3)
+    end = factory.LazyAttribute(lambda o: o.start)
+
+
+class LeaveFactory(DjangoModelFactory):
+    class Meta:
+        model = "pairing.Leave"
+
+    cadre = factory.SubFactory(CadreFactory)
+    start = date(2025, 3, 1)
+    end = date(2025, 4, 30)
+    reason = "病假"

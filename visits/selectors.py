@@ -63,21 +63,40 @@ def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None
     return found[0] if found else None
 
 
+@dataclass(frozen=True)
+class Subject:
+    """How one subject is counted: its pairings (what puts it in force), its trips, the columns
+    that key a row, and where its policy's area and its leave come from."""
+
+    pairing_table: str
+    trip_table: str
+    keys: tuple[str, ...]
+    pairing_keys: tuple[str, ...]  # the keys as columns of the pairing table, in the same order
+    policy_area: str  # SQL of the area whose policy applies, over ``paired k`` and ``join``
+    join: str = ""
+    leave: bool = False  # a cadre's leave lowers the requirement (docs/domain.md §11)
+
+
 SUBJECTS = {
-    # subject: (pairing table, trip table, partition columns, policy area column of the pairing)
-    "cadre": ("pairing_householdpairing", "visits_visit", ("cadre_id",), "u.area_id"),
-    "unit": ("pairing_villagepairing", "visits_unitvisit", ("unit_id", "village_id"), "k.village_id"),
+    "cadre": Subject("pairing_householdpairing", "visits_visit", ("cadre_id",), ("p.cadre_id",), "u.area_id",
+                     join="JOIN pairing_cadre c ON c.id = k.cadre_id JOIN pairing_unit u ON u.id = c.unit_id", leave=True),
+    "unit": Subject("pairing_villagepairing", "visits_unitvisit", ("unit_id", "village_id"), ("p.unit_id", "p.village_id"),
+                    "k.village_id"),
+    # A resident is counted per posting, in the village of the posting, by its policy there.
+    "resident": Subject("pairing_posting", "visits_stay", ("posting_id",), ("p.id",), "pp.village_id",
+                        join="JOIN pairing_posting pp ON pp.id = k.posting_id", leave=True),
 }
 
 
 @dataclass(frozen=True)
 class ComplianceRow:
-    key: tuple  # (cadre_id,) or (unit_id, village_id)
+    key: tuple  # (cadre_id,), (unit_id, village_id) or (posting_id,)
     visits: int
     days: int
-    paired_days: int
+    paired_days: int  # days in force in the period: paired, or posted
     required_visits: int
     required_days: int
+    leave_days: int = 0  # leave days that fell on days in force, taken out of the requirement
 
     @property
     def met(self) -> bool:
@@ -85,14 +104,16 @@ class ComplianceRow:
 
 
 def _sql(subject: str, with_area: bool, one: bool = False) -> str:
-    pairing_table, trip_table, keys, policy_area = SUBJECTS[subject]
+    sub = SUBJECTS[subject]
+    keys = sub.keys
     f = _vendor_sql()
     days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
     greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
     least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
     cols = ", ".join(keys)
     on = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in keys)  # noqa: E731
-    reach = f"MAX(e) OVER (PARTITION BY {cols} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    window = lambda by: f"MAX(e) OVER (PARTITION BY {by} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"  # noqa: E731
+    reach = window(cols)
     if with_area:  # the cadres paired with households of the area count with all their pairings
         area = (
             "AND p.cadre_id IN (SELECT q.cadre_id FROM pairing_householdpairing q WHERE q.start <= %(p1)s"
@@ -105,24 +126,51 @@ def _sql(subject: str, with_area: bool, one: bool = False) -> str:
     # Trips only of the pairings counted: for one cadre by the key, for an area through the
     # pairings found; the whole province reads every trip of the period in index order.
     if one:
-        area += f" AND p.{keys[0]} = %(one)s"
+        area += f" AND {sub.pairing_keys[0]} = %(one)s"
         only = f"AND t.{keys[0]} = %(one)s"
     elif with_area:
         only = f"AND {'(' + ', '.join('t.' + k for k in keys) + ')' if len(keys) > 1 else 't.' + keys[0]} IN (SELECT {cols} FROM paired)"
     else:
         only = ""
-    unit_join = "JOIN pairing_cadre c ON c.id = k.cadre_id JOIN pairing_unit u ON u.id = c.unit_id" if subject == "cadre" else ""
     # Each interval, taken in order, adds the days it reaches beyond the latest end before it:
     # the sum is the union of the intervals' days, in one window pass and one GROUP BY.
-    added = lambda lo, hi: (  # noqa: E731
-        f"CASE WHEN reach IS NULL OR reach < {lo} THEN {days(lo, hi)} + 1 "
-        f"WHEN {hi} > reach THEN {days('reach', hi)} ELSE 0 END")
+    added = lambda lo, hi, reach="reach": (  # noqa: E731
+        f"CASE WHEN {reach} IS NULL OR {reach} < {lo} THEN {days(lo, hi)} + 1 "
+        f"WHEN {hi} > {reach} THEN {days(reach, hi)} ELSE 0 END")
+    end = 'p."end"'
+    spans = (f"SELECT {', '.join(f'{p} AS {k}' for p, k in zip(sub.pairing_keys, keys))}, "
+             f"{greatest('p.start', '%(p0)s')} AS s, {least(f'COALESCE({end}, %(p1)s)', '%(p1)s')} AS e "
+             f"FROM {sub.pairing_table} p WHERE p.start <= %(p1)s AND ({end} IS NULL OR {end} >= %(p0)s) {area}")
+    leave_ctes, leave_join, net, leave_days = "", "", "k.paired_days", "0"
+    if sub.leave:
+        # Leave days on days in force = |in force| + |leave| − |in force ∪ leave|: the unions within
+        # each kind and across both, in one window pass over the keys that have leave only (few).
+        lend = 'l."end"'
+        if subject == "cadre":
+            leaves = (f"SELECT l.cadre_id, {greatest('l.start', '%(p0)s')} AS s, {least(lend, '%(p1)s')} AS e "
+                      f"FROM pairing_leave l WHERE l.start <= %(p1)s AND {lend} >= %(p0)s"
+                      + (" AND l.cadre_id = %(one)s" if one else ""))
+        else:  # a resident's leave, per posting of theirs in force
+            leaves = (f"SELECT sp.{keys[0]}, {greatest('l.start', '%(p0)s')} AS s, {least(lend, '%(p1)s')} AS e "
+                      f"FROM pairing_leave l JOIN (SELECT p.id AS {keys[0]}, p.cadre_id FROM {sub.pairing_table} p "
+                      f"WHERE p.start <= %(p1)s AND ({end} IS NULL OR {end} >= %(p0)s) {area}) sp ON sp.cadre_id = l.cadre_id "
+                      f"WHERE l.start <= %(p1)s AND {lend} >= %(p0)s")
+        leave_ctes = f"""
+leaves AS (  -- leave within the period, clipped to it
+    {leaves}
+),
+onleave AS (  -- leave days falling on days in force
+    SELECT {cols}, SUM({added('s', 'e', 'reach_kind')}) - SUM({added('s', 'e')}) AS leave_days
+    FROM (SELECT {cols}, s, e, {reach} AS reach, {window(cols + ', kind')} AS reach_kind
+          FROM (SELECT {cols}, s, e, 0 AS kind FROM ({spans}) own WHERE {keys[0]} IN (SELECT {keys[0]} FROM leaves)
+                UNION ALL SELECT {cols}, s, e, 1 AS kind FROM leaves) both_kinds) ordered
+    GROUP BY {cols}
+),"""
+        leave_join = f"LEFT JOIN onleave o ON {on('o', 'k')}"
+        net, leave_days = "(k.paired_days - COALESCE(o.leave_days, 0))", "COALESCE(o.leave_days, 0)"
     return f"""
 WITH spans AS (  -- pairings in force during the period, clipped to it
-    SELECT {', '.join('p.' + k for k in keys)}, {greatest('p.start', '%(p0)s')} AS s,
-           {least('COALESCE(p."end", %(p1)s)', '%(p1)s')} AS e
-    FROM {pairing_table} p
-    WHERE p.start <= %(p1)s AND (p."end" IS NULL OR p."end" >= %(p0)s) {area}
+    {spans}
 ),
 paired AS (  -- days of the period on which at least one pairing was in force
     SELECT {cols}, SUM({added('s', 'e')}) AS paired_days
@@ -131,7 +179,7 @@ paired AS (  -- days of the period on which at least one pairing was in force
 ),
 trips AS (  -- every trip that can reach into the period; earlier ones cannot change it
     SELECT {', '.join('t.' + k for k in keys)}, t.start AS s, t."end" AS e
-    FROM {trip_table} t
+    FROM {sub.trip_table} t
     WHERE t."end" >= %(p0)s AND t.start <= %(p1)s {only}
 ),
 done AS (  -- a trip that begins after every earlier one has ended starts a stay: a visit if in the period
@@ -140,9 +188,9 @@ done AS (  -- a trip that begins after every earlier one has ended starts a stay
            SUM({added(greatest('s', '%(p0)s'), least('e', '%(p1)s'))}) AS days
     FROM (SELECT {cols}, s, e, {reach} AS reach FROM trips) ordered
     GROUP BY {cols}
-),
+),{leave_ctes}
 keyed AS (  -- each row with the area whose policy applies: the cadre's unit's, or the village
-    SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {policy_area} AS area FROM paired k {unit_join}
+    SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {sub.policy_area} AS area FROM paired k {sub.join}
 ),
 rules AS (  -- the policy in force per area
     SELECT a.area, vp.min_visits, vp.min_days, ROW_NUMBER() OVER (PARTITION BY a.area ORDER BY {POLICY_ORDER}) AS pick
@@ -150,11 +198,13 @@ rules AS (  -- the policy in force per area
 )
 SELECT {', '.join('k.' + k for k in keys)},
        COALESCE(d.visits, 0), COALESCE(d.days, 0), k.paired_days,
-       (COALESCE(r.min_visits, 0) * k.paired_days + %(period_days)s - 1) / %(period_days)s,
-       (COALESCE(r.min_days, 0) * k.paired_days + %(period_days)s - 1) / %(period_days)s
+       (COALESCE(r.min_visits, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
+       (COALESCE(r.min_days, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
+       {leave_days}
 FROM keyed k
 LEFT JOIN rules r ON r.area = k.area AND r.pick = 1
 LEFT JOIN done d ON {on('d', 'k')}
+{leave_join}
 """
 
 
@@ -171,7 +221,7 @@ def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: st
         "p0": start, "p1": end, "period_days": period_days or (end - start).days + 1, "year": start.year,
         "subject": subject, "prefix": Area.prefix_of(area) if area else "", "one": one,
     }
-    keys = len(SUBJECTS[subject][2])
+    keys = len(SUBJECTS[subject].keys)
     with connection.cursor() as cursor:
         cursor.execute(_sql(subject, with_area=bool(area), one=one is not None), params)
         return {

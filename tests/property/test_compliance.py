@@ -4,6 +4,8 @@ trips stay two, a stay counts in the period of its first day with its days clipp
 and the requirement is ceil(min × paired days ÷ period days), paired days being the days of the
 period on which at least one pairing was in force. Hand-overs, gaps, open pairings, partial and
 leap years, and stays across New Year are all drawn; so are the policies of a county and a year.
+Leave (docs/domain.md §11) is drawn too, overlapping itself or not, and takes its days that fall on
+days in force out of the requirement; residents are counted per posting from their stays.
 
 The reference works day by day on sets of calendar days, so that it reads as the rules do."""
 from __future__ import annotations
@@ -16,10 +18,10 @@ from django.db import transaction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pairing.models import HouseholdPairing, Unit, VillagePairing
+from pairing.models import HouseholdPairing, Leave, Posting, Unit, VillagePairing
 from shuanglian.helpers import pad_area_code
 from tests import factories as f
-from visits.models import UnitVisit, Visit, VisitPolicy
+from visits.models import Stay, UnitVisit, Visit, VisitPolicy
 from visits.selectors import pace, visit_compliance, year_compliance
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ DAY = dt.timedelta(days=1)
 FIRST, LAST = dt.date(2024, 10, 1), dt.date(2026, 3, 31)  # three New Years' neighbourhoods, a leap year
 COUNTY_A, COUNTY_B = "620502000000", "620503000000"
 VILLAGES = ["620502100001", "620502100002", "620503100001"]
-DEFAULT = {"cadre": (4, 15), "unit": (4, 30)}  # the province rule (visits / days), migrations' data
+DEFAULT = {"cadre": (4, 15), "unit": (4, 30), "resident": (0, 220)}  # the province rule (visits / days), migrations' data
 
 dates = st.dates(min_value=FIRST, max_value=LAST)
 
@@ -80,6 +82,7 @@ class Subject:
     policy_code: str
     pairings: list[tuple[dt.date, dt.date | None, str]] = field(default_factory=list)  # start, end, village
     trips: list[tuple[dt.date, dt.date]] = field(default_factory=list)
+    leave: list[tuple[dt.date, dt.date]] = field(default_factory=list)  # the cadre's, for cadres and residents
 
 
 def reference_row(subject: Subject, kind: str, policies: list[Policy], p0: dt.date, p1: dt.date,
@@ -94,8 +97,10 @@ def reference_row(subject: Subject, kind: str, policies: list[Policy], p0: dt.da
     days = len(set().union(set(), *all_stays) & period)
     min_visits, min_days = policy_for(policies, kind, subject.policy_code, p0.year)
     whole = period_days or len(period)
-    required = (ceil_div(min_visits * len(paired), whole), ceil_div(min_days * len(paired), whole))
-    return (visits, days, len(paired), *required)
+    on_leave = set().union(set(), *(days_of(s, e) for s, e in subject.leave)) & paired
+    net = len(paired) - len(on_leave)
+    required = (ceil_div(min_visits * net, whole), ceil_div(min_days * net, whole))
+    return (visits, days, len(paired), *required, len(on_leave))
 
 
 # --- random worlds -----------------------------------------------------------------------------------
@@ -115,6 +120,17 @@ def pairing_chain(draw, holders: int) -> list[tuple[int, dt.date, dt.date | None
         chain.append((holder, start, end))
         start = end + draw(st.sampled_from([1, 1, 1, 2, 45])) * DAY  # mostly a hand-over the next day
     return chain
+
+
+@st.composite
+def leave_list(draw) -> list[tuple[dt.date, dt.date]]:
+    """Mostly none; else one to three spells, perhaps overlapping (the services refuse that, the
+    count must not care), perhaps across New Year."""
+    spells = {}  # a leave's key: cadre, start
+    for _ in range(draw(st.sampled_from([0, 0, 1, 1, 2, 3]))):
+        start = draw(st.one_of(dates, st.sampled_from([dt.date(2024, 12, 20), dt.date(2025, 12, 25), dt.date(2024, 2, 28)])))
+        spells[start] = start + draw(st.integers(0, 90)) * DAY
+    return list(spells.items())
 
 
 @st.composite
@@ -139,7 +155,7 @@ def trip_list(draw) -> list[tuple[dt.date, dt.date]]:
 
 
 policies = st.lists(
-    st.builds(Policy, subject=st.sampled_from(["cadre", "unit"]), prefix=st.sampled_from(["", "620502"]),
+    st.builds(Policy, subject=st.sampled_from(["cadre", "unit", "resident"]), prefix=st.sampled_from(["", "620502"]),
               year=st.sampled_from([None, 2024, 2025, 2026]), visits=st.integers(0, 12), days=st.integers(0, 60)),
     max_size=3, unique_by=lambda p: (p.subject, p.prefix, p.year),
 ).map(lambda ps: [p for p in ps if (p.prefix, p.year) != ("", None)])  # the province's every-year rule is data already
@@ -158,6 +174,7 @@ class World:
     households: list[tuple[str, list[tuple[int, dt.date, dt.date | None]]]]  # village, pairing chain
     unit_villages: dict[tuple[int, str], Subject]
     policies: list[Policy]
+    postings: list[tuple[int, Subject]] = field(default_factory=list)  # cadre index, one posting (one pairing)
 
 
 @st.composite
@@ -173,6 +190,18 @@ def worlds(draw) -> World:
             cadres[holder].pairings.append((start, end, village))
     for cadre in cadres:
         cadre.trips = draw(trip_list())
+        cadre.leave = draw(leave_list())
+    postings, taken = [], set()
+    for _posting in range(draw(st.integers(0, 3))):
+        holder, village = draw(st.integers(0, len(cadres) - 1)), draw(st.sampled_from(VILLAGES))
+        start = draw(dates)
+        if (holder, village, start) in taken:  # a posting's key: cadre, village, start
+            continue
+        taken.add((holder, village, start))
+        end = None if draw(st.booleans()) else start + draw(st.integers(0, 400)) * DAY
+        posting = Subject(policy_code=village, pairings=[(start, end, village)], leave=cadres[holder].leave)
+        posting.trips = draw(trip_list())
+        postings.append((holder, posting))
     unit_villages = {}
     for unit, village in draw(st.sets(st.tuples(st.integers(0, 1), st.sampled_from(VILLAGES)), max_size=3)):
         subject = Subject(policy_code=village)
@@ -181,7 +210,7 @@ def worlds(draw) -> World:
                             for s in sorted(starts)]
         subject.trips = sorted(set(draw(trip_list())))  # a unit visit's key: unit, village, start, end
         unit_villages[(unit, village)] = subject
-    return World(cadres, households, unit_villages, draw(policies))
+    return World(cadres, households, unit_villages, draw(policies), postings)
 
 
 # --- the database ----------------------------------------------------------------------------------
@@ -215,6 +244,16 @@ def store(world: World, units: list[Unit]) -> tuple[list[int], dict[tuple[int, s
             VillagePairing(unit=units[unit], village_id=village, start=s, end=e) for s, e, _ in subject.pairings)
         UnitVisit.objects.bulk_create(UnitVisit(unit=units[unit], village_id=village, start=s, end=e)
                                       for s, e in subject.trips)
+    Leave.objects.bulk_create(Leave(cadre=cadre, start=s, end=e)
+                              for cadre, subject in zip(cadres, world.cadres) for s, e in subject.leave)
+    seen = set()  # a stay's key: cadre, start, end
+    for holder, subject in world.postings:
+        (start, end, village), = subject.pairings
+        posting = Posting.objects.create(cadre=cadres[holder], village_id=village, role="member", start=start, end=end)
+        keys[("posting", holder, village, start)] = (posting.pk,)
+        subject.trips = [t for t in dict.fromkeys(subject.trips) if (holder, *t) not in seen]
+        seen.update((holder, *t) for t in subject.trips)
+        Stay.objects.bulk_create(Stay(cadre=cadres[holder], posting=posting, start=s, end=e) for s, e in subject.trips)
     for p in world.policies:
         VisitPolicy.objects.create(area_id=pad_area_code(p.prefix) if p.prefix else None, year=p.year,
                                    subject=p.subject, min_visits=p.visits, min_days=p.days)
@@ -222,11 +261,14 @@ def store(world: World, units: list[Unit]) -> tuple[list[int], dict[tuple[int, s
 
 
 def expected(world: World, cadre_ids, unit_keys, subject: str, p0, p1, period_days, area) -> dict:
-    everything = [Policy("cadre", "", None, *DEFAULT["cadre"]), Policy("unit", "", None, *DEFAULT["unit"]),
-                  *world.policies]
+    everything = [*(Policy(kind, "", None, *rule) for kind, rule in DEFAULT.items()), *world.policies]
     if subject == "cadre":
         rows = {(pk,): reference_row(c, "cadre", everything, p0, p1, period_days, area)
                 for pk, c in zip(cadre_ids, world.cadres)}
+    elif subject == "resident":  # the area filter keeps the postings in villages of the area
+        rows = {unit_keys[("posting", holder, s.policy_code, s.pairings[0][0])]:
+                reference_row(s, "resident", everything, p0, p1, period_days, area)
+                for holder, s in world.postings}
     else:
         rows = {unit_keys[k]: reference_row(s, "unit", everything, p0, p1, period_days, area)
                 for k, s in world.unit_villages.items()}
@@ -240,7 +282,8 @@ def computed(subject: str, p0, p1, period_days, area) -> dict:
         rows = year_compliance(year=p0.year, subject=subject, area=area)
     else:
         rows = visit_compliance(start=p0, end=p1, subject=subject, area=area)
-    return {key: (r.visits, r.days, r.paired_days, r.required_visits, r.required_days) for key, r in rows.items()}
+    return {key: (r.visits, r.days, r.paired_days, r.required_visits, r.required_days, r.leave_days)
+            for key, r in rows.items()}
 
 
 # --- the properties --------------------------------------------------------------------------------
@@ -280,6 +323,18 @@ def test_unit_village_compliance_in_sql_agrees_with_the_rules_read_day_by_day(pl
     check(places, world, checks)
 
 
+@settings(max_examples=50, deadline=None)
+@given(world=worlds(), checks=st.lists(st.tuples(st.just("resident"), periods, areas), min_size=1, max_size=3))
+# Posted 1 April to 31 December 2025 with 20 days of leave: ceil(220 × 255 ÷ 365) = 154 (docs/domain.md §11).
+@example(world=World([Subject(COUNTY_A, leave=[(dt.date(2025, 6, 1), dt.date(2025, 6, 20))])], [], {}, [],
+                     [(0, Subject(VILLAGES[0], pairings=[(dt.date(2025, 4, 1), dt.date(2025, 12, 31), VILLAGES[0])],
+                                  trips=[(dt.date(2025, 4, 1), dt.date(2025, 4, 30))],
+                                  leave=[(dt.date(2025, 6, 1), dt.date(2025, 6, 20))]))]),
+         checks=[("resident", (dt.date(2025, 1, 1), dt.date(2025, 12, 31), None), None)])
+def test_resident_compliance_in_sql_agrees_with_the_rules_read_day_by_day(places, world, checks):
+    check(places, world, checks)
+
+
 # --- the reference itself, on the examples of docs/domain.md §6 ----------------------------------------------
 
 D = dt.date.fromisoformat
@@ -308,4 +363,12 @@ def test_the_reference_pro_rates_the_rule_by_the_union_of_paired_days():
                                                   (D("2025-03-01"), D("2025-07-01"), VILLAGES[1])])
     row = reference_row(half_year_twice, "cadre", [Policy("cadre", "", None, 4, 15)], D("2025-01-01"), D("2025-12-31"),
                         None, None)
-    assert row[2:] == (182, 2, 8)  # ceil(4 × 182 ÷ 365) = 2, ceil(15 × 182 ÷ 365) = 8
+    assert row[2:5] == (182, 2, 8)  # ceil(4 × 182 ÷ 365) = 2, ceil(15 × 182 ÷ 365) = 8
+
+
+def test_the_reference_takes_leave_on_paired_days_out_of_the_requirement():
+    # docs/domain.md §11: paired all 2025, sick leave 1 March – 30 April (61 days).
+    cadre = Subject(COUNTY_A, pairings=[(D("2025-01-01"), None, VILLAGES[0])],
+                    trips=[(D("2025-03-10"), D("2025-03-12"))], leave=[(D("2025-03-01"), D("2025-04-30"))])
+    row = reference_row(cadre, "cadre", [Policy("cadre", "", None, 4, 15)], D("2025-01-01"), D("2025-12-31"), None, None)
+    assert row == (1, 3, 365, 4, 13, 61)  # ceil(4 × 304 ÷ 365) = 4, ceil(15 × 304 ÷ 365) = 13; the trip still counts
