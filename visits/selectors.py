@@ -294,6 +294,11 @@ class CadreProgress:
     def behind(self) -> bool:
         return self.now is not None and not self.now.met
 
+    @property
+    def leave_days(self) -> int:
+        """Leave days of the year on paired days, already taken out of the year's requirement."""
+        return self.year.leave_days if self.year else 0
+
 
 def cadre_progress(*, cadre_id: int, on: date) -> CadreProgress:
     year = visit_compliance(start=date(on.year, 1, 1), end=date(on.year, 12, 31), one=cadre_id).get((cadre_id,))

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import LeaveFactory
 from visits.models import Visit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.dates]
@@ -141,3 +142,17 @@ def test_a_visit_form_with_a_photo_stores_the_photo(client, counties, settings, 
     client.force_login(mine["cadre"].user)
     client.post(reverse("visits-log"), {**form(mine), "photos": [SimpleUploadedFile("a.jpg", out.getvalue())]})
     assert Visit.objects.get().photos.count() == 1
+
+
+def test_the_workspace_shows_the_leave_taken_out_of_the_requirement(client, counties):
+    cadre = counties["mine"]["cadre"]
+    start = TODAY.replace(month=1, day=1)
+    LeaveFactory(cadre=cadre, start=start, end=start + timedelta(days=9))
+    client.force_login(cadre.user)
+    page = client.get(reverse("visits-workspace"))
+    assert "已扣除请假 10 天" in page.text
+
+
+def test_the_workspace_says_nothing_of_leave_when_there_is_none(client, counties):
+    client.force_login(counties["mine"]["cadre"].user)
+    assert "请假" not in client.get(reverse("visits-workspace")).text
