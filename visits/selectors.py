@@ -10,6 +10,12 @@ The counting rules, in SQL:
   calendar days, are clipped to the period;
 - the requirement is pro-rated by paired days, the days of the period on which at least one
   pairing was in force, merged the same way: ceil(min × paired days ÷ period days);
+- a cadre's leave (docs/domain.md §11) on days in force comes out of the requirement:
+  ceil(min × (days in force − leave days) ÷ period days); leave days on days in force are
+  |in force| + |leave| − |in force ∪ leave|, three unions of the same window pass, taken only
+  over the keys that have leave in the period (few), so the rest of the plan is unchanged;
+- the subjects: a cadre (paired with households), a unit in a village, a resident's posting
+  (its stays, its posted days, the cadre's leave);
 - the policy is the most specific one for the area (the cadre's unit's, or the village's),
   a policy of the year before one for every year.
 
