@@ -4,7 +4,8 @@
 6,220 poor villages in 75 poor counties, 400,000 households with 1.6 million members, two
 years of income, this year's household plans, 15,000 units, 400,000 cadres with their sign-in
 accounts, the unit–village and cadre–household pairings, and a year of visits (~1.9 million),
-unit trips, demands and deeds, each row with its audit-trail record. Smaller sizes scale every
+unit trips, demands and deeds, ~6,000 resident postings with a year of stays and leave for 3 % of
+the cadres, each row with its audit-trail record. Smaller sizes scale every
 count by households ÷ 400,000. It uses the divisions in the database, and loads Gansu's real
 list (households/data/divisions_62.csv.gz) when there are none.
 
@@ -44,9 +45,9 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from households.models import Area, AreaLevel, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear
-from pairing.models import Cadre, Category, HouseholdPairing, QuotaPolicy, Rank, Unit, VillagePairing
+from pairing.models import Cadre, Category, HouseholdPairing, Leave, Posting, QuotaPolicy, Rank, Unit, VillagePairing
 from shuanglian.helpers import in_batches, pad_area_code
-from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit
+from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Stay, Task, UnitVisit, Visit
 
 FULL_HOUSEHOLDS = 400_000
 SIZES = {"tiny": 400, "small": 10_000, "medium": 100_000, "full": FULL_HOUSEHOLDS}
@@ -912,6 +913,60 @@ class Province:
                              rnd.randint(2, 5), rnd.choice(NOTES)))
         return rows
 
+    def make_residents(self, first_posting_id: int) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        """Resident work teams (docs/domain.md §11): about one posting per poor village (6,000 at
+        full size), a cadre of a unit paired with the village, most posted since the term began,
+        some from the middle of the year, a few ending in it; a year of stays each (3 days to three
+        weeks with short breaks home, now and then the same stay entered twice, or one across New
+        Year); and leave for 3 % of all cadres, now and then two spells.
+        Returns the rows of postings, stays and leave."""
+        rnd = self.rnd("residents")
+        y0, y1, last = self.y0.toordinal(), self.y1.toordinal(), self.last_trip_day.toordinal()
+        villages = [v for v in self.poor_villages if v.units]
+        rnd.shuffle(villages)
+        postings, stays, posted = [], [], set()
+        for i in range(min(self.size.scaled(6_000), 3 * len(villages))):
+            village = villages[i % len(villages)]
+            unit = self.units[rnd.choice(village.units)]
+            free = [c for c in unit.cadres if c not in posted]
+            if not free:
+                continue
+            index = rnd.choice(free)
+            posted.add(index)  # one posting per cadre: a cadre lives in one village
+            cadre = self.cadres[index]
+            roll = rnd.random()
+            start = (y0 + rnd.randint(30, 300)) if roll < 0.10 else self.term.toordinal()
+            end = (y0 + rnd.randint(60, 300)) if 0.10 <= roll < 0.15 else None
+            role = "first_secretary" if i < len(villages) else rnd.choice(("leader", "member", "member"))
+            pid = first_posting_id + len(postings)
+            postings.append((pid, cadre.id, village.code, role, date.fromordinal(start), end and date.fromordinal(end)))
+            s, e = max(start, y0), min(end or last, last)
+            seen = set()
+            if start < y0 - 10 and rnd.random() < 0.10:  # a stay across New Year
+                seen.add((y0 - rnd.randint(1, 6), y0 + rnd.randint(0, 4)))
+            day = s + rnd.randint(0, 5)
+            while day <= e:
+                length = rnd.choice((3, 5, 7, 7, 10, 14, 21))
+                stay = (day, min(e, day + length - 1))
+                seen.add(stay)
+                if rnd.random() < 0.02:  # the same stay entered twice, a little differently
+                    seen.add((stay[0] + rnd.randint(0, stay[1] - stay[0]), stay[1]))
+                day = stay[1] + rnd.choice((1, 2, 2, 3, 4, 7))
+            stays += [(cadre.id, pid, date.fromordinal(a), date.fromordinal(b), "", _evening(date.fromordinal(b)))
+                      for a, b in sorted(seen)]
+        leave = []
+        for cadre in self.cadres:
+            if rnd.random() >= 0.03:
+                continue
+            start = rnd.randint(y0, y1)
+            for _spell in range(1 if rnd.random() < 0.9 else 2):
+                end = start + rnd.choice((2, 4, 6, 13, 29, 59, 89))
+                leave.append((cadre.id, date.fromordinal(start), date.fromordinal(end), rnd.choice(LEAVE_REASONS)))
+                start = end + rnd.randint(20, 120)
+        return postings, stays, leave
+
+
+LEAVE_REASONS = ("病假", "产假", "脱产学习", "借调", "事假")
 
 VISIT_COLUMNS = ["id", "cadre_id", "start", "end", "stayed", "tasks", "help_given", "notes", "idempotency_key",
                  "created_by_id", "created_at"]
@@ -928,7 +983,7 @@ def _evening(day: date) -> datetime:
 # --- the whole seed ------------------------------------------------------------------------------
 
 SEEDED_MODELS = [PoorAreaYear, Household, Member, IncomeRecord, HouseholdPlan, Unit, Cadre, VillagePairing,
-                 HouseholdPairing, Visit, UnitVisit, Demand, DemandFollowUp, Deed]
+                 HouseholdPairing, Visit, UnitVisit, Demand, DemandFollowUp, Deed, Posting, Stay, Leave]
 
 
 def campaign_rows() -> int:
@@ -1085,6 +1140,10 @@ def seed_province(*, size: Size, seed: int = DEFAULT_SEED, year: int = DEFAULT_Y
 
         suspects = province.make_visits(writer, writer.next_id(Visit), writer.next_id(Visit.households.through))
         writer.write(UnitVisit, ["unit_id", "village_id", "start", "end", "leader_id", "people", "notes"], province.make_unit_visits())
+        postings, stays, leave = province.make_residents(writer.next_id(Posting))
+        writer.write(Posting, ["id", "cadre_id", "village_id", "role", "start", "end"], postings)
+        writer.write(Stay, ["cadre_id", "posting_id", "start", "end", "note", "created_at"], stays)
+        writer.write(Leave, ["cadre_id", "start", "end", "reason"], leave)
         _write_demands_and_deeds(writer, province)
         writer.reset_sequences()
         flag_started = time.perf_counter()
@@ -1223,6 +1282,7 @@ def verify(*, sample: int = 200, seed: int = 0, today: date | None = None) -> Ch
 
 def summary() -> dict[str, int]:
     """Row counts of the campaign tables, for reports and benchmarks."""
-    return {m._meta.db_table: m.objects.count() for m in (Household, Member, Unit, Cadre, HouseholdPairing, Visit, UnitVisit)}
+    return {m._meta.db_table: m.objects.count()
+            for m in (Household, Member, Unit, Cadre, HouseholdPairing, Visit, UnitVisit, Posting, Stay, Leave)}
 
 

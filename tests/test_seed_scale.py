@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from stdnum.cn import ric
 
 from households.management.commands.load_divisions import DATA
@@ -171,3 +172,22 @@ def test_the_benchmark_query_gives_the_selectors_figures(divisions):
 def test_id_numbers_carry_the_gb_11643_check_digit():
     for body in ("62050219700101011", "62110220000229123", "62010219851231999"):
         assert scale.id_check_digit(body) == ric.calc_check_digit(body + "0")
+
+
+def test_the_province_has_resident_postings_with_stays_and_some_leave(divisions):
+    from pairing.models import Leave, Posting
+    from visits.models import Stay
+
+    seed()
+    assert Posting.objects.exists() and Stay.objects.count() > Posting.objects.count() and Leave.objects.exists()
+    assert not Stay.objects.exclude(cadre_id=F("posting__cadre_id")).exists()
+
+
+def test_the_benchmark_query_gives_the_selectors_figures_for_residents_and_leave(divisions):
+    from bench.compliance import hand_written
+    from visits.selectors import year_compliance
+
+    seed()
+    residents = year_compliance(year=YEAR, subject="resident")
+    assert hand_written(year=YEAR, subject="resident") == residents
+    assert any(r.leave_days for r in year_compliance(year=YEAR).values())  # the leave is counted, not only seeded
