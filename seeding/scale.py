@@ -945,13 +945,14 @@ class Province:
             if start < y0 - 10 and rnd.random() < 0.10:  # a stay across New Year
                 seen.add((y0 - rnd.randint(1, 6), y0 + rnd.randint(0, 4)))
             day = s + rnd.randint(0, 5)
+            breaks = (1, 2, 2, 3, 4, 7) if rnd.random() < 0.7 else (3, 5, 7, 10, 14)  # most live there, some lag
             while day <= e:
                 length = rnd.choice((3, 5, 7, 7, 10, 14, 21))
                 stay = (day, min(e, day + length - 1))
                 seen.add(stay)
                 if rnd.random() < 0.02:  # the same stay entered twice, a little differently
                     seen.add((stay[0] + rnd.randint(0, stay[1] - stay[0]), stay[1]))
-                day = stay[1] + rnd.choice((1, 2, 2, 3, 4, 7))
+                day = stay[1] + rnd.choice(breaks)
             stays += [(cadre.id, pid, date.fromordinal(a), date.fromordinal(b), "", _evening(date.fromordinal(b)))
                       for a, b in sorted(seen)]
         leave = []
