@@ -266,3 +266,19 @@ def registered_admins():
     from django.contrib import admin
 
     return [(model, admin.site.get_model_admin(model)) for model in apps.get_models() if admin.site.is_registered(model)]
+
+
+# --- unit work teams (工作小组) ------------------------------------------------------------------------
+
+class WorkTeamMemberFactory(DjangoModelFactory):
+    """A cadre on their unit's team for a village; pass ``unit`` and ``village`` of a pairing in force."""
+
+    class Meta:
+        model = "pairing.WorkTeamMember"
+
+    unit = factory.SubFactory(UnitFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    cadre = factory.SubFactory(CadreFactory, unit=factory.SelfAttribute("..unit"))
+    role = "member"
+    start = date(2024, 1, 1)
+    end = None
