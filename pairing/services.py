@@ -291,7 +291,9 @@ def _overlap(a: Span, b: Span) -> bool:
 
 
 def _period(start: date, end: date | None) -> str:
-    return f"{start:%Y-%m-%d}至{'今' if end is None else f'{end:%Y-%m-%d}'}"
+    if end is None:
+        return gettext("%(start)s至今") % {"start": f"{start:%Y-%m-%d}"}
+    return gettext("%(start)s至%(end)s") % {"start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}"}
 
 
 @dataclass
