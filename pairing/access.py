@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from households.models import Area
 from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow
 
-from .models import Cadre, HouseholdPairing, Role, Unit, VillagePairing
+from .models import Cadre, HouseholdPairing, Role, Unit, VillagePairing, WorkTeamMember
 
 
 def resolve_scope(user) -> Scope:
@@ -97,4 +97,15 @@ def visible_village_pairings(user_or_scope) -> QuerySet[VillagePairing]:
         area=lambda prefix: Q(village__code__startswith=prefix),
         unit=lambda unit: Q(unit_id=unit),
         cadre=lambda cadre: Q(village_id__in=scope.reach.village_codes),
+    )
+
+
+def visible_team_members(user_or_scope) -> QuerySet[WorkTeamMember]:
+    """Work team memberships (工作小组): an office's by the village's area, a unit's own teams',
+    a cadre's own memberships."""
+    return narrow(
+        WorkTeamMember.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix),
+        unit=lambda unit: Q(unit_id=unit),
+        cadre=lambda cadre: Q(cadre_id=cadre),
     )

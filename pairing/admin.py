@@ -9,8 +9,14 @@ from households.models import Household
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 
 from . import admin_views, roster, services
-from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
-from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
+from .access import (
+    visible_cadres,
+    visible_household_pairings,
+    visible_team_members,
+    visible_units,
+    visible_village_pairings,
+)
+from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
 
 
 @admin.register(Unit)
@@ -211,3 +217,38 @@ admin.site.unregister(Household)
 @admin.register(Household)
 class PairedHouseholdAdmin(HouseholdAdmin):
     inlines = [*HouseholdAdmin.inlines, HouseholdPairingInline]
+
+
+def team_member_checks(form, data):
+    """The team rules on the admin form: a new membership, or a change of one."""
+    instance = form.instance
+    unit = data.get("unit") or (instance.unit if instance.unit_id else None)
+    village = data.get("village") or (instance.village if instance.village_id else None)
+    cadre = data.get("cadre") or (instance.cadre if instance.cadre_id else None)
+    start = data.get("start") or instance.start
+    if unit and village and cadre and start and data.get("role"):
+        services.check_team_member(unit=unit, village=village, cadre=cadre, role=data["role"], start=start,
+                                   end=data.get("end"), exclude_pk=instance.pk)
+
+
+@admin.register(WorkTeamMember)
+class WorkTeamMemberAdmin(ScopedAdmin):
+    """A unit's work team for a village (工作小组, docs/domain.md §11), a membership a row."""
+
+    visible = visible_team_members
+    scoped_fields = {"unit": visible_units, "village": visible_villages, "cadre": visible_cadres}
+    list_display = ("village", "unit", "cadre", "role", "start", "end")
+    list_filter = ("role",)
+    list_select_related = ("unit", "village", "cadre")
+    search_fields = ("unit__name", "unit__code", "village__name", "village__code", "cadre__name")
+    autocomplete_fields = ("unit", "village", "cadre")
+    fields = ("unit", "village", "cadre", "role", "start", "end")
+    date_hierarchy = "start"
+
+    def check_write(self, form, data):
+        team_member_checks(form, data)
+
+    def save_model(self, request, obj, form, change):
+        adopt(obj, services.record_team_member(
+            unit=obj.unit, village=obj.village, cadre=obj.cadre, role=obj.role, start=obj.start, end=obj.end,
+            member=WorkTeamMember.objects.get(pk=obj.pk) if change else None))

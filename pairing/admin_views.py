@@ -22,7 +22,7 @@ from shuanglian.roster import jobs
 from shuanglian.roster.engine import export_workbook
 
 from . import selectors, services
-from .access import visible_cadres, visible_household_pairings
+from .access import visible_cadres, visible_household_pairings, visible_village_pairings
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
 
 
@@ -42,6 +42,10 @@ def coverage(request):
     today = timezone.localdate()
     areas, households, cadres = visible_areas(scope), visible_households(scope), visible_cadres(scope)
     limit = 200
+    teams = selectors.teams_needing_attention(on=today, within=visible_village_pairings(scope))
+    team_rows = list(teams[:limit])
+    for row in team_rows:
+        row.gap_label = selectors.TeamGap(row.gap).label
     return render(request, "admin/pairing/coverage.html", _context(
         request, "全覆盖缺口",
         today=today,
@@ -51,6 +55,7 @@ def coverage(request):
         cadres=selectors.cadres_below_quota(on=today, within=cadres)[:limit],
         outside=selectors.pairings_outside_unit_villages(on=today, within=visible_household_pairings(scope))
         .order_by("cadre__unit__code", "household__number")[:limit],
+        teams=team_rows, teams_count=teams.count(),
         limit=limit, can_change=scoping.may_change(scope),
     ))
 

@@ -7,8 +7,14 @@ from households.access import visible_households
 from households.api import AreaFilter
 from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
-from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
-from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
+from .access import (
+    visible_cadres,
+    visible_household_pairings,
+    visible_team_members,
+    visible_units,
+    visible_village_pairings,
+)
+from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing, WorkTeamMember
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -137,3 +143,39 @@ class VillagePairingViewSet(ScopedViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("unit")
+
+
+class WorkTeamMemberSerializer(serializers.ModelSerializer):
+    unit = serializers.CharField(source="unit.code")
+    village = serializers.CharField(source="village_id")
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+
+    class Meta:
+        model = WorkTeamMember
+        fields = ["id", "unit", "village", "cadre", "cadre_name", "role", "start", "end"]
+
+
+class WorkTeamMemberFilters(django_filters.FilterSet):
+    area = AreaFilter(field="village__code")
+    unit = CodeFilter(visible=visible_units, key="code", path="unit__code")
+    cadre = IdFilter(field_name="cadre_id")
+    role = django_filters.ChoiceFilter(choices=WorkTeamMember.Role.choices)
+    open = YesNoFilter(field_name="end", lookup_expr="isnull", label="仍在任")
+
+    class Meta:
+        model = WorkTeamMember
+        fields = []
+
+
+class WorkTeamMemberViewSet(ScopedViewSet):
+    """Units' village work teams (工作小组, docs/domain.md §11), a membership a row."""
+
+    visible = visible_team_members
+    serializer_class = WorkTeamMemberSerializer
+    filterset_class = WorkTeamMemberFilters
+    ordering_fields = ["start", "end"]
+    ordering = ["unit__code", "village_id", "start", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit", "cadre")

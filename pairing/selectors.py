@@ -1,9 +1,12 @@
 """Reads of pairing: coverage gaps, quota shortfalls, pairings to review. All counted in SQL."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from django.db.models import (
+    Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -12,14 +15,19 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextChoices,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import StartsWith
+from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, AreaLevel, Household, PoorAreaYear
+from shuanglian.helpers import in_batches
 
-from .models import Cadre, HouseholdPairing, QuotaPolicy, VillagePairing
+from .models import Cadre, HouseholdPairing, QuotaPolicy, VillagePairing, WorkTeamMember
+from .services import TEAM_LEADER_RANKS
 
 
 def in_force(on: date, prefix: str = "") -> Q:
@@ -102,3 +110,72 @@ def coverage_summary(*, on: date, areas: QuerySet[Area], households: QuerySet[Ho
         "households_without_cadre": households_without_cadre(on=on, within=households).count(),
         "cadres_below_quota": cadres_below_quota(on=on, within=cadres).count(),
     }
+
+
+# --- unit work teams (工作小组, docs/domain.md §11) -------------------------------------------------------
+
+class TeamGap(TextChoices):
+    """Why a unit's team for a village needs attention: it is 2–3 cadres led by one of 县处级 or above."""
+
+    MISSING = "missing", _("未组建工作小组")
+    TOO_FEW = "too_few", _("成员少于2人")
+    TOO_MANY = "too_many", _("成员多于3人")
+    NO_LEADER = "no_leader", _("没有组长")
+    LEADER_BELOW_RANK = "below_rank", _("组长低于县处级")
+
+
+def village_team(*, village, on: date, unit=None) -> QuerySet[WorkTeamMember]:
+    """A village's work team on a date (every unit's, or one unit's), the leader first."""
+    qs = WorkTeamMember.objects.filter(in_force(on), village=village)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.select_related("unit", "cadre").order_by("unit__code", "role", "cadre__name")
+
+
+def _team_count(on: date, **only) -> Coalesce:
+    """How many memberships of the outer pairing's team (its unit, its village) are in force."""
+    members = (
+        WorkTeamMember.objects.filter(in_force(on), unit=OuterRef("unit"), village=OuterRef("village"), **only)
+        .order_by().values("unit").annotate(n=Count("pk")).values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
+
+
+def teams_needing_attention(*, on: date, within: QuerySet[VillagePairing] | None = None) -> QuerySet[VillagePairing]:
+    """The unit–village pairings in force (of ``within``) whose team is missing, has fewer than 2
+    or more than 3 members, no leader, or a leader below 县处级 on the date, annotated with
+    ``members``, ``leaders``, ``ranked_leaders`` and ``gap`` (a ``TeamGap``, the first that
+    applies). A team is its unit's: two units paired with one village each keep their own."""
+    pairings = (within if within is not None else VillagePairing.objects.all()).filter(in_force(on))
+    leader = WorkTeamMember.Role.LEADER
+    return (
+        pairings.annotate(
+            members=_team_count(on),
+            leaders=_team_count(on, role=leader),
+            ranked_leaders=_team_count(on, role=leader, cadre__rank__in=TEAM_LEADER_RANKS),
+        )
+        .annotate(gap=Case(
+            When(members=0, then=Value(TeamGap.MISSING)),
+            When(members__lt=2, then=Value(TeamGap.TOO_FEW)),
+            When(members__gt=3, then=Value(TeamGap.TOO_MANY)),
+            When(leaders=0, then=Value(TeamGap.NO_LEADER)),
+            When(ranked_leaders__lt=F("leaders"), then=Value(TeamGap.LEADER_BELOW_RANK)),
+            default=Value(""), output_field=CharField(),
+        ))
+        .exclude(gap="")
+        .select_related("unit", "village__parent")
+        .order_by("village_id", "unit__code")
+    )
+
+
+def team_memberships(*, unit_ids, village: str | None = None) -> dict[tuple[str, str], list[tuple[str, date, date | None]]]:
+    """The units' team memberships by (unit code, village code): (the cadre's ID number, start,
+    end), optionally for one village. A few queries whatever the number of units (the roster's
+    bulk checks of unit trips)."""
+    teams: dict[tuple[str, str], list[tuple[str, date, date | None]]] = defaultdict(list)
+    rows = WorkTeamMember.objects.all() if village is None else WorkTeamMember.objects.filter(village_id=village)
+    for batch in in_batches(list(unit_ids)):
+        for unit, village_code, cadre, start, end in rows.filter(unit_id__in=batch).values_list(
+                "unit__code", "village_id", "cadre__id_number", "start", "end"):
+            teams[(unit, village_code)].append((cadre, start, end))
+    return teams

@@ -6,7 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
 from households.api import AreaViewSet, HouseholdViewSet, VillageViewSet
-from pairing.api import CadreViewSet, HouseholdPairingViewSet, UnitViewSet, VillagePairingViewSet
+from pairing.api import CadreViewSet, HouseholdPairingViewSet, UnitViewSet, VillagePairingViewSet, WorkTeamMemberViewSet
 from reports.api import ReportViewSet
 from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, VisitViewSet
 
@@ -24,6 +24,7 @@ router.register("deeds", DeedViewSet, basename="deed")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("evaluation-results", EvaluationResultViewSet, basename="evaluation-result")
 router.register("reports", ReportViewSet, basename="report")
+router.register("work-team-members", WorkTeamMemberViewSet, basename="work-team-member")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -299,3 +299,18 @@ class LeaveFactory(DjangoModelFactory):
     start = date(2025, 3, 1)
     end = date(2025, 4, 30)
     reason = "病假"
+
+# --- unit work teams (工作小组) ------------------------------------------------------------------------
+
+class WorkTeamMemberFactory(DjangoModelFactory):
+    """A cadre on their unit's team for a village; pass ``unit`` and ``village`` of a pairing in force."""
+
+    class Meta:
+        model = "pairing.WorkTeamMember"
+
+    unit = factory.SubFactory(UnitFactory)
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    cadre = factory.SubFactory(CadreFactory, unit=factory.SelfAttribute("..unit"))
+    role = "member"
+    start = date(2024, 1, 1)
+    end = None

@@ -140,7 +140,20 @@ API_DETAILS = {
     "demand-detail": lambda w: _other(w, "demand").pk,
     "deed-detail": lambda w: _other(w, "deed").pk,
     "report-detail": lambda w: _other(w, "report").pk,
+    "work-team-member-detail": lambda w: _other_team_member(w).pk,
 }
+
+
+def _other_team_member(world):
+    """The other county's cadre on its unit's work team (made on first use: the details are opened
+    before the lists, so the list is read with it there)."""
+    from pairing.models import WorkTeamMember
+
+    c = world["other"]
+    return WorkTeamMember.objects.get_or_create(unit=c["unit"], village=c["village"], cadre=c["cadre"],
+                                                start=date(2024, 1, 1), defaults={"role": "member"})[0]
+
+
 API_LIST_QUERY = {"compliance-list": f"?year={TODAY.year}", "evaluation-result-list": f"?year={TODAY.year}"}
 
 EXEMPT = {

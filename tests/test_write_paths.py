@@ -30,7 +30,7 @@ from rest_framework.test import APIClient
 from assessments.models import Direction, EvaluationRound, Tally
 from assessments.services import record_tally
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine
-from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing
+from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -716,6 +716,74 @@ ROLE = Entry(
     rules={"a unit administrator without a unit": {"kind": "unit_admin", "area": None}},
 )
 
+
+# --- unit work teams (工作小组, docs/domain.md §11) ----------------------------------------------------------
+
+def team_head(w):
+    """A 县处级 cadre of the county's unit: the rank that leads a work team."""
+    return Cadre.objects.get_or_create(id_number=id_number("62050219750101013"), defaults={
+        "name": "秦州区处长", "unit": w.mine["unit"], "rank": "county", "category": "civil"})[0]
+
+
+def cadre_of_another_unit(w):
+    unit = Unit.objects.get_or_create(code="U620502X", defaults={"name": "秦州区水务局", "level": "county", "kind": "organ",
+                                                                 "area_id": "620502000000"})[0]
+    return Cadre.objects.get_or_create(id_number=id_number("62050219760101011"), defaults={
+        "name": "水务局干部", "unit": unit, "rank": "county", "category": "civil"})[0]
+
+
+def team_member_fields(w, v):
+    return {"unit": w.mine["unit"], "village": v["village"](w), "cadre": v["cadre"](w), "role": v["role"],
+            "start": v["start"], "end": v["end"]}
+
+
+WORK_TEAM = Entry(
+    tables=[WorkTeamMember],
+    doors={
+        "admin add": admin_door(add_url(WorkTeamMember), "office", team_member_fields),
+        "admin add (unit administrator)": admin_door(add_url(WorkTeamMember), "unit_admin", team_member_fields),
+    },
+    valid={"village": lambda w: w.mine["village"], "cadre": team_head, "role": "leader", "start": d(6, 1), "end": None},
+    rules={
+        "a leader below 县处级": {"cadre": lambda w: w.mine["cadre"]},
+        "a cadre of another unit": {"cadre": cadre_of_another_unit},
+        "a village the unit is not paired with": {"village": lambda w: w.village2},
+        "ends before it starts": {"end": d(5, 1)},
+        "a village of another county": {"village": lambda w: w.other["village"]},
+    },
+)
+
+
+def team_leader_on_trip(w):
+    """The county unit's work team for its village, led by the 县处级 cadre: a trip's valid leader."""
+    head = team_head(w)
+    WorkTeamMember.objects.get_or_create(unit=w.mine["unit"], village=w.mine["village"], cadre=head,
+                                         start=date(2024, 1, 1), defaults={"role": "leader"})
+    return head
+
+
+def not_on_the_team(w):
+    team_leader_on_trip(w)  # the team exists, without the colleague
+    return w.mine["colleague"]
+
+
+def unit_visit_leader_fields(w, v):
+    return {**unit_visit_admin_fields(w, v), "leader": v["leader"](w)}
+
+
+# The doors of a unit trip that name its leader, checked against the unit's team for the village.
+LED_TRIP_DOORS = {
+    "admin add (a leader)": admin_door(add_url(UnitVisit), "office", unit_visit_leader_fields),
+    "roster (a leader)": roster_door("单位进村", ["单位代码", "村代码", "开始日期", "结束日期", "带队干部身份证号", "人数"],
+                                     lambda w, v: [v["unit"](w).code, v["village"](w).code, v["start"], v["end"],
+                                                   v["leader"](w).id_number, v["people"]]),
+}
+UNIT_VISIT.doors.update(LED_TRIP_DOORS)
+UNIT_VISIT.valid["leader"] = team_leader_on_trip
+UNIT_VISIT.rules["a leader not on the unit's work team"] = {"leader": not_on_the_team}
+UNIT_VISIT.only["a leader not on the unit's work team"] = set(LED_TRIP_DOORS)
+UNIT_VISIT.why_not["a leader not on the unit's work team"] = "the other doors name no leader"
+
 MATRIX: dict[str, Entry] = {
     "visits.Visit": VISIT, "visits.UnitVisit": UNIT_VISIT, "households.Member": MEMBER, "households.Household": HOUSEHOLD,
     "households.IncomeRecord": INCOME, "households.HouseholdPlan": PLAN, "households.Area": AREA,
@@ -724,6 +792,7 @@ MATRIX: dict[str, Entry] = {
     "pairing.HouseholdPairing": HOUSEHOLD_PAIRING, "pairing.QuotaPolicy": QUOTA_POLICY, "visits.VisitPolicy": VISIT_POLICY,
     "reports.SubmissionPolicy": SUBMISSION_POLICY, "visits.AnomalyFlag": FLAG, "visits.Demand": DEMAND, "visits.Deed": DEED,
     "assessments.EvaluationRound": ROUND, "assessments.Tally": TALLY, "pairing.Role": ROLE,
+    "pairing.WorkTeamMember": WORK_TEAM,
 }
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system

@@ -13,6 +13,7 @@ from households import cells as registry_cells
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas, within_area
 from pairing.roster import cadres_for, units_for
+from pairing.selectors import team_memberships
 from shuanglian import scoping
 from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
@@ -211,6 +212,7 @@ class UnitVisitSheet(SheetHandler):
         leaders = cadres_for(ctx, {r["带队干部身份证号"] for r in rows if r["带队干部身份证号"]})
         saved = [u.pk for u in units.values() if u.pk]
         spans, existing = village_spans(unit_ids=saved), {}  # (unit code, village code) → spans, database and file
+        teams = team_memberships(unit_ids=saved)  # (unit code, village code) → memberships; no sheet adds any
         for batch in in_batches(saved):
             for v in UnitVisit.objects.filter(unit_id__in=batch).select_related("unit"):
                 existing[(v.unit.code, v.village_id, v.start, v.end)] = v
@@ -241,7 +243,10 @@ class UnitVisitSheet(SheetHandler):
                 continue
             if unit is not None and village is not None:
                 errors = unit_visit_errors(start=start, end=end, today=ctx.today, policy=policy(village.code, start.year),
-                                           people=values["people"], spans=spans[(unit.code, village.code)])
+                                           people=values["people"], spans=spans[(unit.code, village.code)],
+                                           leader=row["带队干部身份证号"] if leader else None,
+                                           leader_name=leader.name if leader else "",
+                                           team=teams.get((unit.code, village.code), []))
                 problems += [m for messages in errors.values() for m in messages]
             if problems:
                 self.error(row, " ".join(problems))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from households.models import Household
 from pairing.models import Cadre
+from pairing.selectors import team_memberships
 from shuanglian.errors import DomainError
 
 from ..locks import check_month_open
@@ -141,14 +142,18 @@ def _replayed(visit: Visit, *, cadre: Cadre, by) -> Visit:
 
 
 def check_unit_visit(*, unit, village, start: date, end: date, people: int | None = 1, stored: UnitVisit | None = None,
-                     today: date | None = None) -> None:
+                     today: date | None = None, leader: Cadre | None = None) -> None:
     """Every rule of a unit's trip to its village (单位进村): the date rules of a trip under the
     unit policy of the village, the unit paired with the village for the whole trip, at least
-    one person, and no locked month — neither the trip's nor, for a correction, the stored one's."""
+    one person, the leader named on the unit's work team for the village (when it has one), and
+    no locked month — neither the trip's nor, for a correction, the stored one's."""
     today = today or timezone.localdate()
     policy = policy_for(subject=VisitPolicy.Subject.UNIT, area_code=village.code, year=start.year)
     spans = village_spans(unit_ids=[unit.pk], village=village.code)[(unit.code, village.code)]
-    errors = unit_visit_errors(start=start, end=end, today=today, policy=policy, people=people, spans=spans)
+    team = team_memberships(unit_ids=[unit.pk], village=village.code)[(unit.code, village.code)] if leader else []
+    errors = unit_visit_errors(start=start, end=end, today=today, policy=policy, people=people, spans=spans,
+                               leader=leader.id_number if leader else None, leader_name=leader.name if leader else "",
+                               team=team)
     if errors:
         raise DomainError(errors)
     if stored is not None and stored.pk:
@@ -157,15 +162,24 @@ def check_unit_visit(*, unit, village, start: date, end: date, people: int | Non
 
 
 def unit_visit_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, people: int | None,
-                      spans: list[tuple[date, date | None]]) -> dict[str, list[str]]:
+                      spans: list[tuple[date, date | None]], leader: str | None = None, leader_name: str = "",
+                      team: list[tuple[str, date, date | None]] = ()) -> dict[str, list[str]]:
     """Every rule of a unit's trip but the month lock, on facts already loaded: the date rules,
-    at least one person, and the unit paired with the village for the whole trip (``spans``: the
-    unit's pairings with the village). The roster checks its rows with it in bulk."""
+    at least one person, the unit paired with the village for the whole trip (``spans``: the
+    unit's pairings with the village), and the named leader (an ID number) on the unit's work
+    team for the village for the whole trip (``team``: its memberships, (ID number, start, end)).
+    Teams are recorded from now on, so a trip when the unit had no team member in the village
+    is not refused for its leader (docs/domain.md §11). The roster checks its rows with it in bulk."""
     errors = trip_errors(start=start, end=end, today=today, policy=policy, own_entry=False)
     if people is None or people < 1:
         errors.setdefault("people", []).append(gettext("进村人数至少为1人。"))
     if end >= start and not spans_cover(spans, start, end):
         errors.setdefault("village", []).append(gettext("进村期间该单位未联系此村。"))
+    if leader and end >= start:
+        during = [(cadre, s, e) for cadre, s, e in team if s <= end and (e is None or e >= start)]
+        if during and not spans_cover([(s, e) for cadre, s, e in during if cadre == leader], start, end):
+            errors.setdefault("leader", []).append(
+                gettext("带队干部%(name)s在进村期间不是该单位在此村工作小组的成员。") % {"name": leader_name or leader})
     return errors
 
 
