@@ -33,3 +33,16 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+# Resident work teams and leave (docs/domain.md §11). The router above has made its URLs by now,
+# so these resources come through a router of their own under the same prefix.
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from pairing.api import LeaveViewSet, PostingViewSet  # noqa: E402
+from visits.api import StayViewSet  # noqa: E402
+
+resident_router = SimpleRouter()
+resident_router.register("postings", PostingViewSet, basename="posting")
+resident_router.register("stays", StayViewSet, basename="stay")
+resident_router.register("leaves", LeaveViewSet, basename="leave")
+urlpatterns.append(path("v1/", include(resident_router.urls)))

@@ -43,3 +43,8 @@ if settings.DEBUG:
 handler400 = "shuanglian.views.bad_request"
 handler404 = "shuanglian.views.page_not_found"
 handler500 = "shuanglian.views.server_error"
+
+# The resident's attendance page (docs/domain.md §11).
+from visits import stay_views  # noqa: E402
+
+urlpatterns += [path("visits/stays/", stay_views.stays, name="visits-stays")]
