@@ -109,3 +109,31 @@ def visible_team_members(user_or_scope) -> QuerySet[WorkTeamMember]:
         unit=lambda unit: Q(unit_id=unit),
         cadre=lambda cadre: Q(cadre_id=cadre),
     )
+
+
+# --- resident work teams (驻村) and leave (请假) ---------------------------------------------------
+
+def visible_postings(user_or_scope) -> QuerySet:
+    """An office sees the postings to its villages and those of its units' cadres; a unit
+    administrator its own cadres'; a cadre their own."""
+    from .models import Posting
+
+    return narrow(
+        Posting.objects.all(), user_or_scope,
+        area=lambda prefix: Q(village__code__startswith=prefix) | Q(cadre__unit__area__code__startswith=prefix),
+        unit=lambda unit: Q(cadre__unit_id=unit),
+        cadre=lambda cadre: Q(cadre_id=cadre),
+    )
+
+
+def visible_leaves(user_or_scope) -> QuerySet:
+    """A cadre's leave is seen where the cadre is seen, and where the cadre is posted."""
+    from .models import Leave, Posting
+
+    return narrow(
+        Leave.objects.all(), user_or_scope,
+        area=lambda prefix: Q(cadre__in=visible_cadres(user_or_scope))
+        | Q(Exists(Posting.objects.filter(cadre=OuterRef("cadre"), village__code__startswith=prefix))),
+        unit=lambda unit: Q(cadre__unit_id=unit),
+        cadre=lambda cadre: Q(cadre_id=cadre),
+    )

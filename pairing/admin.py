@@ -12,11 +12,13 @@ from . import admin_views, roster, services
 from .access import (
     visible_cadres,
     visible_household_pairings,
+    visible_leaves,
+    visible_postings,
     visible_team_members,
     visible_units,
     visible_village_pairings,
 )
-from .models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
+from .models import Cadre, HouseholdPairing, Leave, Posting, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
 
 
 @admin.register(Unit)
@@ -252,3 +254,80 @@ class WorkTeamMemberAdmin(ScopedAdmin):
         adopt(obj, services.record_team_member(
             unit=obj.unit, village=obj.village, cadre=obj.cadre, role=obj.role, start=obj.start, end=obj.end,
             member=WorkTeamMember.objects.get(pk=obj.pk) if change else None))
+
+
+# --- 驻村 and 请假 (docs/domain.md §11) ------------------------------------------------------------
+
+
+
+def _current(form, data, name):
+    instance = form.instance
+    return data.get(name) or (getattr(instance, name) if getattr(instance, f"{name}_id", None) else None)
+
+
+@admin.register(Posting)
+class PostingAdmin(ScopedAdmin):
+    """A unit's resident on a village's work team, by the rules of the roster (``check_posting``);
+    a posting to a village that is not poor, or not paired with the unit, is saved with a warning."""
+
+    visible = visible_postings
+    scoped_fields = {"cadre": visible_cadres, "village": visible_villages}
+    list_display = ("village", "cadre", "role", "start", "end")
+    list_filter = ("role",)
+    list_select_related = ("village", "cadre")
+    search_fields = ("cadre__name", "=cadre__id_number", "village__name", "village__code")
+    autocomplete_fields = ("cadre", "village")
+    fields = ("cadre", "village", "role", "start", "end")
+    date_hierarchy = "start"
+    resource_classes = [sheet_resource(roster.PostingSheet)]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cadre"] if obj else fields  # a correction keeps the cadre
+
+    def check_write(self, form, data):
+        cadre, village, start = _current(form, data, "cadre"), _current(form, data, "village"), data.get("start")
+        if cadre and village and start:
+            services.check_posting(cadre=cadre, village=village, role=data.get("role"), start=start, end=data.get("end"),
+                                   exclude_pk=form.instance.pk)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            saved, warnings = services.update_posting(posting=obj, village=obj.village, role=obj.role, start=obj.start,
+                                                      end=obj.end)
+        else:
+            saved, warnings = services.record_posting(cadre=obj.cadre, village=obj.village, role=obj.role,
+                                                      start=obj.start, end=obj.end)
+        adopt(obj, saved)
+        for warning in warnings:
+            self.message_user(request, warning, messages.WARNING)
+
+
+@admin.register(Leave)
+class LeaveAdmin(ScopedAdmin):
+    """A cadre's approved leave, entered by the unit administrator or the office (``check_leave``)."""
+
+    visible = visible_leaves
+    scoped_fields = {"cadre": visible_cadres}
+    list_display = ("cadre", "start", "end", "reason")
+    list_select_related = ("cadre",)
+    search_fields = ("cadre__name", "=cadre__id_number", "reason")
+    autocomplete_fields = ("cadre",)
+    fields = ("cadre", "start", "end", "reason")
+    date_hierarchy = "start"
+    resource_classes = [sheet_resource(roster.LeaveSheet)]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cadre"] if obj else fields
+
+    def check_write(self, form, data):
+        cadre = _current(form, data, "cadre")
+        if cadre and data.get("start") and data.get("end"):
+            services.check_leave(cadre=cadre, start=data["start"], end=data["end"], exclude_pk=form.instance.pk)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)  # checked by check_leave in the form
+        else:
+            adopt(obj, services.record_leave(cadre=obj.cadre, start=obj.start, end=obj.end, reason=obj.reason))

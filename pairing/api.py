@@ -1,5 +1,9 @@
 """API resources of the campaign's people and pairings: units, cadres, 联村 and 联户."""
+import datetime as dt
+
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -10,11 +14,13 @@ from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, Sc
 from .access import (
     visible_cadres,
     visible_household_pairings,
+    visible_leaves,
+    visible_postings,
     visible_team_members,
     visible_units,
     visible_village_pairings,
 )
-from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing, WorkTeamMember
+from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing, WorkTeamMember
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -179,3 +185,99 @@ class WorkTeamMemberViewSet(ScopedViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("unit", "cadre")
+
+
+# --- 驻村 and 请假 (docs/domain.md §11) ------------------------------------------------------------
+
+
+
+
+
+class InForceYearFilter(django_filters.NumberFilter):
+    """``?year=YYYY``: the records in force on some day of that year."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1980)
+        kwargs.setdefault("max_value", 2100)
+        kwargs.setdefault("label", _("年度：当年有效的记录"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        return qs.filter(Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1)), start__lte=dt.date(year, 12, 31))
+
+
+class PostingSerializer(serializers.ModelSerializer):
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    id_number = MaskedIdNumber(source="cadre.id_number")
+    unit = serializers.CharField(source="cadre.unit.code")
+    village = serializers.CharField(source="village_id")
+
+    class Meta:
+        model = Posting
+        fields = ["id", "cadre", "cadre_name", "id_number", "unit", "village", "role", "start", "end"]
+
+
+class PostingFilters(django_filters.FilterSet):
+    area = AreaFilter(field="village__code")
+    cadre = IdFilter(field_name="cadre_id")
+    unit = CodeFilter(visible=visible_units, key="code", path="cadre__unit__code")
+    role = django_filters.ChoiceFilter(choices=Posting.Role.choices)
+    year = InForceYearFilter()
+
+    class Meta:
+        model = Posting
+        fields = []
+
+
+class PostingViewSet(ScopedViewSet):
+    """Resident postings (驻村): an office's by area, a unit's of its cadres, a cadre's own."""
+
+    visible = visible_postings
+    serializer_class = PostingSerializer
+    filterset_class = PostingFilters
+    ordering_fields = ["start", "end"]
+    ordering = ["village_id", "start", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre__unit")
+
+
+class LeaveSerializer(serializers.ModelSerializer):
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    id_number = MaskedIdNumber(source="cadre.id_number")
+    unit = serializers.CharField(source="cadre.unit.code")
+
+    class Meta:
+        model = Leave
+        fields = ["id", "cadre", "cadre_name", "id_number", "unit", "start", "end", "reason"]
+
+
+class LeaveFilters(django_filters.FilterSet):
+    area = AreaFilter(field="cadre__unit__area__code")
+    cadre = IdFilter(field_name="cadre_id")
+    unit = CodeFilter(visible=visible_units, key="code", path="cadre__unit__code")
+    year = InForceYearFilter()
+
+    class Meta:
+        model = Leave
+        fields = []
+
+
+class LeaveViewSet(ScopedViewSet):
+    """Approved leave (请假) of the cadres the reader may see."""
+
+    visible = visible_leaves
+    serializer_class = LeaveSerializer
+    filterset_class = LeaveFilters
+    ordering_fields = ["start", "end"]
+    ordering = ["cadre_id", "start", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre__unit")

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q
 
 from households import cells as registry_cells
-from households.models import Area
+from households.models import Area, PoorAreaYear
 from households.roster import household_problem, households_for, known_areas, within_area
 from shuanglian import audit, scoping
 from shuanglian.errors import DomainError
@@ -16,13 +16,20 @@ from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cached_lookup, register
 
 from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
-from .models import Cadre, Category, HouseholdPairing, Rank, Unit, VillagePairing
+from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing
 from .services import (
     PairingFacts,
+    SpanFacts,
     check_pairable_village,
     ensure_cadre_accounts,
     facts_of,
     household_pairing_errors,
+    leave_errors,
+    leave_facts_of,
+    posting_errors,
+    posting_facts_of,
+    posting_village_problem,
+    posting_warnings,
     village_pairing_errors,
 )
 
@@ -337,3 +344,206 @@ class HouseholdPairingSheet(SheetHandler):
 def _successor_row(row: Row, cadre_id: str, start) -> Row:
     return Row(row.number, {"干部身份证号": cadre_id, "户编号": row["户编号"], "开始日期": start,
                             "结束日期": None, "结束原因": None, "接替干部身份证号": None})
+
+
+# --- 驻村 and 请假 (docs/domain.md §11) ------------------------------------------------------------
+
+
+
+posting_role = cells.choice(Posting.Role)
+
+
+def _id_problem(idn: str) -> str:
+    return f"身份证号{scoping.mask_id_number(idn)}不在干部名册中。"
+
+
+def _with_units(cadres) -> None:
+    """Load the units of the cadres that lack them in bulk (the rules read each cadre's unit)."""
+    lacking = [c for c in cadres if c.unit_id and not Cadre.unit.is_cached(c)]
+    units = bulk_lookup(Unit.objects.all(), "pk", {c.unit_id for c in lacking})
+    for c in lacking:
+        c.unit = units[c.unit_id]
+
+
+@register
+class PostingSheet(SheetHandler):
+    """驻村. A posting to a village that is not poor that year, or that the cadre's unit does not
+    pair, is imported and reported as a notice to review, never refused (docs/domain.md §11)."""
+
+    name = "驻村"
+    order = 86  # after 干部 and 联村 (the flags read the pairings), before 请假 and 驻村考勤
+    columns = [
+        Column("身份证号", registry_cells.id_number, required=True),
+        Column("村代码", registry_cells.area_code, required=True),
+        Column("职务", posting_role, required=True),
+        Column("开始日期", cells.date, required=True),
+        Column("结束日期", cells.date),
+    ]
+    id_headers = ("身份证号",)
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["身份证号"], r["村代码"], r["开始日期"]))
+        cadres = cadres_for(ctx, {r["身份证号"] for r in rows})
+        areas = known_areas(ctx, {r["村代码"] for r in rows})
+        planned_postings = ctx.plans.setdefault("postings", {})  # (ID number, village, start) → posting, for 驻村考勤
+        self.creates, self.updates = [], []
+        wanted = []
+        for row in rows:
+            cadre, village = cadres.get(row["身份证号"]), areas.get(row["村代码"])
+            problem = None
+            if cadre is None:
+                problem = _id_problem(row["身份证号"])
+            elif village is None:
+                problem = f"村代码“{row['村代码']}”不存在。"
+            else:
+                problem = posting_village_problem(village)
+            if problem:
+                self.error(row, problem)
+                continue
+            wanted.append((row, cadre, village))
+        _with_units([c for _, c, _ in wanted])
+        saved_cadres = [c.pk for _, c, _ in wanted if c.pk]
+        villages = {v.code for _, _, v in wanted}
+        existing: dict[tuple, Posting] = {}
+        for batch in in_batches(saved_cadres):
+            for p in Posting.objects.filter(cadre_id__in=batch).select_related("cadre", "village"):
+                existing[(p.cadre.id_number, p.village_id, p.start)] = p
+        for batch in in_batches(villages):
+            for p in Posting.objects.filter(village_id__in=batch, role=Posting.Role.FIRST_SECRETARY).select_related(
+                    "cadre", "village"):
+                existing[(p.cadre.id_number, p.village_id, p.start)] = p
+        in_file = {(r["身份证号"], r["村代码"], r["开始日期"]) for r, _, _ in wanted}
+        facts = [posting_facts_of(p, ref=("db", p.pk)) for k, p in existing.items() if k not in in_file]
+        for row, cadre, village in wanted:
+            old = existing.get((row["身份证号"], row["村代码"], row["开始日期"]))
+            unchanged = old is not None and (old.role, old.end) == (row["职务"], row["结束日期"])
+            facts.append(SpanFacts(ref=row.number, cadre=cadre.id_number, cadre_name=cadre.name, start=row["开始日期"],
+                                   end=row["结束日期"], village=village.code, village_name=village.name, role=row["职务"],
+                                   stored=unchanged))
+        problems = defaultdict(list)
+        for ref, message in posting_errors(facts):
+            if isinstance(ref, int):
+                problems[ref].append(message)
+        poor = set()
+        for batch in in_batches(villages):
+            poor |= set(PoorAreaYear.objects.filter(area_id__in=batch, kind=PoorAreaYear.Kind.POOR_VILLAGE)
+                        .values_list("area_id", "year"))
+        paired = defaultdict(list)  # (unit code, village) → spans, database and file
+        for batch in in_batches(villages):
+            for code, village, start, end in VillagePairing.objects.filter(village_id__in=batch).values_list(
+                    "unit__code", "village_id", "start", "end"):
+                paired[(code, village)].append((start, end))
+        for key, more in ctx.plans.get("village_spans", {}).items():
+            paired[key] += more
+        for row, cadre, village in wanted:
+            key = (row["身份证号"], row["村代码"], row["开始日期"])
+            old = existing.get(key)
+            unchanged = old is not None and (old.role, old.end) == (row["职务"], row["结束日期"])
+            if problems.get(row.number):
+                self.error(row, " ".join(dict.fromkeys(problems[row.number])))
+                continue
+            if not unchanged and not ctx.in_scope(village.code):
+                self.error(row, f"村“{village.code}”不在您的管辖范围内。")
+                continue
+            start = row["开始日期"]
+            if not unchanged:
+                spans = paired.get((cadre.unit.code, village.code), [])
+                for warning in posting_warnings(
+                        village_name=village.name, year=start.year, poor=(village.code, start.year) in poor,
+                        unit_name=cadre.unit.name, unit_pairs_village=any(s <= start and (e is None or e >= start)
+                                                                          for s, e in spans)):
+                    ctx.notices.append(f"{self.name}!{row.number}: {warning}")
+            planned_postings[key] = self.upsert(
+                old, lambda cadre=cadre, village=village, start=start: Posting(cadre=cadre, village_id=village.code, start=start),
+                {"role": row["职务"], "end": row["结束日期"]}, self.creates, self.updates)
+
+    def apply(self):
+        return self.write_planned(Posting, ["role", "end"])
+
+    def export_queryset(self, scope, area_code):
+        from .access import visible_postings
+
+        return within_area(visible_postings(scope), "village", area_code)
+
+    def export_rows(self, qs):
+        rows = qs.order_by("cadre__id_number", "village_id", "start").values_list(
+            "cadre__id_number", "village_id", "role", "start", "end")
+        for idn, village, role, start, end in rows.iterator(chunk_size=BATCH):
+            yield [idn, village, Posting.Role(role).label, start, end]
+
+
+@register
+class LeaveSheet(SheetHandler):
+    """请假: a cadre's approved leave. Only an office over the cadre's unit adds or changes it."""
+
+    name = "请假"
+    order = 87
+    columns = [
+        Column("身份证号", registry_cells.id_number, required=True),
+        Column("开始日期", cells.date, required=True),
+        Column("结束日期", cells.date, required=True),
+        Column("事由", lambda v: cells.text(v, max_length=200)),
+    ]
+    id_headers = ("身份证号",)
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["身份证号"], r["开始日期"]))
+        cadres = cadres_for(ctx, {r["身份证号"] for r in rows})
+        wanted = []
+        for row in rows:
+            if row["身份证号"] not in cadres:
+                self.error(row, _id_problem(row["身份证号"]))
+                continue
+            wanted.append(row)
+        _with_units([cadres[r["身份证号"]] for r in wanted])
+        existing: dict[tuple, Leave] = {}
+        for batch in in_batches([cadres[r["身份证号"]].pk for r in wanted if cadres[r["身份证号"]].pk]):
+            for leave in Leave.objects.filter(cadre_id__in=batch).select_related("cadre"):
+                existing[(leave.cadre.id_number, leave.start)] = leave
+        in_file = {(r["身份证号"], r["开始日期"]) for r in wanted}
+        facts = [leave_facts_of(x, ref=("db", x.pk)) for k, x in existing.items() if k not in in_file]
+        for row in wanted:
+            old = existing.get((row["身份证号"], row["开始日期"]))
+            facts.append(SpanFacts(ref=row.number, cadre=row["身份证号"], start=row["开始日期"], end=row["结束日期"],
+                                   stored=old is not None and old.end == row["结束日期"]))
+        problems = defaultdict(list)
+        for ref, message in leave_errors(facts, today=ctx.today):
+            if isinstance(ref, int):
+                problems[ref].append(message)
+        self.creates, self.updates = [], []
+        for row in wanted:
+            cadre = cadres[row["身份证号"]]
+            old = existing.get((row["身份证号"], row["开始日期"]))
+            values = {"end": row["结束日期"], "reason": row["事由"] or ""}
+            if problems.get(row.number):
+                self.error(row, " ".join(dict.fromkeys(problems[row.number])))
+                continue
+            changed = old is None or any(getattr(old, n) != v for n, v in values.items())
+            if changed and not ctx.in_scope(cadre.unit.area_id):
+                self.error(row, f"单位“{cadre.unit.code}”不在您的管辖范围内，不能登记或修改其干部的请假。")
+                continue
+            self.upsert(old, lambda cadre=cadre, start=row["开始日期"]: Leave(cadre=cadre, start=start), values,
+                        self.creates, self.updates)
+
+    def apply(self):
+        return self.write_planned(Leave, ["end", "reason"])
+
+    def export_queryset(self, scope, area_code):
+        from .access import visible_leaves
+
+        qs = visible_leaves(scope)
+        if area_code:
+            prefix = Area.prefix_of(area_code)
+            qs = qs.filter(
+                Q(cadre__unit__area__code__startswith=prefix)
+                | Q(Exists(Posting.objects.filter(cadre=OuterRef("cadre"), village__code__startswith=prefix)))
+                | Q(Exists(HouseholdPairing.objects.filter(cadre=OuterRef("cadre"), household__village__code__startswith=prefix)))
+            )
+        return qs
+
+    def export_rows(self, qs):
+        rows = qs.order_by("cadre__id_number", "start").values_list("cadre__id_number", "start", "end", "reason")
+        for idn, start, end, reason in rows.iterator(chunk_size=BATCH):
+            yield [idn, start, end, reason or None]

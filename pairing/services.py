@@ -6,12 +6,14 @@ service feed it the database's pairings with the change applied. Both get the sa
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from households.models import Household
@@ -370,3 +372,205 @@ def record_team_member(*, unit: Unit, village, cadre: Cadre, role: str, start: d
     member.unit, member.village, member.cadre, member.role, member.start, member.end = unit, village, cadre, role, start, end
     member.save()
     return member
+
+
+# --- postings (驻村) and leave (请假), docs/domain.md §11 ----------------------------------------
+#
+# As with the pairing rules, each rule is stated once on plain facts (``posting_errors``,
+# ``leave_errors``): the roster feeds them the file's rows merged with the database's, the admin
+# and the services the database's with the change applied. A posting to a village that is not
+# poor that year, or that the cadre's unit does not pair, is stored and flagged for review
+# (``posting_warnings``), as pairings outside the unit's villages are (§4). The domain names no
+# category of cadre that may not be posted (the category rule of §4 is about households), so no
+# category is refused here.
+
+
+
+
+@dataclass
+class SpanFacts:
+    """A posting or a leave row of a cadre, as its rules see it."""
+
+    ref: Any  # echoed back with each error: a roster row number, a pk, "new"
+    cadre: str  # the cadre's ID number
+    start: date
+    end: date | None
+    village: str = ""  # a posting's village code
+    role: str = ""  # a posting's role
+    cadre_name: str = ""
+    village_name: str = ""
+    stored: bool = False  # already in the database: a conflict between two stored rows is not this write's
+
+
+def _until(end: date | None) -> str:
+    return "至今" if end is None else f"至{end:%Y-%m-%d}"
+
+
+def _overlaps(a: SpanFacts, b: SpanFacts) -> bool:
+    return (a.end is None or a.end >= b.start) and (b.end is None or b.end >= a.start)
+
+
+def _clashes(rows: list[SpanFacts]):
+    """(the row to blame, the row it clashes with) for every overlapping pair of which at least
+    one is being written: the written one is blamed, the later one when both are."""
+    ordered = sorted(rows, key=lambda r: (r.start, str(r.ref)))
+    for i, earlier in enumerate(ordered):
+        for later in ordered[i + 1:]:
+            if earlier.end is not None and later.start > earlier.end:
+                break
+            if earlier.stored and later.stored:
+                continue
+            if _overlaps(earlier, later):
+                yield (earlier, later) if later.stored else (later, earlier)
+
+
+def _ordered_spans(rows: list[SpanFacts]) -> tuple[list[tuple[Any, str]], list[SpanFacts]]:
+    """The end-before-start errors, and the rows whose dates make a span."""
+    errors = [(r.ref, "结束日期不能早于开始日期。") for r in rows if r.end is not None and r.end < r.start]
+    return errors, [r for r in rows if r.end is None or r.end >= r.start]
+
+
+def posting_errors(postings: list[SpanFacts]) -> list[tuple[Any, str]]:
+    """Every breach of the posting rules among postings of the cadres and villages concerned:
+    the end not before the start, one village at a time for a cadre, one first secretary at a
+    time for a village."""
+    from .models import Posting
+
+    errors, spans = _ordered_spans(postings)
+    by_cadre, secretaries = defaultdict(list), defaultdict(list)
+    for p in spans:
+        by_cadre[p.cadre].append(p)
+        if p.role == Posting.Role.FIRST_SECRETARY:
+            secretaries[p.village].append(p)
+    for rows in by_cadre.values():
+        for blamed, other in _clashes(rows):
+            errors.append((blamed.ref, f"与该干部{other.start:%Y-%m-%d}{_until(other.end)}在"
+                                       f"{other.village_name or other.village}的驻村时间重叠，一名干部同一时间只能驻一个村。"))
+    for rows in secretaries.values():
+        for blamed, other in _clashes(rows):
+            errors.append((blamed.ref, f"与第一书记{other.cadre_name or other.cadre}{other.start:%Y-%m-%d}{_until(other.end)}"
+                                       "的任职时间重叠，一个村同一时间只能有一名第一书记。"))
+    return errors
+
+
+def posting_warnings(*, village_name: str, year: int, poor: bool, unit_name: str, unit_pairs_village: bool) -> list[str]:
+    """What a posting is flagged for: stored, and shown to the office to review."""
+    warnings = []
+    if not poor:
+        warnings.append(f"{village_name}在{year}年不是贫困村，驻村已登记，请核实。")
+    if not unit_pairs_village:
+        warnings.append(f"{unit_name}在驻村开始时未联系{village_name}，驻村已登记，请核实。")
+    return warnings
+
+
+def posting_village_problem(village) -> str | None:
+    from households.models import AreaLevel
+
+    if village.level != AreaLevel.VILLAGE:
+        return f"{village.name}不是村（社区），只能派驻到村。"
+    return None
+
+
+def posting_facts_of(p, ref: Any = None) -> SpanFacts:
+    return SpanFacts(ref=p.pk if ref is None else ref, cadre=p.cadre.id_number, cadre_name=p.cadre.name, start=p.start,
+                     end=p.end, village=p.village_id, village_name=p.village.name if p.village_id else "", role=p.role,
+                     stored=p.pk is not None)
+
+
+def posting_flags(*, cadre: Cadre, village, start: date) -> list[str]:
+    """The flags of one posting, read from the database."""
+    from households.models import PoorAreaYear
+
+    from .selectors import in_force
+
+    poor = PoorAreaYear.objects.filter(area=village, year=start.year, kind=PoorAreaYear.Kind.POOR_VILLAGE).exists()
+    paired = VillagePairing.objects.filter(in_force(start), unit_id=cadre.unit_id, village=village).exists()
+    return posting_warnings(village_name=village.name, year=start.year, poor=poor, unit_name=cadre.unit.name,
+                            unit_pairs_village=paired)
+
+
+def check_posting(*, cadre: Cadre, village, role: str, start: date, end: date | None, exclude_pk: int | None = None) -> list[str]:
+    """Every rule of one posting against the stored ones; its flags (warnings) when it may be stored."""
+    from .models import Posting
+
+    if problem := posting_village_problem(village):
+        raise DomainError({"village": problem})
+    others = (Posting.objects.filter(Q(cadre=cadre) | Q(village=village, role=Posting.Role.FIRST_SECRETARY))
+              .exclude(pk=exclude_pk).select_related("cadre", "village"))
+    this = SpanFacts(ref="new", cadre=cadre.id_number, cadre_name=cadre.name, start=start, end=end, village=village.code,
+                     village_name=village.name, role=role)
+    errors = [m for ref, m in posting_errors([posting_facts_of(p) for p in others] + [this]) if ref == "new"]
+    if errors:
+        raise DomainError(list(dict.fromkeys(errors)))
+    return posting_flags(cadre=cadre, village=village, start=start)
+
+
+@transaction.atomic
+def record_posting(*, cadre: Cadre, village, role: str, start: date, end: date | None = None) -> tuple[Any, list[str]]:
+    """Post a cadre to a village (驻村): (the posting, what it is flagged for)."""
+    from .models import Posting
+
+    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)  # a cadre's postings queue here
+    warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end)
+    return Posting.objects.create(cadre=cadre, village=village, role=role, start=start, end=end), warnings
+
+
+@transaction.atomic
+def update_posting(*, posting, village, role: str, start: date, end: date | None) -> tuple[Any, list[str]]:
+    """Correct a posting by the rules of a new one."""
+    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=posting.cadre_id)
+    warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end, exclude_pk=posting.pk)
+    posting.village, posting.role, posting.start, posting.end = village, role, start, end
+    posting.save()
+    return posting, warnings
+
+
+def leave_errors(leaves: list[SpanFacts], *, today: date) -> list[tuple[Any, str]]:
+    """Every breach of the leave rules among a cadre's leave rows: an end, not before the start,
+    dates within the bounds of every date of the roster, and no two rows overlapping."""
+    from shuanglian.roster.cells import EARLIEST
+
+    latest = today + timedelta(days=366)
+    errors = [(r.ref, "请填写请假结束日期。") for r in leaves if r.end is None]
+    dated = [r for r in leaves if r.end is not None]
+    for r in dated:
+        if not r.stored and not (EARLIEST <= r.start <= latest and EARLIEST <= r.end <= latest):
+            errors.append((r.ref, f"请假日期超出合理范围（{EARLIEST:%Y-%m-%d}至{latest:%Y-%m-%d}）。"))
+    more, spans = _ordered_spans(dated)
+    errors += more
+    by_cadre = defaultdict(list)
+    for r in spans:
+        by_cadre[r.cadre].append(r)
+    for rows in by_cadre.values():
+        for blamed, other in _clashes(rows):
+            errors.append((blamed.ref, f"与该干部{other.start:%Y-%m-%d}至{other.end:%Y-%m-%d}的请假时间重叠。"))
+    return errors
+
+
+def leave_facts_of(leave, ref: Any = None) -> SpanFacts:
+    return SpanFacts(ref=leave.pk if ref is None else ref, cadre=leave.cadre.id_number, cadre_name=leave.cadre.name,
+                     start=leave.start, end=leave.end, stored=leave.pk is not None)
+
+
+def check_leave(*, cadre: Cadre, start: date, end: date | None, exclude_pk: int | None = None, today: date | None = None) -> None:
+    """Every rule of one leave row against the cadre's stored ones."""
+    from django.utils import timezone
+
+    from .models import Leave
+
+    others = Leave.objects.filter(cadre=cadre).exclude(pk=exclude_pk).select_related("cadre")
+    this = SpanFacts(ref="new", cadre=cadre.id_number, cadre_name=cadre.name, start=start, end=end)
+    errors = [m for ref, m in leave_errors([leave_facts_of(p) for p in others] + [this],
+                                           today=today or timezone.localdate()) if ref == "new"]
+    if errors:
+        raise DomainError(list(dict.fromkeys(errors)))
+
+
+@transaction.atomic
+def record_leave(*, cadre: Cadre, start: date, end: date, reason: str = ""):
+    """Record a cadre's approved leave (请假)."""
+    from .models import Leave
+
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # a cadre's leave rows queue here
+    check_leave(cadre=cadre, start=start, end=end)
+    return Leave.objects.create(cadre=cadre, start=start, end=end, reason=reason)

@@ -158,6 +158,7 @@ def build_workbook(seed: int = 2025) -> bytes:
     sheets["联户"] = pairings
     sheets["村情"] = demo_village_years(sizes, villages, poor)
     sheets["走访"], sheets["单位进村"] = demo_visits(rnd, pairings[1:], unit_villages, eligible)
+    sheets["驻村"], sheets["驻村考勤"], sheets["请假"] = demo_residents(cadres[1:], unit_villages, eligible)
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -327,3 +328,48 @@ def seed_demo() -> list[tuple[str, str, str]]:
     sign_ins.append((f"联户干部 {cadre.name}", cadre.user.username))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
+
+
+def demo_residents(cadres: list[list], unit_villages: dict, eligible: dict) -> tuple[list, list, list]:
+    """Resident work teams (驻村, docs/domain.md §11): in the agriculture bureau's village a first
+    secretary who lives there 12 days in 14 (on pace for 220 days a year) and a team member who
+    comes two days a month (behind); in the education bureau's village a teacher on maternity
+    leave, in the village 12 days in 14 of the days she is not on leave, so not behind once the
+    requirement counts only the days not on leave. Nothing random: the story is the same every day."""
+    today = timezone.localdate()
+    year = today.year
+    secretary, member = eligible["DW62501"][2], eligible["DW62501"][3]
+    teacher = next(row[0] for row in cadres if row[2] == "DW62502" and row[4] == "教师")
+    bureau_village, school_village = unit_villages["DW62501"][0].code, unit_villages["DW62502"][0].code
+    postings = [["身份证号", "村代码", "职务", "开始日期", "结束日期"],
+                [secretary, bureau_village, "第一书记", date(year - 1, 1, 1), None],
+                [member, bureau_village, "队员", date(year, 1, 1), None],
+                [teacher, school_village, "队员", date(year - 1, 7, 1), None]]
+    leave_start = date(year, 1, 10)
+    leave_end = leave_start + timedelta(days=97)  # 98 days of maternity leave
+    leave = [["身份证号", "开始日期", "结束日期", "事由"], [teacher, leave_start, leave_end, "产假"]]
+    stays = [["身份证号", "开始日期", "结束日期", "备注"]]
+
+    def in_blocks(idn: str, first: date, last: date, skip: tuple[date, date] | None = None) -> None:
+        """Stays of 12 days every 14 from ``first`` to ``last`` (today at the latest), around ``skip``."""
+        start = first
+        while start <= min(last, today):
+            end = min(start + timedelta(days=11), last, today)
+            if skip and start <= skip[1] and end >= skip[0]:
+                if start < skip[0]:
+                    stays.append([idn, start, skip[0] - timedelta(days=1), None])
+                if end > skip[1]:
+                    stays.append([idn, skip[1] + timedelta(days=1), end, None])
+            else:
+                stays.append([idn, start, end, None])
+            start += timedelta(days=14)
+
+    in_blocks(secretary, date(year - 1, 1, 1), date(year - 1, 12, 31))
+    in_blocks(secretary, date(year, 1, 1), date(year, 12, 31))
+    for month in range(1, today.month + 1):
+        day = date(year, month, 3)
+        if day + timedelta(days=1) <= today - timedelta(days=1):
+            stays.append([member, day, day + timedelta(days=1), "入户走访"])
+    in_blocks(teacher, date(year - 1, 7, 1), date(year - 1, 12, 31))
+    in_blocks(teacher, date(year, 1, 1), date(year, 12, 31), skip=(leave_start, leave_end))
+    return postings, stays, leave

@@ -6,9 +6,17 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
 from households.api import AreaViewSet, HouseholdViewSet, VillageViewSet
-from pairing.api import CadreViewSet, HouseholdPairingViewSet, UnitViewSet, VillagePairingViewSet, WorkTeamMemberViewSet
+from pairing.api import (
+                         CadreViewSet,
+                         HouseholdPairingViewSet,
+                         LeaveViewSet,
+                         PostingViewSet,
+                         UnitViewSet,
+                         VillagePairingViewSet,
+                         WorkTeamMemberViewSet,
+)
 from reports.api import ReportViewSet
-from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, VisitViewSet
+from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, StayViewSet, VisitViewSet
 
 router = DefaultRouter()
 router.register("areas", AreaViewSet, basename="area")
@@ -25,6 +33,9 @@ router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("evaluation-results", EvaluationResultViewSet, basename="evaluation-result")
 router.register("reports", ReportViewSet, basename="report")
 router.register("work-team-members", WorkTeamMemberViewSet, basename="work-team-member")
+router.register("postings", PostingViewSet, basename="posting")
+router.register("stays", StayViewSet, basename="stay")
+router.register("leaves", LeaveViewSet, basename="leave")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -7,6 +7,7 @@ from django.urls import include, path
 from pairing import views as pairing_views
 from reports import dashboard_views
 from shuanglian import views as front_door
+from visits import stay_views
 from visits import views as visit_views
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("visits/demands/", visit_views.my_demands, name="visits-demands"),
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),
+    path("visits/stays/", stay_views.stays, name="visits-stays"),  # a resident's attendance (docs/domain.md §11)
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),

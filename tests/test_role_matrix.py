@@ -500,3 +500,48 @@ def test_a_township_office_sees_only_its_township(client, world, people):
     client.force_login(people["township_office"])
     figures = client.get(reverse("dashboard")).context["figures"]
     assert figures["area"]["code"] == "620502100000"
+
+
+# --- resident work teams, stays and leave (docs/domain.md §11) ------------------------------------------
+
+def _residents(c: dict) -> None:
+    """A posting of the county's cadre with a stay and a leave, each of every kind."""
+    from pairing.models import Leave, Posting
+    from visits.models import Stay
+
+    c["posting"] = Posting.objects.create(cadre=c["cadre"], village=c["village"], role="first_secretary",
+                                          start=date(TODAY.year, 1, 1))
+    c["stay"] = Stay.objects.create(cadre=c["cadre"], posting=c["posting"], start=TODAY - timedelta(days=5),
+                                    end=TODAY - timedelta(days=4), note=f"{c['unit'].name}住村")
+    c["leave"] = Leave.objects.create(cadre=c["cadre"], start=date(TODAY.year, 3, 1), end=date(TODAY.year, 3, 10),
+                                      reason=f"{c['unit'].name}病假")
+
+
+@pytest.fixture(autouse=True)
+def residents(request):
+    """Every world holds them (the fixture above is shared with other modules' needs)."""
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        _residents(world["mine"])
+        _residents(world["other"])
+
+
+PAGES["visits-stays"] = lambda w: reverse("visits-stays")
+API_DETAILS.update({
+    "posting-detail": lambda w: _other(w, "posting").pk,
+    "stay-detail": lambda w: _other(w, "stay").pk,
+    "leave-detail": lambda w: _other(w, "leave").pk,
+})
+
+
+def test_a_resident_opens_the_stay_page_from_the_workspace(client, world, people):
+    client.force_login(people["cadre"])
+    assert reverse("visits-stays") in client.get(reverse("visits-workspace")).content.decode()
+    page = client.get(reverse("visits-stays"))
+    assert page.status_code == 200 and "秦州区农业局住村" in page.content.decode()
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "unit_admin"])
+def test_the_stay_page_is_the_residents_own(client, world, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("visits-stays")).status_code == 403

@@ -784,6 +784,127 @@ UNIT_VISIT.rules["a leader not on the unit's work team"] = {"leader": not_on_the
 UNIT_VISIT.only["a leader not on the unit's work team"] = set(LED_TRIP_DOORS)
 UNIT_VISIT.why_not["a leader not on the unit's work team"] = "the other doors name no leader"
 
+# --- resident work teams, stays and leave (docs/domain.md §11) ------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def residents(request):
+    """What the rules of postings, stays and leave need, in every world: the cadre is first
+    secretary of the county's village until 12 June, the teacher was posted to the second village
+    in the first quarter, the cadre has two leave rows and one stay to change."""
+    if "w" not in request.fixturenames:
+        return
+    from pairing.models import Leave, Posting
+    from visits.models import Stay
+
+    w = request.getfixturevalue("w")
+    w.posting = Posting.objects.create(cadre=w.mine["cadre"], village=w.mine["village"], role="first_secretary",
+                                       start=d(1, 1), end=d(6, 12))
+    w.posting2 = Posting.objects.create(cadre=w.teacher, village=w.village2, role="member", start=d(1, 1), end=d(3, 31))
+    w.leave = Leave.objects.create(cadre=w.mine["cadre"], start=d(2, 1), end=d(2, 10), reason="事假")
+    w.leave2 = Leave.objects.create(cadre=w.mine["cadre"], start=d(4, 1), end=d(4, 5), reason="病假")
+    w.stay = Stay.objects.create(cadre=w.mine["cadre"], posting=w.posting, start=d(6, 2), end=d(6, 3))
+
+
+def _posting_model():
+    from pairing.models import Posting
+
+    return Posting
+
+
+def _leave_model():
+    from pairing.models import Leave
+
+    return Leave
+
+
+def _stay_model():
+    from visits.models import Stay
+
+    return Stay
+
+
+def posting_fields(w, v):
+    return {"cadre": v["cadre"](w), "village": v["village"], "role": v["role"], "start": v["start"], "end": v["end"]}
+
+
+POSTING = Entry(
+    tables=[_posting_model()],
+    doors={
+        "admin add": admin_door(add_url(_posting_model()), "office", posting_fields),
+        "admin add (unit administrator)": admin_door(add_url(_posting_model()), "unit_admin", posting_fields),
+        "admin change": admin_door(change_url(_posting_model(), lambda w: w.posting2), "office", posting_fields),
+        "roster": roster_door("驻村", ["身份证号", "村代码", "职务", "开始日期", "结束日期"], lambda w, v: [
+            v["cadre"](w).id_number, v["village"], str(_posting_model().Role(v["role"]).label), v["start"], v["end"]]),
+    },
+    valid={"cadre": lambda w: w.mine["colleague"], "village": "620502100001", "role": "member", "start": d(6, 1),
+           "end": None},
+    rules={
+        "ends before it starts": {"end": d(5, 1)},
+        "a second first secretary of the village at once": {"role": "first_secretary"},
+        "overlapping another posting of the cadre": {"cadre": lambda w: w.mine["cadre"], "village": "620502100002"},
+        "not a village": {"village": "620502100000"},
+        "a village of another county": {"village": "620503100001"},
+    },
+    only={"overlapping another posting of the cadre": {"admin add", "admin add (unit administrator)", "roster"}},
+    why_not={"overlapping another posting of the cadre": "a change keeps the posting's cadre, whose other postings "
+                                                          "are tested by the add doors"},
+)
+
+
+def leave_fields(w, v):
+    return {"cadre": v["cadre"](w), "start": v["start"], "end": v["end"], "reason": "产假"}
+
+
+LEAVE = Entry(
+    tables=[_leave_model()],
+    doors={
+        "admin add": admin_door(add_url(_leave_model()), "office", leave_fields),
+        "admin add (unit administrator)": admin_door(add_url(_leave_model()), "unit_admin", leave_fields),
+        "admin change": admin_door(change_url(_leave_model(), lambda w: w.leave), "office", leave_fields),
+        "roster": roster_door("请假", ["身份证号", "开始日期", "结束日期", "事由"], lambda w, v: [
+            v["cadre"](w).id_number, v["start"], v["end"], "产假"]),
+    },
+    valid={"cadre": lambda w: w.mine["colleague"], "start": d(6, 1), "end": d(8, 31)},
+    rules={
+        "ends before it starts": {"end": d(5, 1)},
+        "overlapping another leave of the cadre": {"cadre": lambda w: w.mine["cadre"], "start": d(4, 3), "end": d(4, 20)},
+        "dates out of any plausible range": {"start": date(1970, 1, 1), "end": date(1970, 1, 5)},
+        "a cadre of another county": {"cadre": lambda w: w.other["cadre"]},
+    },
+    only={"a cadre of another county": {"admin add", "admin add (unit administrator)", "roster"}},
+    why_not={"a cadre of another county": "a change keeps the leave's cadre"},
+)
+
+
+def stay_admin_fields(w, v):
+    return {"cadre": w.mine["cadre"], "start": v["start"], "end": v["end"], "note": "住村"}
+
+
+STAY = Entry(
+    tables=[_stay_model()],
+    doors={
+        "admin add": admin_door(add_url(_stay_model()), "office", stay_admin_fields),
+        "admin change": admin_door(change_url(_stay_model(), lambda w: w.stay), "office", stay_admin_fields),
+        "roster": roster_door("驻村考勤", ["身份证号", "开始日期", "结束日期"], lambda w, v: [
+            w.mine["cadre"].id_number, v["start"], v["end"]]),
+        "API (cadre)": api_door("/api/v1/stays/", lambda w, v: {
+            "idempotency_key": str(uuid.uuid4()), "start": str(v["start"]), "end": str(v["end"])}),
+        "phone": page_door(lambda w: reverse("visits-stays"), lambda w, v: {
+            "start": v["start"], "end": v["end"], "note": "住村", "key": str(uuid.uuid4())}),
+    },
+    valid={"start": d(6, 10), "end": d(6, 11)},
+    rules={
+        "in the future": {"start": d(6, 17), "end": d(6, 17)},
+        "ends before it starts": {"start": d(6, 12), "end": d(6, 11)},
+        "outside every posting": {"start": d(6, 12), "end": d(6, 14)},
+        "in a locked month": {"start": d(5, 20), "end": d(5, 20)},
+        "back-dated beyond the resident's window": {"start": d(4, 1), "end": d(4, 1)},
+    },
+    only={"back-dated beyond the resident's window": {"API (cadre)", "phone"}},
+    why_not={"back-dated beyond the resident's window": "an office's entry (admin, roster) carries history"},
+)
+
+
 MATRIX: dict[str, Entry] = {
     "visits.Visit": VISIT, "visits.UnitVisit": UNIT_VISIT, "households.Member": MEMBER, "households.Household": HOUSEHOLD,
     "households.IncomeRecord": INCOME, "households.HouseholdPlan": PLAN, "households.Area": AREA,
@@ -793,6 +914,7 @@ MATRIX: dict[str, Entry] = {
     "reports.SubmissionPolicy": SUBMISSION_POLICY, "visits.AnomalyFlag": FLAG, "visits.Demand": DEMAND, "visits.Deed": DEED,
     "assessments.EvaluationRound": ROUND, "assessments.Tally": TALLY, "pairing.Role": ROLE,
     "pairing.WorkTeamMember": WORK_TEAM,
+    "pairing.Posting": POSTING, "pairing.Leave": LEAVE, "visits.Stay": STAY,
 }
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system

@@ -38,3 +38,12 @@ def visible_demands(user_or_scope) -> QuerySet[Demand]:
 
 def visible_deeds(user_or_scope) -> QuerySet[Deed]:
     return _collected(Deed, user_or_scope)
+
+
+def visible_stays(user_or_scope) -> QuerySet:
+    """A resident's stays are seen where their postings are (``visible_postings``)."""
+    from pairing.access import visible_postings
+
+    from .models import Stay
+
+    return Stay.objects.filter(posting__in=visible_postings(user_or_scope))

@@ -9,11 +9,12 @@ from pairing.access import visible_cadres, visible_units
 from shuanglian import scoping
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt
 
-from .access import visible_deeds, visible_demands, visible_unit_visits, visible_visits
-from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
+from .access import visible_deeds, visible_demands, visible_stays, visible_unit_visits, visible_visits
+from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Stay, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services.anomalies import check_review, review_flag
 from .services.deeds import check_deed, update_deed
 from .services.demands import advance_demand, check_demand_step
+from .services.stays import check_stay, log_stay, update_stay
 from .services.trips import (
     check_unit_visit,
     check_visit,
@@ -235,3 +236,50 @@ class DeedAdmin(ScopedAdmin):
         data = form.cleaned_data
         adopt(obj, update_deed(deed=Deed.objects.get(pk=obj.pk), on=data["on"], category=data["category"],
                                description=data["description"], money=data["money"], people_helped=data["people_helped"]))
+
+
+# --- 驻村考勤 (docs/domain.md §11) -------------------------------------------------------------------
+
+
+
+@admin.register(Stay)
+class StayAdmin(ScopedAdmin):
+    """An office's or unit administrator's entry of a resident's stay: the rules of the phone and
+    the roster (``check_stay``, the month lock); it carries history, so no back-dating window.
+    The posting it lies within is found by the service, never chosen."""
+
+    visible = visible_stays
+    scoped_fields = {"cadre": visible_cadres}
+    list_display = ("cadre", "start", "end", "posting", "note", "created_at")
+    list_select_related = ("cadre", "posting__village")
+    search_fields = ("cadre__name", "=cadre__id_number", "posting__village__name")
+    autocomplete_fields = ("cadre",)
+    date_hierarchy = "start"
+    fields = ("cadre", "start", "end", "note", "posting", "created_by", "created_at")
+    readonly_fields = ("posting", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "cadre"] if obj else fields
+
+    @staticmethod
+    def _stored(pk) -> Stay:
+        return Stay.objects.select_related("cadre__unit").get(pk=pk)
+
+    def check_write(self, form, data):
+        if not (data.get("start") and data.get("end")):
+            return
+        if form.instance.pk:
+            stored = self._stored(form.instance.pk)
+            check_stay(cadre=stored.cadre, start=data["start"], end=data["end"], own_entry=False, stored=stored)
+        elif data.get("cadre"):
+            check_stay(cadre=data["cadre"], start=data["start"], end=data["end"], own_entry=False)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            saved = update_stay(stay=self._stored(obj.pk), start=data["start"], end=data["end"], note=data["note"])
+        else:
+            saved = log_stay(cadre=data["cadre"], start=data["start"], end=data["end"], key=None, by=request.user,
+                             own_entry=False, note=data["note"])
+        adopt(obj, saved)

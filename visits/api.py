@@ -16,6 +16,7 @@ from households.access import visible_households, visible_villages
 from households.api import AreaFilter, YearAreaQuery
 from households.models import Household
 from pairing.access import visible_cadres, visible_units
+from pairing.api import InForceYearFilter
 from pairing.models import Cadre
 from shuanglian import scoping
 from shuanglian.api import (
@@ -29,11 +30,12 @@ from shuanglian.api import (
 )
 from shuanglian.roster.cells import EARLIEST
 
-from .access import visible_deeds, visible_demands, visible_visits
-from .models import Deed, Demand, Task, Visit
+from .access import visible_deeds, visible_demands, visible_stays, visible_visits
+from .models import Deed, Demand, Stay, Task, Visit
 from .selectors import year_compliance
 from .services.deeds import record_deed
 from .services.demands import record_demand
+from .services.stays import log_stay_once
 from .services.trips import log_visit_once
 
 
@@ -318,3 +320,68 @@ class ComplianceViewSet(ComputedListViewSet):
 
     def get_queryset(self):
         return Visit.objects.none()
+
+
+# --- 驻村考勤 (docs/domain.md §11) -------------------------------------------------------------------
+
+
+
+
+class StaySerializer(serializers.ModelSerializer):
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
+    id_number = MaskedIdNumber(source="cadre.id_number", read_only=True)
+    posting = serializers.IntegerField(source="posting_id", read_only=True)
+    village = serializers.CharField(source="posting.village_id", read_only=True)
+
+    class Meta:
+        model = Stay
+        fields = ["id", "cadre", "id_number", "posting", "village", "start", "end", "note", "created_at"]
+
+
+class StayCreateSerializer(serializers.Serializer):
+    idempotency_key = serializers.UUIDField(help_text="由客户端生成；本人重复提交同一标识返回第一次登记的考勤（200），他人用过的标识被拒绝（400）。")
+    start = serializers.DateField(validators=[_in_range])
+    end = serializers.DateField(validators=[_in_range])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class StayFilters(django_filters.FilterSet):
+    area = AreaFilter(field="posting__village__code")
+    cadre = IdFilter(field_name="cadre_id")
+    posting = IdFilter(field_name="posting_id")
+    year = InForceYearFilter()
+
+    class Meta:
+        model = Stay
+        fields = []
+
+
+class StayViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """Residents' stays in their villages; a resident logs their own (the phone's rules: within a
+    posting, not in the future, the back-dating window, the month lock) with an idempotency key.
+    Offices enter history through the roster or the admin."""
+
+    visible = visible_stays
+    filterset_class = StayFilters
+    ordering_fields = ["start", "end", "created_at"]
+    ordering = ["-start", "-id"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre", "posting")
+
+    def get_serializer_class(self):
+        return StayCreateSerializer if self.action == "create" else StaySerializer
+
+    @extend_schema(request=StayCreateSerializer, responses={201: StaySerializer, 200: StaySerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if not scoping.is_cadre(self.scope):
+            raise exceptions.PermissionDenied(_("驻村考勤由驻村干部本人登记；双联办请用花名册或管理后台录入。"))
+        cadre = Cadre.objects.select_related("unit").get(pk=self.scope.cadre_id)
+        stay, created = log_stay_once(cadre=cadre, start=values["start"], end=values["end"],
+                                      key=values["idempotency_key"], by=request.user, own_entry=True,
+                                      note=values.get("note", ""))
+        return Response(StaySerializer(stay, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -141,3 +141,20 @@ class DueFilters(django_filters.FilterSet):
 
     def computed_for(self, queryset, name, value):
         return queryset
+
+
+class StayForm(forms.Form):
+    """A resident's stay in the village: from, to and an optional note — no check-in, no photo.
+    The hidden key makes a resent form store nothing twice."""
+
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                            error_messages={"invalid": _("请输入有效的日期。")})
+    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          error_messages={"invalid": _("请输入有效的日期。")})
+    note = forms.CharField(label=_("备注（可选）"), required=False, max_length=200)
+    key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        today = timezone.localdate()
+        kwargs.setdefault("initial", {}).update({"start": today, "end": today, "key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)

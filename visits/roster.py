@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from households import cells as registry_cells
 from households.models import Area, Household
 from households.roster import household_problem, households_for, known_areas, within_area
+from pairing.models import Posting, Unit
 from pairing.roster import cadres_for, units_for
 from pairing.selectors import team_memberships
 from shuanglian import scoping
@@ -19,11 +20,12 @@ from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
-from .access import visible_unit_visits, visible_visits
+from .access import visible_stays, visible_unit_visits, visible_visits
 from .locks import locked_message, locked_months, months_of
-from .models import Task, UnitVisit, Visit, VisitPolicy
+from .models import Stay, Task, UnitVisit, Visit, VisitPolicy
 from .selectors import policy_for
 from .services.anomalies import flag_anomalies
+from .services.stays import covering_posting, stay_errors
 from .services.trips import unit_visit_errors, visit_errors
 from .spans import household_spans, village_spans
 
@@ -271,3 +273,85 @@ class UnitVisitSheet(SheetHandler):
         for code, village, start, end, leader, people, notes in rows.iterator(chunk_size=BATCH):
             yield [code, village, start, end, leader, people, notes or None]
 
+
+
+# --- 驻村考勤 (docs/domain.md §11) -------------------------------------------------------------------
+
+
+
+
+@register
+class StaySheet(SheetHandler):
+    """驻村考勤: a resident's stay, within one of their postings (database or the file's 驻村);
+    the posting it lies within is resolved and stored with it."""
+
+    name = "驻村考勤"
+    order = 95  # after 驻村 and 走访
+    columns = [
+        Column("身份证号", registry_cells.id_number, required=True),
+        Column("开始日期", cells.date, required=True),
+        Column("结束日期", cells.date, required=True),
+        Column("备注", lambda v: cells.text(v, max_length=200)),
+    ]
+    id_headers = ("身份证号",)
+
+    def plan(self, rows):
+        ctx = self.ctx
+        rows = self.unique_rows(rows, lambda r: (r["身份证号"], r["开始日期"], r["结束日期"]))
+        cadres = cadres_for(ctx, {r["身份证号"] for r in rows})
+        saved = [c.pk for c in cadres.values() if c.pk]
+        postings: dict[tuple, Posting] = {}  # (ID number, village, start) → posting, database and file
+        existing: dict[tuple, Stay] = {}
+        for batch in in_batches(saved):
+            for p in Posting.objects.filter(cadre_id__in=batch).select_related("cadre"):
+                postings[(p.cadre.id_number, p.village_id, p.start)] = p
+            for s in Stay.objects.filter(cadre_id__in=batch).select_related("cadre", "posting"):
+                existing[(s.cadre.id_number, s.start, s.end)] = s
+        postings.update(ctx.plans.get("postings", {}))
+        by_cadre = defaultdict(list)
+        for (idn, _village, _start), p in postings.items():
+            by_cadre[idn].append((p, p.start, p.end))
+        policy = PolicyCache(VisitPolicy.Subject.RESIDENT)
+        units = {c.unit_id for c in cadres.values() if c.pk}
+        self.locked = LockedMonths(units)
+        unit_of = {u.pk: u for u in Unit.objects.filter(pk__in=units)} if units else {}
+        self.creates, self.updates = [], []
+        for row in rows:
+            cadre = cadres.get(row["身份证号"])
+            if cadre is None:
+                self.error(row, gettext("身份证号%(id_number)s不在干部名册中。")
+                           % {"id_number": scoping.mask_id_number(row["身份证号"])})
+                continue
+            start, end, note = row["开始日期"], row["结束日期"], row["备注"] or ""
+            old = existing.get((cadre.id_number, start, end))
+            spans = by_cadre.get(cadre.id_number, [])
+            posting = covering_posting(spans, start, end) if end >= start else None
+            if old is not None and old.note.strip() == note and (posting is None or posting is old.posting
+                                                                   or (posting.pk and posting.pk == old.posting_id)):
+                self.counts.unchanged += 1  # unchanged history re-imports freely, as on 走访
+                continue
+            area = posting.village_id if posting is not None else (unit_of[cadre.unit_id].area_id if cadre.unit_id in unit_of else "")
+            errors = stay_errors(start=start, end=end, today=ctx.today, policy=policy(area, start.year) if area else None,
+                                 own_entry=False, postings=spans)
+            problems = [m for messages in errors.values() for m in messages]
+            if not problems and not ctx.in_scope(posting.village_id):
+                problems.append(gettext("村“%(code)s”不在您的管辖范围内。") % {"code": posting.village_id})
+            if problems:
+                self.error(row, " ".join(problems))
+                continue
+            if cadre.unit_id in unit_of and (problem := self.locked.problem(unit_of[cadre.unit_id], start, end)):
+                self.error(row, problem)
+                continue
+            self.upsert(old, lambda cadre=cadre, start=start, end=end: Stay(cadre=cadre, start=start, end=end),
+                        {"note": note, "posting": posting}, self.creates, self.updates)
+
+    def apply(self):
+        return self.write_planned(Stay, ["note", "posting"])
+
+    def export_queryset(self, scope, area_code):
+        return within_area(visible_stays(scope), "posting__village", area_code)
+
+    def export_rows(self, qs):
+        rows = qs.order_by("cadre__id_number", "start", "end").values_list("cadre__id_number", "start", "end", "note")
+        for idn, start, end, note in rows.iterator(chunk_size=BATCH):
+            yield [idn, start, end, note or None]
