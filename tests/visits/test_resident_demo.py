@@ -50,3 +50,17 @@ def test_the_demo_has_a_first_secretary_on_pace_a_member_behind_and_a_mother_on_
         assert behind(member, today)
         assert not behind(mother, today)
         assert Stay.objects.filter(cadre=mother.cadre).exists()
+
+
+@pytest.mark.parametrize("when", [datetime(2025, 6, 16, 10), datetime(2025, 11, 30, 10)])
+def test_the_compliance_engine_tells_the_demos_resident_story_as_the_formula_does(when):
+    from visits.selectors import pace
+
+    with time_machine.travel(when.replace(tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        today = when.date()
+        rows = pace(on=today, subject="resident")
+        for posting in Posting.objects.all():
+            assert rows[(posting.pk,)].met is not behind(posting, today), posting
+        mother = Posting.objects.get(cadre__leaves__reason="产假")
+        assert rows[(mother.pk,)].leave_days > 0
