@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from households.access import visible_households, visible_villages
 from households.api import AreaFilter, YearAreaQuery
 from households.models import Household
-from pairing.access import visible_cadres, visible_units
+from pairing.access import visible_cadres, visible_postings, visible_units
 from pairing.api import InForceYearFilter
 from pairing.models import Cadre
 from shuanglian import scoping
@@ -269,8 +269,11 @@ class DeedViewSet(CollectedViewSet):
 
 # --- compliance ------------------------------------------------------------------------------------
 
+SUBJECTS = ["cadre", "unit", "resident"]
+
+
 class ComplianceQuery(YearAreaQuery):
-    subject = serializers.ChoiceField(choices=["cadre", "unit"], default="cadre")
+    subject = serializers.ChoiceField(choices=SUBJECTS, default="cadre")
 
 
 class ComplianceSerializer(serializers.Serializer):
@@ -279,23 +282,25 @@ class ComplianceSerializer(serializers.Serializer):
     name = serializers.CharField(required=False)
     unit = serializers.CharField()
     village = serializers.CharField(required=False)
+    posting = serializers.IntegerField(required=False)
     visits = serializers.IntegerField()
     days = serializers.IntegerField()
     required_visits = serializers.IntegerField()
     required_days = serializers.IntegerField()
+    leave_days = serializers.IntegerField()
     met = serializers.BooleanField()
 
 
 class ComplianceViewSet(ComputedListViewSet):
-    """Visit compliance of a year by docs/domain.md §6, per cadre or per unit–village pairing, for the
-    cadres and units the user may see."""
+    """Compliance of a year by docs/domain.md §6 and §11, per cadre, per unit–village pairing or per
+    resident posting, for the cadres, units and postings the user may see."""
 
     serializer_class = ComplianceSerializer
     extra_parameters = ("year", "subject", "area")
     filter_backends = [KnownParameters]
 
     @extend_schema(parameters=[
-        OpenApiParameter("year", int, required=True), OpenApiParameter("subject", str, enum=["cadre", "unit"]),
+        OpenApiParameter("year", int, required=True), OpenApiParameter("subject", str, enum=SUBJECTS),
         OpenApiParameter("area", str, description="区划代码（12位）"),
     ])
     def list(self, request, *args, **kwargs):
@@ -308,18 +313,26 @@ class ComplianceViewSet(ComputedListViewSet):
             cadres = {c.pk: c for c in visible_cadres(self.scope).filter(pk__in=[k[0] for k in rows])
                       .select_related("unit")}
             out = [{"cadre": pk, "id_number": cadres[pk].id_number, "name": cadres[pk].name, "unit": cadres[pk].unit.code,
-                    "visits": r.visits, "days": r.days, "required_visits": r.required_visits,
-                    "required_days": r.required_days, "met": r.met}
-                   for (pk,), r in sorted(rows.items()) if pk in cadres]
+                    **_figures(r)} for (pk,), r in sorted(rows.items()) if pk in cadres]
+        elif q["subject"] == "resident":
+            postings = {p.pk: p for p in visible_postings(self.scope).filter(pk__in=[k[0] for k in rows])
+                        .select_related("cadre__unit")}
+            out = [{"posting": pk, "cadre": postings[pk].cadre_id, "id_number": postings[pk].cadre.id_number,
+                    "name": postings[pk].cadre.name, "unit": postings[pk].cadre.unit.code, "village": postings[pk].village_id,
+                    **_figures(r)} for (pk,), r in sorted(rows.items()) if pk in postings]
         else:
             units = dict(visible_units(self.scope).filter(pk__in={k[0] for k in rows}).values_list("pk", "code"))
-            out = [{"unit": units[unit], "village": village, "visits": r.visits, "days": r.days,
-                    "required_visits": r.required_visits, "required_days": r.required_days, "met": r.met}
+            out = [{"unit": units[unit], "village": village, **_figures(r)}
                    for (unit, village), r in sorted(rows.items()) if unit in units]
         return one_page(self, out, ComplianceSerializer)
 
     def get_queryset(self):
         return Visit.objects.none()
+
+
+def _figures(row) -> dict:
+    return {"visits": row.visits, "days": row.days, "required_visits": row.required_visits,
+            "required_days": row.required_days, "leave_days": row.leave_days, "met": row.met}
 
 
 # --- 驻村考勤 (docs/domain.md §11) -------------------------------------------------------------------

@@ -208,3 +208,22 @@ def test_every_operation_documents_its_error_answers(as_office):
     schema = as_office.get("/api/schema/?format=json").json()
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert operations and all({"400", "401", "403", "404"} <= set(op["responses"]) for op in operations)
+
+
+def test_compliance_by_resident_posting_is_scoped_and_counts_leave(as_office, counties):
+    from datetime import date
+
+    from pairing.models import Leave, Posting
+    from visits.models import Stay
+
+    mine, other = counties["mine"], counties["next"]
+    posting = Posting.objects.create(cadre=mine["colleague"], village=mine["village"], role="first_secretary",
+                                     start=date(2025, 1, 1))
+    Stay.objects.create(cadre=posting.cadre, posting=posting, start=date(2025, 3, 2), end=date(2025, 3, 11))
+    Leave.objects.create(cadre=posting.cadre, start=date(2025, 7, 1), end=date(2025, 7, 31))
+    Posting.objects.create(cadre=other["colleague"], village=other["village"], role="member", start=date(2025, 1, 1))
+    rows = as_office.get("/api/v1/compliance/?year=2025&subject=resident").json()["results"]
+    assert [(r["posting"], r["village"], r["days"], r["leave_days"]) for r in rows] == [
+        (posting.pk, mine["village"].code, 10, 31)]
+    assert rows[0]["required_days"] == -(-220 * (365 - 31) // 365) and rows[0]["met"] is False
+    assert "*" in rows[0]["id_number"]
