@@ -56,6 +56,8 @@ def coverage(request):
         outside=selectors.pairings_outside_unit_villages(on=today, within=visible_household_pairings(scope))
         .order_by("cadre__unit__code", "household__number")[:limit],
         teams=team_rows, teams_count=teams.count(),
+        without_resident_team=selectors.poor_villages_without_resident_team(on=today, within=areas).order_by("code")[:limit],
+        without_first_secretary=selectors.poor_villages_without_first_secretary(on=today, within=areas).order_by("code")[:limit],
         limit=limit, can_change=scoping.may_change(scope),
     ))
 

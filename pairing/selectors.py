@@ -109,6 +109,8 @@ def coverage_summary(*, on: date, areas: QuerySet[Area], households: QuerySet[Ho
         "poor_households": households.still_poor().count(),
         "households_without_cadre": households_without_cadre(on=on, within=households).count(),
         "cadres_below_quota": cadres_below_quota(on=on, within=cadres).count(),
+        "poor_villages_without_resident_team": poor_villages_without_resident_team(on=on, within=areas).count(),
+        "poor_villages_without_first_secretary": poor_villages_without_first_secretary(on=on, within=areas).count(),
     }
 
 
@@ -179,3 +181,38 @@ def team_memberships(*, unit_ids, village: str | None = None) -> dict[tuple[str,
                 "unit__code", "village_id", "cadre__id_number", "start", "end"):
             teams[(unit, village_code)].append((cadre, start, end))
     return teams
+
+
+# --- resident work teams (驻村工作队, docs/domain.md §11) ---------------------------------------------------
+
+def village_resident_team(village, on: date) -> QuerySet:
+    """A village's resident work team on a date: the postings in force then, the first secretary
+    first, then the team leader, then the members by name."""
+    from .models import Posting
+
+    role = Posting.Role
+    rank = Case(When(role=role.FIRST_SECRETARY, then=Value(0)), When(role=role.LEADER, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    return (Posting.objects.filter(in_force(on), village=village).annotate(role_rank=rank)
+            .select_related("cadre__unit").order_by("role_rank", "cadre__name", "pk"))
+
+
+def _posted(on: date, **only) -> Exists:
+    from .models import Posting
+
+    return Exists(Posting.objects.filter(in_force(on), village=OuterRef("pk"), **only))
+
+
+def poor_villages_without_resident_team(*, on: date, within: QuerySet[Area] | None = None) -> QuerySet[Area]:
+    """Poor villages (of the date's year) where nobody is posted on the date."""
+    return poor_villages(year=on.year, within=within).filter(~_posted(on)).select_related("parent")
+
+
+def poor_villages_without_first_secretary(*, on: date, within: QuerySet[Area] | None = None) -> QuerySet[Area]:
+    """Poor villages (of the date's year) without a first secretary posted on the date, whether
+    or not other residents are there: ``resident_team`` says whether anyone is."""
+    from .models import Posting
+
+    return (poor_villages(year=on.year, within=within)
+            .filter(~_posted(on, role=Posting.Role.FIRST_SECRETARY))
+            .annotate(resident_team=_posted(on)).select_related("parent"))

@@ -95,6 +95,14 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("exit_people", _("本年脱贫人口")),
         Figure("returned", _("返贫户数")),
     ]),
+    (_("驻村工作队"), [
+        Figure("residents_due", _("驻村工作队员（人次）")),
+        Figure("residents_on_track", _("在村天数达标（进度正常）队员")),
+        Figure("resident_compliance_rate", _("驻村工作队员在村达标率"), PERCENT),
+        Figure("resident_days", _("驻村工作队员在村天数")),
+        Figure("poor_villages_without_resident_team", _("无驻村工作队的贫困村")),
+        Figure("poor_villages_without_first_secretary", _("无第一书记的贫困村")),
+    ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
 
@@ -188,6 +196,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         **_demands(subject, period.start, end),
         **_deeds(subject, period.start, end),
         **_exits(subject, period.start, end),
+        **_residents(subject, period.start, end),
     }
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
@@ -375,3 +384,42 @@ def _behind_rows(compliance: dict) -> list[dict]:
              "required_days": r.required_days} for pk, r in behind.items()]
     rows.sort(key=lambda r: (r["visits"] - r["required_visits"], r["days"] - r["required_days"], r["name"]))
     return rows
+
+
+# --- resident work teams (驻村工作队, docs/domain.md §11) --------------------------------------------------
+
+def _residents(subject: Subject, start: date, end: date) -> dict:
+    """The residents' figures from the compliance engine, like the cadres': their days in the
+    village in the period, and their pace at its end, one row per posting in force. An area
+    counts the postings to its villages; a unit the postings of its cadres, wherever they are."""
+    from pairing.models import Posting
+
+    if subject.area_code:
+        area, mine = subject.area_code, None
+    else:
+        posted = dict(Posting.objects.filter(cadre__unit_id=subject.unit_id).values_list("pk", "village_id"))
+        mine, area = set(posted), _smallest_area(posted.values()) if posted else None
+    if mine is not None and not mine:  # a unit that posted nobody
+        done_rows = pace_rows = {}
+    else:
+        done_rows = visit_compliance(start=start, end=end, subject="resident", area=area)
+        pace_rows = pace(on=end, subject="resident", area=area)
+    if mine is not None:
+        done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
+        pace_rows = {k: r for k, r in pace_rows.items() if k[0] in mine}
+    on_track = sum(1 for r in pace_rows.values() if r.met)
+    return {
+        "residents_due": len(pace_rows),
+        "residents_on_track": on_track,
+        "resident_compliance_rate": percent(on_track, len(pace_rows)),
+        "resident_days": sum(r.days for r in done_rows.values()),
+    }
+
+
+def _smallest_area(codes) -> str | None:
+    """The smallest area holding every one of the village codes, as the compliance engine takes it."""
+    common = os.path.commonprefix(sorted(set(codes)))
+    for length in sorted(LEVEL_PREFIX_LENGTH.values(), reverse=True):
+        if len(common) >= length:
+            return pad_area_code(common[:length])
+    return None

@@ -318,3 +318,29 @@ def saved_visit_keys(*, cadre_id: int, limit: int = 20) -> list[str]:
     keys = (Visit.objects.filter(cadre_id=cadre_id, idempotency_key__isnull=False)
             .order_by("-created_at", "-pk").values_list("idempotency_key", flat=True)[:limit])
     return [str(key) for key in keys]
+
+
+# --- residents behind pace (驻村, docs/domain.md §11) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class ResidentDueRow:
+    posting: object  # pairing.Posting, with its cadre and village
+    progress: ComplianceRow
+
+    @property
+    def days_behind(self) -> int:
+        return max(0, self.progress.required_days - self.progress.days)
+
+
+def resident_due_list(*, postings, on: date, area: str | None = None) -> list[ResidentDueRow]:
+    """The postings (of a scoped queryset) of residents behind pace at a date: days in the
+    village so far against the year's requirement so far, less leave. One compliance statement
+    for the area, then the postings behind in batches; furthest behind first."""
+    behind = {key[0]: row for key, row in pace(on=on, subject="resident", area=area).items() if not row.met}
+    rows = [
+        ResidentDueRow(p, behind[p.pk])
+        for batch in in_batches(behind)
+        for p in postings.filter(pk__in=batch).select_related("cadre", "village")
+    ]
+    rows.sort(key=lambda r: (-r.days_behind, r.posting.cadre.id_number, r.posting.pk))
+    return rows

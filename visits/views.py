@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.access import visible_area_code, visible_areas
 from households.models import Household
-from pairing.access import visible_cadres, visible_units
+from pairing.access import visible_cadres, visible_postings, visible_units
 from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
@@ -23,7 +23,7 @@ from shuanglian.roster.engine import export_cell
 
 from .forms import DeedForm, DemandForm, DueFilters, VisitForm
 from .models import Demand, Visit
-from .selectors import cadre_progress, office_due_list, saved_visit_keys
+from .selectors import cadre_progress, office_due_list, resident_due_list, saved_visit_keys
 from .services.deeds import record_deed
 from .services.demands import record_demand
 from .services.trips import log_visit, update_visit
@@ -41,21 +41,28 @@ def _due_rows(request):
     cadres, given = query.qs, query.form.cleaned_data  # a value that does not parse is left out
     rows, filters = office_due_list(cadres=cadres, own_area=scoping.own_area_code(scope),
                                     area=visible_area_code(scope, given.get("area")), on=given.get("on"))
-    return rows, {"unit": given.get("unit") or "", **filters}
+    # The residents behind pace (docs/domain.md §11), for the same area, date and unit: the
+    # postings the office sees, those to its villages included whatever unit sent the cadre.
+    postings = visible_postings(scope)
+    if given.get("unit"):
+        postings = postings.filter(cadre__unit__code=given["unit"])
+    residents = resident_due_list(postings=postings, on=filters["on"], area=filters["area"] or None)
+    return rows, {"unit": given.get("unit") or "", **filters}, residents
 
 
 @login_required
 def due(request):
-    rows, filters = _due_rows(request)
+    rows, filters, residents = _due_rows(request)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(request, rows, filters["on"])
+        return _xlsx(request, rows, filters["on"], residents)
     scope = scoping.scope_for(request.user)
     areas = visible_areas(scope).filter(level__in=["county", "township"]).order_by("code")[:300]
     units = visible_units(scope).order_by("code")[:500]
-    return render(request, "visits/due.html", {"rows": rows, "filters": filters, "areas": areas, "units": units})
+    return render(request, "visits/due.html", {"rows": rows, "filters": filters, "areas": areas, "units": units,
+                                               "residents": residents})
 
 
-def _xlsx(request, rows, on):
+def _xlsx(request, rows, on, residents=()):
     from openpyxl import Workbook
 
     scope = scoping.scope_for(request.user)
@@ -67,10 +74,25 @@ def _xlsx(request, rows, on):
             scoping.shown_id_number(scope, r.cadre.id_number), r.cadre.name, r.cadre.unit.name,
             r.progress.visits, r.progress.required_visits, r.visits_behind,
             r.progress.days, r.progress.required_days, r.days_behind)])
+    _resident_sheet(workbook, scope, residents)
     filename = gettext("走访滞后名单-%(date)s.xlsx") % {"date": f"{on:%Y%m%d}"}
     return spooled_download(workbook.save, filename=filename)
 
 
+
+
+RESIDENT_DUE_HEADERS = [_("身份证号"), _("姓名"), _("村"), _("在村天数"), _("应在村天数（至今）"), _("差天数")]
+
+
+def _resident_sheet(workbook, scope, residents) -> None:
+    """The residents behind pace, a sheet of their own: days in the village, not visits."""
+    sheet = workbook.create_sheet(gettext("驻村滞后名单"))
+    sheet.append([str(header) for header in RESIDENT_DUE_HEADERS])
+    for r in residents:
+        cadre = r.posting.cadre
+        sheet.append([export_cell(sheet, v) for v in (
+            scoping.shown_id_number(scope, cadre.id_number), cadre.name, r.posting.village.name,
+            r.progress.days, r.progress.required_days, r.days_behind)])
 
 
 def _own_cadre(request) -> Cadre:

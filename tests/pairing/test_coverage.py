@@ -134,11 +134,13 @@ def test_coverage_summary_gives_the_headline_figures_of_a_scope(tree):
         f.PoorAreaYearFactory(area=v, year=2024)
     f.VillagePairingFactory(village=tree.villages[0], start=date(2024, 1, 1))
     covered = f.HouseholdFactory(village=tree.villages[0])
-    f.HouseholdPairingFactory(household=covered, cadre=f.CadreFactory(rank="other"))  # quota 1: met
+    helper = f.CadreFactory(rank="other")
+    f.HouseholdPairingFactory(household=covered, cadre=helper)  # quota 1: met
     f.HouseholdFactory(village=tree.villages[1])  # no cadre
     f.HouseholdFactory(village=tree.villages[1], status=Household.Status.EXITED, exit_year=2023)
     f.CadreFactory(rank="county")  # quota 2, none paired
     f.HouseholdFactory(village=tree.villages[2])  # other county: outside the scope
+    f.PostingFactory(cadre=helper, village=tree.villages[1], role="member", start=date(2024, 1, 1))  # a team, no first secretary
     summary = coverage_summary(
         on=TODAY, areas=Area.objects.subtree(tree.counties[0]),
         households=Household.objects.in_area(tree.counties[0]), cadres=Cadre.objects.all(),
@@ -149,9 +151,11 @@ def test_coverage_summary_gives_the_headline_figures_of_a_scope(tree):
         "poor_households": 2,
         "households_without_cadre": 1,
         "cadres_below_quota": 1,
+        "poor_villages_without_resident_team": 1,
+        "poor_villages_without_first_secretary": 2,
     }
 
 
 def test_coverage_summary_takes_one_query_per_figure(tree, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         coverage_summary(on=TODAY, areas=Area.objects.all(), households=Household.objects.all(), cadres=Cadre.objects.all())
