@@ -251,7 +251,7 @@ class StayAdmin(ScopedAdmin):
     visible = visible_stays
     scoped_fields = {"cadre": visible_cadres}
     list_display = ("cadre", "start", "end", "posting", "note", "created_at")
-    list_select_related = ("cadre", "posting__village")
+    list_select_related = ("cadre", "posting__village", "posting__cadre")  # the posting is named by its cadre
     search_fields = ("cadre__name", "=cadre__id_number", "posting__village__name")
     autocomplete_fields = ("cadre",)
     date_hierarchy = "start"

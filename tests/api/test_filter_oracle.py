@@ -37,6 +37,12 @@ def values_for(filter_, name, counties) -> tuple[str, str]:
                 "visible_households": (other["household"].number, "H620599")}[filter_.visible.__name__]
     if isinstance(filter_, IdFilter) and filter_.field_name == "cadre_id":
         return str(other["cadre"].pk), str(other["cadre"].pk + 10_000)
+    if isinstance(filter_, IdFilter) and filter_.field_name == "posting_id":
+        from pairing.models import Posting
+
+        posting = Posting.objects.create(cadre=other["colleague"], village=other["village"], role="member",
+                                         start=date(2025, 1, 1))
+        return str(posting.pk), str(posting.pk + 10_000)
     raise AssertionError(f"no values for the filter {name}: add them here")
 
 
