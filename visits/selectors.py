@@ -344,3 +344,14 @@ def resident_due_list(*, postings, on: date, area: str | None = None) -> list[Re
     ]
     rows.sort(key=lambda r: (-r.days_behind, r.posting.cadre.id_number, r.posting.pk))
     return rows
+
+
+def resident_progress(*, cadre, on: date) -> list[tuple[object, ComplianceRow]]:
+    """A resident's postings of the year so far with their pace (docs/domain.md §11): days in the
+    village against the requirement net of leave, and the leave days taken off."""
+    from pairing.models import Posting
+
+    rows = []
+    for posting in Posting.objects.filter(cadre=cadre).select_related("village").order_by("-start"):
+        rows += [(posting, row) for row in pace(on=on, subject="resident", one=posting.pk).values()]
+    return rows

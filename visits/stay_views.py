@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from pairing.models import Posting
@@ -12,6 +13,7 @@ from shuanglian.errors import DomainError, add_to_form
 
 from .forms import StayForm
 from .models import Stay
+from .selectors import resident_progress
 from .services.stays import log_stay
 from .views import _own_cadre
 
@@ -31,7 +33,7 @@ def stays(request):
             messages.success(request, gettext("驻村考勤已登记。"))
             return redirect("visits-stays")
     return render(request, "visits/stays.html", {
-        "form": form, "cadre": cadre,
+        "form": form, "cadre": cadre, "progress": resident_progress(cadre=cadre, on=timezone.localdate()),
         "postings": Posting.objects.filter(cadre=cadre).select_related("village").order_by("-start")[:20],
         "stays": Stay.objects.filter(cadre=cadre).select_related("posting__village").order_by("-start", "-pk")[:200],
     })

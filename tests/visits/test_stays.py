@@ -120,3 +120,17 @@ def test_the_roster_names_a_stay_outside_any_posting_and_stores_nothing(c, tmp_p
         run(c, tmp_path, sheets)
     assert [(p.sheet, p.row) for p in rejected.value.result.problems] == [("驻村考勤", 3)]
     assert not Stay.objects.exists()
+
+
+def test_the_residents_page_shows_the_days_due_net_of_leave(c, client):
+    from django.urls import reverse
+
+    from pairing.models import Leave
+
+    log_stay(cadre=c["cadre"], start=date(2025, 6, 1), end=date(2025, 6, 10), key=uuid.uuid4())
+    Leave.objects.create(cadre=c["cadre"], start=date(2025, 3, 1), end=date(2025, 3, 31), reason="病假")
+    client.force_login(c["cadre"].user)
+    page = client.get(reverse("visits-stays")).content.decode()
+    # 16 June 2025: 167 posted days, 31 on leave: ceil(220 × 136 ÷ 365) = 82 days due by now.
+    assert "今年已在村 10 天，按进度应在村 82 天" in page
+    assert "已扣除请假 31 天" in page and "滞后" in page
