@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from households.models import Area
+from shuanglian import scoping
 from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow
 
 from .models import Cadre, HouseholdPairing, Role, Unit, VillagePairing, WorkTeamMember
@@ -137,3 +138,9 @@ def visible_leaves(user_or_scope) -> QuerySet:
         unit=lambda unit: Q(cadre__unit_id=unit),
         cadre=lambda cadre: Q(cadre_id=cadre),
     )
+
+
+def may_keep_leave(user_or_scope, cadre) -> bool:
+    """Leave is entered and corrected by the office over the cadre's unit or by the unit's own
+    administrator, at every door (admin, roster)."""
+    return scoping.governs_area(user_or_scope, cadre.unit.area_id) or scoping.is_own_unit(user_or_scope, cadre.unit_id)

@@ -1,15 +1,18 @@
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from households.access import visible_areas, visible_households, visible_villages
 from households.admin import HouseholdAdmin, PolicyAdmin
 from households.models import Household
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
+from shuanglian.errors import DomainError
 
 from . import admin_views, roster, services
 from .access import (
+    may_keep_leave,
     visible_cadres,
     visible_household_pairings,
     visible_leaves,
@@ -321,8 +324,13 @@ class LeaveAdmin(ScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "cadre"] if obj else fields
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_keep_leave(request.user, obj.cadre))
+
     def check_write(self, form, data):
         cadre = _current(form, data, "cadre")
+        if cadre and not may_keep_leave(form.request_user, cadre):
+            raise DomainError({"cadre": gettext("只有该干部所在单位的管理员或其上级双联办可以登记和修改请假。")})
         if cadre and data.get("start") and data.get("end"):
             services.check_leave(cadre=cadre, start=data["start"], end=data["end"], exclude_pk=form.instance.pk)
 

@@ -15,7 +15,7 @@ from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cached_lookup, register
 
-from .access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from .access import may_keep_leave, visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing
 from .services import (
     PairingFacts,
@@ -26,6 +26,7 @@ from .services import (
     household_pairing_errors,
     leave_errors,
     leave_facts_of,
+    posting_change_errors,
     posting_errors,
     posting_facts_of,
     posting_village_problem,
@@ -425,6 +426,15 @@ class PostingSheet(SheetHandler):
         for ref, message in posting_errors(facts):
             if isinstance(ref, int):
                 problems[ref].append(message)
+        # A corrected end may leave stored stays outside the posting (the visits app says which).
+        corrected, changes = {}, []
+        for row, _cadre, _village in wanted:
+            old = existing.get((row["身份证号"], row["村代码"], row["开始日期"]))
+            if old is not None and (old.role, old.end) != (row["职务"], row["结束日期"]):
+                corrected[old.pk] = row.number
+                changes.append((old.pk, old.village_id, old.start, row["结束日期"]))
+        for pk, messages in posting_change_errors(changes).items() if changes else ():
+            problems[corrected[pk]] += messages
         poor = set()
         for batch in in_batches(villages):
             poor |= set(PoorAreaYear.objects.filter(area_id__in=batch, kind=PoorAreaYear.Kind.POOR_VILLAGE)
@@ -521,7 +531,7 @@ class LeaveSheet(SheetHandler):
                 self.error(row, " ".join(dict.fromkeys(problems[row.number])))
                 continue
             changed = old is None or any(getattr(old, n) != v for n, v in values.items())
-            if changed and not ctx.in_scope(cadre.unit.area_id):
+            if changed and not may_keep_leave(ctx.scope, cadre):
                 self.error(row, f"单位“{cadre.unit.code}”不在您的管辖范围内，不能登记或修改其干部的请假。")
                 continue
             self.upsert(old, lambda cadre=cadre, start=row["开始日期"]: Leave(cadre=cadre, start=start), values,

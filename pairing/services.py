@@ -489,6 +489,27 @@ def posting_flags(*, cadre: Cadre, village, start: date) -> list[str]:
                             unit_pairs_village=paired)
 
 
+# What other apps keep against a posting and must stay true when it is corrected: the visits app
+# registers its stays' rule (a stay lies within its posting, docs/domain.md §11), so this app
+# never reads stays. A guard takes [(posting id, village code, start, end)] as they would become
+# and answers {posting id: [message]}.
+_posting_guards: list = []
+
+
+def register_posting_guard(guard) -> None:
+    if guard not in _posting_guards:
+        _posting_guards.append(guard)
+
+
+def posting_change_errors(changes: list[tuple[int, str, date, date | None]]) -> dict[int, list[str]]:
+    """What the registered guards refuse of these corrections of stored postings."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for guard in _posting_guards:
+        for pk, messages in guard(changes).items():
+            found[pk] += messages
+    return found
+
+
 def check_posting(*, cadre: Cadre, village, role: str, start: date, end: date | None, exclude_pk: int | None = None) -> list[str]:
     """Every rule of one posting against the stored ones; its flags (warnings) when it may be stored."""
     from .models import Posting
@@ -500,9 +521,19 @@ def check_posting(*, cadre: Cadre, village, role: str, start: date, end: date | 
     this = SpanFacts(ref="new", cadre=cadre.id_number, cadre_name=cadre.name, start=start, end=end, village=village.code,
                      village_name=village.name, role=role)
     errors = [m for ref, m in posting_errors([posting_facts_of(p) for p in others] + [this]) if ref == "new"]
+    if exclude_pk is not None:
+        errors += posting_change_errors([(exclude_pk, village.code, start, end)]).get(exclude_pk, [])
     if errors:
         raise DomainError(list(dict.fromkeys(errors)))
     return posting_flags(cadre=cadre, village=village, start=start)
+
+
+def _lock_village(village) -> None:
+    """A village's postings queue here too, so two first secretaries posted at the same moment
+    by two offices are checked one after the other."""
+    from households.models import Area
+
+    Area.objects.select_for_update().filter(pk=village.pk).exists()
 
 
 @transaction.atomic
@@ -511,6 +542,7 @@ def record_posting(*, cadre: Cadre, village, role: str, start: date, end: date |
     from .models import Posting
 
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)  # a cadre's postings queue here
+    _lock_village(village)
     warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end)
     return Posting.objects.create(cadre=cadre, village=village, role=role, start=start, end=end), warnings
 
@@ -519,6 +551,7 @@ def record_posting(*, cadre: Cadre, village, role: str, start: date, end: date |
 def update_posting(*, posting, village, role: str, start: date, end: date | None) -> tuple[Any, list[str]]:
     """Correct a posting by the rules of a new one."""
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=posting.cadre_id)
+    _lock_village(village)
     warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end, exclude_pk=posting.pk)
     posting.village, posting.role, posting.start, posting.end = village, role, start, end
     posting.save()

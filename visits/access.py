@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from pairing.access import unit_village_codes, visible_cadres
+from shuanglian import scoping
 from shuanglian.scoping import narrow
 
 from .models import Deed, Demand, UnitVisit, Visit
@@ -47,3 +48,11 @@ def visible_stays(user_or_scope) -> QuerySet:
     from .models import Stay
 
     return Stay.objects.filter(posting__in=visible_postings(user_or_scope))
+
+
+def may_keep_stay(user_or_scope, posting) -> bool:
+    """A stay is entered and corrected by the office over the village of its posting or by the
+    administrator of the resident's unit, at every door (admin, roster); a resident logs their own
+    on the phone."""
+    return (scoping.governs_area(user_or_scope, posting.village_id)
+            or scoping.is_own_unit(user_or_scope, posting.cadre.unit_id))

@@ -1,15 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from households.access import visible_households, visible_villages
 from households.admin import PolicyAdmin
 from pairing.access import visible_cadres, visible_units
 from shuanglian import scoping
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt
+from shuanglian.errors import DomainError
 
-from .access import visible_deeds, visible_demands, visible_stays, visible_unit_visits, visible_visits
+from .access import may_keep_stay, visible_deeds, visible_demands, visible_stays, visible_unit_visits, visible_visits
 from .models import AnomalyFlag, Deed, Demand, DemandFollowUp, Stay, Task, UnitVisit, Visit, VisitPhoto, VisitPolicy
 from .services.anomalies import check_review, review_flag
 from .services.deeds import check_deed, update_deed
@@ -271,9 +272,16 @@ class StayAdmin(ScopedAdmin):
             return
         if form.instance.pk:
             stored = self._stored(form.instance.pk)
-            check_stay(cadre=stored.cadre, start=data["start"], end=data["end"], own_entry=False, stored=stored)
+            posting = check_stay(cadre=stored.cadre, start=data["start"], end=data["end"], own_entry=False, stored=stored)
         elif data.get("cadre"):
-            check_stay(cadre=data["cadre"], start=data["start"], end=data["end"], own_entry=False)
+            posting = check_stay(cadre=data["cadre"], start=data["start"], end=data["end"], own_entry=False)
+        else:
+            return
+        if not may_keep_stay(form.request_user, posting):
+            raise DomainError(gettext("该驻村不在您的管辖范围内：驻村考勤由驻村所在地的双联办或干部所在单位登记。"))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_keep_stay(request.user, obj.posting))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -20,7 +20,7 @@ from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, SheetHandler, register
 
-from .access import visible_stays, visible_unit_visits, visible_visits
+from .access import may_keep_stay, visible_stays, visible_unit_visits, visible_visits
 from .locks import locked_message, locked_months, months_of
 from .models import Stay, Task, UnitVisit, Visit, VisitPolicy
 from .selectors import policy_for
@@ -334,7 +334,7 @@ class StaySheet(SheetHandler):
             errors = stay_errors(start=start, end=end, today=ctx.today, policy=policy(area, start.year) if area else None,
                                  own_entry=False, postings=spans)
             problems = [m for messages in errors.values() for m in messages]
-            if not problems and not ctx.in_scope(posting.village_id):
+            if not problems and not may_keep_stay(ctx.scope, posting):
                 problems.append(gettext("村“%(code)s”不在您的管辖范围内。") % {"code": posting.village_id})
             if problems:
                 self.error(row, " ".join(problems))

@@ -87,3 +87,29 @@ def test_the_roster_refuses_leave_of_a_cadre_of_another_county(c, tmp_path):
     with pytest.raises(RosterRejected, match="1 problems"):
         run(c, tmp_path, [[c["other"]["cadre"].id_number, date(2025, 3, 1), date(2025, 3, 5), None]])
     assert not Leave.objects.exists()
+
+
+def test_the_admin_refuses_leave_of_a_cadre_of_a_unit_outside_the_office_as_the_roster_does(c, client):
+    from django.urls import reverse
+
+    from households.models import Household
+    from pairing.models import HouseholdPairing
+
+    outsider = c["other"]["colleague"]  # of the neighbouring county's unit, paired with a household here
+    household = Household.objects.create(number="H620502B", village=c["village"], head_name="王五", kind="rural",
+                                         resident_population=2)
+    HouseholdPairing.objects.create(cadre=outsider, household=household, start=date(2025, 1, 1))
+    client.force_login(c["office"])
+    response = client.post(reverse("admin:pairing_leave_add"), {
+        "cadre": outsider.pk, "start": "2025-03-01", "end": "2025-03-31", "reason": "病假"})
+    assert response.status_code == 200 and "只有该干部所在单位的管理员或其上级双联办" in response.content.decode()
+    assert not Leave.objects.exists()
+
+
+def test_the_admin_takes_leave_of_a_cadre_of_a_unit_of_the_office(c, client):
+    from django.urls import reverse
+
+    client.force_login(c["office"])
+    response = client.post(reverse("admin:pairing_leave_add"), {
+        "cadre": c["cadre"].pk, "start": "2025-03-01", "end": "2025-03-31", "reason": "病假"})
+    assert response.status_code == 302 and Leave.objects.get().cadre == c["cadre"]

@@ -131,3 +131,47 @@ def test_the_roster_refuses_an_unknown_cadre(c, tmp_path):
     with pytest.raises(RosterRejected):
         run(c, tmp_path, [[id_number("62050219990101011"), "620502100001", "队员", date(2025, 4, 1), None]])
     assert not Cadre.objects.filter(postings__isnull=False).exists()
+
+
+def _stay_on(posting, start, end):
+    from visits.models import Stay
+
+    return Stay.objects.create(cadre=posting.cadre, posting=posting, start=start, end=end)
+
+
+def test_a_posting_cannot_be_cut_short_of_its_stays(c):
+    from pairing.services import update_posting
+
+    posting, _ = post(c, start=date(2025, 1, 1))
+    _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
+    with pytest.raises(DomainError, match="驻村考勤"):
+        update_posting(posting=posting, village=c["village"], role="member", start=date(2025, 1, 1), end=date(2025, 2, 1))
+    posting.refresh_from_db()
+    assert posting.end is None
+
+
+def test_a_posting_with_stays_cannot_move_to_another_village(c):
+    posting, _ = post(c, start=date(2025, 1, 1))
+    _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
+    with pytest.raises(DomainError, match="驻村考勤"):
+        check_posting(cadre=c["cadre"], village=c["village2"], role="member", start=date(2025, 1, 1), end=None,
+                      exclude_pk=posting.pk)
+
+
+def test_a_posting_may_end_after_its_last_stay(c):
+    from pairing.services import update_posting
+
+    posting, _ = post(c, start=date(2025, 1, 1))
+    _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
+    update_posting(posting=posting, village=c["village"], role="member", start=date(2025, 1, 1), end=date(2025, 5, 10))
+    assert Posting.objects.get().end == date(2025, 5, 10)
+
+
+def test_the_roster_refuses_to_end_a_posting_before_its_stays(c, tmp_path):
+    posting, _ = post(c, start=date(2025, 1, 1))
+    _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
+    rows = [[c["cadre"].id_number, "620502100001", "队员", date(2025, 1, 1), date(2025, 3, 31)]]
+    with pytest.raises(RosterRejected) as rejected:
+        run(c, tmp_path, rows)
+    assert any(str(p).startswith("驻村!2:") and "驻村考勤" in str(p) for p in rejected.value.result.problems)
+    assert Posting.objects.get().end is None

@@ -134,3 +134,24 @@ def test_the_residents_page_shows_the_days_due_net_of_leave(c, client):
     # 16 June 2025: 167 posted days, 31 on leave: ceil(220 × 136 ÷ 365) = 82 days due by now.
     assert "今年已在村 10 天，按进度应在村 82 天" in page
     assert "已扣除请假 31 天" in page and "滞后" in page
+
+
+def test_the_admin_refuses_a_stay_in_a_village_outside_the_office_as_the_roster_does(c, client):
+    from django.urls import reverse
+
+    other = county("620503", "麦积区", 2)
+    posted = Posting.objects.create(cadre=c["colleague"], village=other["village"], role="member", start=date(2025, 1, 1))
+    client.force_login(c["office"])
+    response = client.post(reverse("admin:visits_stay_add"), {
+        "cadre": posted.cadre.pk, "start": "2025-06-01", "end": "2025-06-05", "note": ""})
+    assert response.status_code == 200 and "该驻村不在您的管辖范围内" in response.content.decode()
+    assert not Stay.objects.exists()
+
+
+def test_the_admin_takes_a_stay_in_a_village_of_the_office(c, client):
+    from django.urls import reverse
+
+    client.force_login(c["office"])
+    response = client.post(reverse("admin:visits_stay_add"), {
+        "cadre": c["cadre"].pk, "start": "2025-06-01", "end": "2025-06-05", "note": ""})
+    assert response.status_code == 302 and Stay.objects.get().posting == c["posting"]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 
 from pairing.models import Cadre, Posting
 from shuanglian.errors import DomainError
+from shuanglian.helpers import in_batches
 
 from ..locks import check_month_open
 from ..models import Stay, VisitPolicy
@@ -119,3 +120,21 @@ def update_stay(*, stay: Stay, start: date, end: date, note: str = "", own_entry
     stay.start, stay.end, stay.note = start, end, note
     stay.save()
     return stay
+
+
+def stays_left_outside(changes: list[tuple[int, str, date, date | None]]) -> dict[int, list[str]]:
+    """The postings whose correction would leave stored stays outside them (another village, or
+    dates beyond the new start or end): a stay lies within its posting (docs/domain.md §11).
+    Registered with the pairing app as a posting guard (``VisitsConfig.ready``)."""
+    after = {pk: (village, start, end) for pk, village, start, end in changes}
+    outside: dict[int, list[tuple[date, date]]] = {}
+    for batch in in_batches(after):
+        for pk, village, start, end in Stay.objects.filter(posting_id__in=batch).values_list(
+                "posting_id", "posting__village_id", "start", "end"):
+            new_village, new_start, new_end = after[pk]
+            if village != new_village or start < new_start or (new_end is not None and end > new_end):
+                outside.setdefault(pk, []).append((start, end))
+    return {pk: [gettext("该驻村已登记的%(count)s条驻村考勤（%(first)s至%(last)s）将不在修改后的驻村地点或期间内，"
+                         "请先更正这些驻村考勤。") % {"count": len(spans), "first": min(s for s, _ in spans),
+                                                    "last": max(e for _, e in spans)}]
+            for pk, spans in outside.items()}
