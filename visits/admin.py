@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export import resources
 
 from households.access import visible_households, visible_villages
 from households.admin import PolicyAdmin
@@ -109,11 +110,18 @@ class UnitVisitAdmin(ScopedAdmin):
                          people=data.get("people"), stored=stored, leader=data.get("leader"))
 
 
+class VisitPolicyResource(resources.ModelResource):
+    class Meta:
+        model = VisitPolicy
+        exclude = ("per_household_min",)  # not counted, so not offered (see VisitPolicyAdmin)
+
+
 @admin.register(VisitPolicy)
 class VisitPolicyAdmin(PolicyAdmin):
     # No per-household minimum (per_household_min): the compliance engine does not apply it, and
     # docs/domain.md §11 wants it applied when set or not offered at all. The column stays in the
-    # table (its data is kept) but is neither shown nor set until the engine counts it.
+    # table (its data is kept) but is neither shown, exported nor set until the engine counts it.
+    resource_classes = [VisitPolicyResource]
     list_display = ("__str__", "subject", "area", "year", "min_visits", "min_days", "backdate_days", "max_trip_days")
     exclude = ("per_household_min",)
     list_filter = ("subject", "year")

@@ -23,3 +23,11 @@ def test_a_county_office_cannot_change_the_province_quota(client, office):
     quota = QuotaPolicy.objects.get(area=None, rank="section")
     assert client.post(reverse("admin:pairing_quotapolicy_change", args=[quota.pk]),
                        {"rank": "section", "min_households": 9}).status_code == 403
+
+
+def test_the_visit_policy_export_does_not_offer_the_per_household_minimum_it_does_not_count(client, office):
+    client.force_login(office)
+    response = client.post(reverse("admin:visits_visitpolicy_export"), {"format": "1", "resource": "0"})
+    assert response.status_code == 200
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    assert "min_days" in header and "per_household_min" not in header
