@@ -403,7 +403,7 @@ class SpanFacts:
 
 
 def _until(end: date | None) -> str:
-    return "至今" if end is None else f"至{end:%Y-%m-%d}"
+    return gettext("至今") if end is None else gettext("至%(end)s") % {"end": f"{end:%Y-%m-%d}"}
 
 
 def _overlaps(a: SpanFacts, b: SpanFacts) -> bool:
@@ -426,7 +426,7 @@ def _clashes(rows: list[SpanFacts]):
 
 def _ordered_spans(rows: list[SpanFacts]) -> tuple[list[tuple[Any, str]], list[SpanFacts]]:
     """The end-before-start errors, and the rows whose dates make a span."""
-    errors = [(r.ref, "结束日期不能早于开始日期。") for r in rows if r.end is not None and r.end < r.start]
+    errors = [(r.ref, gettext("结束日期不能早于开始日期。")) for r in rows if r.end is not None and r.end < r.start]
     return errors, [r for r in rows if r.end is None or r.end >= r.start]
 
 
@@ -444,12 +444,14 @@ def posting_errors(postings: list[SpanFacts]) -> list[tuple[Any, str]]:
             secretaries[p.village].append(p)
     for rows in by_cadre.values():
         for blamed, other in _clashes(rows):
-            errors.append((blamed.ref, f"与该干部{other.start:%Y-%m-%d}{_until(other.end)}在"
-                                       f"{other.village_name or other.village}的驻村时间重叠，一名干部同一时间只能驻一个村。"))
+            errors.append((blamed.ref, gettext("与该干部%(start)s%(until)s在%(village)s的驻村时间重叠，一名干部同一时间只能驻一个村。")
+                           % {"start": f"{other.start:%Y-%m-%d}", "until": _until(other.end),
+                              "village": other.village_name or other.village}))
     for rows in secretaries.values():
         for blamed, other in _clashes(rows):
-            errors.append((blamed.ref, f"与第一书记{other.cadre_name or other.cadre}{other.start:%Y-%m-%d}{_until(other.end)}"
-                                       "的任职时间重叠，一个村同一时间只能有一名第一书记。"))
+            errors.append((blamed.ref, gettext("与第一书记%(name)s%(start)s%(until)s的任职时间重叠，一个村同一时间只能有一名第一书记。")
+                           % {"name": other.cadre_name or other.cadre, "start": f"{other.start:%Y-%m-%d}",
+                              "until": _until(other.end)}))
     return errors
 
 
@@ -457,9 +459,9 @@ def posting_warnings(*, village_name: str, year: int, poor: bool, unit_name: str
     """What a posting is flagged for: stored, and shown to the office to review."""
     warnings = []
     if not poor:
-        warnings.append(f"{village_name}在{year}年不是贫困村，驻村已登记，请核实。")
+        warnings.append(gettext("%(village)s在%(year)s年不是贫困村，驻村已登记，请核实。") % {"village": village_name, "year": year})
     if not unit_pairs_village:
-        warnings.append(f"{unit_name}在驻村开始时未联系{village_name}，驻村已登记，请核实。")
+        warnings.append(gettext("%(unit)s在驻村开始时未联系%(village)s，驻村已登记，请核实。") % {"unit": unit_name, "village": village_name})
     return warnings
 
 
@@ -467,7 +469,7 @@ def posting_village_problem(village) -> str | None:
     from households.models import AreaLevel
 
     if village.level != AreaLevel.VILLAGE:
-        return f"{village.name}不是村（社区），只能派驻到村。"
+        return gettext("%(name)s不是村（社区），只能派驻到村。") % {"name": village.name}
     return None
 
 
@@ -564,11 +566,12 @@ def leave_errors(leaves: list[SpanFacts], *, today: date) -> list[tuple[Any, str
     from shuanglian.roster.cells import EARLIEST
 
     latest = today + timedelta(days=366)
-    errors = [(r.ref, "请填写请假结束日期。") for r in leaves if r.end is None]
+    errors = [(r.ref, gettext("请填写请假结束日期。")) for r in leaves if r.end is None]
     dated = [r for r in leaves if r.end is not None]
     for r in dated:
         if not r.stored and not (EARLIEST <= r.start <= latest and EARLIEST <= r.end <= latest):
-            errors.append((r.ref, f"请假日期超出合理范围（{EARLIEST:%Y-%m-%d}至{latest:%Y-%m-%d}）。"))
+            errors.append((r.ref, gettext("请假日期超出合理范围（%(first)s至%(last)s）。")
+                           % {"first": f"{EARLIEST:%Y-%m-%d}", "last": f"{latest:%Y-%m-%d}"}))
     more, spans = _ordered_spans(dated)
     errors += more
     by_cadre = defaultdict(list)
@@ -576,7 +579,8 @@ def leave_errors(leaves: list[SpanFacts], *, today: date) -> list[tuple[Any, str
         by_cadre[r.cadre].append(r)
     for rows in by_cadre.values():
         for blamed, other in _clashes(rows):
-            errors.append((blamed.ref, f"与该干部{other.start:%Y-%m-%d}至{other.end:%Y-%m-%d}的请假时间重叠。"))
+            errors.append((blamed.ref, gettext("与该干部%(start)s至%(end)s的请假时间重叠。")
+                           % {"start": f"{other.start:%Y-%m-%d}", "end": f"{other.end:%Y-%m-%d}"}))
     return errors
 
 

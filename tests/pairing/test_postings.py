@@ -175,3 +175,16 @@ def test_the_roster_refuses_to_end_a_posting_before_its_stays(c, tmp_path):
         run(c, tmp_path, rows)
     assert any(str(p).startswith("驻村!2:") and "驻村考勤" in str(p) for p in rejected.value.result.problems)
     assert Posting.objects.get().end is None
+
+
+def test_a_postings_warning_reads_in_english_for_an_english_interface_and_in_chinese_on_the_roster():
+    from django.utils import translation
+
+    from pairing.services import posting_warnings
+
+    with translation.override("en"):
+        assert posting_warnings(village_name="V", year=2025, poor=False, unit_name="U", unit_pairs_village=True) == [
+            "V was not a poor village in 2025; the posting is recorded, please check it."]
+    with translation.override(None):
+        assert "不是贫困村" in posting_warnings(village_name="V", year=2025, poor=False, unit_name="U",
+                                          unit_pairs_village=True)[0]
