@@ -10,7 +10,7 @@ from households.models import Household
 from shuanglian.admin_base import ReadOnlyInline, ScopedAdmin, adopt, sheet_resource, with_domain_checks
 from shuanglian.errors import DomainError
 
-from . import admin_views, roster, services
+from . import admin_views, roster
 from .access import (
     may_keep_leave,
     visible_cadres,
@@ -22,6 +22,7 @@ from .access import (
     visible_village_pairings,
 )
 from .models import Cadre, HouseholdPairing, Leave, Posting, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
+from .services import pairings, residents, teams
 
 
 @admin.register(Unit)
@@ -36,7 +37,7 @@ class UnitAdmin(ScopedAdmin):
     resource_classes = [sheet_resource(roster.UnitSheet)]
 
     def check_write(self, form, data):
-        services.validate_leadership_size(data.get("leadership_size"))
+        pairings.validate_leadership_size(data.get("leadership_size"))
 
 
 class CadrePairingInline(ReadOnlyInline):
@@ -74,7 +75,7 @@ class CadreAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.ensure_cadre_accounts([obj])
+        pairings.ensure_cadre_accounts([obj])
 
 
 def village_pairing_checks(form, data):
@@ -83,7 +84,7 @@ def village_pairing_checks(form, data):
     village = data.get("village") or (instance.village if instance.village_id else None)
     start = data.get("start") or instance.start
     if unit and village and start:
-        services.check_village_pairing(unit=unit, village=village, start=start, end=data.get("end"), exclude_pk=instance.pk)
+        pairings.check_village_pairing(unit=unit, village=village, start=start, end=data.get("end"), exclude_pk=instance.pk)
 
 
 @admin.register(VillagePairing)
@@ -105,7 +106,7 @@ class VillagePairingAdmin(ScopedAdmin):
         if change:
             super().save_model(request, obj, form, change)  # checked by check_village_pairing in the form
         else:
-            adopt(obj, services.pair_village(unit=obj.unit, village=obj.village, start=obj.start, end=obj.end,
+            adopt(obj, pairings.pair_village(unit=obj.unit, village=obj.village, start=obj.start, end=obj.end,
                                              end_reason=obj.end_reason))
 
 
@@ -117,12 +118,12 @@ def household_pairing_checks(form, data):
     start = data.get("start") or instance.start
     if not (cadre and household and start):
         return
-    services.cadre_may_pair_households(cadre.category, name=f"干部{cadre.name}")
+    pairings.cadre_may_pair_households(cadre.category, name=f"干部{cadre.name}")
     changed = HouseholdPairing(pk=instance.pk, cadre=cadre, household=household, start=start, end=data.get("end"),
                                successor=instance.successor if instance.successor_id else None)
-    facts = services.facts_from_db(household, exclude_pk=instance.pk)
-    this = services.facts_of_unsaved(changed, changed.successor.cadre if changed.successor else None)
-    services.check_household_pairings(household, facts + [this])
+    facts = pairings.facts_from_db(household, exclude_pk=instance.pk)
+    this = pairings.facts_of_unsaved(changed, changed.successor.cadre if changed.successor else None)
+    pairings.check_household_pairings(household, facts + [this])
 
 
 @admin.register(HouseholdPairing)
@@ -204,7 +205,7 @@ class RoleAdmin(SimpleHistoryAdmin):
 
 
 def role_checks(form, data):
-    services.check_role(kind=data["kind"], area=data.get("area"), unit=data.get("unit"))
+    pairings.check_role(kind=data["kind"], area=data.get("area"), unit=data.get("unit"))
 
 
 class HouseholdPairingInline(ReadOnlyInline):
@@ -232,7 +233,7 @@ def team_member_checks(form, data):
     cadre = data.get("cadre") or (instance.cadre if instance.cadre_id else None)
     start = data.get("start") or instance.start
     if unit and village and cadre and start and data.get("role"):
-        services.check_team_member(unit=unit, village=village, cadre=cadre, role=data["role"], start=start,
+        teams.check_team_member(unit=unit, village=village, cadre=cadre, role=data["role"], start=start,
                                    end=data.get("end"), exclude_pk=instance.pk)
 
 
@@ -254,7 +255,7 @@ class WorkTeamMemberAdmin(ScopedAdmin):
         team_member_checks(form, data)
 
     def save_model(self, request, obj, form, change):
-        adopt(obj, services.record_team_member(
+        adopt(obj, teams.record_team_member(
             unit=obj.unit, village=obj.village, cadre=obj.cadre, role=obj.role, start=obj.start, end=obj.end,
             member=WorkTeamMember.objects.get(pk=obj.pk) if change else None))
 
@@ -291,15 +292,15 @@ class PostingAdmin(ScopedAdmin):
     def check_write(self, form, data):
         cadre, village, start = _current(form, data, "cadre"), _current(form, data, "village"), data.get("start")
         if cadre and village and start:
-            services.check_posting(cadre=cadre, village=village, role=data.get("role"), start=start, end=data.get("end"),
+            residents.check_posting(cadre=cadre, village=village, role=data.get("role"), start=start, end=data.get("end"),
                                    exclude_pk=form.instance.pk)
 
     def save_model(self, request, obj, form, change):
         if change:
-            saved, warnings = services.update_posting(posting=obj, village=obj.village, role=obj.role, start=obj.start,
+            saved, warnings = residents.update_posting(posting=obj, village=obj.village, role=obj.role, start=obj.start,
                                                       end=obj.end)
         else:
-            saved, warnings = services.record_posting(cadre=obj.cadre, village=obj.village, role=obj.role,
+            saved, warnings = residents.record_posting(cadre=obj.cadre, village=obj.village, role=obj.role,
                                                       start=obj.start, end=obj.end)
         adopt(obj, saved)
         for warning in warnings:
@@ -332,10 +333,10 @@ class LeaveAdmin(ScopedAdmin):
         if cadre and not may_keep_leave(form.request_user, cadre):
             raise DomainError({"cadre": gettext("只有该干部所在单位的管理员或其上级双联办可以登记和修改请假。")})
         if cadre and data.get("start") and data.get("end"):
-            services.check_leave(cadre=cadre, start=data["start"], end=data["end"], exclude_pk=form.instance.pk)
+            residents.check_leave(cadre=cadre, start=data["start"], end=data["end"], exclude_pk=form.instance.pk)
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)  # checked by check_leave in the form
         else:
-            adopt(obj, services.record_leave(cadre=obj.cadre, start=obj.start, end=obj.end, reason=obj.reason))
+            adopt(obj, residents.record_leave(cadre=obj.cadre, start=obj.start, end=obj.end, reason=obj.reason))

@@ -21,9 +21,10 @@ from shuanglian.models import RosterImport
 from shuanglian.roster import jobs
 from shuanglian.roster.engine import export_workbook
 
-from . import selectors, services
+from . import selectors
 from .access import visible_cadres, visible_household_pairings, visible_village_pairings
 from .models import CATEGORIES_WITHOUT_HOUSEHOLDS, Cadre
+from .services import pairings
 
 
 def _context(request, title: str, **extra):
@@ -82,7 +83,7 @@ def hand_over(request, pk: int):
                         initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.hand_over_household(pairing=pairing, successor=form.cleaned_data["successor"],
+            pairings.hand_over_household(pairing=pairing, successor=form.cleaned_data["successor"],
                                          on=form.cleaned_data["on"], reason=form.cleaned_data["reason"])
         except DomainError as exc:
             add_to_form(form, exc)
@@ -113,7 +114,7 @@ def assign_cadre(request, number: str):
     form = AssignForm(request.POST or None, scope=scope, initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.pair_household(cadre=form.cleaned_data["cadre"], household=household, start=form.cleaned_data["start"])
+            pairings.pair_household(cadre=form.cleaned_data["cadre"], household=household, start=form.cleaned_data["start"])
         except DomainError as exc:
             add_to_form(form, exc)
         else:

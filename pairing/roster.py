@@ -17,13 +17,16 @@ from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cac
 
 from .access import may_keep_leave, visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing
-from .services import (
+from .services.pairings import (
     PairingFacts,
-    SpanFacts,
     check_pairable_village,
     ensure_cadre_accounts,
     facts_of,
     household_pairing_errors,
+    village_pairing_errors,
+)
+from .services.residents import (
+    SpanFacts,
     leave_errors,
     leave_facts_of,
     posting_change_errors,
@@ -31,7 +34,6 @@ from .services import (
     posting_facts_of,
     posting_village_problem,
     posting_warnings,
-    village_pairing_errors,
 )
 
 unit_level = cells.choice(Unit.Level)

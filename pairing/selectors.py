@@ -27,7 +27,7 @@ from households.models import Area, AreaLevel, Household, PoorAreaYear
 from shuanglian.helpers import in_batches
 
 from .models import Cadre, HouseholdPairing, QuotaPolicy, VillagePairing, WorkTeamMember
-from .services import TEAM_LEADER_RANKS
+from .services.teams import TEAM_LEADER_RANKS
 
 
 def in_force(on: date, prefix: str = "") -> Q:

@@ -1213,7 +1213,7 @@ def verify(*, sample: int = 200, seed: int = 0, today: date | None = None) -> Ch
     from django.db.models import Max, Min
 
     from households.services import birth_date_and_sex, validate_exit, validate_id_number
-    from pairing.services import facts_from_db, household_pairing_errors, village_pairing_errors
+    from pairing.services.pairings import facts_from_db, household_pairing_errors, village_pairing_errors
     from shuanglian.errors import DomainError
     from visits.services.trips import check_visit
 

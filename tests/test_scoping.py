@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from households.access import visible_areas, visible_households, visible_incomes, visible_members
 from pairing.access import visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
 from pairing.models import Role, Unit
-from pairing.services import hand_over_household
+from pairing.services.pairings import hand_over_household
 from shuanglian.scoping import editable, mask_id_number, scope_for, shown_id_number
 from tests import factories as f
 

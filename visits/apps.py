@@ -7,7 +7,7 @@ class VisitsConfig(AppConfig):
     verbose_name = _("进村入户")
 
     def ready(self):
-        from pairing.services import register_posting_guard
+        from pairing.services.residents import register_posting_guard
 
         from . import roster  # noqa: F401  registers the 走访 and 单位进村 sheets
         from .services.stays import stays_left_outside

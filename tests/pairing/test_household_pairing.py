@@ -7,7 +7,7 @@ from django.db.models import ProtectedError
 
 from households.models import Household
 from pairing.models import Category, HouseholdPairing
-from pairing.services import end_household_pairing, hand_over_household, pair_household
+from pairing.services.pairings import end_household_pairing, hand_over_household, pair_household
 from shuanglian.errors import DomainError
 from tests import factories as f
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from pairing.models import Leave, Role
-from pairing.services import check_leave, record_leave
+from pairing.services.residents import check_leave, record_leave
 from shuanglian.errors import DomainError
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import scope_for

@@ -6,7 +6,7 @@ import pytest
 
 from households.models import Household
 from pairing.models import Category
-from pairing.services import PairingFacts, cadre_may_pair_households, household_pairing_errors
+from pairing.services.pairings import PairingFacts, cadre_may_pair_households, household_pairing_errors
 from shuanglian.errors import DomainError
 
 POOR, EXITED, RETURNED = Household.Status.REGISTERED, Household.Status.EXITED, Household.Status.RETURNED

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from pairing.models import Cadre, Posting, Role
-from pairing.services import check_posting, record_posting
+from pairing.services.residents import check_posting, record_posting
 from shuanglian.errors import DomainError
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import scope_for
@@ -140,7 +140,7 @@ def _stay_on(posting, start, end):
 
 
 def test_a_posting_cannot_be_cut_short_of_its_stays(c):
-    from pairing.services import update_posting
+    from pairing.services.residents import update_posting
 
     posting, _ = post(c, start=date(2025, 1, 1))
     _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
@@ -159,7 +159,7 @@ def test_a_posting_with_stays_cannot_move_to_another_village(c):
 
 
 def test_a_posting_may_end_after_its_last_stay(c):
-    from pairing.services import update_posting
+    from pairing.services.residents import update_posting
 
     posting, _ = post(c, start=date(2025, 1, 1))
     _stay_on(posting, date(2025, 5, 1), date(2025, 5, 10))
@@ -180,7 +180,7 @@ def test_the_roster_refuses_to_end_a_posting_before_its_stays(c, tmp_path):
 def test_a_postings_warning_reads_in_english_for_an_english_interface_and_in_chinese_on_the_roster():
     from django.utils import translation
 
-    from pairing.services import posting_warnings
+    from pairing.services.residents import posting_warnings
 
     with translation.override("en"):
         assert posting_warnings(village_name="V", year=2025, poor=False, unit_name="U", unit_pairs_village=True) == [

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from pairing.models import VillagePairing
-from pairing.services import pair_village
+from pairing.services.pairings import pair_village
 from shuanglian.errors import DomainError
 from tests import factories as f
 

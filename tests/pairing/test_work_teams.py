@@ -8,7 +8,7 @@ from django.urls import reverse
 from households.models import Area
 from pairing.models import Rank, Role, VillagePairing, WorkTeamMember
 from pairing.selectors import TeamGap, teams_needing_attention, village_team
-from pairing.services import TEAM_LEADER_RANKS, record_team_member
+from pairing.services.teams import TEAM_LEADER_RANKS, record_team_member
 from shuanglian.errors import DomainError
 from tests import factories as f
 

@@ -8,7 +8,7 @@ import pytest
 
 from households.models import Area
 from pairing.models import Cadre, Unit
-from pairing.services import record_team_member
+from pairing.services.teams import record_team_member
 from visits.models import UnitVisit
 
 from .conftest import run_command

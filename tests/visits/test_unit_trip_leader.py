@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from pairing.models import Rank
-from pairing.services import record_team_member
+from pairing.services.teams import record_team_member
 from shuanglian.errors import DomainError
 from tests import factories as f
 from visits.services.trips import check_unit_visit, unit_visit_errors
