@@ -12,7 +12,7 @@ from households.models import Area
 from shuanglian import scoping
 from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow
 
-from .models import Cadre, HouseholdPairing, Role, Unit, VillagePairing, WorkTeamMember
+from .models import Cadre, HouseholdPairing, Leave, Posting, Role, Unit, VillagePairing, WorkTeamMember
 
 
 def resolve_scope(user) -> Scope:
@@ -117,8 +117,6 @@ def visible_team_members(user_or_scope) -> QuerySet[WorkTeamMember]:
 def visible_postings(user_or_scope) -> QuerySet:
     """An office sees the postings to its villages and those of its units' cadres; a unit
     administrator its own cadres'; a cadre their own."""
-    from .models import Posting
-
     return narrow(
         Posting.objects.all(), user_or_scope,
         area=lambda prefix: Q(village__code__startswith=prefix) | Q(cadre__unit__area__code__startswith=prefix),
@@ -129,8 +127,6 @@ def visible_postings(user_or_scope) -> QuerySet:
 
 def visible_leaves(user_or_scope) -> QuerySet:
     """A cadre's leave is seen where the cadre is seen, and where the cadre is posted."""
-    from .models import Leave, Posting
-
     return narrow(
         Leave.objects.all(), user_or_scope,
         area=lambda prefix: Q(cadre__in=visible_cadres(user_or_scope))

@@ -15,7 +15,15 @@ from shuanglian.helpers import BATCH, in_batches
 from shuanglian.roster import cells
 from shuanglian.roster.engine import Column, Row, SheetHandler, bulk_lookup, cached_lookup, register
 
-from .access import may_keep_leave, visible_cadres, visible_household_pairings, visible_units, visible_village_pairings
+from .access import (
+    may_keep_leave,
+    visible_cadres,
+    visible_household_pairings,
+    visible_leaves,
+    visible_postings,
+    visible_units,
+    visible_village_pairings,
+)
 from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing
 from .services.pairings import (
     PairingFacts,
@@ -474,8 +482,6 @@ class PostingSheet(SheetHandler):
         return self.write_planned(Posting, ["role", "end"])
 
     def export_queryset(self, scope, area_code):
-        from .access import visible_postings
-
         return within_area(visible_postings(scope), "village", area_code)
 
     def export_rows(self, qs):
@@ -543,8 +549,6 @@ class LeaveSheet(SheetHandler):
         return self.write_planned(Leave, ["end", "reason"])
 
     def export_queryset(self, scope, area_code):
-        from .access import visible_leaves
-
         qs = visible_leaves(scope)
         if area_code:
             prefix = Area.prefix_of(area_code)

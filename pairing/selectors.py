@@ -26,7 +26,15 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Area, AreaLevel, Household, PoorAreaYear
 from shuanglian.helpers import in_batches
 
-from .models import Cadre, HouseholdPairing, QuotaPolicy, VillagePairing, WorkTeamMember
+from .models import (
+    CATEGORIES_WITHOUT_HOUSEHOLDS,
+    Cadre,
+    HouseholdPairing,
+    Posting,
+    QuotaPolicy,
+    VillagePairing,
+    WorkTeamMember,
+)
 from .services.teams import TEAM_LEADER_RANKS
 
 
@@ -68,8 +76,6 @@ def quota_for_rank() -> Subquery:
 def cadre_quota_status(*, on: date, within: QuerySet[Cadre] | None = None) -> QuerySet[Cadre]:
     """Cadres annotated with ``households`` (pairings in force on the date), ``quota`` and
     ``shortfall``. Cadres whose category pairs no households are left out."""
-    from .models import CATEGORIES_WITHOUT_HOUSEHOLDS
-
     return (
         (within if within is not None else Cadre.objects.all())
         .exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
@@ -188,8 +194,6 @@ def team_memberships(*, unit_ids, village: str | None = None) -> dict[tuple[str,
 def village_resident_team(village, on: date) -> QuerySet:
     """A village's resident work team on a date: the postings in force then, the first secretary
     first, then the team leader, then the members by name."""
-    from .models import Posting
-
     role = Posting.Role
     rank = Case(When(role=role.FIRST_SECRETARY, then=Value(0)), When(role=role.LEADER, then=Value(1)),
                 default=Value(2), output_field=IntegerField())
@@ -198,8 +202,6 @@ def village_resident_team(village, on: date) -> QuerySet:
 
 
 def _posted(on: date, **only) -> Exists:
-    from .models import Posting
-
     return Exists(Posting.objects.filter(in_force(on), village=OuterRef("pk"), **only))
 
 
@@ -211,8 +213,6 @@ def poor_villages_without_resident_team(*, on: date, within: QuerySet[Area] | No
 def poor_villages_without_first_secretary(*, on: date, within: QuerySet[Area] | None = None) -> QuerySet[Area]:
     """Poor villages (of the date's year) without a first secretary posted on the date, whether
     or not other residents are there: ``resident_team`` says whether anyone is."""
-    from .models import Posting
-
     return (poor_villages(year=on.year, within=within)
             .filter(~_posted(on, role=Posting.Role.FIRST_SECRETARY))
             .annotate(resident_team=_posted(on)).select_related("parent"))

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from pairing.access import unit_village_codes, visible_cadres
+from pairing.access import unit_village_codes, visible_cadres, visible_postings
 from shuanglian import scoping
 from shuanglian.scoping import narrow
 
-from .models import Deed, Demand, UnitVisit, Visit
+from .models import Deed, Demand, Stay, UnitVisit, Visit
 
 
 def visible_visits(user_or_scope) -> QuerySet[Visit]:
@@ -43,10 +43,6 @@ def visible_deeds(user_or_scope) -> QuerySet[Deed]:
 
 def visible_stays(user_or_scope) -> QuerySet:
     """A resident's stays are seen where their postings are (``visible_postings``)."""
-    from pairing.access import visible_postings
-
-    from .models import Stay
-
     return Stay.objects.filter(posting__in=visible_postings(user_or_scope))
 
 

@@ -31,6 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from households.models import Area
+from pairing.models import Posting
 from shuanglian.helpers import in_batches
 
 from .models import Visit, VisitPolicy
@@ -349,8 +350,6 @@ def resident_due_list(*, postings, on: date, area: str | None = None) -> list[Re
 def resident_progress(*, cadre, on: date) -> list[tuple[object, ComplianceRow]]:
     """A resident's postings of the year so far with their pace (docs/domain.md §11): days in the
     village against the requirement net of leave, and the leave days taken off."""
-    from pairing.models import Posting
-
     rows = []
     for posting in Posting.objects.filter(cadre=cadre).select_related("village").order_by("-start"):
         rows += [(posting, row) for row in pace(on=on, subject="resident", one=posting.pk).values()]

@@ -10,12 +10,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from households.models import Area, AreaLevel, PoorAreaYear
 from shuanglian.errors import DomainError
+from shuanglian.roster.cells import EARLIEST
 
 from ..models import (
     Cadre,
+    Leave,
+    Posting,
     VillagePairing,
 )
+from ..selectors import in_force
 
 # --- postings (驻村) and leave (请假), docs/domain.md §11 ----------------------------------------
 #
@@ -77,8 +82,6 @@ def posting_errors(postings: list[SpanFacts]) -> list[tuple[Any, str]]:
     """Every breach of the posting rules among postings of the cadres and villages concerned:
     the end not before the start, one village at a time for a cadre, one first secretary at a
     time for a village."""
-    from ..models import Posting
-
     errors, spans = _ordered_spans(postings)
     by_cadre, secretaries = defaultdict(list), defaultdict(list)
     for p in spans:
@@ -109,8 +112,6 @@ def posting_warnings(*, village_name: str, year: int, poor: bool, unit_name: str
 
 
 def posting_village_problem(village) -> str | None:
-    from households.models import AreaLevel
-
     if village.level != AreaLevel.VILLAGE:
         return gettext("%(name)s不是村（社区），只能派驻到村。") % {"name": village.name}
     return None
@@ -124,10 +125,6 @@ def posting_facts_of(p, ref: Any = None) -> SpanFacts:
 
 def posting_flags(*, cadre: Cadre, village, start: date) -> list[str]:
     """The flags of one posting, read from the database."""
-    from households.models import PoorAreaYear
-
-    from ..selectors import in_force
-
     poor = PoorAreaYear.objects.filter(area=village, year=start.year, kind=PoorAreaYear.Kind.POOR_VILLAGE).exists()
     paired = VillagePairing.objects.filter(in_force(start), unit_id=cadre.unit_id, village=village).exists()
     return posting_warnings(village_name=village.name, year=start.year, poor=poor, unit_name=cadre.unit.name,
@@ -157,8 +154,6 @@ def posting_change_errors(changes: list[tuple[int, str, date, date | None]]) -> 
 
 def check_posting(*, cadre: Cadre, village, role: str, start: date, end: date | None, exclude_pk: int | None = None) -> list[str]:
     """Every rule of one posting against the stored ones; its flags (warnings) when it may be stored."""
-    from ..models import Posting
-
     if problem := posting_village_problem(village):
         raise DomainError({"village": problem})
     others = (Posting.objects.filter(Q(cadre=cadre) | Q(village=village, role=Posting.Role.FIRST_SECRETARY))
@@ -176,16 +171,12 @@ def check_posting(*, cadre: Cadre, village, role: str, start: date, end: date | 
 def _lock_village(village) -> None:
     """A village's postings queue here too, so two first secretaries posted at the same moment
     by two offices are checked one after the other."""
-    from households.models import Area
-
     Area.objects.select_for_update().filter(pk=village.pk).exists()
 
 
 @transaction.atomic
 def record_posting(*, cadre: Cadre, village, role: str, start: date, end: date | None = None) -> tuple[Any, list[str]]:
     """Post a cadre to a village (驻村): (the posting, what it is flagged for)."""
-    from ..models import Posting
-
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)  # a cadre's postings queue here
     _lock_village(village)
     warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end)
@@ -206,8 +197,6 @@ def update_posting(*, posting, village, role: str, start: date, end: date | None
 def leave_errors(leaves: list[SpanFacts], *, today: date) -> list[tuple[Any, str]]:
     """Every breach of the leave rules among a cadre's leave rows: an end, not before the start,
     dates within the bounds of every date of the roster, and no two rows overlapping."""
-    from shuanglian.roster.cells import EARLIEST
-
     latest = today + timedelta(days=366)
     errors = [(r.ref, gettext("请填写请假结束日期。")) for r in leaves if r.end is None]
     dated = [r for r in leaves if r.end is not None]
@@ -236,8 +225,6 @@ def check_leave(*, cadre: Cadre, start: date, end: date | None, exclude_pk: int 
     """Every rule of one leave row against the cadre's stored ones."""
     from django.utils import timezone
 
-    from ..models import Leave
-
     others = Leave.objects.filter(cadre=cadre).exclude(pk=exclude_pk).select_related("cadre")
     this = SpanFacts(ref="new", cadre=cadre.id_number, cadre_name=cadre.name, start=start, end=end)
     errors = [m for ref, m in leave_errors([leave_facts_of(p) for p in others] + [this],
@@ -249,8 +236,6 @@ def check_leave(*, cadre: Cadre, start: date, end: date | None, exclude_pk: int 
 @transaction.atomic
 def record_leave(*, cadre: Cadre, start: date, end: date, reason: str = ""):
     """Record a cadre's approved leave (请假)."""
-    from ..models import Leave
-
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # a cadre's leave rows queue here
     check_leave(cadre=cadre, start=start, end=end)
     return Leave.objects.create(cadre=cadre, start=start, end=end, reason=reason)

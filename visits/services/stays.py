@@ -8,7 +8,7 @@ bulk, the phone, the API and the admin through ``check_stay``."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Iterable
 
 from django.db import IntegrityError, transaction
@@ -22,6 +22,7 @@ from shuanglian.helpers import in_batches
 from ..locks import check_month_open
 from ..models import Stay, VisitPolicy
 from ..selectors import policy_for
+from .trips import DateMessages, dated_entry_errors
 
 PostingSpan = tuple[Any, date, date | None]  # (posting id or roster ref, start, end or None: in force)
 
@@ -32,22 +33,19 @@ def covering_posting(postings: Iterable[PostingSpan], start: date, end: date) ->
     return max(covering, key=lambda p: p[1])[0] if covering else None
 
 
+STAY_MESSAGES = DateMessages(
+    future=lambda: gettext("不能登记今天以后的驻村考勤。"),
+    too_long=lambda n: ngettext("一次驻村考勤最长%(max)s天，本次为%(days)s天。", "一次驻村考勤最长%(max)s天，本次为%(days)s天。", n),
+    too_old=lambda n: ngettext("只能补录%(days)s天内的驻村考勤，更早的请联系双联办登记。",
+                               "只能补录%(days)s天内的驻村考勤，更早的请联系双联办登记。", n),
+)
+
+
 def stay_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool,
                 postings: Iterable[PostingSpan]) -> dict[str, list[str]]:
     """Every rule of a stay but the month lock, on plain facts: ``postings`` are the cadre's."""
-    errors: dict[str, list[str]] = {}
-    if end < start:
-        errors.setdefault("end", []).append(gettext("结束日期不能早于开始日期。"))
-    if start > today or end > today:
-        errors.setdefault("end" if start <= today else "start", []).append(gettext("不能登记今天以后的驻村考勤。"))
-    if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
-        errors.setdefault("end", []).append(ngettext(
-            "一次驻村考勤最长%(max)s天，本次为%(days)s天。", "一次驻村考勤最长%(max)s天，本次为%(days)s天。", policy.max_trip_days,
-        ) % {"max": policy.max_trip_days, "days": (end - start).days + 1})
-    if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
-        errors.setdefault("start", []).append(ngettext(
-            "只能补录%(days)s天内的驻村考勤，更早的请联系双联办登记。", "只能补录%(days)s天内的驻村考勤，更早的请联系双联办登记。",
-            policy.backdate_days) % {"days": policy.backdate_days})
+    errors = dated_entry_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
+                                messages=STAY_MESSAGES)
     if end >= start and covering_posting(postings, start, end) is None:
         errors.setdefault("start", []).append(gettext("考勤期间该干部没有驻村任务：驻村考勤须在一次驻村的起止日期之内。"))
     return errors

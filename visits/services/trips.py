@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -24,23 +25,45 @@ from ..spans import household_spans, spans_cover, village_spans
 from .anomalies import flag_anomalies
 
 
-def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
-    """The date rules of a trip, on plain values (the roster importer checks rows with it too)."""
+@dataclass(frozen=True)
+class DateMessages:
+    """What the date rules say of one kind of entry (a trip, a resident's stay), in the reader's language."""
+
+    future: Callable[[], str]
+    too_long: Callable[[int], str]  # with the policy's longest entry, for the plural form
+    too_old: Callable[[int], str]  # with the policy's back-dating window
+
+
+TRIP_MESSAGES = DateMessages(
+    future=lambda: gettext("不能登记今天以后的走访。"),
+    too_long=lambda n: ngettext("一次走访最长%(max)s天，本次为%(days)s天。", "一次走访最长%(max)s天，本次为%(days)s天。", n),
+    too_old=lambda n: ngettext("只能补录%(days)s天内的走访，更早的请联系双联办登记。",
+                               "只能补录%(days)s天内的走访，更早的请联系双联办登记。", n),
+)
+
+
+def dated_entry_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool,
+                       messages: DateMessages) -> dict[str, list[str]]:
+    """The date rules of an entry of the visit policy's kind (a trip, a stay), on plain values: not
+    ending before it starts, not in the future, no longer than the policy's longest, and for one's
+    own entry no older than its back-dating window."""
     errors: dict[str, list[str]] = {}
     if end < start:
         errors.setdefault("end", []).append(gettext("结束日期不能早于开始日期。"))
     if start > today or end > today:
-        errors.setdefault("end" if start <= today else "start", []).append(gettext("不能登记今天以后的走访。"))
+        errors.setdefault("end" if start <= today else "start", []).append(messages.future())
     if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
-        errors.setdefault("end", []).append(ngettext(
-            "一次走访最长%(max)s天，本次为%(days)s天。", "一次走访最长%(max)s天，本次为%(days)s天。", policy.max_trip_days,
-        ) % {"max": policy.max_trip_days, "days": (end - start).days + 1})
+        errors.setdefault("end", []).append(
+            messages.too_long(policy.max_trip_days) % {"max": policy.max_trip_days, "days": (end - start).days + 1})
     if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
-        errors.setdefault("start", []).append(ngettext(
-            "只能补录%(days)s天内的走访，更早的请联系双联办登记。", "只能补录%(days)s天内的走访，更早的请联系双联办登记。",
-            policy.backdate_days,
-        ) % {"days": policy.backdate_days})
+        errors.setdefault("start", []).append(messages.too_old(policy.backdate_days) % {"days": policy.backdate_days})
     return errors
+
+
+def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
+    """The date rules of a trip, on plain values (the roster importer checks rows with it too)."""
+    return dated_entry_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
+                              messages=TRIP_MESSAGES)
 
 
 def listed(items) -> str:
