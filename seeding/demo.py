@@ -18,7 +18,7 @@ from stdnum.cn import ric
 from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
-from pairing.models import Cadre, HouseholdPairing, Role, Unit
+from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.evaluation import seed_evaluation
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -326,6 +326,12 @@ def seed_demo() -> list[tuple[str, str, str]]:
     cadre = Cadre.objects.filter(unit=unit, pairings__end__isnull=True).order_by("id_number").first()
     account(cadre.user.username, cadre.name)
     sign_ins.append((f"联户干部 {cadre.name}", cadre.user.username))
+    # The first secretary opens 驻村考勤 on the phone: days in the village against the days due.
+    secretary = Posting.objects.filter(role=Posting.Role.FIRST_SECRETARY, cadre__user__isnull=False).select_related(
+        "cadre__user").order_by("start").first()
+    if secretary is not None:
+        account(secretary.cadre.user.username, secretary.cadre.name)
+        sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 

@@ -53,3 +53,18 @@ def test_on_new_years_day_the_demo_still_has_trips_and_monthly_reports_at_every_
         call_command("seed_demo", stdout=io.StringIO())
     assert Visit.objects.filter(start__year=2026).count() > 100
     assert {"approved", "returned", "submitted"} <= set(MonthlySubmission.objects.values_list("status", flat=True))
+
+
+def test_seed_demo_prints_a_first_secretary_who_signs_in_to_their_attendance(client):
+    from django.urls import reverse
+
+    from pairing.models import Posting
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    secretary = Posting.objects.get(role=Posting.Role.FIRST_SECRETARY).cadre
+    assert f"第一书记 {secretary.name}" in out.getvalue() and secretary.user.username in out.getvalue()
+    assert secretary.user.check_password("shuanglian2025")
+    client.force_login(secretary.user)
+    page = client.get(reverse("visits-stays")).content.decode()
+    assert "今年已在村" in page
