@@ -162,6 +162,8 @@ class Household(models.Model):
         URBAN = "urban", _("城市困难居民")
 
     class Status(models.TextChoices):
+        # Proposed for identification and not yet through it (docs/domain.md §10).
+        CANDIDATE = "candidate", _("待识别")
         IDENTIFIED = "identified", _("已识别")
         REGISTERED = "registered", _("在册")
         EXITED = "exited", _("已脱贫")

