@@ -28,16 +28,20 @@ def unknown_area(code: str) -> str:
 class AreaFilter(django_filters.CharFilter):
     """``?area=CODE``: rows under an area (by code prefix), given a 12-digit code in the reader's reach."""
 
-    def __init__(self, *args, field: str, **kwargs):
+    def __init__(self, *args, field: str | None = None, rule=None, **kwargs):
+        """``field``: the code whose prefix places a row; or ``rule(prefix) -> Q`` where rows belong
+        to an area by more than one path (the same rule the area's office sees them by)."""
         kwargs.setdefault("label", gettext("区划代码（12位），含下级"))
         super().__init__(*args, **kwargs)
-        self.prefix_field = field
+        self.prefix_field, self.rule = field, rule
 
     def filter(self, qs, value):
         if not value:
             return qs
         if not area_in_reach(reader_of(self), value):
             raise exceptions.ValidationError({self.field_name: [unknown_area(value)]})
+        if self.rule is not None:
+            return qs.filter(self.rule(Area.prefix_of(value)))
         return qs.filter(**{f"{self.prefix_field}__startswith": Area.prefix_of(value)})
 
 

@@ -125,12 +125,18 @@ def visible_postings(user_or_scope) -> QuerySet:
     )
 
 
+def leave_in_area(prefix: str) -> Q:
+    """Leave that belongs to an area: of the cadres the area's office sees, and of the cadres
+    posted to its villages. The office's view and the API's ``?area=`` filter are this one rule."""
+    return Q(cadre__in=visible_cadres(Scope(area_prefix=prefix))) | Q(
+        Exists(Posting.objects.filter(cadre=OuterRef("cadre"), village__code__startswith=prefix)))
+
+
 def visible_leaves(user_or_scope) -> QuerySet:
     """A cadre's leave is seen where the cadre is seen, and where the cadre is posted."""
     return narrow(
         Leave.objects.all(), user_or_scope,
-        area=lambda prefix: Q(cadre__in=visible_cadres(user_or_scope))
-        | Q(Exists(Posting.objects.filter(cadre=OuterRef("cadre"), village__code__startswith=prefix))),
+        area=leave_in_area,
         unit=lambda unit: Q(cadre__unit_id=unit),
         cadre=lambda cadre: Q(cadre_id=cadre),
     )

@@ -12,6 +12,7 @@ from households.api import AreaFilter
 from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
 
 from .access import (
+    leave_in_area,
     visible_cadres,
     visible_household_pairings,
     visible_leaves,
@@ -260,7 +261,7 @@ class LeaveSerializer(serializers.ModelSerializer):
 
 
 class LeaveFilters(django_filters.FilterSet):
-    area = AreaFilter(field="cadre__unit__area__code")
+    area = AreaFilter(rule=leave_in_area)
     cadre = IdFilter(field_name="cadre_id")
     unit = CodeFilter(visible=visible_units, key="code", path="cadre__unit__code")
     year = InForceYearFilter()

@@ -66,3 +66,14 @@ def test_an_office_does_not_post_stays_by_api(posted, as_office):
     response = as_office.post("/api/v1/stays/", {"idempotency_key": str(uuid.uuid4()), "start": "2025-06-10",
                                                   "end": "2025-06-12"}, format="json")
     assert response.status_code == 403 and not Stay.objects.exists()
+
+
+def test_the_area_filter_of_leave_includes_cadres_posted_to_the_area_from_elsewhere(posted, as_office):
+    """The office of 秦州区 sees the leave of a 麦积区 cadre posted to one of its villages; asking
+    for its own area by code must list it too, as the office's own view does."""
+    Posting.objects.create(cadre=posted["next"]["cadre"], village=posted["mine"]["village"], role="member",
+                           start=date(2024, 1, 1))
+    listed = as_office.get("/api/v1/leaves/?area=620502000000&year=2024").json()["results"]
+    unfiltered = as_office.get("/api/v1/leaves/?year=2024").json()["results"]
+    assert sorted(r["cadre"] for r in listed) == sorted(r["cadre"] for r in unfiltered)
+    assert posted["next"]["cadre"].pk in [r["cadre"] for r in listed]
