@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from households.access import visible_households
 from households.models import Area
@@ -29,7 +29,7 @@ def step_notice(request, pk: int):
     entries = step.entries.select_related("household").order_by("household__number")
     if not is_notice:
         entries = entries.filter(passed=True)  # an announcement names the households it announces
-    kind = gettext("公示") if is_notice else gettext("公告")
+    kind = pgettext("printed notice", "公示") if is_notice else pgettext("printed notice", "公告")
     title = gettext("%(village)s%(year)s年%(procedure)s%(kind)s") % {
         "village": step.village.name, "year": step.year, "procedure": step.get_procedure_display(), "kind": kind}
     township = step.village.parent

@@ -203,3 +203,18 @@ def test_the_verification_form_prints_the_items_income_and_signature_boxes(count
 def test_the_verification_form_of_another_county_is_refused(counties, office):
     url = f"/identification/households/{counties['next']['household'].number}/verification/"
     assert client_for(office).get(url).status_code == 404
+
+
+# --- in English --------------------------------------------------------------------------------------
+
+def test_the_pages_read_in_english(counties, office):
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    mine = counties["mine"]
+    cadre_page = client_for(mine["cadre"].user).get(checklist_url(mine["household"]), HTTP_ACCEPT_LANGUAGE="en")
+    yearly_page = client_for(office).get(f"/identification/yearly/?year={YEAR}", HTTP_ACCEPT_LANGUAGE="en")
+    for response in (cadre_page, yearly_page):
+        html = response.content.decode()
+        headings = re.findall(r"<(?:h1|h2|legend|button)\b[^>]*>(.*?)</", html, re.S)
+        assert headings and not [h for h in headings if cjk.search(re.sub(r"<[^>]+>", "", h))]
