@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from households.models import Household
+from reports.dashboard import compute
 from reports.figures import Subject, report_figures
 from reports.periods import Period
 from tests import factories as f
@@ -54,3 +55,9 @@ def test_a_unit_counts_the_announced_exits_of_its_households(county):
     figures = report_figures(subject=Subject(unit_id=county.units[0].pk), period=Period.parse("monthly", "2025-03"),
                              as_of=date(2025, 3, 31))
     assert figures["summary"]["exits"] == 1
+
+
+def test_the_dashboard_counts_the_years_announced_exits(county):
+    f.HouseholdFactory(number="H9", village=county.villages[1], status=Household.Status.EXITED, exit_year=2025)
+    figures = compute(area=county.county, year=2025, as_of=date(2025, 12, 31))
+    assert (figures["summary"]["exits"], figures["summary"]["exit_people"]) == (1, 4)
