@@ -72,4 +72,5 @@ def checklist(request, number: str):
         "household": household, "year": year, "form": form, "stored": stored, "photos": photos,
         "income": income_test(household, year),
         "errors": exit_proposal_errors(household, year) if stored else None,
+        "cadre": scoping.is_cadre(request.user),
     })

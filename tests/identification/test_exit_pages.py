@@ -218,3 +218,11 @@ def test_the_pages_read_in_english(counties, office):
         html = response.content.decode()
         headings = re.findall(r"<(?:h1|h2|legend|button)\b[^>]*>(.*?)</", html, re.S)
         assert headings and not [h for h in headings if cjk.search(re.sub(r"<[^>]+>", "", h))]
+
+
+def test_an_office_of_the_county_records_the_checklist_on_the_same_page(counties, office):
+    mine = counties["mine"]
+    page = client_for(office).get(checklist_url(mine["household"]))
+    assert page.status_code == 200 and f"/households/{mine['household'].number}/" in page.content.decode()
+    client_for(office).post(checklist_url(mine["household"]), form_data())
+    assert ExitChecklist.objects.get().recorded_by == office
