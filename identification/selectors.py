@@ -1,9 +1,13 @@
 """Reads of the identification records that pages, reports and the ledger build on."""
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from .models import StepEntry
+from .rules import Procedure, Stage
 
 
 def with_stage(households: QuerySet) -> QuerySet:
@@ -18,3 +22,64 @@ def with_stage(households: QuerySet) -> QuerySet:
         stage_date=Subquery(latest.values("step__date")[:1]),
         stage_passed=Subquery(latest.values("passed")[:1]),
     )
+
+
+# --- announced changes: the yearly update (动态调整) and the reports' exits ---------------------------
+
+# The three lists of the yearly update, each the passed entries of its procedure's announcement.
+YEARLY_LISTS: tuple[tuple[str, object], ...] = (
+    (Procedure.IDENTIFICATION, _("新识别")),
+    (Procedure.EXIT, _("脱贫")),
+    (Procedure.RETURN, _("返贫")),
+)
+
+
+def announced_entries(households: QuerySet | None = None, *, procedure: str | None = None, year: int | None = None,
+                      start: date | None = None, end: date | None = None) -> QuerySet:
+    """Households announced (公告) by a procedure: the passed entries of its ANNOUNCEMENT steps,
+    of the procedure's ``year`` and/or dated between ``start`` and ``end``, among ``households``."""
+    entries = StepEntry.objects.filter(passed=True, step__stage=Stage.ANNOUNCEMENT)
+    if procedure is not None:
+        entries = entries.filter(step__procedure=procedure)
+    if year is not None:
+        entries = entries.filter(step__year=year)
+    if start is not None:
+        entries = entries.filter(step__date__gte=start)
+    if end is not None:
+        entries = entries.filter(step__date__lte=end)
+    if households is not None:
+        entries = entries.filter(household__in=households.values("pk"))
+    return entries
+
+
+def announced_exit(start: date, end: date) -> Exists:
+    """For a household queryset: announced as exited by an announcement dated in the period.
+    A household loaded as exited from the roster, with no steps, is not an exit of any period."""
+    return Exists(announced_entries(procedure=Procedure.EXIT, start=start, end=end).filter(household=OuterRef("pk")))
+
+
+def yearly_update(households: QuerySet, year: int) -> dict:
+    """The yearly update of ``year`` among ``households``: for each list (new, exited, returned),
+    its entries (household, village, township, announcement date), and counts per township."""
+    entries = (announced_entries(households, year=year)
+               .filter(step__procedure__in=[p for p, _label in YEARLY_LISTS])
+               .select_related("household__village__parent", "step")
+               .order_by("step__procedure", "household__village_id", "household__number"))
+    lists = {procedure: [] for procedure, _label in YEARLY_LISTS}
+    seen = set()
+    for entry in entries:
+        if (entry.step.procedure, entry.household_id) in seen:
+            continue  # a household announced twice in one year by the same procedure counts once
+        seen.add((entry.step.procedure, entry.household_id))
+        lists[entry.step.procedure].append(entry)
+    areas: dict[str, dict] = {}
+    for procedure, rows in lists.items():
+        for entry in rows:
+            township = entry.household.village.parent
+            key = township.code if township else entry.household.village_id
+            area = areas.setdefault(key, {"code": key, "name": township.name if township else "",
+                                          **{p: 0 for p, _l in YEARLY_LISTS}, **{f"{p}_people": 0 for p, _l in YEARLY_LISTS}})
+            area[procedure] += 1
+            area[f"{procedure}_people"] += entry.household.resident_population
+    return {"lists": [(procedure, label, lists[procedure]) for procedure, label in YEARLY_LISTS],
+            "areas": [areas[k] for k in sorted(areas)]}

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.access import visible_areas, visible_households
 from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
+from identification.selectors import announced_exit
 from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
@@ -292,7 +293,10 @@ def _deeds(subject: Subject, start: date, end: date) -> dict:
 
 
 def _exits(subject: Subject, start: date, end: date) -> dict:
-    """Exits are recorded by year: the households of the subject that exited in the period's year."""
+    """This year's exits (本年脱贫) are the announced ones: households of the subject named in a
+    passed entry of an exit announcement (公告) dated from 1 January of the period's year to its
+    end, never the typed status. A household loaded as exited from the roster, with no steps,
+    counts as out of poverty but as an exit of no year."""
     if subject.area_code:
         households = Household.objects.in_area(subject.area_code)
     else:
@@ -300,8 +304,8 @@ def _exits(subject: Subject, start: date, end: date) -> dict:
             household=OuterRef("pk"), cadre__unit_id=subject.unit_id, start__lte=end,
         ).filter(Q(end__isnull=True) | Q(end__gte=date(start.year, 1, 1)))
         households = Household.objects.filter(Exists(paired))
-    exited = Q(status=Household.Status.EXITED, exit_year=start.year)
-    counted = households.aggregate(
+    exited = Q(announced=True)
+    counted = households.annotate(announced=announced_exit(date(start.year, 1, 1), end)).aggregate(
         exits=Count("pk", filter=exited),
         exit_people=Sum("resident_population", filter=exited),
         returned=Count("pk", filter=Q(status=Household.Status.RETURNED)),
@@ -353,12 +357,14 @@ def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
                                                  "deeds": 0, "funds": Decimal(0)})
     paired = HouseholdPairing.objects.filter(in_force(end), household=OuterRef("pk"))
     still_poor = ~Q(status=Household.Status.EXITED)
-    for code, *counts in (Household.objects.in_area(subject.area_code).annotate(part=part, paired=Exists(paired))
+    announced = announced_exit(date(start.year, 1, 1), end)
+    for code, *counts in (Household.objects.in_area(subject.area_code)
+                          .annotate(part=part, paired=Exists(paired), announced=announced)
                           .values_list("part").annotate(
                               households=Count("pk"), poor=Count("pk", filter=still_poor),
                               paired_n=Count("pk", filter=Q(paired=True)),
                               without=Count("pk", filter=still_poor & Q(paired=False)),
-                              exits=Count("pk", filter=Q(status=Household.Status.EXITED, exit_year=start.year)),
+                              exits=Count("pk", filter=Q(announced=True)),
                           ).order_by()):
         rows[code].update(zip(["households", "poor_households", "households_paired", "households_without_cadre", "exits"],
                               counts, strict=True))

@@ -27,6 +27,8 @@ from django.utils.translation import ngettext
 
 from households.access import visible_households
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
+from identification.rules import Procedure, Stage
+from identification.selectors import with_stage
 from pairing.models import HouseholdPairing, Unit
 from shuanglian import scoping
 
@@ -50,6 +52,18 @@ class Labels:
         self.kinds = {value: str(label) for value, label in Household.Kind.choices}
         self.separator = _("、")  # between the items of a list in one cell
         self.status_with_year = _("%(status)s（%(year)s）")  # an exited household's status and the year it exited
+        self.procedures = {value: str(label) for value, label in Procedure.choices}
+        self.stages = {value: str(label) for value, label in Stage.choices}
+        self.stage_text = _("%(year)s年%(procedure)s·%(stage)s")
+        self.stage_failed = _("%(stage)s（未通过）")
+
+    def stage(self, procedure, stage, year, passed) -> str:
+        """A household's latest step: 2025年脱贫退出·公告 (未通过 where it did not pass there)."""
+        if not stage:
+            return ""
+        shown = self.stage_text % {"year": year, "procedure": self.procedures.get(procedure, procedure),
+                                   "stage": self.stages.get(stage, stage)}
+        return shown if passed else self.stage_failed % {"stage": shown}
 
     def cause(self, value) -> str:
         return self.causes.get(value, value or "")
@@ -262,6 +276,7 @@ REGISTER_COLUMNS = [
     (_lazy("户主身份证号"), 20), (_lazy("人口"), 6), (_lazy("户类型"), 11), (_lazy("主要致贫原因"), 12),
     (_lazy("次要致贫原因"), 16), (_lazy("状态"), 12), (_lazy("帮扶干部"), 10), (_lazy("干部所在单位"), 20),
     (_lazy("帮扶措施"), 40), (_lazy("计划脱贫年度"), 9), (_lazy("本年人均纯收入"), 12),
+    (_lazy("所处程序"), 22),  # the household's latest step (精准识别与退出)
 ]
 COUNT_COL, PEOPLE_COL, STATUS_COL, CADRE_COL = 3, 6, 10, 11
 
@@ -269,9 +284,10 @@ COUNT_COL, PEOPLE_COL, STATUS_COL, CADRE_COL = 3, 6, 10, 11
 def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> int:
     latest_plan = HouseholdPlan.objects.filter(household=OuterRef("pk"), year__lte=ledger.year).order_by("-year")
     rows = (
-        ledger.households().order_by("village_id", "number")
+        with_stage(ledger.households()).order_by("village_id", "number")
         .values_list("village__parent_id", "village__parent__name", "village_id", "village__name", "number", "head_name",
-                     "head_id_number", "resident_population", "kind", "main_cause", "other_causes", "status", "exit_year")
+                     "head_id_number", "resident_population", "kind", "main_cause", "other_causes", "status", "exit_year",
+                     "stage_procedure", "stage", "stage_year", "stage_passed")
         .annotate(
             cadre=ledger.cadre_in_force("cadre__name"),
             unit=ledger.cadre_in_force("cadre__unit__name"),
@@ -287,7 +303,7 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
                   columns=[(str(label), width) for label, width in REGISTER_COLUMNS])
     f = formats
     data_formats = [f.integer, f.text, f.text, f.text, f.text, f.text, f.integer, f.text, f.text, f.wrap, f.text, f.text,
-                    f.text, f.wrap, f.integer, f.money]
+                    f.text, f.wrap, f.integer, f.money, f.text]
     count = 0
     nobody = _("（无）")
     village = township = None
@@ -295,7 +311,8 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
     township_group = Group(sheet)
     total_group = Group(sheet)
     for (township_code, township_name, village_code, village_name, number, head, id_number, people, kind, cause, others,
-         status, exit_year, cadre, unit, measures, deadline, income) in rows:
+         status, exit_year, stage_procedure, stage, stage_year, stage_passed, cadre, unit, measures, deadline,
+         income) in rows:
         if village is not None and village_code != village[0]:
             village_group.close(_("%(name)s 小计") % {"name": village[1]}, level="village")
         if township is not None and township_code != township[0]:
@@ -310,7 +327,8 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
             shown_status = ledger.labels.status_with_year % {"status": shown_status, "year": exit_year}
         values = [count, township_name, village_name, number, head, scoping.shown_id_number(ledger.scope, id_number), people,
                   ledger.labels.kinds.get(kind, kind), ledger.labels.cause(cause), ledger.labels.cause_list(others), shown_status,
-                  cadre or (nobody if not exited else ""), unit, measures, deadline, income]
+                  cadre or (nobody if not exited else ""), unit, measures, deadline, income,
+                  ledger.labels.stage(stage_procedure, stage, stage_year, stage_passed)]
         row_formats = list(data_formats)
         if not cadre and not exited:
             row_formats[CADRE_COL] = f.warn

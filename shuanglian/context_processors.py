@@ -11,6 +11,8 @@ LINKS = [
     ("visits-due", _("滞后名单"), "staff"),
     ("reports-index", _("台账报表"), "staff"),
     ("evaluation-results", _("评议结果"), "any"),
+    ("exit-checklists", _("脱贫核查"), "cadre"),
+    ("identification-yearly", _("动态调整"), "area"),
 ]
 
 

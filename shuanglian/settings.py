@@ -323,3 +323,7 @@ ID_MASK_CHAR = "*"
 # Roles are records of the pairing app; it turns a signed-in user into a scope
 # (shuanglian/scoping.py), so the core never imports the apps above it.
 SHUANGLIAN_SCOPE_RESOLVER = "pairing.access.resolve_scope"
+
+# The complaint telephone printed on public notices (公示) and announcements (公告) as the channel
+# for objections, beside the township's office; 12317 is the national poverty alleviation hotline.
+POVERTY_COMPLAINT_PHONE = os.environ.get("SHUANGLIAN_COMPLAINT_PHONE", "12317")

@@ -314,3 +314,64 @@ class WorkTeamMemberFactory(DjangoModelFactory):
     role = "member"
     start = date(2024, 1, 1)
     end = None
+
+# --- exit checklists and announced steps (精准识别与退出) ----------------------------------------------
+
+class ExitChecklistFactory(DjangoModelFactory):
+    """A household's "两不愁三保障" checklist; ``ExitChecklistFactory.all_hold(...)`` answers every item."""
+
+    class Meta:
+        model = "identification.ExitChecklist"
+
+    household = factory.SubFactory(HouseholdFactory)
+    year = 2025
+    recorded_on = date(2025, 6, 1)
+
+    @classmethod
+    def all_hold(cls, **kwargs):
+        from identification.rules import CHECKLIST_ITEMS
+
+        checklist = cls(**kwargs)
+        for key, _label in CHECKLIST_ITEMS:
+            ExitCheckItemFactory(checklist=checklist, item=key)
+        return checklist
+
+
+class ExitCheckItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "identification.ExitCheckItem"
+
+    checklist = factory.SubFactory(ExitChecklistFactory)
+    item = "food"
+    holds = True
+    note = ""
+
+
+class AnnouncedStepFactory(DjangoModelFactory):
+    """A step of a procedure (the county's exit announcement by default), for the pages and
+    reports that read steps; ``announce(households, …)`` adds a passed entry for each."""
+
+    class Meta:
+        model = "identification.Step"
+
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    procedure = "exit"
+    year = 2025
+    stage = "announcement"
+    date = date(2025, 6, 10)
+
+    @classmethod
+    def announce(cls, households, passed: bool = True, **kwargs):
+        step = cls(**kwargs)
+        for household in households:
+            AnnouncedEntryFactory(step=step, household=household, passed=passed)
+        return step
+
+
+class AnnouncedEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = "identification.StepEntry"
+
+    step = factory.SubFactory(AnnouncedStepFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    passed = True

@@ -127,6 +127,28 @@ PAGES = {
     "api-root": lambda w: reverse("api-root"),
 }
 
+
+def _other_announcement(world):
+    """The other county's exit announcement of its household (made on first use)."""
+    from identification.models import Step
+
+    c = world["other"]
+    step, _created = Step.objects.get_or_create(village=c["village"], procedure="exit", year=TODAY.year,
+                                                stage="announcement", date=TODAY - timedelta(days=5))
+    step.entries.get_or_create(household=c["household"], defaults={"passed": True})
+    return step
+
+
+# Exit checklists, the yearly update (动态调整) and the printed notices.
+PAGES.update({
+    "exit-checklists": lambda w: reverse("exit-checklists"),
+    "exit-checklist": lambda w: reverse("exit-checklist", args=[OTHER["household"]]),
+    "exit-verification-form": lambda w: reverse("exit-verification-form", args=[OTHER["household"]]),
+    "step-notice-print": lambda w: reverse("step-notice-print", args=[_other_announcement(w).pk]),
+    "identification-yearly": lambda w: reverse("identification-yearly") + f"?year={TODAY.year}",
+    "identification-yearly-xlsx": lambda w: reverse("identification-yearly") + f"?year={TODAY.year}&format=xlsx",
+})
+
 # API resources: list and, where the URL takes a key, the other county's object.
 API_DETAILS = {
     "area-detail": lambda w: OTHER["area"],

@@ -8,7 +8,7 @@ The county (秦州区 620502), March 2025:
     麦积区 620503100001 is next door and must never be counted.
 
     农业局 (U1, county seat) pairs 甲村 and 乙村; 水利局 (U2) pairs 丙村; 麦积局 (U3) its own village.
-    c1 (U1): h1 甲村 3 people, h2 甲村 4 people (exited 2025)  — visits 3–5 Mar, 30 Mar–2 Apr
+    c1 (U1): h1 甲村 3 people, h2 甲村 4 people (exited 2025, announced 25 Mar)  — visits 3–5 Mar, 30 Mar–2 Apr
     c2 (U1): h3 乙村 2 people                                     — no visits
     c3 (U2): h4 丙村 5 people                                     — one day, 10 Feb
     h5 丙村 1 person has no cadre; c4 (U3) pairs h6 in 麦积区 and visits 10–11 Mar.
@@ -92,6 +92,8 @@ def county(db):
     h4 = household("H4", v3, 5, "capital")
     h5 = household("H5", v3, 1, "disability")
     h6 = household("H6", outside, 3, "illness")
+    # h2's exit is announced by the county on 25 March (the reports count announced exits).
+    f.AnnouncedStepFactory.announce([h2], village=v1, procedure="exit", year=2025, date=date(2025, 3, 25))
     for cadre, h in ((c1, h1), (c1, h2), (c2, h3), (c3, h4), (c4, h6)):
         f.HouseholdPairingFactory(cadre=cadre, household=h, start=since)
 

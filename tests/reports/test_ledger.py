@@ -157,3 +157,8 @@ def test_an_area_without_households_gives_empty_tables_and_no_charts(county, tmp
     call_command("export_ledger", "--area", "620000000000", "--year", "2030", "-o", str(path), stdout=io.StringIO())
     book = openpyxl.load_workbook(path)
     assert "扶贫台帐" in book.sheetnames and "收入对比图" in book.sheetnames
+
+
+def test_every_household_shows_its_stage_in_the_procedures(book):
+    table = rows(book["扶贫台帐"])
+    assert (table[0][16], table[1][16]) == (None, "2025年脱贫退出·公告")

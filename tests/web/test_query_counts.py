@@ -148,12 +148,25 @@ class World:
         if self.roster_import is not None:
             RosterImportProblem.objects.create(job=self.roster_import, position=i, sheet="农户", row=i + 1, message="缺户主")
 
+        # Identification: the new household's exit announced, and the cadre's new household on
+        # their village's first notice of the year.
+        f.AnnouncedStepFactory.announce([household], village=village, year=TODAY.year, date=TODAY - timedelta(days=i))
+        notice = own_village_notice(mine["village"])
+        f.AnnouncedEntryFactory(step=notice, household=own)
+
     @staticmethod
     def _visit(cadre, household, *, days_ago: int) -> Visit:
         visit = Visit.objects.create(cadre=cadre, start=TODAY - timedelta(days=days_ago),
                                      end=TODAY - timedelta(days=days_ago), notes="走访")
         visit.households.set([household])
         return visit
+
+
+def own_village_notice(village):
+    from identification.models import Step
+
+    return Step.objects.get_or_create(village=village, procedure="identification", year=TODAY.year, stage="first_notice",
+                                      date=date(2025, 6, 1), end_date=date(2025, 6, 7))[0]
 
 
 @pytest.fixture
@@ -248,6 +261,14 @@ PAGES = [
     ("admin:roster-import", "office", lambda w: reverse("admin:roster-import", args=[w.roster_import.pk])),
     ("admin:index", "office", lambda w: reverse("admin:index")),
 ]
+# Exit checklists, the yearly update and the printed notices.
+PAGES += [
+    ("exit-checklists", "cadre", lambda w: reverse("exit-checklists")),
+    ("exit-checklist", "cadre", lambda w: reverse("exit-checklist", args=[w.mine["household"].number])),
+    ("exit-verification-form", "office", lambda w: reverse("exit-verification-form", args=[w.mine["household"].number])),
+    ("step-notice-print", "office", lambda w: reverse("step-notice-print", args=[own_village_notice(w.mine["village"]).pk])),
+    ("identification-yearly", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}"),
+]
 
 # Pages known to query once per row (reported; the view is to be fixed, then the mark removed).
 GROWS: dict[str, str] = {
@@ -290,6 +311,9 @@ DOWNLOADS = [
     ("reports-ledger-xlsx", "office", lambda w: reverse("reports-ledger") + f"?area=620502000000&year={TODAY.year - 1}"),
     ("admin:roster-download", "office", lambda w: reverse("admin:roster-download")),
     ("admin:roster-import-problems", "office", lambda w: reverse("admin:roster-import-problems", args=[w.roster_import.pk])),
+]
+DOWNLOADS += [
+    ("identification-yearly-xlsx", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}&format=xlsx"),
 ]
 GROWING_DOWNLOADS: dict[str, str] = {}
 
