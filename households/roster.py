@@ -81,6 +81,7 @@ class AreaSheet(SheetHandler):
         self.creates, self.updates, self.flag_creates, self.flag_deletes = [], [], [], []
         self.flag_only_updates = 0
         designated: dict[str, list] = {}  # county prefix → rows designating a new poor village
+        released: list[tuple[str, int]] = []  # poor villages the file takes off the list
         for row in rows:
             code, level = row["区划代码"], row["级别"]
             try:
@@ -116,9 +117,11 @@ class AreaSheet(SheetHandler):
                     designated.setdefault(code[:6], []).append(row)
             elif poor is False and flag is not None:
                 self.flag_deletes.append(flag.pk)
+                if flag.kind == PoorAreaYear.Kind.POOR_VILLAGE:
+                    released.append((code, flag.year))
         # New poor villages stay within their counties' scale quotas (严禁超规模识别).
         for county, county_rows in sorted(designated.items()):
-            errors = designation_quota_errors([(r["区划代码"], self.ctx.today.year) for r in county_rows])
+            errors = designation_quota_errors([(r["区划代码"], self.ctx.today.year) for r in county_rows], released)
             for row in county_rows if errors else ():
                 self.error(row, " ".join(errors))
 

@@ -233,17 +233,20 @@ def validate_quota(*, county: Area) -> None:
         raise DomainError({"county": gettext("扶贫规模按县（区）下达，%(area)s不是县级区划。") % {"area": county.name}})
 
 
-def designation_quota_errors(designations) -> list[str]:
+def designation_quota_errors(designations, releases=()) -> list[str]:
     """Why designating the (village code, year) pairs of ``designations`` as new poor villages would
-    pass their counties' scale quotas (严禁超规模识别): one check per county and year."""
+    pass their counties' scale quotas (严禁超规模识别), while the pairs of ``releases`` stop being
+    poor villages in the same write: one check per county and year."""
     from collections import Counter
 
     from .selectors import quota_errors
 
     per_county = Counter((code[:6], year) for code, year in designations)
+    per_county.subtract(Counter((code[:6], year) for code, year in releases if (code[:6], year) in per_county))
     errors = []
     for (county, year), count in sorted(per_county.items()):
-        errors.extend(quota_errors(county, year, villages=count))
+        if count > 0:
+            errors.extend(quota_errors(county, year, villages=count))
     return errors
 
 

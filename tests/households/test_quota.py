@@ -113,3 +113,17 @@ def test_village_data_with_more_poor_people_than_people_is_refused_by_the_databa
     with pytest.raises(IntegrityError), transaction.atomic():
         VillageYear.objects.create(village=f.village(), year=2025, households=1, population=10, poor_population=11,
                                    per_capita_income=1)
+
+
+def test_the_roster_may_swap_a_poor_village_for_another_at_the_quota(tmp_path):
+    year = timezone.localdate().year
+    f.village("620502100002")
+    f.PovertyQuotaFactory(year=year, poor_villages=1)
+    designate(f.VILLAGE, year=year)
+    path = write_workbook(tmp_path / "r.xlsx", {"区划": [
+        ["区划代码", "名称", "级别", "是否贫困"],
+        [f.VILLAGE, "一村", "村", "否"],
+        ["620502100002", "二村", "村", "是"],
+    ]})
+    import_workbook(path, scope=EVERYTHING)
+    assert list(PoorAreaYear.objects.values_list("area_id", flat=True)) == ["620502100002"]
