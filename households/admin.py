@@ -247,7 +247,6 @@ class IncomeRecordAdmin(ScopedAdmin):
 @admin.register(PovertyLine)
 class PovertyLineAdmin(SimpleHistoryAdmin):
     list_display = ("year", "province_line", "national_line", "village_income_line", "incidence_rate", "notice_days")
-    resource_classes = [sheet_resource(roster.ThresholdSheet)]
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and not scoping.scope_for(request.user).is_empty
@@ -293,6 +292,11 @@ class PovertyQuotaAdmin(ScopedAdmin):
         from .services import validate_quota
 
         validate_quota(county=data["county"])
+
+    def save_model(self, request, obj, form, change):
+        from .services import record_quota
+
+        record_quota(quota=obj)
 
 
 @admin.register(HouseholdPlan)

@@ -15,7 +15,7 @@ from shuanglian import audit
 from shuanglian.errors import DomainError
 from shuanglian.helpers import in_batches
 
-from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
+from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyQuota
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -231,6 +231,14 @@ def validate_quota(*, county: Area) -> None:
     """A scale quota (县扶贫规模) belongs to a county."""
     if county.level != AreaLevel.COUNTY:
         raise DomainError({"county": gettext("扶贫规模按县（区）下达，%(area)s不是县级区划。") % {"area": county.name}})
+
+
+@transaction.atomic
+def record_quota(*, quota: PovertyQuota) -> PovertyQuota:
+    """Store a county's scale quota of a year, checked as every door checks it."""
+    validate_quota(county=quota.county)
+    quota.save()
+    return quota
 
 
 def designation_quota_errors(designations, releases=()) -> list[str]:
