@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from shuanglian.scoping import as_scope, narrow
 
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, VillageYear
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PovertyQuota, VillageYear
 
 
 def _reached_villages(scope):
@@ -57,3 +57,8 @@ def visible_incomes(user_or_scope) -> QuerySet[IncomeRecord]:
 def visible_village_years(user_or_scope) -> QuerySet[VillageYear]:
     """Villages' basic data by year (村情): wherever the village is visible."""
     return VillageYear.objects.filter(village__in=visible_areas(user_or_scope))
+
+
+def visible_quotas(user_or_scope) -> QuerySet[PovertyQuota]:
+    """Counties' scale quotas (县扶贫规模): wherever the county is visible."""
+    return PovertyQuota.objects.filter(county__in=visible_areas(user_or_scope))

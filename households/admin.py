@@ -14,6 +14,7 @@ from .access import (
     visible_households,
     visible_incomes,
     visible_members,
+    visible_quotas,
     visible_village_years,
     visible_villages,
 )
@@ -26,6 +27,7 @@ from .models import (
     Member,
     PoorAreaYear,
     PovertyLine,
+    PovertyQuota,
     Village,
     VillageYear,
 )
@@ -101,9 +103,10 @@ class PoorAreaYearAdmin(ScopedAdmin):
     autocomplete_fields = ("area",)
 
     def check_write(self, form, data):
-        from .services import check_poverty_flag
+        from .services import check_designation
 
-        check_poverty_flag(area=data["area"], kind=data["kind"])
+        stored = None if form.instance._state.adding else PoorAreaYear.objects.get(pk=form.instance.pk)
+        check_designation(area=data["area"], year=data["year"], kind=data["kind"], stored=stored)
 
 
 class MemberForm(forms.ModelForm):
@@ -243,7 +246,7 @@ class IncomeRecordAdmin(ScopedAdmin):
 
 @admin.register(PovertyLine)
 class PovertyLineAdmin(SimpleHistoryAdmin):
-    list_display = ("year", "province_line", "national_line")
+    list_display = ("year", "province_line", "national_line", "village_income_line", "incidence_rate", "notice_days")
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and not scoping.scope_for(request.user).is_empty
@@ -264,7 +267,36 @@ class PovertyLineAdmin(SimpleHistoryAdmin):
 def poverty_line_checks(form, data):
     from .services import validate_poverty_line
 
-    validate_poverty_line(province_line=data["province_line"], national_line=data["national_line"])
+    validate_poverty_line(province_line=data["province_line"], national_line=data["national_line"],
+                          village_income_line=data["village_income_line"], incidence_rate=data["incidence_rate"],
+                          notice_days=data["notice_days"])
+
+
+@admin.register(PovertyQuota)
+class PovertyQuotaAdmin(ScopedAdmin):
+    """县扶贫规模: every office sees its area's counties' quotas; the province office sets them."""
+
+    visible = visible_quotas
+    scoped_fields = {"county": lambda scope: visible_areas(scope).filter(level=AreaLevel.COUNTY)}
+    list_display = ("county", "year", "poor_villages", "poor_people")
+    list_filter = ("year",)
+    list_select_related = ("county",)
+    search_fields = ("county__code", "county__name")
+    autocomplete_fields = ("county",)
+
+    def has_change_permission(self, request, obj=None):
+        # The scale is handed down to the counties by the province.
+        return super().has_change_permission(request, obj) and scoping.is_province_office(request.user)
+
+    def check_write(self, form, data):
+        from .services import validate_quota
+
+        validate_quota(county=data["county"])
+
+    def save_model(self, request, obj, form, change):
+        from .services import record_quota
+
+        record_quota(quota=obj)
 
 
 @admin.register(HouseholdPlan)

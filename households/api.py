@@ -2,13 +2,13 @@
 import django_filters
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, mixins, serializers, viewsets
 
 from shuanglian import scoping
 from shuanglian.api import MaskedIdNumber, ScopedViewSet, reader_of
 
-from .access import visible_areas, visible_households, visible_villages
-from .models import Area, AreaLevel, Household, IncomeRecord, Member
+from .access import visible_areas, visible_households, visible_quotas, visible_villages
+from .models import Area, AreaLevel, Household, IncomeRecord, Member, PovertyLine, PovertyQuota
 
 # --- the area filter and query every app's resources use ------------------------------------------
 
@@ -170,3 +170,54 @@ class HouseholdViewSet(ScopedViewSet):
     def get_queryset(self):
         qs = super().get_queryset()
         return qs.prefetch_related("members", "incomes") if self.action == "retrieve" else qs
+
+
+# --- thresholds and scale quotas (docs/domain.md §10): read-only lists -----------------------------------
+
+class PovertyLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PovertyLine
+        fields = ["year", "province_line", "national_line", "village_income_line", "incidence_rate", "notice_days"]
+
+
+class PovertyLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The thresholds of each year (标准), the same for every reader with a role; set by the province."""
+
+    serializer_class = PovertyLineSerializer
+    ordering_fields = ["year"]
+    ordering = ["year"]
+
+    def get_queryset(self):
+        if scoping.scope_for(self.request.user).is_empty:
+            return PovertyLine.objects.none()
+        return PovertyLine.objects.all()
+
+
+class PovertyQuotaSerializer(serializers.ModelSerializer):
+    county = serializers.CharField(source="county_id")
+    county_name = serializers.CharField(source="county.name")
+
+    class Meta:
+        model = PovertyQuota
+        fields = ["county", "county_name", "year", "poor_villages", "poor_people"]
+
+
+class PovertyQuotaFilters(django_filters.FilterSet):
+    area = AreaFilter(field="county__code")
+    year = django_filters.NumberFilter(min_value=1980, max_value=2100)
+
+    class Meta:
+        model = PovertyQuota
+        fields = []
+
+
+class PovertyQuotaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Counties' scale quotas (县扶贫规模) in the reader's area."""
+
+    serializer_class = PovertyQuotaSerializer
+    filterset_class = PovertyQuotaFilters
+    ordering_fields = ["county", "year"]
+    ordering = ["county_id", "year"]
+
+    def get_queryset(self):
+        return visible_quotas(self.request.user).select_related("county")

@@ -347,15 +347,30 @@ class VillageYear(models.Model):
 
 
 class PovertyLine(models.Model):
+    """The thresholds of a year (docs/domain.md §10): the household lines, the poor-village test's
+    income line and incidence rate, and the shortest public notice. A year without a row takes
+    the latest earlier year's (``households.selectors.thresholds_for``)."""
+
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     province_line = models.DecimalField(_("省定扶贫标准（元）"), **MONEY)
     national_line = models.DecimalField(_("国家扶贫标准（元）"), **MONEY)
+    village_income_line = models.DecimalField(_("贫困村人均纯收入标准（元）"), default=Decimal("3902"), **MONEY)
+    incidence_rate = models.DecimalField(_("贫困发生率标准（%）"), max_digits=5, decimal_places=2, default=Decimal("30"))
+    notice_days = models.PositiveSmallIntegerField(_("公示最少天数"), default=7)
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("扶贫标准")
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province_line__gt=0) & Q(national_line__gt=0) & Q(village_income_line__gt=0),
+                name="poverty_lines_positive"),
+            models.CheckConstraint(condition=Q(incidence_rate__gte=0) & Q(incidence_rate__lte=100),
+                                   name="incidence_rate_is_a_percent"),
+            models.CheckConstraint(condition=Q(notice_days__gte=1), name="notice_runs_a_day_at_least"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}：{self.province_line} 元"
@@ -387,3 +402,25 @@ class HouseholdPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.number} {self.year}"
+
+
+class PovertyQuota(models.Model):
+    """A county's scale quota of a year (县扶贫规模): how many poor villages and poor people it may
+    identify (docs/domain.md §10). A year without a row takes the latest earlier year's; a county
+    without any has no limit (``households.selectors.quota_errors``)."""
+
+    county = models.ForeignKey(Area, models.PROTECT, related_name="poverty_quotas", verbose_name=_("县（区）"),
+                               limit_choices_to={"level": AreaLevel.COUNTY})
+    year = models.PositiveSmallIntegerField(_("年度"))
+    poor_villages = models.PositiveIntegerField(_("贫困村规模"))
+    poor_people = models.PositiveIntegerField(_("贫困人口规模"))
+
+    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("扶贫规模")
+        ordering = ["county", "-year"]
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="one_quota_per_county_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.county.name}"

@@ -1,4 +1,4 @@
-"""Roster sheets of the registry: 区划, 农户, 家庭成员, 收入, 村情."""
+"""Roster sheets of the registry: 标准, 区划, 农户, 家庭成员, 收入, 村情."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,7 +13,17 @@ from shuanglian.roster.engine import Column, SheetHandler, bulk_lookup, cached_l
 
 from . import cells as registry_cells
 from .access import visible_areas, visible_households, visible_incomes, visible_members, visible_village_years
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyCause, VillageYear
+from .models import (
+    Area,
+    AreaLevel,
+    Household,
+    IncomeRecord,
+    Member,
+    PoorAreaYear,
+    PovertyCause,
+    PovertyLine,
+    VillageYear,
+)
 from .services import (
     POOR_FLAG_LEVELS,
     birth_date_and_sex,
@@ -21,12 +31,14 @@ from .services import (
     check_poverty_flag,
     check_village,
     default_poverty_kind,
+    designation_quota_errors,
     head_member_values,
     member_elsewhere_message,
     members_elsewhere,
     validate_area_code,
     validate_exit,
     validate_income_amounts,
+    validate_poverty_line,
     validate_village_year,
 )
 
@@ -68,6 +80,8 @@ class AreaSheet(SheetHandler):
         flags = {f.area_id: f for f in PoorAreaYear.objects.filter(area_id__in=file_codes & set(existing), year=self.ctx.today.year)}
         self.creates, self.updates, self.flag_creates, self.flag_deletes = [], [], [], []
         self.flag_only_updates = 0
+        designated: dict[str, list] = {}  # county prefix → rows designating a new poor village
+        released: list[tuple[str, int]] = []  # poor villages the file takes off the list
         for row in rows:
             code, level = row["区划代码"], row["级别"]
             try:
@@ -99,8 +113,17 @@ class AreaSheet(SheetHandler):
             if poor and flag is None:
                 kind = default_poverty_kind(level)
                 self.flag_creates.append(PoorAreaYear(area_id=code, year=self.ctx.today.year, kind=kind))
+                if kind == PoorAreaYear.Kind.POOR_VILLAGE:
+                    designated.setdefault(code[:6], []).append(row)
             elif poor is False and flag is not None:
                 self.flag_deletes.append(flag.pk)
+                if flag.kind == PoorAreaYear.Kind.POOR_VILLAGE:
+                    released.append((code, flag.year))
+        # New poor villages stay within their counties' scale quotas (严禁超规模识别).
+        for county, county_rows in sorted(designated.items()):
+            errors = designation_quota_errors([(r["区划代码"], self.ctx.today.year) for r in county_rows], released)
+            for row in county_rows if errors else ():
+                self.error(row, " ".join(errors))
 
     def apply(self):
         # Parents before children: codes sort so that every ancestor comes first within a level chain.
@@ -442,4 +465,69 @@ class VillageYearSheet(SheetHandler):
     def export_rows(self, qs):
         fields = ["village_id", "year", *VILLAGE_YEAR_COLUMNS.values()]
         for values in qs.order_by("village_id", "year").values_list(*fields).iterator(chunk_size=BATCH):
+            yield list(values)
+
+
+def percent(value) -> Decimal:
+    """A percent from 0 to 100, at most to the hundredth."""
+    if cells.is_blank(value):
+        raise DomainError("应填写百分数（0至100）。")
+    amount = cells.money(value)
+    if amount > 100:
+        raise DomainError(f"{amount}应不大于100（%）。")
+    return amount
+
+
+THRESHOLD_COLUMNS = {
+    "省定扶贫标准": "province_line",
+    "国家扶贫标准": "national_line",
+    "贫困村人均纯收入标准": "village_income_line",
+    "贫困发生率标准": "incidence_rate",
+}
+
+
+@register
+class ThresholdSheet(SheetHandler):
+    """标准: the thresholds of a year (docs/domain.md §10), set by the province. The shortest
+    notice (公示最少天数) is no column: a new year takes the default, an existing one keeps its own."""
+
+    name = "标准"
+    order = 84  # depends on nothing and nothing on it: exported beside 村情, whose villages it tests
+    columns = [
+        Column("年度", cells.year, required=True),
+        Column("省定扶贫标准", cells.money, required=True),
+        Column("国家扶贫标准", cells.money, required=True),
+        Column("贫困村人均纯收入标准", cells.money, required=True),
+        Column("贫困发生率标准", percent, required=True),
+    ]
+
+    def plan(self, rows):
+        from shuanglian.scoping import is_province_office
+
+        rows = self.unique_rows(rows, lambda r: r["年度"])
+        existing = {line.year: line for line in PovertyLine.objects.filter(year__in=[r["年度"] for r in rows])}
+        self.creates, self.updates = [], []
+        for row in rows:
+            values = {field: row[header] for header, field in THRESHOLD_COLUMNS.items()}
+            try:
+                validate_poverty_line(**values)
+            except DomainError as exc:
+                self.error(row, " ".join(exc.messages))
+                continue
+            old = existing.get(row["年度"])
+            if not is_province_office(self.ctx.scope) and (old is None or any(
+                    getattr(old, f) != v for f, v in values.items())):
+                self.error(row, "扶贫标准由省扶贫办设定，您不能修改。")
+                continue
+            self.upsert(old, lambda year=row["年度"]: PovertyLine(year=year), values, self.creates, self.updates)
+
+    def apply(self):
+        return self.write_planned(PovertyLine, list(THRESHOLD_COLUMNS.values()))
+
+    def export_queryset(self, scope, area_code):
+        return PovertyLine.objects.all()  # the province's thresholds: the same for every reader
+
+    def export_rows(self, qs):
+        fields = ["year", *THRESHOLD_COLUMNS.values()]
+        for values in qs.order_by("year").values_list(*fields):
             yield list(values)

@@ -15,7 +15,7 @@ from shuanglian import audit
 from shuanglian.errors import DomainError
 from shuanglian.helpers import in_batches
 
-from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear
+from .models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord, Member, PoorAreaYear, PovertyQuota
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -213,10 +213,62 @@ def check_poverty_flag(*, area: Area, kind: str | None = None) -> None:
             "area": area.name, "level": AreaLevel(area.level).label, "kind": PoorAreaYear.Kind(kind).label}})
 
 
-def validate_poverty_line(*, province_line: Decimal, national_line: Decimal) -> None:
-    """A poverty line is an amount of money above zero."""
-    if any(line is None or line <= 0 for line in (province_line, national_line)):
+def validate_poverty_line(*, province_line: Decimal, national_line: Decimal, village_income_line: Decimal | None = None,
+                          incidence_rate: Decimal | None = None, notice_days: int | None = None) -> None:
+    """A year's thresholds (docs/domain.md §10): every line an amount of money above zero (the
+    national line need not be below the provincial one), the incidence rate a percent from 0 to
+    100, a notice at least a day. The parts not given are not checked."""
+    if any(line is None or line <= 0 for line in (province_line, national_line)) or (
+            village_income_line is not None and village_income_line <= 0):
         raise DomainError(gettext("扶贫标准应为大于0的金额。"))
+    if incidence_rate is not None and not 0 <= incidence_rate <= 100:
+        raise DomainError(gettext("贫困发生率标准应在0至100（%）之间。"))
+    if notice_days is not None and notice_days < 1:
+        raise DomainError(gettext("公示最少天数应不少于1天。"))
+
+
+def validate_quota(*, county: Area) -> None:
+    """A scale quota (县扶贫规模) belongs to a county."""
+    if county.level != AreaLevel.COUNTY:
+        raise DomainError({"county": gettext("扶贫规模按县（区）下达，%(area)s不是县级区划。") % {"area": county.name}})
+
+
+@transaction.atomic
+def record_quota(*, quota: PovertyQuota) -> PovertyQuota:
+    """Store a county's scale quota of a year, checked as every door checks it."""
+    validate_quota(county=quota.county)
+    quota.save()
+    return quota
+
+
+def designation_quota_errors(designations, releases=()) -> list[str]:
+    """Why designating the (village code, year) pairs of ``designations`` as new poor villages would
+    pass their counties' scale quotas (严禁超规模识别), while the pairs of ``releases`` stop being
+    poor villages in the same write: one check per county and year."""
+    from collections import Counter
+
+    from .selectors import quota_errors
+
+    per_county = Counter((code[:6], year) for code, year in designations)
+    per_county.subtract(Counter((code[:6], year) for code, year in releases if (code[:6], year) in per_county))
+    errors = []
+    for (county, year), count in sorted(per_county.items()):
+        if count > 0:
+            errors.extend(quota_errors(county, year, villages=count))
+    return errors
+
+
+def check_designation(*, area: Area, year: int, kind: str | None, stored: PoorAreaYear | None = None) -> None:
+    """One designation as the admin and the API write it: of the area's level, and a new poor
+    village within its county's quota (a designation already counted is not counted twice)."""
+    check_poverty_flag(area=area, kind=kind)
+    if (kind or default_poverty_kind(area.level)) != PoorAreaYear.Kind.POOR_VILLAGE:
+        return
+    if stored is not None and (stored.area_id, stored.year, stored.kind) == (area.code, year, kind):
+        return
+    errors = designation_quota_errors([(area.code, year)])
+    if errors:
+        raise DomainError(errors)
 
 
 def validate_plan(*, year: int, target_income: Decimal, exit_deadline: int) -> None:
@@ -237,6 +289,10 @@ def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
         PoorAreaYear.objects.filter(area=area, year=year).delete()
         return
     check_poverty_flag(area=area)
+    if area.level == AreaLevel.VILLAGE and not PoorAreaYear.objects.filter(area=area, year=year).exists():
+        errors = designation_quota_errors([(area.code, year)])
+        if errors:
+            raise DomainError(errors)
     PoorAreaYear.objects.get_or_create(area=area, year=year, defaults={"kind": default_poverty_kind(area.level)})
 
 

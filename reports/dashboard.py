@@ -17,7 +17,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from households.models import Area, AreaLevel, Household, IncomeRecord
-from households.selectors import growth_percent, per_capita_income_totals
+from households.selectors import growth_percent, per_capita_income_totals, poverty_summary
 from pairing.models import HouseholdPairing
 from pairing.selectors import in_force
 from visits.models import Visit
@@ -92,11 +92,21 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
         "trend": _trend(area, year, as_of),
         "breadcrumbs": _breadcrumbs(area),
     }
+    figures["poverty"] = _poverty_tests(area, year)
     if area.level == AreaLevel.VILLAGE:
         figures["households"] = _households(area, year, as_of)
     else:
         figures["children"] = _ranked_children(area, report.get("areas", []), as_of)
     return figures
+
+
+def _poverty_tests(area: Area, year: int) -> dict:
+    """The poverty tests of docs/domain.md §10 for the area and year: villages meeting the
+    poor-village test (and of them those designated poor villages), households below the lines."""
+    s = poverty_summary(area.code, year)
+    return {"villages": s.villages, "villages_meeting": s.villages_meeting, "meeting_designated": s.meeting_designated,
+            "households": s.households, "below_province": s.below_province, "below_national": s.below_national,
+            "thresholds_year": s.thresholds.year}
 
 
 def _paired_households(area: Area, year: int):

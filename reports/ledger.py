@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -27,6 +28,7 @@ from django.utils.translation import ngettext
 
 from households.access import visible_households
 from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
+from households.selectors import Thresholds, household_line_tests, thresholds_for, village_poverty_tests
 from identification.rules import Procedure, Stage
 from identification.selectors import with_stage
 from pairing.models import HouseholdPairing, Unit
@@ -56,6 +58,8 @@ class Labels:
         self.stages = {value: str(label) for value, label in Stage.choices}
         self.stage_text = _("%(year)s年%(procedure)s·%(stage)s")
         self.stage_failed = _("%(stage)s（未通过）")
+        self.yes, self.no = _("是"), _("否")
+        self.province, self.national = _("低于省定标准"), _("低于国家标准")  # the lines of docs/domain.md §10
 
     def stage(self, procedure, stage, year, passed) -> str:
         """A household's latest step: 2025年脱贫退出·公告 (未通过 where it did not pass there)."""
@@ -81,6 +85,11 @@ class Ledger:
     area_code: str | None = None
     today: date | None = None
     labels: Labels | None = None
+
+    @cached_property
+    def thresholds(self) -> Thresholds:
+        """The thresholds of the year (docs/domain.md §10), read once per workbook."""
+        return thresholds_for(self.year)
 
     @property
     def on(self) -> date:
@@ -139,8 +148,9 @@ def write_ledger(out, *, scope: scoping.Scope, year: int, area_code: str | None 
 def _village_incomes(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> int:
     year, last = ledger.year, ledger.year - 1
     households = ledger.households()
+    meets = village_poverty_tests(None, year, thresholds=ledger.thresholds).filter(village=OuterRef("village_id"))
     villages = (households.values_list("village_id", "village__name", "village__parent__name")
-                .annotate(n=Count("pk")).order_by("village_id"))
+                .annotate(n=Count("pk"), meets=Subquery(meets.values("meets")[:1])).order_by("village_id"))
     incomes = {
         row[0]: row[1:] for row in IncomeRecord.objects.filter(household__in=households, year__in=[last, year])
         .values_list("household__village_id").annotate(
@@ -157,19 +167,23 @@ def _village_incomes(workbook, formats: Formats, ledger: Ledger, name: str, made
         subtitle=_("单位：元　%(made)s　人均纯收入 = 纯收入合计 ÷ 常住人口合计") % {"made": made},
         columns=[(_("序号"), 6), (_("乡镇"), 14), (_("村代码"), 14), (_("村"), 14), (_("%(y)s年有收入记录户数") % {"y": last}, 10),
                  (_("%(y)s年人均纯收入") % {"y": last}, 13), (_("%(y)s年有收入记录户数") % {"y": year}, 10),
-                 (_("%(y)s年人均纯收入") % {"y": year}, 13), (_("增减额"), 12), (_("增长率"), 10)])
+                 (_("%(y)s年人均纯收入") % {"y": year}, 13), (_("增减额"), 12), (_("增长率"), 10),
+                 (_("符合贫困村标准"), 10)])
     f = formats
-    row_formats = [f.integer, f.text, f.text, f.text, f.integer, f.money, f.integer, f.money, f.money, f.percent]
+    row_formats = [f.integer, f.text, f.text, f.text, f.integer, f.money, f.integer, f.money, f.money, f.percent, f.text]
     totals = [0, Decimal(0), 0, 0, Decimal(0), 0]
     first = sheet.row
     count = 0
-    for code, village, township, _n in villages.iterator(chunk_size=CHUNK):
+    for code, village, township, _n, meets in villages.iterator(chunk_size=CHUNK):
         n_last, net_last, people_last, n_this, net_this, people_this = incomes.get(code, (0, None, 0, 0, None, 0))
         before, now = per_capita(net_last, people_last), per_capita(net_this, people_this)
         change = now - before if before is not None and now is not None else None
         growth = float(change / before) if change is not None and before else None
         count += 1
-        sheet.write([count, township, code, village, n_last, before, n_this, now, change, growth], row_formats)
+        # 是/否 by the poor-village test of docs/domain.md §10; blank for a village without 村情 of the year.
+        flag = "" if meets is None else (ledger.labels.yes if meets else ledger.labels.no)
+        sheet.write([count, township, code, village, n_last, before, n_this, now, change, growth, flag],
+                    row_formats[:-1] + [f.warn if meets else f.text])
         for index, value in enumerate([n_last, net_last or 0, people_last or 0, n_this, net_this or 0, people_this or 0]):
             totals[index] += value
     last_row = sheet.row - 1
@@ -179,7 +193,7 @@ def _village_incomes(workbook, formats: Formats, ledger: Ledger, name: str, made
                  float(change / before) if change is not None and before else None],
                 [f.total_text, f.total_text, f.total_text, f.total_text, f.total_integer, f.total_money, f.total_integer,
                  f.total_money, f.total_money, f.percent])
-    sheet.ws.autofilter(2, 0, last_row if count else 2, 9)
+    sheet.ws.autofilter(2, 0, last_row if count else 2, 10)
     if count:
         _income_chart(workbook, sheet, first, last_row, name, last, year)
     return count
@@ -276,12 +290,14 @@ REGISTER_COLUMNS = [
     (_lazy("户主身份证号"), 20), (_lazy("人口"), 6), (_lazy("户类型"), 11), (_lazy("主要致贫原因"), 12),
     (_lazy("次要致贫原因"), 16), (_lazy("状态"), 12), (_lazy("帮扶干部"), 10), (_lazy("干部所在单位"), 20),
     (_lazy("帮扶措施"), 40), (_lazy("计划脱贫年度"), 9), (_lazy("本年人均纯收入"), 12),
+    (_lazy("低于扶贫标准"), 12),
     (_lazy("所处程序"), 22),  # the household's latest step (精准识别与退出)
 ]
 COUNT_COL, PEOPLE_COL, STATUS_COL, CADRE_COL = 3, 6, 10, 11
 
 
 def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> int:
+    lines = household_line_tests(None, ledger.year, thresholds=ledger.thresholds).filter(household=OuterRef("pk"))
     latest_plan = HouseholdPlan.objects.filter(household=OuterRef("pk"), year__lte=ledger.year).order_by("-year")
     rows = (
         with_stage(ledger.households()).order_by("village_id", "number")
@@ -294,6 +310,8 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
             measures=Subquery(latest_plan.values("measures")[:1]),
             deadline=Subquery(latest_plan.values("exit_deadline")[:1]),
             income=ledger.income(ledger.year),
+            below_province=Subquery(lines.values("below_province")[:1]),
+            below_national=Subquery(lines.values("below_national")[:1]),
         )
         .iterator(chunk_size=CHUNK)
     )
@@ -303,7 +321,7 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
                   columns=[(str(label), width) for label, width in REGISTER_COLUMNS])
     f = formats
     data_formats = [f.integer, f.text, f.text, f.text, f.text, f.text, f.integer, f.text, f.text, f.wrap, f.text, f.text,
-                    f.text, f.wrap, f.integer, f.money, f.text]
+                    f.text, f.wrap, f.integer, f.money, f.warn, f.text]
     count = 0
     nobody = _("（无）")
     village = township = None
@@ -312,7 +330,7 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
     total_group = Group(sheet)
     for (township_code, township_name, village_code, village_name, number, head, id_number, people, kind, cause, others,
          status, exit_year, stage_procedure, stage, stage_year, stage_passed, cadre, unit, measures, deadline,
-         income) in rows:
+         income, below_province, below_national) in rows:
         if village is not None and village_code != village[0]:
             village_group.close(_("%(name)s 小计") % {"name": village[1]}, level="village")
         if township is not None and township_code != township[0]:
@@ -328,6 +346,7 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
         values = [count, township_name, village_name, number, head, scoping.shown_id_number(ledger.scope, id_number), people,
                   ledger.labels.kinds.get(kind, kind), ledger.labels.cause(cause), ledger.labels.cause_list(others), shown_status,
                   cadre or (nobody if not exited else ""), unit, measures, deadline, income,
+                  ledger.labels.national if below_national else ledger.labels.province if below_province else "",
                   ledger.labels.stage(stage_procedure, stage, stage_year, stage_passed)]
         row_formats = list(data_formats)
         if not cadre and not exited:

@@ -5,7 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
-from households.api import AreaViewSet, HouseholdViewSet, VillageViewSet
+from households.api import AreaViewSet, HouseholdViewSet, PovertyLineViewSet, PovertyQuotaViewSet, VillageViewSet
 from pairing.api import (
                          CadreViewSet,
                          HouseholdPairingViewSet,
@@ -36,6 +36,8 @@ router.register("work-team-members", WorkTeamMemberViewSet, basename="work-team-
 router.register("postings", PostingViewSet, basename="posting")
 router.register("stays", StayViewSet, basename="stay")
 router.register("leaves", LeaveViewSet, basename="leave")
+router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
+router.register("poverty-quotas", PovertyQuotaViewSet, basename="poverty-quota")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -46,3 +46,9 @@ if settings.DEBUG:
 handler400 = "shuanglian.views.bad_request"
 handler404 = "shuanglian.views.page_not_found"
 handler500 = "shuanglian.views.server_error"
+
+from households import views as household_views  # noqa: E402
+
+urlpatterns += [
+    path("poverty/", household_views.poverty_tests, name="households-poverty"),  # docs/domain.md §10
+]

@@ -375,3 +375,43 @@ class AnnouncedEntryFactory(DjangoModelFactory):
     step = factory.SubFactory(AnnouncedStepFactory)
     household = factory.SubFactory(HouseholdFactory)
     passed = True
+
+# --- thresholds, village basic data and scale quotas (docs/domain.md §10) ---------------------------------
+
+class PovertyLineFactory(DjangoModelFactory):
+    """A year's 标准; the defaults are §10's."""
+
+    class Meta:
+        model = "households.PovertyLine"
+        django_get_or_create = ("year",)
+
+    year = 2025
+    province_line = Decimal("2875")
+    national_line = Decimal("2736")
+    village_income_line = Decimal("3902")
+    incidence_rate = Decimal("30")
+
+
+class VillageYearFactory(DjangoModelFactory):
+    """A village's 村情 of a year; by default one that meets the poor-village test."""
+
+    class Meta:
+        model = "households.VillageYear"
+
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    year = 2025
+    households = 300
+    population = 1200
+    poor_population = 420
+    per_capita_income = Decimal("3100.00")
+    collective_income = Decimal("0")
+
+
+class PovertyQuotaFactory(DjangoModelFactory):
+    class Meta:
+        model = "households.PovertyQuota"
+
+    county = factory.SubFactory(AreaFactory, code=COUNTY)
+    year = 2025
+    poor_villages = 90
+    poor_people = 64000

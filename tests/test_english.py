@@ -214,3 +214,17 @@ def test_the_evaluation_results_csv_keeps_its_chinese_header_under_english(place
 def test_the_english_catalogue_is_compiled():
     """The pages above are only English with the compiled catalogue (scripts/setup.sh builds it)."""
     assert (settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.mo").exists()
+
+
+# --- the poverty tests page (docs/domain.md §10) ------------------------------------------------------
+
+def test_the_poverty_tests_page_is_english_for_an_office(client, office, place):
+    f.VillageYearFactory(village=place.village, year=TODAY.year)
+    client.force_login(office)
+    page = client.get(reverse("households-poverty"), {"year": TODAY.year}, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200 and 'lang="en"' in page.text
+    for text in ("Poverty tests", "Meets the poor-village test", "Households below the provincial line",
+                 "Tested against the default thresholds:"):
+        assert text in page.text
+    assert "贫困识别测算" not in page.text
+    assert_headings_in_english(page.text)

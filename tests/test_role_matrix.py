@@ -125,6 +125,8 @@ PAGES = {
     "reports-submission": lambda w: reverse("reports-submission", args=[_other(w, "submission").pk]),
     "reports-submit": lambda w: reverse("reports-submit", args=[f"{TODAY:%Y-%m}"]),
     "api-root": lambda w: reverse("api-root"),
+    "households-poverty": lambda w: reverse("households-poverty") + f"?area={OTHER['area']}&year={TODAY.year}",
+    "households-poverty-xlsx": lambda w: reverse("households-poverty") + f"?area={OTHER['area']}&format=xlsx",
 }
 
 

@@ -29,7 +29,16 @@ from rest_framework.test import APIClient
 
 from assessments.models import Direction, EvaluationRound, Tally
 from assessments.services import record_tally
-from households.models import Area, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine
+from households.models import (
+    Area,
+    Household,
+    HouseholdPlan,
+    IncomeRecord,
+    Member,
+    PoorAreaYear,
+    PovertyLine,
+    PovertyQuota,
+)
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
@@ -418,22 +427,37 @@ AREA = Entry(
 )
 
 
+def with_quota(v) -> None:
+    """The county's scale quota of poor villages a rule sets (县扶贫规模), before the write."""
+    if v.get("quota") is not None:
+        from households.models import PovertyQuota
+
+        PovertyQuota.objects.get_or_create(county_id="620502000000", year=2025,
+                                           defaults={"poor_villages": v["quota"], "poor_people": 100000})
+
+
 def poverty_fields(w, v):
+    with_quota(v)
     return {"area": v["area"], "year": 2025, "kind": v["kind"]}
+
+
+def poverty_row(w, v):
+    with_quota(v)
+    return [v["area"], Area.objects.get(code=v["area"]).name,
+            str(dict(Area._meta.get_field("level").choices)[Area.level_of(v["area"])]), "是"]
 
 
 POOR_AREA = Entry(
     tables=[PoorAreaYear],
     doors={
         "admin add": admin_door(add_url(PoorAreaYear), "office", poverty_fields),
-        "roster": roster_door("区划", ["区划代码", "名称", "级别", "是否贫困"], lambda w, v: [
-            v["area"], Area.objects.get(code=v["area"]).name,
-            str(dict(Area._meta.get_field("level").choices)[Area.level_of(v["area"])]), "是"]),
+        "roster": roster_door("区划", ["区划代码", "名称", "级别", "是否贫困"], poverty_row),
     },
     valid={"area": "620502000000", "kind": "contiguous"},
     rules={
         "a township designated poor": {"area": "620502100000", "kind": "village"},
         "a designation of another level": {"area": "620502000000", "kind": "village"},
+        "a poor village beyond the county's quota": {"area": "620502100002", "kind": "village", "quota": 0},
     },
     only={"a designation of another level": {"admin add"}},
     why_not={"a designation of another level": "the roster's 是否贫困 takes the designation from the level"},
@@ -441,7 +465,23 @@ POOR_AREA = Entry(
 
 
 def poverty_line_fields(w, v):
-    return {"year": 2025, "province_line": v["province_line"], "national_line": 2300}
+    return {"year": 2025, "province_line": v["province_line"], "national_line": 2300,
+            "village_income_line": v.get("village_income_line", 3902), "incidence_rate": v.get("incidence_rate", 30),
+            "notice_days": 7}
+
+
+def province_roster_door(sheet: str, header: list[str], row: Callable) -> Callable:
+    """Import a one-sheet workbook as the province office (the 标准 sheet is the province's)."""
+
+    def write(w, values) -> bool:
+        path = write_workbook(w.tmp_path / f"{uuid.uuid4().hex}.xlsx", {sheet: [header, row(w, values)]})
+        try:
+            import_workbook(str(path), scope=scope_for(w.users["province"]))
+        except RosterRejected:
+            return False
+        return True
+
+    return write
 
 
 POVERTY_LINE = Entry(
@@ -449,9 +489,31 @@ POVERTY_LINE = Entry(
     doors={
         "admin add (province office)": admin_door(add_url(PovertyLine), "province", poverty_line_fields),
         "admin add (system administrator)": admin_door(add_url(PovertyLine), "root", poverty_line_fields),
+        "roster (province office)": province_roster_door(
+            "标准", ["年度", "省定扶贫标准", "国家扶贫标准", "贫困村人均纯收入标准", "贫困发生率标准"], lambda w, v: [
+                2025, v["province_line"], 2300, v.get("village_income_line", 3902), v.get("incidence_rate", 30)]),
     },
     valid={"province_line": 3100},
-    rules={"a line of nothing": {"province_line": 0}},
+    rules={
+        "a line of nothing": {"province_line": 0},
+        "a village income line of nothing": {"village_income_line": 0},
+        "an incidence rate above 100 %": {"incidence_rate": "100.5"},
+    },
+)
+
+
+def poverty_quota_fields(w, v):
+    return {"county": v["county"], "year": 2025, "poor_villages": 90, "poor_people": 64000}
+
+
+POVERTY_QUOTA = Entry(
+    tables=[PovertyQuota],
+    doors={
+        "admin add (province office)": admin_door(add_url(PovertyQuota), "province", poverty_quota_fields),
+        "admin add (system administrator)": admin_door(add_url(PovertyQuota), "root", poverty_quota_fields),
+    },
+    valid={"county": "620502000000"},
+    rules={"a quota of a township": {"county": "620502100000"}},
 )
 
 
@@ -915,6 +977,7 @@ MATRIX: dict[str, Entry] = {
     "assessments.EvaluationRound": ROUND, "assessments.Tally": TALLY, "pairing.Role": ROLE,
     "pairing.WorkTeamMember": WORK_TEAM,
     "pairing.Posting": POSTING, "pairing.Leave": LEAVE, "visits.Stay": STAY,
+    "households.PovertyQuota": POVERTY_QUOTA,
 }
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system

@@ -161,4 +161,4 @@ def test_an_area_without_households_gives_empty_tables_and_no_charts(county, tmp
 
 def test_every_household_shows_its_stage_in_the_procedures(book):
     table = rows(book["扶贫台帐"])
-    assert (table[0][16], table[1][16]) == (None, "2025年脱贫退出·公告")
+    assert (table[0][17], table[1][17]) == (None, "2025年脱贫退出·公告")

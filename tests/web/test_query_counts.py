@@ -260,6 +260,8 @@ PAGES = [
     ("admin:roster-upload", "office", lambda w: reverse("admin:roster-upload")),
     ("admin:roster-import", "office", lambda w: reverse("admin:roster-import", args=[w.roster_import.pk])),
     ("admin:index", "office", lambda w: reverse("admin:index")),
+    ("households-poverty", "office", lambda w: reverse("households-poverty") + f"?year={TODAY.year - 1}"),
+    ("households-poverty", "leader", lambda w: reverse("households-poverty") + f"?year={TODAY.year - 1}&area=620502100000"),
 ]
 # Exit checklists, the yearly update and the printed notices.
 PAGES += [
@@ -311,6 +313,7 @@ DOWNLOADS = [
     ("reports-ledger-xlsx", "office", lambda w: reverse("reports-ledger") + f"?area=620502000000&year={TODAY.year - 1}"),
     ("admin:roster-download", "office", lambda w: reverse("admin:roster-download")),
     ("admin:roster-import-problems", "office", lambda w: reverse("admin:roster-import-problems", args=[w.roster_import.pk])),
+    ("households-poverty-xlsx", "office", lambda w: reverse("households-poverty") + f"?year={TODAY.year - 1}&format=xlsx"),
 ]
 DOWNLOADS += [
     ("identification-yearly-xlsx", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}&format=xlsx"),
