@@ -185,7 +185,7 @@ def _form_page(request, form_class, save, template_title: str, done: str):
 @login_required
 def new_demand(request):
     return _form_page(request, DemandForm, lambda cadre, d: record_demand(
-        cadre=cadre, household=d["household"], category=d["category"], text=d["text"]),
+        cadre=cadre, household=d["household"], category=d["category"], text=d["text"], key=d["key"], by=request.user),
         gettext("记录民情诉求"), gettext("诉求已记录。"))
 
 
@@ -193,7 +193,7 @@ def new_demand(request):
 def new_deed(request):
     return _form_page(request, DeedForm, lambda cadre, d: record_deed(
         cadre=cadre, household=d["household"], on=d["on"], category=d["category"], description=d["description"],
-        money=d["money"] or 0, people_helped=d["people_helped"] or 0),
+        money=d["money"] or 0, people_helped=d["people_helped"] or 0, key=d["key"], by=request.user),
         gettext("登记帮办实事"), gettext("实事已登记。"))
 
 
