@@ -170,6 +170,7 @@ let timer = null;
 async function flush(now) {
   if (flushing) { again = true; return flushing; }  // an entry stored meanwhile is sent by a second pass
   const run = async () => {
+    if (!navigator.onLine) return;  // the online event sends them
     for (const item of await allItems()) {
       if (item.status === "refused") continue;
       if (!now && item.next && item.next > Date.now()) break;
@@ -245,6 +246,8 @@ async function render() {
   const items = await allItems();
   box.hidden = items.length === 0;
   document.getElementById("outbox-count").textContent = String(items.length);
+  // An entry the server refused waits for the cadre: the list opens by itself.
+  if (items.some((i) => i.status === "refused")) box.querySelector("details").open = true;
   const list = document.getElementById("outbox-items");
   list.replaceChildren(...items.map((item) => {
     const li = el("li", {"data-key": item.key, class: item.status === "refused" ? "refused" : "pending"});
@@ -377,6 +380,8 @@ async function setUpForm(form, fromKept) {
   if (!reopened && key && (sentBefore(key) || (await getItem(key)) || (fromKept && !form.dataset.keyFromDraft))) {
     freshKey(form);
   }
+  // Opened from the outbox while on this very page: only the address's #fragment changes.
+  window.addEventListener("hashchange", () => reopen(form));
   // Caught on the way down, before the form's own listeners: the page is not posted.
   let busy = false;
   document.addEventListener("submit", async (event) => {
@@ -394,8 +399,16 @@ async function setUpForm(form, fromKept) {
 }
 
 // --- start -------------------------------------------------------------------------------------
+const KEEP_EVERY = 15 * 60 * 1000;  // the linked pages are fetched again at most every 15 minutes
+
 async function keepPages() {
-  // The pages to keep for offline use: this one and the site's pages it links to.
+  // The pages to keep for offline use: this one and the site's pages it links to (the pages
+  // opened are kept anyway as they load).
+  const mark = "outbox-kept-" + USER;
+  try {
+    if (Date.now() - Number(localStorage.getItem(mark) || 0) < KEEP_EVERY) return;
+    localStorage.setItem(mark, String(Date.now()));
+  } catch (e) { /* storage blocked: keep them every time */ }
   const urls = new Set([location.pathname]);
   document.querySelectorAll("a[href]").forEach((a) => {
     const url = new URL(a.href, location.href);

@@ -58,12 +58,16 @@ async function fromKept(request) {
   return new Response(html, {status: 200, headers: {"Content-Type": "text/html; charset=utf-8"}});
 }
 
+// A page that loaded is kept under its address. A page reached by a redirect ("/" sends a cadre
+// to 我的双联) is kept under both addresses, unless it ended somewhere not kept (the sign-in page).
 async function keep(request, response) {
   const type = response.headers.get("Content-Type") || "";
-  if (response.ok && !response.redirected && response.type === "basic" && type.indexOf("text/html") === 0) {
-    const cache = await caches.open(PAGE_CACHE);
-    await cache.put(request.url, await stamped(response.clone()));
-  }
+  if (!response.ok || response.type !== "basic" || type.indexOf("text/html") !== 0) return;
+  if (response.redirected && !keptPage(new URL(response.url))) return;
+  const cache = await caches.open(PAGE_CACHE);
+  const copy = await stamped(response.clone());
+  if (response.redirected) await cache.put(response.url, copy.clone());
+  await cache.put(request.url, copy);
 }
 
 async function networkFirst(request) {
@@ -96,13 +100,15 @@ self.addEventListener("fetch", (event) => {
 });
 
 // From outbox.js: keep these pages now (the cadre's pages, while there is a signal), or forget
-// every kept page (signing out: the next person on this phone sees none of them).
+// every kept page (signing out: the next person on this phone sees none of them); "idle"
+// answers once the pages asked for are kept.
+let keeping = Promise.resolve();
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   const port = event.ports && event.ports[0];
   const done = (answer) => { if (port) port.postMessage(answer); };
   if (data.type === "keep") {
-    event.waitUntil((async () => {
+    event.waitUntil(keeping = (async () => {
       let kept = 0;
       for (const path of (data.urls || []).slice(0, 60)) {
         const url = new URL(path, self.location.origin);
@@ -122,5 +128,7 @@ self.addEventListener("message", (event) => {
     })());
   } else if (data.type === "version") {
     done({version: VERSION});
+  } else if (data.type === "idle") {
+    event.waitUntil(keeping.then(() => done({idle: true})));  // pages kept: nothing more in flight
   }
 });
