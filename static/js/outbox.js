@@ -251,7 +251,7 @@ async function render() {
   const list = document.getElementById("outbox-items");
   list.replaceChildren(...items.map((item) => {
     const li = el("li", {"data-key": item.key, class: item.status === "refused" ? "refused" : "pending"});
-    li.append(el("strong", {}, item.label), " ", el("small", {}, new Date(item.created).toLocaleString("zh-CN")));
+    li.append(el("strong", {}, item.label), " ", el("small", {}, new Date(item.created).toLocaleString(document.documentElement.lang || "zh-CN")));
     li.append(" ", el("span", {class: "state"}, item.status === "refused" ? T.refusedState : T.pendingState));
     if (item.message) li.append(el("p", {class: item.status === "refused" ? "error" : "hint"}, item.message));
     const open = el("a", {href: item.page + "#outbox-" + item.key, class: "outbox-open"}, T.open);
@@ -272,7 +272,7 @@ function banner() {
   const box = document.getElementById("offline-banner");
   if (!meta || !box) return false;
   const at = meta.content ? new Date(meta.content) : null;
-  box.textContent = (T.offline || "") + (at ? at.toLocaleString("zh-CN", {hour12: false}) : "");
+  box.textContent = (T.offline || "") + (at ? at.toLocaleString(document.documentElement.lang || "zh-CN", {hour12: false}) : "");
   box.hidden = false;
   return true;
 }
