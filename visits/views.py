@@ -182,7 +182,7 @@ def _form_page(request, form_class, save, template_title: str, done: str, outbox
             return redirect("visits-workspace")
     # ``outbox``: the API resource the phone's outbox sends this form to (static/js/outbox.js).
     return render(request, "visits/simple_form.html", {"form": form, "title": template_title,
-                                                       "outbox": {**outbox, "sent": done} if outbox else None})
+                                                       "outbox": outbox})
 
 
 @login_required

@@ -2,7 +2,7 @@
 // shows how old a page kept offline is, and keeps an outbox of forms in IndexedDB.
 //
 // A form marked <form data-outbox="API URL" data-outbox-done="page after sending"
-// data-outbox-label="走访" data-outbox-sent="走访已登记。"> is not posted as a page: its fields
+// data-outbox-label="走访"> is not posted as a page: its fields
 // are stored on the phone with the form's idempotency key (the hidden input "key", sent as
 // "idempotency_key"), then sent to the API in the order they were filled, now if there is a
 // signal, else when it returns (the online event, a timer with back-off, the 立即发送 button).
@@ -308,7 +308,7 @@ async function queue(form, button) {
   for (const p of files) photos.push({field: p.field, file: await resized(p.file)});
   const now = Date.now();
   const item = {key, user: USER, api: form.dataset.outbox, page: location.pathname, done: form.dataset.outboxDone,
-                label: form.dataset.outboxLabel || document.title, sentText: form.dataset.outboxSent || T.sent,
+                label: form.dataset.outboxLabel || document.title,
                 fields, values, photos, status: "pending", attempts: 0, next: 0, message: "", created: now,
                 updated: now, csrf: (form.elements.csrfmiddlewaretoken || {}).value};
   const previous = await getItem(key);
@@ -342,7 +342,7 @@ async function queue(form, button) {
     clearTimeout(quick);
     listeners.delete(key);
     if (outcome === "sent") {
-      try { sessionStorage.setItem("outbox-flash", item.sentText); } catch (e) { /* no flash */ }
+      try { sessionStorage.setItem("outbox-flash", (T.sent || "") + item.label); } catch (e) { /* no flash */ }
       form.dispatchEvent(new CustomEvent("outbox:sent", {detail: {key}}));
       location.assign(item.done || "/");
     } else if (outcome === "refused") {

@@ -28,7 +28,7 @@ def test_a_cadre_logs_a_visit_and_sees_the_progress_change(phone, live_server, c
     phone.check("input[name=tasks][value=policy]")
     phone.click("#save-visit")
     phone.wait_for_selector("#progress")
-    phone.wait_for_selector("text=走访已登记")  # said by the outbox once the API has the visit
+    phone.wait_for_selector("#outbox-flash:has-text('已发送：走访')")  # said once the API has the visit
     assert phone.inner_text("#visits-done") == "1"
 
 

@@ -115,7 +115,7 @@ def test_a_visit_refused_for_a_locked_month_stays_until_corrected(phone, live_se
     phone.fill("input[name=end]", today.isoformat())
     phone.click("#save-visit")
     phone.wait_for_selector("#progress")
-    phone.wait_for_selector("#outbox-flash:has-text('走访已登记')")
+    phone.wait_for_selector("#outbox-flash:has-text('已发送：走访')")
     visit = Visit.objects.get(cadre=cadre)
     assert visit.start == today and visit.notes == NOTES
     assert phone.inner_text("#outbox-count") == "0"
