@@ -399,16 +399,9 @@ async function setUpForm(form, fromKept) {
 }
 
 // --- start -------------------------------------------------------------------------------------
-const KEEP_EVERY = 15 * 60 * 1000;  // the linked pages are fetched again at most every 15 minutes
-
 async function keepPages() {
   // The pages to keep for offline use: this one and the site's pages it links to (the pages
-  // opened are kept anyway as they load).
-  const mark = "outbox-kept-" + USER;
-  try {
-    if (Date.now() - Number(localStorage.getItem(mark) || 0) < KEEP_EVERY) return;
-    localStorage.setItem(mark, String(Date.now()));
-  } catch (e) { /* storage blocked: keep them every time */ }
+  // opened are kept anyway as they load; the worker fetches the others at most every 15 minutes).
   const urls = new Set([location.pathname]);
   document.querySelectorAll("a[href]").forEach((a) => {
     const url = new URL(a.href, location.href);

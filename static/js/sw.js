@@ -103,12 +103,23 @@ self.addEventListener("fetch", (event) => {
 // every kept page (signing out: the next person on this phone sees none of them); "idle"
 // answers once the pages asked for are kept.
 let keeping = Promise.resolve();
+const KEEP_EVERY = 15 * 60 * 1000;
+const KEPT_MARK = "/offline/?kept-at";  // when the linked pages were last fetched (in this version's cache)
+
+async function keptRecently(cache) {
+  const mark = await cache.match(KEPT_MARK);
+  return !!mark && Date.now() - Number(await mark.text()) < KEEP_EVERY;
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   const port = event.ports && event.ports[0];
   const done = (answer) => { if (port) port.postMessage(answer); };
   if (data.type === "keep") {
     event.waitUntil(keeping = (async () => {
+      const cache = await caches.open(PAGE_CACHE);
+      if (await keptRecently(cache)) return done({kept: 0});
+      await cache.put(KEPT_MARK, new Response(String(Date.now())));
       let kept = 0;
       for (const path of (data.urls || []).slice(0, 60)) {
         const url = new URL(path, self.location.origin);
