@@ -50,3 +50,16 @@ def test_a_sign_in_without_keep_me_signed_in_ends_with_the_browser(client, djang
     client.logout()
     client.post(reverse("login"), {"username": "clerk", "password": "a-Long-phone-passw0rd", "remember": "on"})
     assert not client.session.get_expire_at_browser_close()
+
+
+def test_the_phone_forms_name_households_by_number_for_the_api(db):
+    from households.models import Household
+    from tests import factories as f
+    from visits.forms import DemandForm, VisitForm
+
+    household = f.HouseholdFactory()
+    households = Household.objects.filter(pk=household.pk)
+    for form in (VisitForm(households=households), DemandForm(households=households)):
+        html = str(form["households" if "households" in form.fields else "household"])
+        assert f'data-api-value="{household.number}"' in html and f'value="{household.pk}"' in html
+    assert DemandForm(households=households)["key"].value()  # a fresh idempotency key per form
