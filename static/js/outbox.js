@@ -160,6 +160,9 @@ async function sendOne(item) {
   return {outcome: "refused", message: messagesOf(answer)};
 }
 
+const sameContent = (a, b) => JSON.stringify(a.fields) === JSON.stringify(b.fields) &&
+  a.photos.length === b.photos.length;
+
 let flushing = null;
 let again = false;
 let timer = null;
@@ -176,7 +179,16 @@ async function flush(now) {
       if (!now && item.next && item.next > Date.now()) break;
       const result = await sendOne(item);
       const current = await getItem(item.key);
-      if (!current || current.updated !== item.updated) continue;  // changed meanwhile: sent next time
+      if (!current) continue;  // discarded meanwhile
+      const changed = current.updated !== item.updated;
+      if (changed && result.outcome === "sent" && !sameContent(current, item)) {
+        // Corrected while the first version was on its way: the server keeps the first (the key
+        // is the same), so the correction must be made on the stored record. Said, not dropped.
+        Object.assign(current, {status: "refused", message: T.stale});
+        await putItem(current);
+        continue;
+      }
+      if (changed && result.outcome !== "sent") continue;  // changed meanwhile: sent next time
       if (result.outcome === "sent") {
         await dropItem(item.key);
         remember(item.key);
