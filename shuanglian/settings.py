@@ -327,3 +327,10 @@ SHUANGLIAN_SCOPE_RESOLVER = "pairing.access.resolve_scope"
 # The complaint telephone printed on public notices (公示) and announcements (公告) as the channel
 # for objections, beside the township's office; 12317 is the national poverty alleviation hotline.
 POVERTY_COMPLAINT_PHONE = os.environ.get("SHUANGLIAN_COMPLAINT_PHONE", "12317")
+# The phone app (docs/architecture.md, "The phone offline"). The release name is part of the
+# service worker's version (with a digest of the static files it keeps): a new release replaces
+# the phone's cached pages and files, never its outbox. A cadre stays signed in on their own
+# phone for SIGN_IN_DAYS from signing in (unless they untick 在此手机上保持登录: until the
+# browser closes); 在所有设备上退出 ends every session of the account at once.
+SHUANGLIAN_RELEASE = os.environ.get("SHUANGLIAN_RELEASE", "")
+SESSION_COOKIE_AGE = 60 * 60 * 24 * int(os.environ.get("SIGN_IN_DAYS", "30"))

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from pairing import views as pairing_views
 from reports import dashboard_views
+from shuanglian import account_views, offline
 from shuanglian import views as front_door
 from visits import stay_views
 from visits import views as visit_views
@@ -39,6 +40,11 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
     path("identification/", include("identification.urls")),
+    # The phone app: its service worker at the root (scope: every page), the page shown offline
+    # for a page not kept, and signing out on every device (docs/architecture.md, "The phone offline").
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", account_views.offline, name="offline"),
+    path("accounts/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign-out-everywhere"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

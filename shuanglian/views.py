@@ -28,6 +28,8 @@ class SignInForm(AuthenticationForm):
         label=gettext_lazy("密码"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # Off: the session ends when the browser closes (a shared computer); on: SESSION_COOKIE_AGE.
+    remember = forms.BooleanField(label=gettext_lazy("在此手机上保持登录"), required=False, initial=True)
     error_messages = {
         "invalid_login": gettext_lazy("用户名或密码不正确。干部的用户名是本人身份证号。"),
         "inactive": gettext_lazy("该账号已停用，请联系双联办。"),
@@ -44,6 +46,12 @@ class SignInView(auth_views.LoginView):
 
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not form.cleaned_data.get("remember"):
+            self.request.session.set_expiry(0)
+        return response
 
 
 def admin_sign_in(request):

@@ -192,6 +192,9 @@ EXEMPT = {
     "api-schema", "api-docs", "api-redoc",
     # marks the user's own notices read; a POST with nothing to show
     "reports-notices-read",
+    # the phone app's service worker and offline page hold no data; signing out everywhere is
+    # about the user's own account (tests/web/test_offline_app.py)
+    "service-worker", "offline", "sign-out-everywhere",
 }
 
 

@@ -5,6 +5,7 @@ same rules; a cadre writes their own records, an office or unit administrator ma
 trip for a cadre in scope (carrying history: no back-dating window), leaders only read.
 """
 import datetime as dt
+from decimal import Decimal
 
 import django_filters
 from django.utils.translation import gettext as _
@@ -32,11 +33,12 @@ from shuanglian.roster.cells import EARLIEST
 
 from .access import visible_deeds, visible_demands, visible_stays, visible_visits
 from .models import Deed, Demand, Stay, Task, Visit
+from .photos import PHOTOS_PER_VISIT
 from .selectors import year_compliance
-from .services.deeds import record_deed
-from .services.demands import record_demand
+from .services.deeds import record_deed_once
+from .services.demands import record_demand_once
 from .services.stays import log_stay_once
-from .services.trips import log_visit_once
+from .services.trips import Location, log_visit_once
 
 
 def _in_range(value: dt.date) -> dt.date:
@@ -84,6 +86,23 @@ class VisitCreateSerializer(serializers.Serializer):
     tasks = serializers.ListField(child=serializers.ChoiceField(choices=Task.choices), required=False, max_length=6)
     help_given = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # Sent as multipart/form-data (the phone's outbox does): photos are checked and resized by
+    # the service, as on the phone's form; the location is optional evidence, never a gate.
+    photos = serializers.ListField(child=serializers.FileField(), required=False, max_length=PHOTOS_PER_VISIT,
+                                   help_text="照片（可选，multipart/form-data，可多张）")
+    latitude = serializers.FloatField(required=False, min_value=-90, max_value=90)
+    longitude = serializers.FloatField(required=False, min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(required=False, min_value=0, help_text="定位精度（米）")
+
+    def validate(self, attrs):
+        lat, lon = attrs.get("latitude"), attrs.get("longitude")
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError({"latitude": [_("定位数据无效，请重新获取位置或不附位置提交。")]})
+        attrs["location"] = None if lat is None else Location(
+            latitude=Decimal(str(lat)).quantize(Decimal("0.000001")),
+            longitude=Decimal(str(lon)).quantize(Decimal("0.000001")),
+            accuracy=None if attrs.get("accuracy") is None else round(attrs["accuracy"]))
+        return attrs
 
 
 class VisitFilters(django_filters.FilterSet):
@@ -127,7 +146,8 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
         visit, created = log_visit_once(
             cadre=cadre, households=_households(self, values["households"]), start=values["start"], end=values["end"],
             key=values["idempotency_key"], by=request.user, own_entry=own_entry, stayed=values["stayed"],
-            tasks=values.get("tasks", []), help_given=values.get("help_given", ""), notes=values.get("notes", ""))
+            tasks=values.get("tasks", []), help_given=values.get("help_given", ""), notes=values.get("notes", ""),
+            photos=values.get("photos", []), location=values["location"])
         return Response(VisitSerializer(visit, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -144,6 +164,8 @@ class DemandSerializer(serializers.ModelSerializer):
 
 
 class CollectedCreateSerializer(serializers.Serializer):
+    idempotency_key = serializers.UUIDField(required=False, help_text=(
+        "由客户端生成（建议填写）；本人重复提交同一标识返回第一次登记的记录（200），他人用过的标识被拒绝（400）。"))
     household = serializers.CharField(required=False, max_length=32, help_text="户编号")
     village = serializers.CharField(required=False, max_length=12, help_text="村代码：不针对某一户时填写")
 
@@ -230,9 +252,11 @@ class CollectedViewSet(mixins.CreateModelMixin, ScopedViewSet):
         where = self._where(values)
         values.pop("household", None)
         values.pop("village", None)
-        made = self.record(**where, **values)
+        key = values.pop("idempotency_key", None)
+        # As for visits: a replay of the key by its author returns the first record (200).
+        made, created = self.record(**where, **values, key=key, by=request.user)
         return Response(self.serializer_class(made, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class DemandViewSet(CollectedViewSet):
@@ -244,9 +268,9 @@ class DemandViewSet(CollectedViewSet):
     ordering = ["-created_at", "-id"]
 
     def record(self, **values):
-        return record_demand(**values)
+        return record_demand_once(**values)
 
-    @extend_schema(request=DemandCreateSerializer, responses={201: DemandSerializer})
+    @extend_schema(request=DemandCreateSerializer, responses={201: DemandSerializer, 200: DemandSerializer})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
@@ -260,9 +284,9 @@ class DeedViewSet(CollectedViewSet):
     ordering = ["-on", "-id"]
 
     def record(self, **values):
-        return record_deed(**values)
+        return record_deed_once(**values)
 
-    @extend_schema(request=DeedCreateSerializer, responses={201: DeedSerializer})
+    @extend_schema(request=DeedCreateSerializer, responses={201: DeedSerializer, 200: DeedSerializer})
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 

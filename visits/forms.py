@@ -20,6 +20,31 @@ def household_label(household) -> str:
     return gettext("%(name)s（%(number)s）") % {"name": household.head_name, "number": household.number}
 
 
+class NumberedOptions:
+    """Choices of households that also carry the household's number (``data-api-value``): the
+    phone's outbox sends a form through the API, which names households by number."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-api-value"] = instance.number
+        return option
+
+
+class NumberedCheckboxes(NumberedOptions, forms.CheckboxSelectMultiple):
+    pass
+
+
+class NumberedSelect(NumberedOptions, forms.Select):
+    pass
+
+
+def optional_key():
+    """The idempotency key of a phone's entry: a resent form stores nothing twice."""
+    return forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -39,7 +64,7 @@ class MultiplePhotoField(forms.FileField):
 class VisitForm(forms.Form):
     """A cadre's visit in a few taps. The hidden key makes a resent form store nothing twice."""
 
-    households = forms.ModelMultipleChoiceField(label=_("走访农户"), queryset=None, widget=forms.CheckboxSelectMultiple,
+    households = forms.ModelMultipleChoiceField(label=_("走访农户"), queryset=None, widget=NumberedCheckboxes,
                                                 error_messages={"required": _("请至少选择一户联系户。")})
     start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": _("请输入有效的日期。")})
@@ -82,18 +107,20 @@ class VisitForm(forms.Form):
 
 
 class DemandForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"))
+    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"), widget=NumberedSelect)
     category = forms.ChoiceField(label=_("类别"), choices=Demand.Category.choices)
     text = forms.CharField(label=_("诉求内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    key = optional_key()
 
     def __init__(self, *args, households, **kwargs):
+        kwargs.setdefault("initial", {}).update({"key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = household_label
 
 
 class DeedForm(forms.Form):
-    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"))
+    household = forms.ModelChoiceField(label=_("农户"), queryset=None, empty_label=_("请选择联系户"), widget=NumberedSelect)
     on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                          error_messages={"invalid": _("请输入有效的日期。")})
     category = forms.ChoiceField(label=_("类别"), choices=Deed.Category.choices)
@@ -103,9 +130,10 @@ class DeedForm(forms.Form):
     people_helped = forms.IntegerField(label=_("受益人数"), required=False, **column_bounds(Deed, "people_helped"),
                                        error_messages={"min_value": _("受益人数不能为负数。"),
                                                        "max_value": _("受益人数不能超过 %(limit_value)s。")})
+    key = optional_key()
 
     def __init__(self, *args, households, **kwargs):
-        kwargs.setdefault("initial", {}).update({"on": timezone.localdate()})
+        kwargs.setdefault("initial", {}).update({"on": timezone.localdate(), "key": uuid.uuid4()})
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = household_label

@@ -217,6 +217,10 @@ class Demand(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(_("收集时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Carried by the phone's form and its outbox: a resent form stores nothing twice.
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("录入人"))
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
@@ -263,6 +267,10 @@ class Deed(models.Model):
     description = models.TextField(_("内容"))
     money = models.DecimalField(_("金额（元）"), default=0, **MONEY)
     people_helped = models.PositiveIntegerField(_("受益人数"), default=0)
+    # Carried by the phone's form and its outbox: a resent form stores nothing twice.
+    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("录入人"))
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -168,7 +169,7 @@ def history(request):
     return render(request, "visits/history.html", {"visits": visits, "cadre": cadre})
 
 
-def _form_page(request, form_class, save, template_title: str, done: str):
+def _form_page(request, form_class, save, template_title: str, done: str, outbox: dict | None = None):
     cadre, today = _own_cadre(request), timezone.localdate()
     form = form_class(request.POST or None, households=_current_households(cadre, today))
     if request.method == "POST" and form.is_valid():
@@ -179,22 +180,24 @@ def _form_page(request, form_class, save, template_title: str, done: str):
         else:
             messages.success(request, done)
             return redirect("visits-workspace")
-    return render(request, "visits/simple_form.html", {"form": form, "title": template_title})
+    # ``outbox``: the API resource the phone's outbox sends this form to (static/js/outbox.js).
+    return render(request, "visits/simple_form.html", {"form": form, "title": template_title,
+                                                       "outbox": outbox})
 
 
 @login_required
 def new_demand(request):
     return _form_page(request, DemandForm, lambda cadre, d: record_demand(
-        cadre=cadre, household=d["household"], category=d["category"], text=d["text"]),
-        gettext("记录民情诉求"), gettext("诉求已记录。"))
+        cadre=cadre, household=d["household"], category=d["category"], text=d["text"], key=d["key"], by=request.user),
+        gettext("记录民情诉求"), gettext("诉求已记录。"), {"api": reverse("demand-list"), "label": gettext("民情诉求")})
 
 
 @login_required
 def new_deed(request):
     return _form_page(request, DeedForm, lambda cadre, d: record_deed(
         cadre=cadre, household=d["household"], on=d["on"], category=d["category"], description=d["description"],
-        money=d["money"] or 0, people_helped=d["people_helped"] or 0),
-        gettext("登记帮办实事"), gettext("实事已登记。"))
+        money=d["money"] or 0, people_helped=d["people_helped"] or 0, key=d["key"], by=request.user),
+        gettext("登记帮办实事"), gettext("实事已登记。"), {"api": reverse("deed-list"), "label": gettext("帮办实事")})
 
 
 @login_required

@@ -57,7 +57,10 @@
     draft = null;
   } else if (!refused) {
     restore(draft.values);
-    if (keyInput && draft.key) keyInput.value = draft.key;
+    if (keyInput && draft.key) {
+      keyInput.value = draft.key;
+      form.dataset.keyFromDraft = "1";  // outbox.js keeps this key on a page kept offline
+    }
   }
   var basis = draft && draft.basis ? draft.basis : onServer;
 
@@ -68,6 +71,9 @@
 
   form.addEventListener("input", keep);
   form.addEventListener("change", keep);
+  // The outbox (outbox.js) took the visit: it is kept there, not as a draft, and the form is
+  // empty for the next one.
+  form.addEventListener("outbox:queued", function () { store.removeItem(name); basis = onServer; });
   form.addEventListener("submit", function () {
     keep();  // kept until the server lists this key as saved
     var button = document.getElementById("save-visit");

@@ -34,7 +34,27 @@ def phone(browser):
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    settle(page)
     context.close()
+
+
+# Asks the phone app's service worker (static/js/sw.js) to answer once the pages it keeps in the
+# background are fetched, so that no request is still in flight when the database is emptied.
+SETTLE = """() => new Promise((resolve) => {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (!worker) return resolve();
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => resolve();
+  worker.postMessage({type: "idle"}, [channel.port2]);
+  setTimeout(resolve, 5000);
+})"""
+
+
+def settle(page) -> None:
+    try:
+        page.evaluate(SETTLE)
+    except Exception:  # noqa: BLE001 - a closed or crashed page has nothing in flight
+        pass
 
 
 CADRE_PASSWORD = "a-Long-phone-passw0rd"

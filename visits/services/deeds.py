@@ -2,6 +2,7 @@
 office's correction of one."""
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -14,14 +15,29 @@ from shuanglian.errors import DomainError
 
 from ..models import Deed
 from ..spans import paired_on
+from .keys import stored_once
 
 
 def record_deed(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
-                household: Household | None = None, village=None):
-    money, village = check_deed(cadre=cadre, on=on, category=category, description=description, money=money,
-                                people_helped=people_helped, household=household, village=village)
-    return Deed.objects.create(cadre=cadre, household=household, village=village, on=on, category=category,
-                               description=description.strip(), money=money, people_helped=int(people_helped))
+                household: Household | None = None, village=None, key: uuid.UUID | None = None, by=None):
+    """Record a deed (see ``record_deed_once``)."""
+    return record_deed_once(cadre=cadre, on=on, category=category, description=description, money=money,
+                            people_helped=people_helped, household=household, village=village, key=key, by=by)[0]
+
+
+def record_deed_once(*, cadre: Cadre, on: date, category: str, description: str, money=0, people_helped: int = 0,
+                     household: Household | None = None, village=None, key: uuid.UUID | None = None,
+                     by=None) -> tuple[Deed, bool]:
+    """Record a deed: (the deed, whether this call stored it). The same idempotency key from its
+    author returns the first deed (``keys.stored_once``)."""
+    def create():
+        amount, where = check_deed(cadre=cadre, on=on, category=category, description=description, money=money,
+                                   people_helped=people_helped, household=household, village=village)
+        return Deed.objects.create(cadre=cadre, household=household, village=where, on=on, category=category,
+                                   description=description.strip(), money=amount, people_helped=int(people_helped),
+                                   idempotency_key=key, created_by=by)
+
+    return stored_once(Deed, key=key, cadre=cadre, by=by, create=create)
 
 
 def update_deed(*, deed, on: date, category: str, description: str, money=0, people_helped: int = 0):

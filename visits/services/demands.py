@@ -2,6 +2,8 @@
 it on with a note of what was done."""
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from shuanglian.errors import DomainError
 
 from ..models import Demand, DemandFollowUp, Visit
 from ..spans import paired_on
+from .keys import stored_once
 
 # Where a demand may go next: the unit works on it and resolves it, or escalates it to the
 # office when it cannot (docs/domain.md §6; seed 000, requirement 1); the office resolves what was escalated.
@@ -23,9 +26,23 @@ DEMAND_STEPS = {
 }
 
 
-@transaction.atomic
 def record_demand(*, cadre: Cadre, category: str, text: str, household: Household | None = None, village=None,
-                  visit: Visit | None = None):
+                  visit: Visit | None = None, key: uuid.UUID | None = None, by=None):
+    """Record a demand (see ``record_demand_once``)."""
+    return record_demand_once(cadre=cadre, category=category, text=text, household=household, village=village,
+                              visit=visit, key=key, by=by)[0]
+
+
+def record_demand_once(*, cadre: Cadre, category: str, text: str, household: Household | None = None,
+                       village=None, visit: Visit | None = None, key: uuid.UUID | None = None,
+                       by=None) -> tuple[Demand, bool]:
+    """Record a demand: (the demand, whether this call stored it). The same idempotency key from
+    its author returns the first demand (``keys.stored_once``)."""
+    return stored_once(Demand, key=key, cadre=cadre, by=by, create=lambda: _create_demand(
+        cadre=cadre, category=category, text=text, household=household, village=village, visit=visit, key=key, by=by))
+
+
+def _create_demand(*, cadre, category, text, household, village, visit, key, by):
     text = (text or "").strip()
     if not text:
         raise DomainError({"text": gettext("请填写诉求内容。")})
@@ -37,8 +54,8 @@ def record_demand(*, cadre: Cadre, category: str, text: str, household: Househol
         village = household.village
     if village is None:
         raise DomainError({"village": gettext("请选择农户或村。")})
-    demand = Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category, text=text)
-    return demand
+    return Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category,
+                                 text=text, idempotency_key=key, created_by=by)
 
 
 def check_demand_step(*, demand, status: str, note: str) -> None:
