@@ -351,6 +351,17 @@ HOUSEHOLD = Entry(
     },
 )
 
+# Status changes only through the steps of identification and exit (docs/domain.md §10), at
+# every door: a new household may carry one (loading a registry), an existing one's is refused
+# by the roster and shown read-only on the admin's change page (a posted status is ignored
+# there, tests/identification/test_status_doors.py); the API writes no household.
+STATUS_ONLY_ON_CREATE = "the admin's change page shows status and exit year read-only: a posted value is ignored"
+HOUSEHOLD.rules["an existing household's status changed"] = {
+    "number": "H620502S", "head_id_number": SPARE_HEAD, "head_name": "空户主", "status": "exited", "exit_year": 2024}
+for _rule in ("exited without an exit year", "still registered with an exit year", "an existing household's status changed"):
+    HOUSEHOLD.only[_rule] = {"admin add", "roster"}
+    HOUSEHOLD.why_not[_rule] = STATUS_ONLY_ON_CREATE
+
 
 def income_fields(w, v):
     return {"household": v["household"](w), "year": v["year"], "resident_population": 3, "total_income": v["total_income"],
