@@ -140,3 +140,20 @@ def test_the_api_lists_steps_with_entries_and_exports_them(w):
     assert client.get("/api/v1/identification-steps/xlsx/?year=2025").status_code == 200
     assert client.get("/api/v1/identification-steps/xlsx/?year=2025&area=620503000000").status_code == 400
     assert client.post("/api/v1/identification-steps/", {}, format="json").status_code == 405
+
+
+def test_hostile_posts_to_the_village_forms_are_never_a_server_error(w, township_client):
+    from tests.test_page_fuzz import HOSTILE
+
+    url = reverse("identification-village", args=[w.village.code])
+    fields = {
+        "step": ["procedure", "stage", "year", "date", "end_date", "signatories", "note", "key", "households",
+                 f"passed_{w.h.pk}", f"votes_for_{w.h.pk}", f"votes_against_{w.h.pk}", f"votes_abstaining_{w.h.pk}"],
+        "objection": ["notice", "household", "received_on", "raised_by", "content"],
+        "check": ["objection", "checked_on", "checkers", "finding", "upheld"],
+    }
+    for form, names in fields.items():
+        for turn in range(len(HOSTILE)):
+            data = {"form": form, **{n: HOSTILE[(turn + j) % len(HOSTILE)] for j, n in enumerate(names)}}
+            assert township_client.post(url, data).status_code in (200, 302), (form, turn)
+    assert not Step.objects.exists() and not Objection.objects.exists()
