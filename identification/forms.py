@@ -19,8 +19,8 @@ class StepForm(forms.Form):
     procedure = forms.ChoiceField(label=_("程序"), choices=Procedure.choices)
     stage = forms.ChoiceField(label=_("步骤"), choices=Stage.choices)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    date = forms.DateField(label=_("日期（公示首日）"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=_("公示截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期（公示首日）"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end_date = forms.DateField(label=_("公示截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     signatories = forms.CharField(label=_("现场签字人员（每行“姓名 职务”）"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -75,14 +75,14 @@ class StepForm(forms.Form):
 class ObjectionForm(forms.Form):
     notice = forms.IntegerField(widget=forms.HiddenInput)
     household = forms.IntegerField(label=_("农户"))
-    received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("受理日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     raised_by = forms.CharField(label=_("异议人（可匿名）"), required=False, max_length=50)
     content = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CheckForm(forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
-    checked_on = forms.DateField(label=_("核实日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    checked_on = forms.DateField(label=_("核实日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     checkers = forms.CharField(label=_("核实人员（每行“姓名 职务”）"), max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 2}))
     finding = forms.CharField(label=_("核实结果"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
