@@ -157,3 +157,10 @@ def test_hostile_posts_to_the_village_forms_are_never_a_server_error(w, township
             data = {"form": form, **{n: HOSTILE[(turn + j) % len(HOSTILE)] for j, n in enumerate(names)}}
             assert township_client.post(url, data).status_code in (200, 302), (form, turn)
     assert not Step.objects.exists() and not Objection.objects.exists()
+
+
+def test_the_villages_page_reads_in_english(w, county_client):
+    from tests.test_english import assert_headings_in_english
+
+    page = county_client.get(reverse("identification-villages"), HTTP_ACCEPT_LANGUAGE="en")
+    assert_headings_in_english(page.content.decode())
