@@ -4,8 +4,9 @@ village's procedures page, never through the API."""
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 
 from households.api import AreaFilter, YearAreaQuery
@@ -68,6 +69,11 @@ class StepViewSet(ScopedViewSet):
     @action(detail=False, url_path="xlsx", filter_backends=[], pagination_class=None)
     def xlsx(self, request):
         """The steps of an area and a year as an Excel workbook, one row per household of each step."""
+        known = {"year", "area", "format"}
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:  # as every list: a misspelt parameter is an error, not an answer
+            raise exceptions.ValidationError({name: [gettext("未知的查询参数。可用参数：%(known)s") % {
+                "known": "、".join(sorted(known))}] for name in unknown})
         query = YearAreaQuery(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         return steps_workbook(request.user, area_code=query.validated_data.get("area"),
