@@ -64,6 +64,9 @@ class StepForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        listed = {str(h.pk) for h in self.households}
+        if set(self.data.getlist("households")) - listed:
+            self.add_error(None, gettext("一批农户须同属本村：所选农户中有不在本村（或不在您范围内）的。"))
         data["people"] = parse_signatories(data.get("signatories", ""))
         try:
             data["results"] = self.results()
