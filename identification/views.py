@@ -125,7 +125,7 @@ def _preset(request) -> dict:
     if request.GET.get("stage") in Stage.values:
         preset["stage"] = request.GET["stage"]
     year = request.GET.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
+    if year.isascii() and year.isdigit() and len(year) == 4 and 2000 <= int(year) <= 2100:
         preset["year"] = int(year)
     return preset
 
@@ -194,7 +194,11 @@ def document(request, pk: int):
     step = get_object_or_404(visible_steps(request.user), pk=pk)
     if not step.document:
         raise Http404
-    return FileResponse(step.document.open("rb"), as_attachment=True,
+    try:
+        handle = step.document.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True,
                         filename=f"{step.village_id}-{step.year}-{step.stage}-{step.pk}{_suffix(step.document.name)}")
 
 

@@ -164,3 +164,10 @@ def test_the_villages_page_reads_in_english(w, county_client):
 
     page = county_client.get(reverse("identification-villages"), HTTP_ACCEPT_LANGUAGE="en")
     assert_headings_in_english(page.content.decode())
+
+
+def test_the_village_page_ignores_a_preset_it_cannot_read(w, township_client):
+    url = reverse("identification-village", args=[w.village.code])
+    for year in ("²", "٢٠٢٥", "9" * 5000, "-1"):
+        page = township_client.get(url, {"procedure": "exit", "stage": "nope", "year": year, "households": "x"})
+        assert page.status_code == 200
