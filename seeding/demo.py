@@ -333,9 +333,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     if secretary is not None:
         account(secretary.cadre.user.username, secretary.cadre.name)
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
-    seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     # Identification and exit under way, and the township office that takes their steps.
     sign_ins += seed_identification(account, IdNumbers(random.Random(1016)))
+    seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 
