@@ -164,6 +164,12 @@ class HouseholdAdmin(ScopedAdmin):
     inlines = [MemberInline, IncomeInline, PlanInline]  # the pairing app adds the household's pairings
     resource_classes = [sheet_resource(roster.HouseholdSheet)]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes only through the steps of identification and exit (docs/domain.md §10);
+        # a new household may be entered with its status, as the roster's 农户 sheet loads a registry.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "status", "exit_year"] if obj else fields
+
     def check_write(self, form, data):
         household_form_checks(form, data)
 

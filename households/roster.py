@@ -200,7 +200,9 @@ class HouseholdSheet(SheetHandler):
         for row in rows:
             number, village_code = row["户编号"], row["村代码"]
             village = areas.get(village_code)
-            status = row["状态"] or Household.Status.REGISTERED
+            stored = existing.get(number)
+            status = row["状态"] or (stored.status if stored else Household.Status.REGISTERED)
+            exit_year = row["脱贫年度"] if row["脱贫年度"] or not stored else stored.exit_year
             try:
                 check_village(village, village_code, label="村代码")
                 if not ctx.in_scope(village_code):
@@ -208,16 +210,21 @@ class HouseholdSheet(SheetHandler):
                 other = heads_elsewhere.get(row["户主身份证号"])
                 if other and other != number:
                     raise DomainError(f"户主身份证号已是农户{other}的户主，一人只能属于一户。")
-                validate_exit(status, row["脱贫年度"])
+                if stored and (status, exit_year) != (stored.status, stored.exit_year):
+                    # docs/domain.md §10: only the steps of identification and exit change it.
+                    raise DomainError(f"农户{number}的状态为“{stored.get_status_display()}”"
+                                      f"{f'（脱贫年度{stored.exit_year}）' if stored.exit_year else ''}，"
+                                      "状态和脱贫年度只能通过识别、退出程序变更。")
+                validate_exit(status, exit_year)
             except DomainError as exc:
                 self.error(row, " ".join(exc.messages))
                 continue
             values = {
                 "village_id": village_code, "head_name": row["户主姓名"], "head_id_number": row["户主身份证号"],
                 "kind": row["户类型"], "resident_population": row["常住人口"], "main_cause": row["主要致贫原因"] or "",
-                "status": status, "exit_year": row["脱贫年度"],
+                "status": status, "exit_year": exit_year,
             }
-            household = self.upsert(existing.get(number), lambda: Household(number=number), values, self.creates, self.updates)
+            household = self.upsert(stored, lambda: Household(number=number), values, self.creates, self.updates)
             ctx.households[number] = household
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 

@@ -18,6 +18,16 @@ from shuanglian.storage import PrivateStorage
 from .rules import CHECKLIST_ITEMS, Procedure, Stage
 
 
+class DocumentStorage(PrivateStorage):
+    """Scanned documents of steps: only the scoped download view hands them out."""
+
+    def root(self) -> str:
+        return str(getattr(settings, "IDENTIFICATION_DOCUMENTS_ROOT", settings.BASE_DIR / "var" / "identification"))
+
+
+document_storage = DocumentStorage()
+
+
 class Step(models.Model):
     """One step of a procedure, taken on one date for a batch of households of one village."""
 
@@ -30,7 +40,7 @@ class Step(models.Model):
     # Who signed on the spot: [{"name": "…", "role": "…"}, …]
     signatories = models.JSONField(_("现场签字人员"), default=list, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    document = models.FileField(_("扫描件"), upload_to="identification/%Y/", storage=PrivateStorage(), blank=True)
+    document = models.FileField(_("扫描件"), upload_to="identification/%Y/", storage=document_storage, blank=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("录入人"))
     taken_at = models.DateTimeField(_("录入时间"), auto_now_add=True)

@@ -17,7 +17,7 @@ from households.models import Area
 from shuanglian.params import int_param
 from shuanglian.scoping import mask_id_number
 
-from .access import visible_exit_checklists, visible_notice_steps
+from .access import visible_checklists, visible_notice_steps
 from .checklists import ITEM_KEYS, ITEM_LABELS, exit_proposal_errors, income_test
 from .rules import NOTICES, Procedure, Stage
 
@@ -48,7 +48,7 @@ def verification_form(request, number: str):
     household = get_object_or_404(visible_households(request.user).select_related("village__parent"), number=number)
     today = timezone.localdate()
     year = int_param(request.GET, "year", default=today.year, bounds=(2000, today.year))
-    checklist = visible_exit_checklists(request.user).filter(household=household, year=year).first()
+    checklist = visible_checklists(request.user).filter(household=household, year=year).first()
     answers = {item.item: item for item in checklist.items.all()} if checklist else {}
     items = [(ITEM_LABELS[key], answers.get(key)) for key in ITEM_KEYS]
     return render(request, "identification/verification_print.html", {

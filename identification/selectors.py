@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from households.models import Household
+
 from .models import StepEntry
-from .rules import Procedure, Stage
+from .rules import SEQUENCES, Procedure, Stage
 
 
 def with_stage(households: QuerySet) -> QuerySet:
@@ -22,6 +24,37 @@ def with_stage(households: QuerySet) -> QuerySet:
         stage_date=Subquery(latest.values("step__date")[:1]),
         stage_passed=Subquery(latest.values("passed")[:1]),
     )
+
+
+
+def _over() -> Q:
+    """Annotated by ``with_stage``: the latest step was its procedure's last."""
+    parts = [Q(stage_procedure=procedure, stage=sequence[-1]) for procedure, sequence in SEQUENCES.items()]
+    over = parts[0]
+    for part in parts[1:]:
+        over |= part
+    return over
+
+
+def open_procedure() -> Q:
+    """On households annotated by ``with_stage``: those in a procedure not yet over (their latest
+    step passed and was not their procedure's last)."""
+    return Q(stage_passed=True) & ~_over()
+
+
+def not_in_procedure() -> Q:
+    """The others, spelled without a negation a NULL would swallow."""
+    return Q(stage_passed__isnull=True) | Q(stage_passed=False) | _over()
+
+
+def villages_in_procedure(households: QuerySet) -> QuerySet:
+    """Per village of ``households``: how many are in an open procedure and how many are
+    candidates waiting for one; villages with neither are left out. One grouped query."""
+    candidate = Q(status=Household.Status.CANDIDATE) & not_in_procedure()
+    return (with_stage(households).filter(open_procedure() | candidate)
+            .values("village_id", "village__name")
+            .annotate(in_procedure=Count("pk", filter=open_procedure()), candidates=Count("pk", filter=candidate))
+            .order_by("village_id"))
 
 
 # --- announced changes: the yearly update (动态调整) and the reports' exits ---------------------------

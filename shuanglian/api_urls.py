@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
 from households.api import AreaViewSet, HouseholdViewSet, PovertyLineViewSet, PovertyQuotaViewSet, VillageViewSet
+from identification.api import ObjectionViewSet, StepViewSet
 from pairing.api import (
                          CadreViewSet,
                          HouseholdPairingViewSet,
@@ -38,6 +39,9 @@ router.register("stays", StayViewSet, basename="stay")
 router.register("leaves", LeaveViewSet, basename="leave")
 router.register("poverty-lines", PovertyLineViewSet, basename="poverty-line")
 router.register("poverty-quotas", PovertyQuotaViewSet, basename="poverty-quota")
+# Identification and exit (docs/domain.md §10): read-only.
+router.register("identification-steps", StepViewSet, basename="identification-step")
+router.register("identification-objections", ObjectionViewSet, basename="identification-objection")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -256,3 +256,17 @@ def can_read_audit(user_or_scope) -> bool:
     scope; nobody edits it."""
     scope = as_scope(user_or_scope)
     return scope.everything or (scope.can_change and scope.can_view_id_numbers)
+
+
+# Prefix lengths of an area code by level (docs/domain.md §3), as households.models states them.
+_OFFICE_LEVELS = {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}
+
+
+def office_level(user_or_scope) -> str | None:
+    """The level of the area an office works at (province, city, county, township), None for any
+    other role; the system administrators are no level (docs/domain.md §10: the steps of
+    identification and exit are taken at a level)."""
+    scope = as_scope(user_or_scope)
+    if scope.everything or not (scope.area_prefix and scope.can_change):
+        return None
+    return _OFFICE_LEVELS.get(len(scope.area_prefix))

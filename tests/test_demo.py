@@ -68,3 +68,22 @@ def test_seed_demo_prints_a_first_secretary_who_signs_in_to_their_attendance(cli
     client.force_login(secretary.user)
     page = client.get(reverse("visits-stays")).content.decode()
     assert "今年已在村" in page
+
+
+def test_seed_demo_shows_an_identification_and_two_exits_under_way_and_prints_the_offices():
+    from identification.models import Objection, Step
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "qinzhou_township" in out.getvalue() and "qinzhou_office" in out.getvalue()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    notice = Step.objects.get(procedure="identification", stage="first_notice")
+    assert notice.date <= today <= notice.end_date and notice.entries.count() == 3
+    assert Objection.objects.get(notice=notice).checked_on is None
+    exit_notice = Step.objects.get(procedure="exit", stage="first_notice")
+    assert exit_notice.date <= today <= exit_notice.end_date and exit_notice.entries.count() == 2
+    assert set(exit_notice.entries.values_list("household__exit_checklists__items__holds", flat=True)) == {True}
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Step.objects.count() == 4

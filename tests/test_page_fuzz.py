@@ -192,3 +192,7 @@ def test_hostile_admin_list_filters_are_never_a_server_error(clients, world):
                 if problem := _outcome(client, "GET", f"{path}?{urlencode(query)}"):
                     failures.append(f"{role} {opts.label}: {problem}")
     assert not failures, "\n".join(failures)
+
+
+# The records of identification and exit the role matrix's pages open (docs/domain.md §10).
+from tests.test_role_matrix import procedures  # noqa: E402,F401 (an autouse fixture)

@@ -572,3 +572,52 @@ def test_a_resident_opens_the_stay_page_from_the_workspace(client, world, people
 def test_the_stay_page_is_the_residents_own(client, world, people, role):
     client.force_login(people[role])
     assert client.get(reverse("visits-stays")).status_code == 403
+
+
+# --- identification and exit (docs/domain.md §10) ----------------------------------------------------------
+
+def _procedures(c: dict) -> None:
+    """A vote and a running notice for the county's household, an objection, an exit checklist."""
+    from identification.models import ExitCheckItem, ExitChecklist, Objection, Step, StepEntry
+
+    vote = Step.objects.create(village=c["village"], procedure="identification", year=TODAY.year, stage="vote",
+                               date=TODAY - timedelta(days=10), signatories=[{"name": f"{c['unit'].name}书记", "role": "书记"}])
+    StepEntry.objects.create(step=vote, household=c["household"], passed=True, votes_for=9, votes_against=0,
+                             votes_abstaining=0)
+    notice = Step.objects.create(village=c["village"], procedure="identification", year=TODAY.year,
+                                 stage="first_notice", date=TODAY - timedelta(days=2), end_date=TODAY + timedelta(days=4))
+    StepEntry.objects.create(step=notice, household=c["household"], passed=True)
+    c["step"] = notice
+    c["objection"] = Objection.objects.create(notice=notice, household=c["household"], received_on=TODAY,
+                                              content=f"{c['unit'].name}异议")
+    checklist = ExitChecklist.objects.create(household=c["household"], year=TODAY.year, recorded_on=TODAY)
+    ExitCheckItem.objects.create(checklist=checklist, item="food", holds=True, note=f"{c['unit'].name}口粮")
+
+
+@pytest.fixture(autouse=True)
+def procedures(request):
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        _procedures(world["mine"])
+        _procedures(world["other"])
+
+
+PAGES.update({
+    "identification-villages": lambda w: reverse("identification-villages"),
+    "identification-export": lambda w: reverse("identification-export") + f"?area={OTHER['area']}&year={TODAY.year}",
+    "identification-village": lambda w: reverse("identification-village", args=[OTHER["village"]]),
+    "identification-household": lambda w: reverse("identification-household", args=[OTHER["household"]]),
+    "identification-document": lambda w: reverse("identification-document", args=[_other(w, "step").pk]),
+    "identification-step-xlsx": lambda w: reverse("identification-step-xlsx") + f"?year={TODAY.year}",
+})
+API_DETAILS.update({
+    "identification-step-detail": lambda w: _other(w, "step").pk,
+    "identification-objection-detail": lambda w: _other(w, "objection").pk,
+})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_procedures_of_ones_own_village_show_to_every_role_that_sees_it(client, world, people, role):
+    client.force_login(people[role])
+    page = client.get(reverse("identification-village", args=[world["mine"]["village"].code]))
+    assert page.status_code == 200 and "秦州区农业局异议" in page.content.decode()

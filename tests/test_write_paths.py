@@ -360,6 +360,17 @@ HOUSEHOLD = Entry(
     },
 )
 
+# Status changes only through the steps of identification and exit (docs/domain.md §10), at
+# every door: a new household may carry one (loading a registry), an existing one's is refused
+# by the roster and shown read-only on the admin's change page (a posted status is ignored
+# there, tests/identification/test_status_doors.py); the API writes no household.
+STATUS_ONLY_ON_CREATE = "the admin's change page shows status and exit year read-only: a posted value is ignored"
+HOUSEHOLD.rules["an existing household's status changed"] = {
+    "number": "H620502S", "head_id_number": SPARE_HEAD, "head_name": "空户主", "status": "exited", "exit_year": 2024}
+for _rule in ("exited without an exit year", "still registered with an exit year", "an existing household's status changed"):
+    HOUSEHOLD.only[_rule] = {"admin add", "roster"}
+    HOUSEHOLD.why_not[_rule] = STATUS_ONLY_ON_CREATE
+
 
 def income_fields(w, v):
     return {"household": v["household"](w), "year": v["year"], "resident_population": 3, "total_income": v["total_income"],
@@ -996,6 +1007,55 @@ OUTSIDE_THE_CAMPAIGN = {
     "axes.AccessFailureLog": "sign-in failures (django-axes)",
 }
 
+
+# --- identification and exit (docs/domain.md §10): the village's procedures page is the one door
+# that takes a step (the admin and the API only read them). The spare household is a candidate
+# for the matrix; a valid write is the township office's assembly vote for it.
+
+def _step_page(w, values) -> bool:
+    from identification.models import Step  # noqa: F401 (the tables below)
+
+    Household.objects.filter(pk=w.spare.pk).update(status=Household.Status.CANDIDATE)
+    users = {"township": lambda: get_user_model().objects.filter(username="township").first()
+             or staff("township", kind=Role.Kind.OFFICE, area_id="620502100000")}
+    user = users[values["user"]]() if values["user"] in users else w.users[values["user"]]
+    client = Client()
+    client.force_login(user)
+    batch = values["households"](w)
+    data = {"form": "step", "procedure": "identification", "stage": values["stage"], "year": 2025,
+            "date": values["date"], "end_date": values["end_date"] or "", "signatories": values["signatories"],
+            "note": "", "key": str(uuid.uuid4()), "households": [h.pk for h in batch]}
+    for h in batch:
+        data.update({f"passed_{h.pk}": "1", f"votes_for_{h.pk}": values["votes_for"], f"votes_against_{h.pk}": "0",
+                     f"votes_abstaining_{h.pk}": "0"})
+    response = client.post(reverse("identification-village", args=[w.mine["village"].code]), data)
+    assert response.status_code in (200, 302, 403)  # 403: a role the page offers no form
+    return response.status_code == 302
+
+
+def _step_tables():
+    from identification.models import Step, StepEntry
+
+    return [Step, StepEntry]
+
+
+STEP = Entry(
+    tables=_step_tables(),
+    doors={"village procedures page": _step_page},
+    valid={"user": "township", "stage": "vote", "date": "2025-06-10", "end_date": None,
+           "households": lambda w: [w.spare], "signatories": "王书记 村党支部书记", "votes_for": "30"},
+    rules={
+        "out of order: a notice before the vote": {"stage": "first_notice", "end_date": "2025-06-16"},
+        "by the wrong level: the county office takes a village step": {"user": "office"},
+        "by a unit administrator": {"user": "unit_admin"},
+        "a batch from two villages": {"households": lambda w: [w.spare, w.other["household"]]},
+        "a vote without its ballots": {"votes_for": ""},
+        "a vote without signatories": {"signatories": ""},
+        "dated in the future": {"date": "2025-06-17"},
+        "a vote with a notice's end date": {"end_date": "2025-06-20"},
+    },
+)
+MATRIX["identification.Step"] = STEP
 
 def _cells():
     seen = set()

@@ -29,6 +29,9 @@ LISTS = [
     ("report", ""),
     ("poverty-line", ""),
     ("poverty-quota", ""),
+    ("identification-step", ""),
+    ("identification-step", f"?year={TODAY.year}&procedure=identification"),
+    ("identification-objection", ""),
 ]
 ROLES = ["office", "leader", "unit_admin", "cadre"]
 # (basename, role) known to query once per row: the mark goes when the view is fixed.

@@ -270,6 +270,11 @@ PAGES += [
     ("exit-verification-form", "office", lambda w: reverse("exit-verification-form", args=[w.mine["household"].number])),
     ("step-notice-print", "office", lambda w: reverse("step-notice-print", args=[own_village_notice(w.mine["village"]).pk])),
     ("identification-yearly", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}"),
+    ("identification-villages", "office", lambda w: reverse("identification-villages")),
+    ("identification-village", "office", lambda w: reverse("identification-village", args=[w.mine["village"].code])),
+    ("identification-village", "cadre", lambda w: reverse("identification-village", args=[w.mine["village"].code])),
+    ("identification-household", "office",
+     lambda w: reverse("identification-household", args=[w.mine["household"].number])),
 ]
 
 # Pages known to query once per row (reported; the view is to be fixed, then the mark removed).
@@ -317,6 +322,7 @@ DOWNLOADS = [
 ]
 DOWNLOADS += [
     ("identification-yearly-xlsx", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}&format=xlsx"),
+    ("identification-export", "office", lambda w: reverse("identification-export") + f"?area=620502000000&year={TODAY.year}"),
 ]
 GROWING_DOWNLOADS: dict[str, str] = {}
 
@@ -353,3 +359,34 @@ def test_an_admin_list_takes_as_many_queries_however_many_rows(client, world, re
     if client.get(reverse(name)).status_code != 200:
         client.force_login(get_user_model().objects.create_superuser("root", password="x"))
     assert_flat(client, world, reverse(name))
+
+
+# --- identification and exit (docs/domain.md §10): each row adds a vote, a notice with an
+# objection and an exit checklist in the signed-in county's village, for a household of its own.
+
+_row_without_procedures = World._row
+
+
+def _row_with_procedures(self, i: int) -> None:
+    from identification.models import ExitCheckItem, ExitChecklist, Objection, Step, StepEntry
+
+    _row_without_procedures(self, i)
+    village = self.mine["village"]
+    household = f.HouseholdFactory(village=village)
+    HouseholdPairing.objects.create(cadre=self.mine["cadre"], household=household, start=date(2024, 1, 1))
+    vote = Step.objects.create(village=village, procedure="identification", year=TODAY.year, stage="vote",
+                               date=TODAY - timedelta(days=20), signatories=[{"name": f"签字{i}", "role": "书记"}])
+    notice = Step.objects.create(village=village, procedure="identification", year=TODAY.year, stage="first_notice",
+                                 date=TODAY - timedelta(days=2), end_date=TODAY + timedelta(days=5))
+    for step in (vote, notice):
+        for h in (household, self.mine["household"]):
+            StepEntry.objects.create(step=step, household=h, passed=True, votes_for=1 if step is vote else None,
+                                     votes_against=0 if step is vote else None,
+                                     votes_abstaining=0 if step is vote else None)
+    for h in (household, self.mine["household"]):
+        Objection.objects.create(notice=notice, household=h, received_on=TODAY, content=f"异议{i}")
+    checklist = ExitChecklist.objects.create(household=household, year=TODAY.year, recorded_on=TODAY)
+    ExitCheckItem.objects.create(checklist=checklist, item="food", holds=True)
+
+
+World._row = _row_with_procedures
