@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
+from discipline.api import AccountabilityViewSet, ComplaintViewSet, InspectionViewSet
 from households.api import AreaViewSet, HouseholdViewSet, VillageViewSet
 from pairing.api import (
                          CadreViewSet,
@@ -36,6 +37,9 @@ router.register("work-team-members", WorkTeamMemberViewSet, basename="work-team-
 router.register("postings", PostingViewSet, basename="posting")
 router.register("stays", StayViewSet, basename="stay")
 router.register("leaves", LeaveViewSet, basename="leave")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("accountability-records", AccountabilityViewSet, basename="accountability-record")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),
