@@ -20,7 +20,7 @@ class ComplainantField(serializers.CharField):
         return instance
 
     def to_representation(self, complaint):
-        value = getattr(complaint, self.source)
+        value = getattr(complaint, self.field_name)
         if not value or handles(self.context["request"].user, complaint):
             return value
         return "***"
@@ -28,8 +28,8 @@ class ComplainantField(serializers.CharField):
 
 class ComplaintSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area_id")
-    complainant_name = ComplainantField(source="complainant_name")
-    complainant_contact = ComplainantField(source="complainant_contact")
+    complainant_name = ComplainantField(read_only=True)
+    complainant_contact = ComplainantField(read_only=True)
 
     class Meta:
         model = Complaint

@@ -24,20 +24,30 @@ def overdue_by_area(*, today: date) -> dict[str, list[Finding]]:
     return out
 
 
-def year_figures(*, prefix: str, year: int) -> dict:
-    """The annual report's discipline figures for an area (by code prefix): complaints received
-    and closed, substantiated, inspections, findings and those rectified, and accountability by kind."""
-    complaints = Complaint.objects.filter(area__code__startswith=prefix, created_at__year=year).aggregate(
-        received=Count("id"), closed=Count("id", filter=Q(status=Complaint.Status.CLOSED)),
-        substantiated=Count("id", filter=Q(finding=Complaint.Finding.SUBSTANTIATED)))
-    inspections = Inspection.objects.filter(area__code__startswith=prefix, year=year).count()
-    findings = Finding.objects.filter(inspection__area__code__startswith=prefix, inspection__year=year).aggregate(
-        found=Count("id"), rectified=Count("id", filter=Q(closed_on__isnull=False)))
-    kinds = dict(Accountability.objects.filter(Q(unit__area__code__startswith=prefix) | Q(cadre__unit__area__code__startswith=prefix),
-                                               on__year=year).values_list("kind").annotate(n=Count("id")).order_by())
+def period_figures(*, start: date, end: date, prefix: str | None = None, unit_id: int | None = None) -> dict:
+    """The reports' discipline figures for an area (by code prefix) or a unit over a period:
+    complaints received, closed and substantiated, inspections, findings and those signed off,
+    and accountability by kind. A unit's complaints and inspections are those naming it; its
+    accountability records are its own and its cadres'."""
+    if unit_id is None:
+        complaints = Complaint.objects.filter(area__code__startswith=prefix)
+        inspections = Inspection.objects.filter(area__code__startswith=prefix)
+        records = Accountability.objects.filter(Q(unit__area__code__startswith=prefix)
+                                                | Q(cadre__unit__area__code__startswith=prefix))
+    else:
+        complaints = Complaint.objects.filter(unit_id=unit_id)
+        inspections = Inspection.objects.filter(unit_id=unit_id)
+        records = Accountability.objects.filter(Q(unit_id=unit_id) | Q(cadre__unit_id=unit_id))
+    received = complaints.filter(created_at__date__gte=start, created_at__date__lte=end).count()
+    closed = complaints.filter(closed_at__date__gte=start, closed_at__date__lte=end).aggregate(
+        closed=Count("id"), substantiated=Count("id", filter=Q(finding=Complaint.Finding.SUBSTANTIATED)))
+    inspections = inspections.filter(on__gte=start, on__lte=end)
+    findings = Finding.objects.filter(inspection__in=inspections.values("pk")).aggregate(
+        found=Count("id"), rectified=Count("id", filter=Q(closed_on__isnull=False, closed_on__lte=end)))
+    kinds = dict(records.filter(on__gte=start, on__lte=end).values_list("kind").annotate(n=Count("id")).order_by())
     return {
-        "complaints_received": complaints["received"], "complaints_closed": complaints["closed"],
-        "complaints_substantiated": complaints["substantiated"], "inspections": inspections,
+        "complaints_received": received, "complaints_closed": closed["closed"],
+        "complaints_substantiated": closed["substantiated"], "inspections": inspections.count(),
         "findings": findings["found"], "findings_rectified": findings["rectified"],
         **{f"accountability_{kind}": kinds.get(kind, 0) for kind in Accountability.Kind.values},
     }
