@@ -191,3 +191,21 @@ def test_hostile_admin_list_filters_are_never_a_server_error(clients, world):
                 if problem := _outcome(client, "GET", f"{path}?{urlencode(query)}"):
                     failures.append(f"{role} {opts.label}: {problem}")
     assert not failures, "\n".join(failures)
+
+
+# --- discipline (docs/domain.md §13): the public complaint pages, and the county's own records ---------------
+from tests.test_role_matrix import discipline_records  # noqa: E402,F401 (fixture: every world holds them)
+
+OPEN_PAGES.update({
+    "complaint-new": lambda w: reverse("complaint-new"),
+    "complaint-receipt": lambda w: reverse("complaint-receipt"),
+    "complaint-status": lambda w: reverse("complaint-status"),
+})
+_paths_before_discipline = _paths
+
+
+def _paths(world) -> dict[str, str]:  # noqa: F811 (the paths above, and the county's own discipline records)
+    paths = _paths_before_discipline(world)
+    paths["discipline-complaint-mine"] = reverse("discipline-complaint", args=[world["mine"]["complaint"].pk])
+    paths["discipline-inspection-mine"] = reverse("discipline-inspection", args=[world["mine"]["inspection"].pk])
+    return paths
