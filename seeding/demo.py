@@ -19,6 +19,7 @@ from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
+from seeding.discipline import seed_discipline
 from seeding.evaluation import seed_evaluation
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -333,6 +334,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         account(secretary.cadre.user.username, secretary.cadre.name)
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
+    sign_ins += seed_discipline(county=COUNTY, password=DEMO_PASSWORD)  # after the office: it issues the talk
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 

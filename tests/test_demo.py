@@ -68,3 +68,18 @@ def test_seed_demo_prints_a_first_secretary_who_signs_in_to_their_attendance(cli
     client.force_login(secretary.user)
     page = client.get(reverse("visits-stays")).content.decode()
     assert "今年已在村" in page
+
+
+def test_seed_demo_has_a_complaint_under_investigation_an_overdue_rectification_and_a_talk():
+    from django.utils import timezone
+
+    from discipline.models import Accountability, Complaint
+    from discipline.selectors import overdue_rectifications
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert list(Complaint.objects.values_list("status", flat=True)) == ["investigating"]
+    assert overdue_rectifications(today=timezone.localdate()).count() == 1
+    assert list(Accountability.objects.values_list("kind", flat=True)) == ["talk"]
+    assert "qinzhou_inspector" in out.getvalue()
