@@ -200,3 +200,19 @@ def test_a_new_key_each_time_the_form_is_opened(client, dw):
     first = client.get(reverse("complaint-new")).context["form"].initial["key"]
     second = client.get(reverse("complaint-new")).context["form"].initial["key"]
     assert isinstance(first, uuid.UUID) and first != second
+
+
+@pytest.mark.parametrize("name", ["complaint-new", "complaint-status"])
+def test_the_public_pages_read_in_english(client, dw, settings, name):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse(name)).content.decode()
+    assert "Report misconduct" in page or "Follow a complaint" in page
+    assert "举报" not in page.split("<main>")[1].split("<select")[0]
+
+
+def test_the_discipline_page_reads_in_english(client, dw, settings):
+    filed(dw)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(dw.office)
+    page = client.get(reverse("discipline-office")).content.decode()
+    assert "Overdue rectifications" in page and "Received" in page and "Accepting meals" in page
