@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Reports: files live outside the static and media roots and are served only by the scoped
 # download view; a report stuck running or pending that long is queued again.
 REPORTS_ROOT = Path(os.environ.get("DJANGO_REPORTS_ROOT", BASE_DIR / "var" / "reports"))
+# Complaint photos and rectification evidence: outside MEDIA_ROOT, handed out by a scoped view only.
+DISCIPLINE_ROOT = Path(os.environ.get("DJANGO_DISCIPLINE_ROOT", BASE_DIR / "var" / "discipline"))
 REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
 REPORTS_STALE_RUNNING_MINUTES = int(os.environ.get("REPORTS_STALE_RUNNING_MINUTES", "30"))
 REPORTS_STALE_PENDING_MINUTES = int(os.environ.get("REPORTS_STALE_PENDING_MINUTES", "360"))
