@@ -86,8 +86,9 @@ class RectifyForm(forms.Form):
 class AccountabilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Accountability.Kind.choices)
     unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
-    cadre = forms.ModelChoiceField(label=_("干部"), queryset=None, required=False)
-    complaint = forms.ModelChoiceField(label=_("依据举报（已办结）"), queryset=None, required=False)
+    cadre = forms.ModelChoiceField(label=_("干部（不选则对单位作出）"), queryset=None, required=False,
+                                   help_text=_("先选择单位并点“列出干部”，再选择该单位的干部。"))
+    complaint = forms.ModelChoiceField(label=_("依据举报（已查实）"), queryset=None, required=False)
     finding = forms.ModelChoiceField(label=_("依据督查发现问题"), queryset=None, required=False)
     basis = forms.CharField(label=_("其他依据（如评议结果、文件）"), max_length=300, required=False)
     on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))

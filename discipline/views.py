@@ -16,8 +16,10 @@ from django.views.decorators.csrf import csrf_protect
 
 from households.models import Area, AreaLevel
 from pairing.access import visible_cadres, visible_units
+from pairing.models import VillagePairing
 from shuanglian import scoping, throttle
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.params import ID, int_param
 from shuanglian.throttle import AddressLimit
 
 from . import services
@@ -208,7 +210,8 @@ def complaint_detail(request, pk):
 
 
 def _villages(scope):
-    villages = Area.objects.filter(level=AreaLevel.VILLAGE)
+    """The villages of the campaign (paired with a unit) in the office's area."""
+    villages = Area.objects.filter(level=AreaLevel.VILLAGE, code__in=VillagePairing.objects.values("village_id"))
     if scoping.sees_everything(scope):
         return villages
     return villages.filter(code__startswith=Area.prefix_of(scoping.own_area_code(scope)))
@@ -283,19 +286,24 @@ def inspection_detail(request, pk):
 
 @login_required
 def accountability_new(request):
+    """A record against a unit, or against one of its cadres: the unit is chosen first (the page
+    reloads with ``?unit=``), so the cadres listed are that unit's, never a whole province's."""
     scope = _office(request)
-    form = AccountabilityForm(request.POST or None, units=_units(scope),
-                              cadres=visible_cadres(scope).filter(unit__in=_units(scope)),
-                              complaints=visible_complaints(scope).filter(status=Complaint.Status.CLOSED),
-                              findings=visible_findings(scope), initial={"on": timezone.localdate()})
+    units = _units(scope)
+    unit_id = int_param(request.POST if request.method == "POST" else request.GET, "unit", bounds=ID)
+    cadres = visible_cadres(scope).filter(unit__in=units, unit_id=unit_id) if unit_id else visible_cadres(scope).none()
+    form = AccountabilityForm(request.POST or None, units=units, cadres=cadres,
+                              complaints=visible_complaints(scope).filter(finding=Complaint.Finding.SUBSTANTIATED),
+                              findings=visible_findings(scope), initial={"on": timezone.localdate(), "unit": unit_id})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        issued_by = Area.objects.get(code=scoping.own_area_code(scope)) if not scoping.sees_everything(scope) else (
-            (d["unit"] or (d["cadre"].unit if d["cadre"] else None)).area if (d["unit"] or d["cadre"]) else None)
+        cadre, unit = d["cadre"], (None if d["cadre"] else d["unit"])
         try:
-            if issued_by is None:
+            if d["unit"] is None:
                 raise DomainError({"unit": gettext("请选择单位或干部（二选一）。")})
-            services.record_accountability(kind=d["kind"], unit=d["unit"], cadre=d["cadre"], complaint=d["complaint"],
+            issued_by = (d["unit"].area if scoping.sees_everything(scope)
+                         else Area.objects.get(code=scoping.own_area_code(scope)))
+            services.record_accountability(kind=d["kind"], unit=unit, cadre=cadre, complaint=d["complaint"],
                                            finding=d["finding"], basis=d["basis"], on=d["on"], text=d["text"],
                                            issued_by=issued_by, by=request.user)
         except DomainError as exc:
@@ -303,7 +311,7 @@ def accountability_new(request):
         else:
             messages.success(request, gettext("已登记。"))
             return redirect("discipline-office")
-    return render(request, "discipline/form.html", {"form": form, "title": gettext("登记表扬与问责")})
+    return render(request, "discipline/accountability_form.html", {"form": form, "unit_id": unit_id})
 
 
 @login_required

@@ -114,3 +114,14 @@ def test_the_next_county_counts_none_of_it(dw):
     summary = report_figures(subject=Subject(area_code="620503000000"), period=Period.parse("annual", "2025"),
                              as_of=date(2025, 6, 16))["summary"]
     assert summary["accountability_talk"] == 0
+
+
+def test_the_page_lists_the_cadres_of_the_chosen_unit_and_records_against_one(client, dw):
+    client.force_login(dw.office)
+    assert dw.mine["cadre"].name not in client.get(reverse("discipline-accountability-new")).content.decode()
+    page = client.get(reverse("discipline-accountability-new") + f"?unit={dw.mine['unit'].pk}").content.decode()
+    assert dw.mine["cadre"].name in page
+    response = client.post(reverse("discipline-accountability-new"), {
+        "kind": "talk", "unit": dw.mine["unit"].pk, "cadre": dw.mine["cadre"].pk, "basis": "评议", "on": "2025-06-15"})
+    record = Accountability.objects.get()
+    assert response.status_code == 302 and (record.cadre, record.unit) == (dw.mine["cadre"], None)
