@@ -28,6 +28,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from discipline.selectors import period_figures as discipline_figures
 from households.access import visible_areas, visible_households
 from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
 from identification.selectors import announced_exit
@@ -103,6 +104,18 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("resident_days", _("驻村工作队员在村天数")),
         Figure("poor_villages_without_resident_team", _("无驻村工作队的贫困村")),
         Figure("poor_villages_without_first_secretary", _("无第一书记的贫困村")),
+    ]),
+    (_("督查问责"), [
+        Figure("complaints_received", _("受理举报")),
+        Figure("complaints_closed", _("办结举报")),
+        Figure("complaints_substantiated", _("查实举报")),
+        Figure("inspections", _("督查次数")),
+        Figure("findings", _("督查发现问题")),
+        Figure("findings_rectified", _("已整改销号问题")),
+        Figure("accountability_commendation", _("表扬")),
+        Figure("accountability_criticism", _("通报批评")),
+        Figure("accountability_talk", _("约谈")),
+        Figure("accountability_accountability", _("问责")),
     ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
@@ -198,6 +211,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         **_deeds(subject, period.start, end),
         **_exits(subject, period.start, end),
         **_residents(subject, period.start, end),
+        **_discipline(subject, period.start, end),
     }
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
@@ -429,3 +443,10 @@ def _smallest_area(codes) -> str | None:
         if len(common) >= length:
             return pad_area_code(common[:length])
     return None
+
+
+def _discipline(subject: Subject, start: date, end: date) -> dict:
+    """Complaints, inspections and accountability (docs/domain.md §13)."""
+    if subject.area_code:
+        return discipline_figures(start=start, end=end, prefix=subject.prefix)
+    return discipline_figures(start=start, end=end, unit_id=subject.unit_id)

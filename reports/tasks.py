@@ -39,6 +39,7 @@ def requeue_stale_reports() -> None:
 @shared_task(**COMMON, **RETRY)
 def send_pace_reminders() -> None:
     notices.send_pace_reminders()
+    notices.send_rectification_reminders()  # overdue 限期整改, in the same weekly run
 
 
 @shared_task(**COMMON, autoretry_for=(*runs.TRANSIENT_ERRORS, smtplib.SMTPException), max_retries=8,

@@ -19,6 +19,7 @@ from households.management.commands.load_divisions import DATA
 from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
+from seeding.discipline import seed_discipline
 from seeding.evaluation import seed_evaluation
 from seeding.identification import seed_identification
 from seeding.reports import seed_reports
@@ -336,6 +337,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     # Identification and exit under way, and the township office that takes their steps.
     sign_ins += seed_identification(account, IdNumbers(random.Random(1016)))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
+    sign_ins += seed_discipline(county=COUNTY, password=DEMO_PASSWORD)  # after the office: it issues the talk
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 

@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from assessments.api import EvaluationResultViewSet
+from discipline.api import AccountabilityViewSet, ComplaintViewSet, InspectionViewSet
 from households.api import AreaViewSet, HouseholdViewSet, PovertyLineViewSet, PovertyQuotaViewSet, VillageViewSet
 from identification.api import ObjectionViewSet, StepViewSet
 from pairing.api import (
@@ -42,6 +43,9 @@ router.register("poverty-quotas", PovertyQuotaViewSet, basename="poverty-quota")
 # Identification and exit (docs/domain.md §10): read-only.
 router.register("identification-steps", StepViewSet, basename="identification-step")
 router.register("identification-objections", ObjectionViewSet, basename="identification-objection")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("accountability-records", AccountabilityViewSet, basename="accountability-record")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

@@ -14,6 +14,7 @@ LINKS = [
     ("exit-checklists", _("脱贫核查"), "cadre"),
     ("identification-yearly", _("动态调整"), "area"),
     ("identification-villages", _("识别退出"), "area"),
+    ("discipline-office", _("督查问责"), "area"),
 ]
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "identification",
     "assessments",
     "reports",
+    "discipline",  # complaints, inspections, accountability (docs/domain.md §13)
     "seeding",  # demo and province-scale data: at the top, it may use every app
 ]
 
@@ -98,6 +99,11 @@ SIGN_IN_ADDRESS_FAILURE_SECONDS = 60 * int(os.environ.get("SIGN_IN_ADDRESS_LOCKO
 # Ballot codes typed or opened at /e/: wrong ones per address before it waits.
 BALLOT_CODE_FAILURE_LIMIT = int(os.environ.get("BALLOT_CODE_FAILURE_LIMIT", "30"))
 BALLOT_CODE_FAILURE_SECONDS = 60 * int(os.environ.get("BALLOT_CODE_LOCKOUT_MINUTES", "10"))
+# The public complaint page (/jubao/): complaints filed and receipt codes looked up per address.
+COMPLAINT_FILING_LIMIT = int(os.environ.get("COMPLAINT_FILING_LIMIT", "10"))
+COMPLAINT_FILING_SECONDS = 60 * int(os.environ.get("COMPLAINT_FILING_WINDOW_MINUTES", "60"))
+COMPLAINT_LOOKUP_LIMIT = int(os.environ.get("COMPLAINT_LOOKUP_LIMIT", "30"))
+COMPLAINT_LOOKUP_SECONDS = 60 * int(os.environ.get("COMPLAINT_LOOKUP_WINDOW_MINUTES", "10"))
 
 # Content Security Policy: scripts and styles only from our own static files (charts and the
 # API docs included); no inline script anywhere, no framing.
@@ -230,6 +236,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Reports: files live outside the static and media roots and are served only by the scoped
 # download view; a report stuck running or pending that long is queued again.
 REPORTS_ROOT = Path(os.environ.get("DJANGO_REPORTS_ROOT", BASE_DIR / "var" / "reports"))
+# Complaint photos and rectification evidence: outside MEDIA_ROOT, handed out by a scoped view only.
+DISCIPLINE_ROOT = Path(os.environ.get("DJANGO_DISCIPLINE_ROOT", BASE_DIR / "var" / "discipline"))
 REPORTS_QUEUE = os.environ.get("REPORTS_QUEUE", "")
 REPORTS_STALE_RUNNING_MINUTES = int(os.environ.get("REPORTS_STALE_RUNNING_MINUTES", "30"))
 REPORTS_STALE_PENDING_MINUTES = int(os.environ.get("REPORTS_STALE_PENDING_MINUTES", "360"))

@@ -45,6 +45,7 @@ urlpatterns = [
     path("sw.js", offline.service_worker, name="service-worker"),
     path("offline/", account_views.offline, name="offline"),
     path("accounts/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign-out-everywhere"),
+    path("", include("discipline.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -87,3 +87,16 @@ def test_seed_demo_shows_an_identification_and_two_exits_under_way_and_prints_th
     assert set(exit_notice.entries.values_list("household__exit_checklists__items__holds", flat=True)) == {True}
     call_command("seed_demo", stdout=io.StringIO())
     assert Step.objects.count() == 4
+def test_seed_demo_has_a_complaint_under_investigation_an_overdue_rectification_and_a_talk():
+    from django.utils import timezone
+
+    from discipline.models import Accountability, Complaint
+    from discipline.selectors import overdue_rectifications
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert list(Complaint.objects.values_list("status", flat=True)) == ["investigating"]
+    assert overdue_rectifications(today=timezone.localdate()).count() == 1
+    assert list(Accountability.objects.values_list("kind", flat=True)) == ["talk"]
+    assert "qinzhou_inspector" in out.getvalue()

@@ -47,3 +47,5 @@ def test_a_wrong_way_import_breaks_the_contract(tmp_path):
 def test_a_unit_scope_without_its_reach_is_refused_rather_than_seeing_nothing():
     with pytest.raises(ValueError, match="reach"):
         Scope(unit_id=1)
+
+

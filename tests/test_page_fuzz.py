@@ -19,7 +19,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import registered_admins
-from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, world  # noqa: F401 (fixtures)
+
+# Fixtures of the role matrix's worlds: the records of identification and exit (docs/domain.md §10)
+# and of discipline (§13) that its pages open.
+from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, discipline_records, procedures, world  # noqa: F401 (fixtures)  # noqa: F401
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -194,5 +197,18 @@ def test_hostile_admin_list_filters_are_never_a_server_error(clients, world):
     assert not failures, "\n".join(failures)
 
 
-# The records of identification and exit the role matrix's pages open (docs/domain.md §10).
-from tests.test_role_matrix import procedures  # noqa: E402,F401 (an autouse fixture)
+# --- discipline (docs/domain.md §13): the public complaint pages, and the county's own records ---------------
+
+OPEN_PAGES.update({
+    "complaint-new": lambda w: reverse("complaint-new"),
+    "complaint-receipt": lambda w: reverse("complaint-receipt"),
+    "complaint-status": lambda w: reverse("complaint-status"),
+})
+_paths_before_discipline = _paths
+
+
+def _paths(world) -> dict[str, str]:  # noqa: F811 (the paths above, and the county's own discipline records)
+    paths = _paths_before_discipline(world)
+    paths["discipline-complaint-mine"] = reverse("discipline-complaint", args=[world["mine"]["complaint"].pk])
+    paths["discipline-inspection-mine"] = reverse("discipline-inspection", args=[world["mine"]["inspection"].pk])
+    return paths

@@ -621,3 +621,67 @@ def test_the_procedures_of_ones_own_village_show_to_every_role_that_sees_it(clie
     client.force_login(people[role])
     page = client.get(reverse("identification-village", args=[world["mine"]["village"].code]))
     assert page.status_code == 200 and "秦州区农业局异议" in page.content.decode()
+# --- discipline: complaints, inspections, accountability (docs/domain.md §13) -------------------------------
+
+def _discipline(c: dict) -> None:
+    """A complaint against the county's cadre (with the filer's name and a note), an inspection of
+    its unit with an open finding, and a talk with the cadre."""
+    from discipline.models import Accountability, Complaint, ComplaintNote, Finding, Inspection
+
+    name = c["unit"].name
+    c["complaint"] = Complaint.objects.create(
+        receipt_code=f"R{c['unit'].code[-6:]}ABCDE", rule="hospitality", target_kind="cadre", target_name=c["cadre"].name,
+        area_id=c["unit"].area_id, cadre=c["cadre"], unit=c["unit"], content=f"{name}举报内容",
+        complainant_name=f"{name}举报人", complainant_contact="13900000001")
+    ComplaintNote.objects.create(complaint=c["complaint"], text=f"{name}调查记录")
+    c["inspection"] = Inspection.objects.create(year=TODAY.year, half=1, on=TODAY - timedelta(days=20), unit=c["unit"],
+                                                area_id=c["unit"].area_id, checked=f"{name}督查内容", inspectors=f"{name}督查组")
+    c["finding"] = Finding.objects.create(inspection=c["inspection"], text=f"{name}发现问题", deadline=TODAY - timedelta(days=5),
+                                          evidence=f"{name}整改", evidence_file="rectifications/none.pdf")
+    c["accountability"] = Accountability.objects.create(kind="talk", cadre=c["cadre"], basis=f"{name}评议结果", on=TODAY,
+                                                        issued_by_id=c["unit"].area_id, text=f"{name}约谈")
+
+
+@pytest.fixture(autouse=True)
+def discipline_records(request):
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        _discipline(world["mine"])
+        _discipline(world["other"])
+
+
+PAGES.update({
+    "discipline-office": lambda w: reverse("discipline-office"),
+    "discipline-complaint-new": lambda w: reverse("discipline-complaint-new"),
+    "discipline-complaint": lambda w: reverse("discipline-complaint", args=[_other(w, "complaint").pk]),
+    "discipline-inspection-new": lambda w: reverse("discipline-inspection-new"),
+    "discipline-inspection": lambda w: reverse("discipline-inspection", args=[_other(w, "inspection").pk]),
+    "discipline-accountability-new": lambda w: reverse("discipline-accountability-new"),
+    "discipline-file": lambda w: reverse("discipline-file", args=["rectification", _other(w, "finding").pk]),
+    "discipline-file-complaint": lambda w: reverse("discipline-file", args=["complaint", _other(w, "complaint").pk]),
+})
+API_DETAILS.update({
+    "complaint-detail": lambda w: _other(w, "complaint").pk,
+    "inspection-detail": lambda w: _other(w, "inspection").pk,
+    "accountability-record-detail": lambda w: _other(w, "accountability").pk,
+})
+# The public complaint pages answer to anyone; what they show is tested in tests/discipline/test_pages.py.
+EXEMPT |= {"complaint-new", "complaint-receipt", "complaint-status"}
+
+# Who opens the discipline page (the roles over an area), and who sees the filer of a complaint
+# of the county: the office and the inspection group, which handle it; not the leader.
+DISCIPLINE_READERS = {"office", "office_ids", "leader", "inspector", "township_office"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_roles_over_an_area_open_the_discipline_page(client, world, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("discipline-office")).status_code == (200 if role in DISCIPLINE_READERS else 403)
+
+
+@pytest.mark.parametrize("role", ["office", "office_ids", "inspector", "leader"])
+def test_the_filer_shows_only_to_the_handling_office(client, world, people, role):
+    client.force_login(people[role])
+    page = client.get(reverse("discipline-complaint", args=[world["mine"]["complaint"].pk])).content.decode()
+    assert ("秦州区农业局举报人" in page) == (role != "leader")
+    assert ("秦州区农业局调查记录" in page) == (role != "leader")

@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pairing.models import Cadre
+from discipline.selectors import overdue_by_area
+from households.models import Area
+from pairing.models import Cadre, Role
 from shuanglian.helpers import in_batches
 from visits.selectors import pace
 
@@ -66,5 +68,36 @@ def send_pace_reminders(*, today: date | None = None) -> int:
         body = _("截至%(day)s，按全年要求折算到今天，以下干部进度滞后：") % {"day": today.isoformat()} + "\n" + "\n".join(lines)
         link = reverse("visits-due") + f"?unit={role.unit.code}"
         if notify(user=role.user, key=f"pace-{year}-W{week:02d}", title=title, body=body, link=link):
+            sent += 1
+    return sent
+
+
+def send_rectification_reminders(*, today: date | None = None) -> int:
+    """Tell the nearest office over each inspected unit or village which rectifications are past
+    their deadline and not signed off (docs/domain.md §13), once per ISO week. Returns the
+    number of notices sent."""
+    today = today or timezone.localdate()
+    overdue = overdue_by_area(today=today)
+    if not overdue:
+        return 0
+    offices: dict[str, list] = {}
+    for role in Role.objects.filter(kind=Role.Kind.OFFICE, user__is_active=True).select_related("user"):
+        offices.setdefault(role.area_id, []).append(role)
+    by_role: dict[int, tuple] = {}
+    for code, findings in overdue.items():
+        nearest = next((offices[c] for c in reversed(Area.lineage(code)) if c in offices), [])
+        for role in nearest:
+            by_role.setdefault(role.pk, (role, []))[1].extend(findings)
+    year, week, _weekday = today.isocalendar()
+    sent = 0
+    for role, findings in by_role.values():
+        findings.sort(key=lambda f: (f.deadline, f.pk))
+        lines = [_("%(subject)s：%(text)s（整改期限%(day)s）") % {
+            "subject": f.inspection.unit.name if f.inspection.unit_id else f.inspection.village.name,
+            "text": f.text[:40], "day": f.deadline.isoformat()} for f in findings]
+        title = ngettext("%(n)s 个督查问题逾期未整改", "%(n)s 个督查问题逾期未整改", len(findings)) % {"n": len(findings)}
+        body = _("截至%(day)s，以下督查发现的问题已过整改期限仍未销号：") % {"day": today.isoformat()} + "\n" + "\n".join(lines)
+        if notify(user=role.user, key=f"rectification-{year}-W{week:02d}", title=title, body=body,
+                  link=reverse("discipline-office")):
             sent += 1
     return sent

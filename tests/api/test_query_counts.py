@@ -63,3 +63,12 @@ def test_a_list_takes_as_many_queries_however_many_rows(world, request, basename
 
 def test_the_root_takes_as_many_queries_however_many_rows(world, as_office):
     assert_flat(as_office, world, reverse("api-root"))
+
+
+# Discipline (docs/domain.md §13): the world's rows bring complaints, inspections and accountability records.
+DISCIPLINE_LISTS = ["complaint", "inspection", "accountability-record"]
+
+
+@pytest.mark.parametrize(("basename", "role"), [pytest.param(b, r, id=f"{b}[{r}]") for b in DISCIPLINE_LISTS for r in ROLES])
+def test_a_discipline_list_takes_as_many_queries_however_many_rows(world, request, basename, role):
+    assert_flat(_token_of(role, world, request), world, reverse(f"{basename}-list"))

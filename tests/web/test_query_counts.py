@@ -390,3 +390,57 @@ def _row_with_procedures(self, i: int) -> None:
 
 
 World._row = _row_with_procedures
+# --- discipline (docs/domain.md §13) -----------------------------------------------------------------------
+# Each row also brings a complaint against its cadre (with a note on the county's first one), an
+# inspection of its unit with an overdue finding (and one more finding on the county's first
+# inspection) and a talk with its cadre, so the pages, admin lists and API lists of discipline grow too.
+
+def _discipline_row(world: World, i: int) -> None:
+    from discipline.models import Accountability, Complaint, ComplaintNote, Finding, Inspection
+
+    cadre = HouseholdPairing.objects.filter(household__village__code=f"620502100{100 + i:03d}").select_related(
+        "cadre__unit").get().cadre
+    unit = cadre.unit
+    Complaint.objects.create(receipt_code=f"QC{i:010d}", rule="gifts", target_kind="cadre", target_name=cadre.name,
+                             area_id=unit.area_id, cadre=cadre, unit=unit, content=f"举报{i}", complainant_name=f"举报人{i}")
+    inspection = Inspection.objects.create(year=TODAY.year, half=1, on=TODAY - timedelta(days=30), unit=unit,
+                                           area_id=unit.area_id, checked=f"督查{i}", inspectors="督查组")
+    Finding.objects.create(inspection=inspection, text=f"问题{i}", deadline=TODAY - timedelta(days=1))
+    Accountability.objects.create(kind="talk", cadre=cadre, basis=f"评议{i}", on=TODAY, issued_by_id="620502000000")
+    if not hasattr(world, "complaint"):
+        world.complaint = Complaint.objects.create(receipt_code="QCFIRST00000", rule="gifts", target_kind="other",
+                                                   target_name="某人", area_id="620502000000", content="举报")
+        world.inspection = inspection
+    ComplaintNote.objects.create(complaint=world.complaint, text=f"调查{i}")
+    Finding.objects.create(inspection=world.inspection, text=f"又一问题{i}", deadline=TODAY + timedelta(days=i))
+
+
+_row_before_discipline = World._row
+
+
+def _row_with_discipline(self, i: int) -> None:
+    _row_before_discipline(self, i)
+    _discipline_row(self, i)
+
+
+World._row = _row_with_discipline
+
+DISCIPLINE_PAGES = [
+    ("discipline-office", "office", lambda w: reverse("discipline-office")),
+    ("discipline-office", "leader", lambda w: reverse("discipline-office")),
+    ("discipline-complaint", "office", lambda w: reverse("discipline-complaint", args=[w.complaint.pk])),
+    ("discipline-complaint-new", "office", lambda w: reverse("discipline-complaint-new")),
+    ("discipline-inspection", "office", lambda w: reverse("discipline-inspection", args=[w.inspection.pk])),
+    ("discipline-inspection-new", "office", lambda w: reverse("discipline-inspection-new")),
+    ("discipline-accountability-new", "office", lambda w: reverse("discipline-accountability-new")),
+    ("complaint-new", None, lambda w: reverse("complaint-new")),
+    ("complaint-status", None, lambda w: reverse("complaint-status")),
+]
+
+
+@pytest.mark.parametrize(("name", "role", "path"), [pytest.param(*page, id=f"{page[0]}[{page[1] or 'anonymous'}]")
+                                                    for page in DISCIPLINE_PAGES])
+def test_a_discipline_page_takes_as_many_queries_however_many_rows(client, world, request, name, role, path):
+    if role is not None:
+        sign_in(client, world, role, request)
+    assert_flat(client, world, path)
