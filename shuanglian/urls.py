@@ -38,6 +38,7 @@ urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("", include("assessments.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("publicity.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
