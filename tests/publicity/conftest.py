@@ -55,6 +55,7 @@ def make_round(c: dict, *, year: int = 2024, close: bool = True) -> EvaluationRo
     issue_codes(rnd=rnd, direction=Direction.HOUSEHOLD_ON_CADRE)
     if close:
         close_round(rnd=rnd)
+        rnd.refresh_from_db()
     return rnd
 
 
