@@ -33,6 +33,7 @@ from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household
 from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
+from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp
@@ -102,6 +103,10 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("resident_days", _("驻村工作队员在村天数")),
         Figure("poor_villages_without_resident_team", _("无驻村工作队的贫困村")),
         Figure("poor_villages_without_first_secretary", _("无第一书记的贫困村")),
+    ]),
+    # The task 推广典型 (六大任务): typical cases the offices published in the period.
+    (_("推广典型"), [
+        Figure("typical_cases_published", _("本期发布典型数")),
     ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
@@ -197,6 +202,9 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         **_deeds(subject, period.start, end),
         **_exits(subject, period.start, end),
         **_residents(subject, period.start, end),
+        "typical_cases_published": published_case_count(
+            start=period.start, end=end, area_prefix=subject.prefix if subject.area_code else None,
+            unit_id=subject.unit_id),
     }
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
