@@ -166,8 +166,9 @@ def rounds(request):
                 publish_round(rnd=rnd, by=request.user)
                 messages.success(request, _("%(round)s的结果已公开。") % {"round": rnd})
         except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("publicity-rounds")
+            messages.error(request, " ".join(exc.messages))  # the page again, with the reason
+        else:
+            return redirect("publicity-rounds")
     published = dict(visible_publications(scope).values_list("round_id", "published"))
     shown = [{"round": r, "published": published.get(r.pk, False), "may_publish": may_publish(scope, r)}
              for r in visible_evaluation_rounds(scope).select_related("area").order_by("-year", "area_id")[:200]]

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import registered_admins
-from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, world  # noqa: F401 (fixtures)
+from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, publicity_records, world  # noqa: F401 (fixtures)
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

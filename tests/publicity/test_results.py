@@ -106,5 +106,5 @@ def test_the_rounds_page_publishes_for_the_office(client, office, world):
 def test_the_rounds_page_says_why_an_open_round_is_not_published(client, office, world):
     rnd = make_round(world["mine"], close=False)
     client.force_login(office)
-    response = client.post(reverse("publicity-rounds"), {"round": rnd.pk, "action": "publish"}, follow=True)
+    response = client.post(reverse("publicity-rounds"), {"round": rnd.pk, "action": "publish"})
     assert "尚未结束" in response.content.decode() and not RoundPublication.objects.exists()
