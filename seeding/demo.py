@@ -20,6 +20,7 @@ from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.evaluation import seed_evaluation
+from seeding.publicity import seed_publicity
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
@@ -333,6 +334,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
         account(secretary.cadre.user.username, secretary.cadre.name)
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
+    # A published typical case, last year's results published, a lead unit with one meeting.
+    seed_publicity(county_code=COUNTY, unit_code=unit.code, office=office, unit_admin=unit_admin)
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 
