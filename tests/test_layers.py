@@ -16,7 +16,7 @@ def lint_imports() -> str:
     return shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
 
 
-PACKAGES = ("shuanglian", "households", "pairing", "visits", "assessments", "reports", "seeding")
+PACKAGES = ("shuanglian", "households", "pairing", "visits", "assessments", "reports", "seeding", "publicity")
 
 
 def run_lint(where: Path) -> subprocess.CompletedProcess:
