@@ -15,9 +15,10 @@ from .models import CaseCategory, CaseStatus, LeadUnit, TypicalCase
 
 class CaseSerializer(serializers.ModelSerializer):
     area = serializers.CharField(source="area_id", read_only=True)
-    village = serializers.CharField(source="village_id", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True, default=None)
-    cadre = serializers.IntegerField(source="cadre_id", read_only=True, help_text="干部内部ID（不是身份证号）")
+    village = serializers.CharField(source="village_id", read_only=True, allow_null=True)
+    unit = serializers.CharField(source="unit.code", read_only=True, default=None, allow_null=True)
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True, allow_null=True,
+                                     help_text="干部内部ID（不是身份证号）")
 
     class Meta:
         model = TypicalCase
@@ -58,7 +59,7 @@ class LeadUnitSerializer(serializers.ModelSerializer):
 
 
 class LeadUnitFilters(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year")
+    year = django_filters.NumberFilter(field_name="year", min_value=2000, max_value=2100)
 
     class Meta:
         model = LeadUnit
@@ -79,15 +80,15 @@ class LeadUnitViewSet(ScopedViewSet):
 class PublishedResultSerializer(serializers.Serializer):
     year = serializers.IntegerField(source="round.year")
     area = serializers.CharField(source="round.area_id")
-    unit = serializers.CharField(source="unit.name", default=None)
-    cadre = serializers.CharField(source="cadre.name", default=None)
-    cadre_unit = serializers.CharField(source="cadre.unit.name", default=None)
+    unit = serializers.CharField(source="unit.name", default=None, allow_null=True)
+    cadre = serializers.CharField(source="cadre.name", default=None, allow_null=True)
+    cadre_unit = serializers.CharField(source="cadre.unit.name", default=None, allow_null=True)
     satisfaction = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
     grade = serializers.CharField()
 
 
 class PublishedResultFilters(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="round__year")
+    year = django_filters.NumberFilter(field_name="round__year", min_value=2000, max_value=2100)
 
     class Meta:
         model = AppraisalResult
