@@ -27,7 +27,7 @@ def published_case_count(*, start: date, end: date, area_prefix: str | None = No
     t1 = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     cases = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED, published_at__gte=t0, published_at__lt=t1)
     if area_prefix is not None:
-        cases = cases.filter(area_id__startswith=area_prefix)
+        cases = cases.filter(area__code__startswith=area_prefix)
     if unit_id is not None:
         cases = cases.filter(Q(unit_id=unit_id) | Q(cadre__unit_id=unit_id))
     return cases.count()
