@@ -78,6 +78,7 @@ def cases(request):
     return render(request, "publicity/cases.html", {
         "page": page, "status": status, "statuses": CaseStatus.choices,
         "may_submit": scoping.may_change(scope) and (scoping.is_office(scope) or scoping.is_unit_admin(scope)),
+        "office": scoping.is_office(scope), "region": scoping.sees_region(scope),
     })
 
 

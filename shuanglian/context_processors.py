@@ -11,6 +11,7 @@ LINKS = [
     ("visits-due", _("滞后名单"), "staff"),
     ("reports-index", _("台账报表"), "staff"),
     ("evaluation-results", _("评议结果"), "any"),
+    ("publicity-cases", _("典型"), "staff"),
 ]
 
 
