@@ -18,7 +18,9 @@ Benchmarks and their baselines:
 - roster import: rows/s of ``import_workbook`` vs the same rows through bulk_create alone
   (target ≥ 5,000 rows/s);
 - dashboard and API list latency (p50 / p95) against the same minimal view, after the nightly
-  warm-up; ledger export (bench/ledger_export.py), else "not yet available".
+  warm-up; ledger export (bench/ledger_export.py), else "not yet available";
+- the published evaluation results page, GET /gongkai/pingyi/<year>/ without sign-in, against
+  the same minimal view (bench/public_results.py; target ≥ 200 requests/s).
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -69,7 +71,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
     parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
-    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger"],
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication"],
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
 
@@ -139,6 +141,11 @@ def main() -> int:
     if "ledger" not in args.skip:
         ledger_url = None if args.quick else _sibling(url, "_ledger")
         rows.append(_ledger_export(ledger_url))
+
+    # -- the published results page --
+    if "publication" not in args.skip:
+        rows.append(_public_results(url, year=year - 1, requests=args.requests or (1000 if args.quick else 2000),
+                                    workers=args.workers, concurrency=args.concurrency))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -225,6 +232,24 @@ def _reads(url: str, *, requests: int, workers: int, concurrency: int, judge: bo
                         baseline=f"{base['p50_ms']:.0f} / {base['p95_ms']:.0f} ms minimal view", ratio=f"{ratio:.2f}",
                         target="p95 < 300 ms", ok=(not problems and (got["p95_ms"] < 300 if judge else True))))
     return rows
+
+
+def _public_results(url: str, *, year: int, requests: int, workers: int, concurrency: int) -> Row:
+    from bench.public_results import TARGET_RPS, measure
+
+    print(f"public results page: gunicorn with {workers} workers, {concurrency} connections…", flush=True)
+    result = measure(database_url=url, year=year, requests=requests, workers=workers, concurrency=concurrency)
+    page, base = result["page"], result["baseline"]
+    problems = {**page["unexpected"], **{f"baseline {k}": v for k, v in base["unexpected"].items()}}
+    if problems:
+        print(f"public results: unexpected answers {problems} (server log: {result['log']})", flush=True)
+    ratio = page["rps"] / base["rps"] if base["rps"] else 0.0
+    print(f"public results ratio {ratio:.2f}: {page['rps']:.0f} requests/s (p95 {page['p95_ms']:.0f} ms) vs baseline "
+          f"{base['rps']:.0f} requests/s (p95 {base['p95_ms']:.0f} ms), {result['results']:,} results", flush=True)
+    return Row(f"published results page (GET /gongkai/pingyi/{result['year']}/, {result['results']:,} results)",
+               f"{page['rps']:.0f} req/s, p95 {page['p95_ms']:.0f} ms",
+               baseline=f"{base['rps']:.0f} req/s minimal view", ratio=f"{ratio:.2f}", target=f"≥ {TARGET_RPS} req/s",
+               ok=not problems and page["rps"] >= TARGET_RPS)
 
 
 def _roster_import(url: str, households: int, create: bool, judge: bool) -> Row:

@@ -35,6 +35,7 @@ from identification.selectors import announced_exit
 from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
+from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp
@@ -116,6 +117,10 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("accountability_criticism", _("通报批评")),
         Figure("accountability_talk", _("约谈")),
         Figure("accountability_accountability", _("问责")),
+    ]),
+    # The task 推广典型 (六大任务): typical cases the offices published in the period.
+    (_("推广典型"), [
+        Figure("typical_cases_published", _("本期发布典型数")),
     ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
@@ -212,6 +217,9 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         **_exits(subject, period.start, end),
         **_residents(subject, period.start, end),
         **_discipline(subject, period.start, end),
+        "typical_cases_published": published_case_count(
+            start=period.start, end=end, area_prefix=subject.prefix if subject.area_code else None,
+            unit_id=subject.unit_id),
     }
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:

@@ -17,6 +17,7 @@ from pairing.api import (
                          VillagePairingViewSet,
                          WorkTeamMemberViewSet,
 )
+from publicity.api import LeadUnitViewSet, PublishedResultViewSet, TypicalCaseViewSet
 from reports.api import ReportViewSet
 from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, StayViewSet, VisitViewSet
 
@@ -46,6 +47,9 @@ router.register("identification-objections", ObjectionViewSet, basename="identif
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("accountability-records", AccountabilityViewSet, basename="accountability-record")
+router.register("typical-cases", TypicalCaseViewSet, basename="typical-case")
+router.register("lead-units", LeadUnitViewSet, basename="lead-unit")
+router.register("published-results", PublishedResultViewSet, basename="published-result")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

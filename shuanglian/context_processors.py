@@ -15,6 +15,7 @@ LINKS = [
     ("identification-yearly", _("动态调整"), "area"),
     ("identification-villages", _("识别退出"), "area"),
     ("discipline-office", _("督查问责"), "area"),
+    ("publicity-cases", _("典型"), "staff"),
 ]
 
 

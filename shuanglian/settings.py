@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "assessments",
     "reports",
     "discipline",  # complaints, inspections, accountability (docs/domain.md §13)
+    "publicity",
     "seeding",  # demo and province-scale data: at the top, it may use every app
 ]
 
@@ -218,6 +219,9 @@ ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", str(ROSTER_MAX_ROWS * 
 # deleted once the job has run.
 ROSTER_UPLOADS_ROOT = Path(os.environ.get("ROSTER_UPLOADS_ROOT", BASE_DIR / "var" / "roster_uploads"))
 # Visit photos larger than this are refused from their header, before they are decoded.
+# Photos of typical cases: outside MEDIA_ROOT, handed out by the scoped page and, once a case is
+# published, by the public page (publicity/views.py).
+PUBLICITY_PHOTOS_ROOT = Path(os.environ.get("PUBLICITY_PHOTOS_ROOT", BASE_DIR / "var" / "publicity"))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -46,6 +46,7 @@ urlpatterns = [
     path("offline/", account_views.offline, name="offline"),
     path("accounts/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign-out-everywhere"),
     path("", include("discipline.urls")),
+    path("", include("publicity.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

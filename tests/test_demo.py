@@ -100,3 +100,19 @@ def test_seed_demo_has_a_complaint_under_investigation_an_overdue_rectification_
     assert overdue_rectifications(today=timezone.localdate()).count() == 1
     assert list(Accountability.objects.values_list("kind", flat=True)) == ["talk"]
     assert "qinzhou_inspector" in out.getvalue()
+def test_seed_demo_publishes_a_case_and_last_years_results_and_lists_a_county_missing_a_meeting(settings, tmp_path, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from assessments.models import EvaluationRound
+    from publicity.models import TypicalCase
+    from publicity.selectors import counties_missing_meetings
+    from shuanglian.scoping import EVERYTHING
+
+    settings.PUBLICITY_PHOTOS_ROOT = tmp_path / "publicity"
+    call_command("seed_demo", stdout=io.StringIO())
+    case = TypicalCase.objects.get(status="published")
+    assert case.photos.count() == 1 and client.get(reverse("public-case", args=[case.pk])).status_code == 200
+    closed = EvaluationRound.objects.get(closed_at__isnull=False)
+    assert client.get(reverse("public-results", args=[closed.year])).status_code == 200
+    assert counties_missing_meetings(EVERYTHING, timezone.localdate().year).count() == 1

@@ -20,9 +20,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import registered_admins
 
-# Fixtures of the role matrix's worlds: the records of identification and exit (docs/domain.md §10)
-# and of discipline (§13) that its pages open.
-from tests.test_role_matrix import EXEMPT, PAGES, ROLES, _reports, _users, clock, discipline_records, procedures, world  # noqa: F401 (fixtures)  # noqa: F401
+# Fixtures of the role matrix's worlds: the records of identification and exit (docs/domain.md §10),
+# of discipline (§13) and of publicity (§13) that its pages open.
+from tests.test_role_matrix import (  # noqa: F401 (fixtures)
+    EXEMPT,
+    PAGES,
+    ROLES,
+    _reports,
+    _users,
+    clock,
+    discipline_records,
+    procedures,
+    publicity_records,
+    world,
+)
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

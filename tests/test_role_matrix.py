@@ -685,3 +685,68 @@ def test_the_filer_shows_only_to_the_handling_office(client, world, people, role
     page = client.get(reverse("discipline-complaint", args=[world["mine"]["complaint"].pk])).content.decode()
     assert ("秦州区农业局举报人" in page) == (role != "leader")
     assert ("秦州区农业局调查记录" in page) == (role != "leader")
+# --- typical cases, publication and lead units (docs/domain.md §13) ---------------------------------------
+
+def _publicity(c: dict, *, publish: bool) -> None:
+    """A case of the county's unit with a photo (published in 秦州区 only: the public pages then
+    show nothing of 麦积区), and a lead unit with one meeting."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    from publicity.models import CasePhoto, LeadMeeting, LeadUnit, TypicalCase
+
+    case = TypicalCase.objects.create(category="industry", title=f"{c['unit'].name}典型", text=f"{c['unit'].name}事迹",
+                                      area_id=c["village"].code[:6] + "000000", unit=c["unit"], cadre=c["cadre"],
+                                      status="published" if publish else "submitted",
+                                      published_at=datetime(2025, 6, 1, tzinfo=ZoneInfo("Asia/Shanghai")) if publish else None)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    c["case"], c["case_photo"] = case, CasePhoto.objects.create(case=case, image=ContentFile(out.getvalue(), name="p.jpg"))
+    c["lead"] = LeadUnit.objects.create(county_id=c["village"].code[:6] + "000000", year=TODAY.year, unit=c["unit"])
+    LeadMeeting.objects.create(lead=c["lead"], on=date(TODAY.year, 3, 1), topic=f"{c['unit'].name}会商", attendees=5)
+
+
+@pytest.fixture(autouse=True)
+def publicity_records(request, settings, tmp_path):
+    settings.PUBLICITY_PHOTOS_ROOT = tmp_path / "publicity"
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        _publicity(world["mine"], publish=True)
+        _publicity(world["other"], publish=False)
+
+
+PAGES.update({
+    "publicity-cases": lambda w: reverse("publicity-cases"),
+    "publicity-case-new": lambda w: reverse("publicity-case-new"),
+    "publicity-case": lambda w: reverse("publicity-case", args=[_other(w, "case").pk]),
+    "publicity-case-photo": lambda w: reverse("publicity-case-photo", args=[_other(w, "case_photo").pk]),
+    "publicity-rounds": lambda w: reverse("publicity-rounds"),
+    "publicity-leads": lambda w: reverse("publicity-leads") + f"?year={TODAY.year}",
+    # The public pages (no sign-in): published records only, and nothing of 麦积区 is published.
+    "public-index": lambda w: reverse("public-index"),
+    "public-case": lambda w: reverse("public-case", args=[_other(w, "case").pk]),
+    "public-photo": lambda w: reverse("public-photo", args=[_other(w, "case_photo").pk]),
+    "public-results": lambda w: reverse("public-results", args=[TODAY.year]),
+    # This county's case too: the review form and the published page (fuzzed with hostile input).
+    "publicity-case-mine": lambda w: reverse("publicity-case", args=[w["mine"]["case"].pk]),
+    "public-case-mine": lambda w: reverse("public-case", args=[w["mine"]["case"].pk]),
+})
+API_DETAILS.update({
+    "typical-case-detail": lambda w: _other(w, "case").pk,
+    "lead-unit-detail": lambda w: _other(w, "lead").pk,
+})
+
+
+def test_the_public_pages_show_the_published_case_to_anyone(client, world):
+    page = client.get(reverse("public-index")).content.decode()
+    assert "秦州区农业局典型" in page and MARKER not in page
+    assert client.get(reverse("public-case", args=[world["mine"]["case"].pk])).status_code == 200
+    assert client.get(reverse("public-photo", args=[world["mine"]["case_photo"].pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["leader", "inspector", "cadre", "unit_admin"])
+def test_only_offices_publish_evaluation_results(client, world, people, role):
+    client.force_login(people[role])
+    assert client.get(reverse("publicity-rounds")).status_code == 403

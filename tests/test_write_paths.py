@@ -40,6 +40,7 @@ from households.models import (
     PovertyQuota,
 )
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
+from publicity.models import CasePhoto, LeadMeeting, LeadUnit, RoundPublication, TypicalCase
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -990,6 +991,99 @@ MATRIX: dict[str, Entry] = {
     "pairing.Posting": POSTING, "pairing.Leave": LEAVE, "visits.Stay": STAY,
     "households.PovertyQuota": POVERTY_QUOTA,
 }
+
+# --- typical cases, publication and lead units (docs/domain.md §13): written on their pages only ---------
+
+@pytest.fixture(autouse=True)
+def publicity_photos(settings, tmp_path):
+    settings.PUBLICITY_PHOTOS_ROOT = tmp_path / "publicity"
+
+
+def _photo(content: bytes | None = None):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    if content is None:
+        out = io.BytesIO()
+        Image.new("RGB", (16, 12)).save(out, "JPEG")
+        content = out.getvalue()
+    return SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
+
+
+def case_fields(w, v):
+    return {"category": "industry", "title": v["title"], "text": "培育产业，户均增收。", "key": str(uuid.uuid4()),
+            "cadre": v["cadre"](w).pk if v["cadre"] else None, "photos": [v["photo"]()]}
+
+
+TYPICAL_CASE = Entry(
+    tables=[TypicalCase, CasePhoto],
+    doors={
+        "page (unit administrator)": page_door(lambda w: reverse("publicity-case-new"), case_fields, user="unit_admin"),
+        "page (office)": page_door(lambda w: reverse("publicity-case-new"), case_fields, user="office"),
+    },
+    valid={"title": "苹果产业带富一村", "cadre": lambda w: w.mine["cadre"], "photo": _photo},
+    rules={
+        "no title": {"title": "  "},
+        "a cadre of another county": {"cadre": lambda w: w.other["cadre"]},
+        "a file that is not a photo": {"photo": lambda: _photo(b"%PDF-1.4 not a photo")},
+    },
+)
+
+
+def _closed_round(w):
+    from assessments.services import close_round
+
+    rnd, created = EvaluationRound.objects.get_or_create(year=2024, area_id="620502000000",
+                                                        defaults={"opens": date(2024, 12, 1), "closes": date(2024, 12, 20)})
+    if created:
+        close_round(rnd=rnd)
+    return rnd
+
+
+PUBLICATION = Entry(
+    tables=[RoundPublication],
+    doors={"page": page_door(lambda w: reverse("publicity-rounds"),
+                             lambda w, v: {"round": v["round"](w).pk, "action": "publish"}, user="office")},
+    valid={"round": _closed_round},
+    rules={"a round not closed": {"round": lambda w: w.round}},
+)
+
+LEAD_UNIT = Entry(
+    tables=[LeadUnit],
+    doors={"page": page_door(lambda w: reverse("publicity-leads") + "?year=2025", lambda w, v: {
+        "form": "lead", "county": v["county"], "year": 2025, "unit": v["unit"](w).pk}, user="office")},
+    valid={"county": "620502000000", "unit": lambda w: w.mine["unit"]},
+    rules={
+        "a county of another office": {"county": "620503000000"},
+        "a township, not a county": {"county": "620502100000"},
+        "a unit outside the office's scope": {"unit": lambda w: w.other["unit"]},
+    },
+)
+
+
+def _lead(w):
+    return LeadUnit.objects.get_or_create(county_id="620502000000", year=2025, defaults={"unit": w.mine["unit"]})[0]
+
+
+LEAD_MEETING = Entry(
+    tables=[LeadMeeting],
+    doors={"page": page_door(lambda w: reverse("publicity-leads") + "?year=2025", lambda w, v: {
+        "form": "meeting", "lead": _lead(w).pk, "on": v["on"], "topic": v["topic"], "attendees": v["attendees"]},
+        user="office")},
+    valid={"on": d(3, 5), "topic": "成员单位会议", "attendees": 9},
+    rules={
+        "in the future": {"on": d(7, 1)},
+        "outside the lead unit's year": {"on": date(2024, 12, 30)},
+        "no attendees": {"attendees": 0},
+        "no topic": {"topic": " "},
+    },
+)
+
+MATRIX.update({"publicity.TypicalCase": TYPICAL_CASE, "publicity.RoundPublication": PUBLICATION,
+               "publicity.LeadUnit": LEAD_UNIT, "publicity.LeadMeeting": LEAD_MEETING})
+
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system
 # administrator reaches them, and they change no campaign record.

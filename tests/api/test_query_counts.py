@@ -32,6 +32,9 @@ LISTS = [
     ("identification-step", ""),
     ("identification-step", f"?year={TODAY.year}&procedure=identification"),
     ("identification-objection", ""),
+    ("typical-case", ""),
+    ("lead-unit", ""),
+    ("published-result", ""),
 ]
 ROLES = ["office", "leader", "unit_admin", "cadre"]
 # (basename, role) known to query once per row: the mark goes when the view is fixed.

@@ -153,6 +153,26 @@ class World:
         f.AnnouncedStepFactory.announce([household], village=village, year=TODAY.year, date=TODAY - timedelta(days=i))
         notice = own_village_notice(mine["village"])
         f.AnnouncedEntryFactory(step=notice, household=own)
+        # Typical cases (one published about the new unit's cadre, one of the county's unit waiting),
+        # a lead unit of another year with a meeting, a meeting of this year's lead unit, and the
+        # closed round's results published.
+        from publicity.models import LeadMeeting, LeadUnit, RoundPublication, TypicalCase
+
+        TypicalCase.objects.create(category="industry", title=f"典型{i}", text="事迹", area_id="620502000000", unit=unit,
+                                   cadre=cadre, village=village, status="published", published_at=NOW)
+        TypicalCase.objects.create(category="model_person", title=f"待审{i}", text="事迹", area_id="620502000000",
+                                   unit=mine["unit"], cadre=mine["cadre"])
+        past = LeadUnit.objects.create(county_id="620502000000", year=2000 + i, unit=unit)
+        LeadMeeting.objects.create(lead=past, on=date(2000 + i, 3, 1), topic="会商", attendees=3)
+        lead = LeadUnit.objects.get_or_create(county_id="620502000000", year=TODAY.year, defaults={"unit": mine["unit"]})[0]
+        LeadMeeting.objects.create(lead=lead, on=TODAY, topic=f"会商{i}", attendees=3)
+        RoundPublication.objects.get_or_create(round=self.closed_round, defaults={"year": self.closed_round.year})
+
+    @staticmethod
+    def first_case():
+        from publicity.models import TypicalCase
+
+        return TypicalCase.objects.filter(status="published").order_by("pk").first()
 
     @staticmethod
     def _visit(cadre, household, *, days_ago: int) -> Visit:
@@ -275,6 +295,15 @@ PAGES += [
     ("identification-village", "cadre", lambda w: reverse("identification-village", args=[w.mine["village"].code])),
     ("identification-household", "office",
      lambda w: reverse("identification-household", args=[w.mine["household"].number])),
+    ("publicity-cases", "office", lambda w: reverse("publicity-cases")),
+    ("publicity-cases", "unit_admin", lambda w: reverse("publicity-cases")),
+    ("publicity-case-new", "office", lambda w: reverse("publicity-case-new")),
+    ("publicity-case", "office", lambda w: reverse("publicity-case", args=[w.first_case().pk])),
+    ("publicity-rounds", "office", lambda w: reverse("publicity-rounds")),
+    ("publicity-leads", "office", lambda w: reverse("publicity-leads")),
+    ("public-index", None, lambda w: reverse("public-index")),
+    ("public-case", None, lambda w: reverse("public-case", args=[w.first_case().pk])),
+    ("public-results", None, lambda w: reverse("public-results", args=[TODAY.year - 1])),
 ]
 
 # Pages known to query once per row (reported; the view is to be fixed, then the mark removed).
