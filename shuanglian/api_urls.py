@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from assessments.api import EvaluationResultViewSet
 from discipline.api import AccountabilityViewSet, ComplaintViewSet, InspectionViewSet
 from households.api import AreaViewSet, HouseholdViewSet, PovertyLineViewSet, PovertyQuotaViewSet, VillageViewSet
-from identification.api import ObjectionViewSet, StepViewSet
+from identification.api import ExitChecklistViewSet, ObjectionViewSet, StepViewSet
 from pairing.api import (
                          CadreViewSet,
                          HouseholdPairingViewSet,
@@ -44,6 +44,8 @@ router.register("poverty-quotas", PovertyQuotaViewSet, basename="poverty-quota")
 # Identification and exit (docs/domain.md §10): read-only.
 router.register("identification-steps", StepViewSet, basename="identification-step")
 router.register("identification-objections", ObjectionViewSet, basename="identification-objection")
+# The exit checklist: read, and recorded by the phone (its outbox) through the page's service.
+router.register("exit-checklists", ExitChecklistViewSet, basename="exit-checklist")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("accountability-records", AccountabilityViewSet, basename="accountability-record")

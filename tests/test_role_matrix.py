@@ -592,6 +592,7 @@ def _procedures(c: dict) -> None:
                                               content=f"{c['unit'].name}异议")
     checklist = ExitChecklist.objects.create(household=c["household"], year=TODAY.year, recorded_on=TODAY)
     ExitCheckItem.objects.create(checklist=checklist, item="food", holds=True, note=f"{c['unit'].name}口粮")
+    c["checklist"] = checklist
 
 
 @pytest.fixture(autouse=True)
@@ -613,6 +614,7 @@ PAGES.update({
 API_DETAILS.update({
     "identification-step-detail": lambda w: _other(w, "step").pk,
     "identification-objection-detail": lambda w: _other(w, "objection").pk,
+    "exit-checklist-detail": lambda w: _other(w, "checklist").pk,
 })
 
 

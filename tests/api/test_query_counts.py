@@ -32,6 +32,7 @@ LISTS = [
     ("identification-step", ""),
     ("identification-step", f"?year={TODAY.year}&procedure=identification"),
     ("identification-objection", ""),
+    ("exit-checklist", ""),
     ("typical-case", ""),
     ("lead-unit", ""),
     ("published-result", ""),
