@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "identification",
     "assessments",
     "reports",
+    "papers",
     "seeding",  # demo and province-scale data: at the top, it may use every app
 ]
 
