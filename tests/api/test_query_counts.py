@@ -58,3 +58,11 @@ def test_a_list_takes_as_many_queries_however_many_rows(world, request, basename
 
 def test_the_root_takes_as_many_queries_however_many_rows(world, as_office):
     assert_flat(as_office, world, reverse("api-root"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_project_list_takes_as_many_queries_however_many_rows(counties, unit_admin, request, role):
+    from tests.web.test_query_counts import PapersWorld
+
+    world = PapersWorld(counties, unit_admin)
+    assert_flat(_token_of(role, world, request), world, reverse("project-list"))

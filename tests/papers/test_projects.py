@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from pairing.models import Role
 from papers.models import Project
 from papers.services import record_project
-from pairing.models import Role
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
