@@ -18,7 +18,9 @@ Benchmarks and their baselines:
 - roster import: rows/s of ``import_workbook`` vs the same rows through bulk_create alone
   (target ≥ 5,000 rows/s);
 - dashboard and API list latency (p50 / p95) against the same minimal view, after the nightly
-  warm-up; ledger export (bench/ledger_export.py), else "not yet available".
+  warm-up; ledger export (bench/ledger_export.py), else "not yet available";
+- the county's help handbooks as one streamed file (bench/handbook_download.py: 5,000
+  households in under a minute, peak memory bounded).
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -69,7 +71,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
     parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
-    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger"],
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "handbooks"],
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
 
@@ -139,6 +141,10 @@ def main() -> int:
     if "ledger" not in args.skip:
         ledger_url = None if args.quick else _sibling(url, "_ledger")
         rows.append(_ledger_export(ledger_url))
+
+    # -- the county's handbooks, streamed --
+    if "handbooks" not in args.skip:
+        rows.append(_handbook_download(None if args.quick else _sibling(url, "_handbooks")))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -275,6 +281,30 @@ def _ledger_export(url: str | None) -> Row:
                baseline=f"{float(other['seconds']):.2f} s, peak {float(other['peak']):.0f} MiB in-memory" if other else "",
                ratio=f"{seconds / float(other['seconds']):.2f}" if other and float(other["seconds"]) else "",
                target="< 10 s and < 300 MB", ok=seconds < 10 and peak < 300 and (not rss or int(rss[1]) < 300))
+
+
+HANDBOOK_LINE = re.compile(r"^handbooks\s+(?P<seconds>[\d.]+) s\s+first byte\s+(?P<first>[\d.]+) s\s+"
+                           r"peak Python memory\s+(?P<peak>[\d.]+) MiB")
+
+
+def _handbook_download(url: str | None) -> Row:
+    """bench/handbook_download.py: a county's 5,000 handbooks downloaded as one streamed file."""
+    name = "handbooks of a county, one streamed file (5,000 households)"
+    target = "< 60 s, peak < 100 MiB"
+    env = dict(os.environ)
+    env.pop("BENCH_DATABASE_URL", None)
+    if url:
+        _create_database(url)
+        env["BENCH_DATABASE_URL"] = url
+    print("handbooks: a county of 5,000 households…", flush=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "handbook_download.py"), "--households", "5000"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    found = next((m for line in done.stdout.splitlines() if (m := HANDBOOK_LINE.match(line.strip()))), None)
+    if done.returncode or found is None:
+        return Row(name, f"{NOT_YET} (bench/handbook_download.py did not report)", target=target)
+    seconds, first, peak = float(found["seconds"]), float(found["first"]), float(found["peak"])
+    return Row(name, f"{seconds:.1f} s, first byte {first:.2f} s, peak {peak:.0f} MiB", target=target,
+               ok=seconds < 60 and peak < 100)
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -83,7 +83,8 @@ def handbook_stream(reader, area: Area, *, batch: int | None = None):
     households = visible_households(reader).filter(village__code__startswith=area.prefix)
     kwargs = {"batch": batch} if batch else {}
     for books in handbook_batches(reader, households, **kwargs):
-        yield "".join(book.render({"b": b}) for b in books)
+        for b in books:
+            yield book.render({"b": b})
     yield "</body></html>\n"
 
 
