@@ -20,6 +20,7 @@ from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.evaluation import seed_evaluation
+from seeding.projects import seed_projects
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
@@ -333,6 +334,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         account(secretary.cadre.user.username, secretary.cadre.name)
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
+    seed_projects()  # the units' projects, funds and trainings (docs/domain.md §12)
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 
