@@ -18,6 +18,7 @@ from .models import Project
 FIELDS = ("unit", "office_area", "village", "kind", "title", "year", "money_planned", "money_spent", "spent_note",
           "status", "people_trained", "people_helped", "start", "end")
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+SHEET = "项目"  # the upload sheet's name: problems are named 项目!ROW, in Chinese like the roster's
 
 
 def _amount(value, field: str, errors: dict) -> Decimal | None:
@@ -131,8 +132,8 @@ def import_projects(writer, rows: list[dict]) -> list[Project]:
         unit, village = row.get("unit"), row.get("village")
         paired = (unit.pk, village.code) in pairs if unit and village else None
         for field, messages in project_errors(writer, row, paired=paired).items():
-            problems += [f"{gettext('项目')}!{row['_row']} {message}" for message in messages]
-        problems += [f"{gettext('项目')}!{row['_row']} {message}" for message in row.get("_problems", [])]
+            problems += [f"{SHEET}!{row['_row']} {message}" for message in messages]
+        problems += [f"{SHEET}!{row['_row']} {message}" for message in row.get("_problems", [])]
     if problems:
         raise DomainError(problems)
     user = writer if getattr(writer, "is_authenticated", False) else None

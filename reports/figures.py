@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households.access import visible_areas, visible_households
@@ -107,7 +108,7 @@ GROUPS: list[tuple[str, list[Figure]]] = [
     ]),
     (_("吃住在村与六项任务"), [
         Figure("stays", _("吃住在村次数")),
-        *(Figure(f"task_{value}", _("落实任务：%(task)s") % {"task": label}) for value, label in Task.choices),
+        *(Figure(f"task_{value}", format_lazy(_("落实任务：{task}"), task=label)) for value, label in Task.choices),
     ]),
     (_("帮扶项目"), [
         Figure("unit_projects", _("单位和双联办项目数")),
