@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "pairing.models.Unit.Kind",
         "UnitLevelEnum": "pairing.models.Unit.Level",
         "AreaLevelEnum": "households.models.AreaLevel",
+        "ProjectKindEnum": "papers.models.Project.Kind",
+        "ProjectStatusEnum": "papers.models.Project.Status",
     },
 }
 
