@@ -111,3 +111,32 @@ def test_the_admin_refuses_a_project_in_an_unpaired_village(paired):
         "start": "2025-04-01"})
     assert response.status_code == 200 and "未联系" in response.content.decode()
     assert not Project.objects.exists()
+
+
+def _sheet(tmp_path, rows):
+    from openpyxl import Workbook
+
+    from papers.imports import COLUMNS
+
+    book = Workbook()
+    book.active.append(COLUMNS)
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "projects.xlsx"
+    book.save(path)
+    return path
+
+
+def test_an_upload_with_one_bad_row_stores_nothing_and_names_the_row(paired, tmp_path):
+    unit, village, user = paired
+    good = [unit.code, "", village.code, "培训", "花椒修剪培训", 2025, 1000, 800, "", "已完成", 40, 0, "2025-04-01", ""]
+    bad = [unit.code, "", village.code, "基础设施", "道路硬化", 2025, 1000, 1500, "", "实施中", 0, 100, "2025-05-01", ""]
+    client = Client()
+    client.force_login(user)
+    with open(_sheet(tmp_path, [good, bad]), "rb") as upload:
+        page = client.post("/papers/projects/upload/", {"file": upload})
+    assert page.status_code == 200 and "项目!3 到位资金超过计划资金" in page.content.decode()
+    assert not Project.objects.exists()
+    with open(_sheet(tmp_path, [good, good]), "rb") as upload:
+        assert client.post("/papers/projects/upload/", {"file": upload}).status_code == 302
+    assert Project.objects.filter(kind="training", people_trained=40).count() == 2
