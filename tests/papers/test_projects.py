@@ -140,3 +140,13 @@ def test_an_upload_with_one_bad_row_stores_nothing_and_names_the_row(paired, tmp
     with open(_sheet(tmp_path, [good, good]), "rb") as upload:
         assert client.post("/papers/projects/upload/", {"file": upload}).status_code == 302
     assert Project.objects.filter(kind="training", people_trained=40).count() == 2
+
+
+def test_the_api_lists_an_offices_project_without_a_unit():
+    village = f.village()
+    office = f.RoleFactory(kind=Role.Kind.OFFICE, area_id=f.COUNTY).user
+    record_project(office, **values(None, village, office_area=village.parent.parent))
+    client = Client()
+    client.force_login(office)
+    row = client.get("/api/v1/projects/?kind=training").json()["results"][0]
+    assert (row["unit"], row["office_area"], row["village"]) == (None, f.COUNTY, village.code)
