@@ -126,3 +126,16 @@ def test_the_stream_takes_a_fixed_number_of_queries_per_batch_not_per_household(
     assert books == 8
     per_batch = two_batches - one_batch
     assert 0 < per_batch <= 12 and one_batch - per_batch <= 4  # the numbers once, then ~10 queries a batch
+
+
+def test_the_diary_shows_a_visits_photos(paired, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from visits.models import VisitPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    pairing, visit = paired
+    photo = VisitPhoto.objects.create(visit=visit, image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not checked here"))
+    page = client_of(office()).get(
+        reverse("papers-diary") + f"?cadre={pairing.cadre.pk}&year={visit.start.year}").content.decode()
+    assert photo.image.url in page
