@@ -3,6 +3,8 @@ handbook (帮扶手册), the diary (民情日记), the county's handbooks as one
 projects' Excel upload (all or nothing)."""
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +12,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext
 
 from households.access import visible_areas, visible_households
@@ -75,11 +78,22 @@ def diary_page(request):
     })
 
 
+TRANSLATE_TAG = re.compile(r'{% translate "([^"]*)" %}')
+
+
+def translated_once(name: str):
+    """The template with its fixed ``{% translate %}`` labels put in the reader's language once,
+    rather than once per household: thousands of handbooks repeat the same forty headings."""
+    template = get_template(name)
+    source = TRANSLATE_TAG.sub(lambda m: escape(gettext(m[1])), template.template.source)
+    return template.backend.from_string(source)
+
+
 def handbook_stream(reader, area: Area, *, batch: int | None = None):
     """The handbooks of an area as one HTML document, built a batch of households at a time."""
     title = gettext("%(area)s帮扶手册") % {"area": area.name}
     yield render_to_string("papers/_handbook_head.html", {"title": title})
-    book = get_template("papers/_handbook.html")
+    book = translated_once("papers/_handbook.html")
     households = visible_households(reader).filter(village__code__startswith=area.prefix)
     kwargs = {"batch": batch} if batch else {}
     for books in handbook_batches(reader, households, **kwargs):

@@ -48,3 +48,10 @@ def test_the_new_report_figures_have_english_labels():
     with translation.override("en"):
         assert str(FIGURES["task_policy"].label).startswith("Task carried out")
         assert str(FIGURES["funds_total"].label) == "Help funds in all (yuan)"
+
+
+def test_the_county_download_is_in_the_readers_language():
+    f.HouseholdPairingFactory(household=f.HouseholdFactory(village=f.village(name="Maple")))
+    office = f.RoleFactory(kind=Role.Kind.OFFICE, area=f.county(name="Qinzhou")).user
+    text = b"".join(english_client(office).get(reverse("papers-handbook-download")).streaming_content).decode()
+    assert "<h1>Help handbook</h1>" in text and "<th>Telephone</th>" in text and "帮扶责任人" not in text
