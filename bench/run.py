@@ -21,6 +21,8 @@ Benchmarks and their baselines:
   warm-up; ledger export (bench/ledger_export.py), else "not yet available";
 - the published evaluation results page, GET /gongkai/pingyi/<year>/ without sign-in, against
   the same minimal view (bench/public_results.py; target ≥ 200 requests/s).
+- the county's help handbooks as one streamed file (bench/handbook_download.py: 5,000
+  households in under a minute, peak memory bounded).
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -71,7 +73,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
     parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
-    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication"],
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication", "handbooks"],
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
 
@@ -146,6 +148,9 @@ def main() -> int:
     if "publication" not in args.skip:
         rows.append(_public_results(url, year=year - 1, requests=args.requests or (1000 if args.quick else 2000),
                                     workers=args.workers, concurrency=args.concurrency))
+    # -- the county's handbooks, streamed --
+    if "handbooks" not in args.skip:
+        rows.append(_handbook_download(None if args.quick else _sibling(url, "_handbooks")))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -300,6 +305,30 @@ def _ledger_export(url: str | None) -> Row:
                baseline=f"{float(other['seconds']):.2f} s, peak {float(other['peak']):.0f} MiB in-memory" if other else "",
                ratio=f"{seconds / float(other['seconds']):.2f}" if other and float(other["seconds"]) else "",
                target="< 10 s and < 300 MB", ok=seconds < 10 and peak < 300 and (not rss or int(rss[1]) < 300))
+
+
+HANDBOOK_LINE = re.compile(r"^handbooks\s+(?P<seconds>[\d.]+) s\s+first byte\s+(?P<first>[\d.]+) s\s+"
+                           r"peak Python memory\s+(?P<peak>[\d.]+) MiB")
+
+
+def _handbook_download(url: str | None) -> Row:
+    """bench/handbook_download.py: a county's 5,000 handbooks downloaded as one streamed file."""
+    name = "handbooks of a county, one streamed file (5,000 households)"
+    target = "< 60 s, peak < 100 MiB"
+    env = dict(os.environ)
+    env.pop("BENCH_DATABASE_URL", None)
+    if url:
+        _create_database(url)
+        env["BENCH_DATABASE_URL"] = url
+    print("handbooks: a county of 5,000 households…", flush=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "handbook_download.py"), "--households", "5000"],
+                          capture_output=True, text=True, env=env, cwd=ROOT)
+    found = next((m for line in done.stdout.splitlines() if (m := HANDBOOK_LINE.match(line.strip()))), None)
+    if done.returncode or found is None:
+        return Row(name, f"{NOT_YET} (bench/handbook_download.py did not report)", target=target)
+    seconds, first, peak = float(found["seconds"]), float(found["first"]), float(found["peak"])
+    return Row(name, f"{seconds:.1f} s, first byte {first:.2f} s, peak {peak:.0f} MiB", target=target,
+               ok=seconds < 60 and peak < 100)
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from .figures import Subject, money, percent, report_figures
 from .periods import ANNUAL, Period, month_end
 
 LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
-CACHE_VERSION = 3  # 2: money to the fen, and how long the figures are kept; 3: the residents' figures
+CACHE_VERSION = 4  # 2: money to the fen, and how long the figures are kept; 3: the residents' figures; 4: stays, tasks, projects
 _TENTH = Decimal("0.1")
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from households.access import visible_areas
 from households.models import Household
 from shuanglian import scoping
+from visits.models import Task
 
 from .dashboard import dashboard, default_area_code
 from .figures import FIGURES
@@ -47,4 +48,6 @@ def dashboard_page(request):
     return render(request, "reports/dashboard.html", {
         "figures": figures, "households": households, "computed_at": datetime.fromisoformat(figures["computed_at"]), "area": area, "year": year, "years": years, "labels": {k: f.label for k, f in FIGURES.items()},
         "kept_until": datetime.fromisoformat(figures["kept_until"]), "breadcrumbs": breadcrumbs, "charted": charted,
+        # 吃住在村 and the six tasks (docs/domain.md §6), labelled in the reader's language.
+        "task_counts": [(label, figures["summary"].get(f"task_{value}", 0)) for value, label in Task.choices],
     })

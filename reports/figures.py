@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from discipline.selectors import period_figures as discipline_figures
@@ -35,10 +36,11 @@ from identification.selectors import announced_exit
 from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
+from papers.models import Project
 from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
-from visits.models import Deed, Demand, DemandFollowUp
+from visits.models import Deed, Demand, DemandFollowUp, Task, Visit
 from visits.selectors import pace, visit_compliance
 
 from .periods import Period
@@ -121,6 +123,25 @@ GROUPS: list[tuple[str, list[Figure]]] = [
     # The task 推广典型 (六大任务): typical cases the offices published in the period.
     (_("推广典型"), [
         Figure("typical_cases_published", _("本期发布典型数")),
+    ]),
+    (_("吃住在村与六项任务"), [
+        Figure("stays", _("吃住在村次数")),
+        *(Figure(f"task_{value}", format_lazy(_("落实任务：{task}"), task=label)) for value, label in Task.choices),
+    ]),
+    (_("帮扶项目"), [
+        Figure("unit_projects", _("单位和双联办项目数")),
+        Figure("four_ones", _("其中“四个一”项目")),
+        Figure("project_funds_planned", _("项目计划资金（元）"), MONEY),
+        Figure("project_funds", _("项目到位资金（元）"), MONEY),
+        Figure("project_trainings", _("培训项目数")),
+        Figure("project_people_trained", _("项目培训人数")),
+        Figure("project_people_helped", _("项目受益人数")),
+    ]),
+    (_("实事与项目合计"), [
+        Figure("funds_total", _("帮扶资金合计（元）"), MONEY),
+        Figure("projects_total", _("项目合计")),
+        Figure("trainings_total", _("培训合计（次）")),
+        Figure("people_trained_total", _("培训人数合计")),
     ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
@@ -220,7 +241,9 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         "typical_cases_published": published_case_count(
             start=period.start, end=end, area_prefix=subject.prefix if subject.area_code else None,
             unit_id=subject.unit_id),
+        **_stays_and_tasks(subject, period.start, end),
     }
+    summary.update(_projects(subject, period.start, end, summary))
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
         figures["units"] = _unit_rows(subject, period.start, end, compliance)
@@ -312,6 +335,51 @@ def _deeds(subject: Subject, start: date, end: date) -> dict:
     for key in ("people_trained", "jobs", "people_helped"):
         counted[key] = counted[key] or 0
     return counted
+
+
+def _stays_and_tasks(subject: Subject, start: date, end: date) -> dict:
+    """Trips begun in the period with 吃住在村 ticked, and trips that carried out each of the six
+    tasks (docs/domain.md §6), in one query: an area's are the trips to its households, a unit's
+    its cadres'."""
+    if subject.area_code:
+        where = Q(Exists(Visit.households.through.objects.filter(
+            visit=OuterRef("pk"), household__village__code__startswith=subject.prefix)))
+    else:
+        where = subject.by_unit()
+    # The tasks are a JSON list of codes; its text holds each code quoted, on SQLite and PostgreSQL.
+    visits = Visit.objects.filter(where, start__gte=start, start__lte=end).annotate(task_text=Cast("tasks", TextField()))
+    return visits.aggregate(
+        stays=Count("pk", filter=Q(stayed=True)),
+        **{f"task_{value}": Count("pk", filter=Q(task_text__contains=f'"{value}"')) for value in Task.values},
+    )
+
+
+def _projects(subject: Subject, start: date, end: date, deeds: dict) -> dict:
+    """Projects, funds and trainings of units and offices (``papers.Project``) begun in the period,
+    and their sums with the cadres' deeds: a deed and a project are different records, so each is
+    counted once, in its own figures and in the totals (docs/domain.md §12)."""
+    where = subject.by_village() if subject.area_code else Q(unit_id=subject.unit_id)
+    counted = Project.objects.filter(where, start__gte=start, start__lte=end).aggregate(
+        unit_projects=Count("pk"),
+        four_ones=Count("pk", filter=Q(kind__in=FOUR_ONES)),
+        project_funds_planned=Sum("money_planned"),
+        project_funds=Sum("money_spent"),
+        project_trainings=Count("pk", filter=Q(kind=Project.Kind.TRAINING)),
+        project_people_trained=Sum("people_trained"),
+        project_people_helped=Sum("people_helped"),
+    )
+    for key in ("project_people_trained", "project_people_helped"):
+        counted[key] = counted[key] or 0
+    counted["funds_total"] = money(Decimal(deeds["funds"]) + (counted["project_funds"] or 0))
+    counted["projects_total"] = deeds["projects"] + counted["unit_projects"]
+    counted["trainings_total"] = deeds["trainings"] + counted["project_trainings"]
+    counted["people_trained_total"] = deeds["people_trained"] + counted["project_people_trained"]
+    for key in ("project_funds_planned", "project_funds"):
+        counted[key] = money(counted[key])
+    return counted
+
+
+FOUR_ONES = (Project.Kind.IDEA, Project.Kind.TEAM, Project.Kind.DEMONSTRATION, Project.Kind.PRACTICAL)
 
 
 def _exits(subject: Subject, start: date, end: date) -> dict:

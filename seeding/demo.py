@@ -22,6 +22,7 @@ from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.discipline import seed_discipline
 from seeding.evaluation import seed_evaluation
 from seeding.identification import seed_identification
+from seeding.projects import seed_projects
 from seeding.publicity import seed_publicity
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -341,6 +342,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     sign_ins += seed_discipline(county=COUNTY, password=DEMO_PASSWORD)  # after the office: it issues the talk
     # A published typical case, last year's results published, a lead unit with one meeting.
     seed_publicity(county_code=COUNTY, unit_code=unit.code, office=office, unit_admin=unit_admin)
+    seed_projects()  # the units' projects, funds and trainings (docs/domain.md §12)
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
 

@@ -17,6 +17,7 @@ from pairing.api import (
                          VillagePairingViewSet,
                          WorkTeamMemberViewSet,
 )
+from papers.api import ProjectViewSet
 from publicity.api import LeadUnitViewSet, PublishedResultViewSet, TypicalCaseViewSet
 from reports.api import ReportViewSet
 from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, StayViewSet, VisitViewSet
@@ -52,6 +53,7 @@ router.register("accountability-records", AccountabilityViewSet, basename="accou
 router.register("typical-cases", TypicalCaseViewSet, basename="typical-case")
 router.register("lead-units", LeadUnitViewSet, basename="lead-unit")
 router.register("published-results", PublishedResultViewSet, basename="published-result")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

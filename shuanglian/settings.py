@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "discipline",  # complaints, inspections, accountability (docs/domain.md §13)
     "publicity",
+    "papers",
     "seeding",  # demo and province-scale data: at the top, it may use every app
 ]
 
@@ -310,6 +311,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "pairing.models.Unit.Kind",
         "UnitLevelEnum": "pairing.models.Unit.Level",
         "AreaLevelEnum": "households.models.AreaLevel",
+        "ProjectKindEnum": "papers.models.Project.Kind",
+        "ProjectStatusEnum": "papers.models.Project.Status",
     },
 }
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("accounts/sign-out-everywhere/", account_views.sign_out_everywhere, name="sign-out-everywhere"),
     path("", include("discipline.urls")),
     path("", include("publicity.urls")),
+    path("papers/", include("papers.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

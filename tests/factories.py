@@ -415,3 +415,22 @@ class PovertyQuotaFactory(DjangoModelFactory):
     year = 2025
     poor_villages = 90
     poor_people = 64000
+
+# --- projects (papers) ------------------------------------------------------------------------------
+
+class ProjectFactory(DjangoModelFactory):
+    """A unit's project in a village it is paired with (pair them first, e.g. VillagePairingFactory)."""
+
+    class Meta:
+        model = "papers.Project"
+
+    unit = factory.SubFactory(UnitFactory)
+    office_area = None
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    kind = "industry"
+    title = factory.Sequence(lambda n: f"项目{n}")
+    year = 2025
+    money_planned = Decimal("10000.00")
+    money_spent = Decimal("8000.00")
+    status = "in_progress"
+    start = date(2025, 3, 1)

@@ -752,3 +752,44 @@ def test_the_public_pages_show_the_published_case_to_anyone(client, world):
 def test_only_offices_publish_evaluation_results(client, world, people, role):
     client.force_login(people[role])
     assert client.get(reverse("publicity-rounds")).status_code == 403
+# --- projects and the household's papers (docs/domain.md §12) -------------------------------------------
+
+def _projects(c: dict) -> None:
+    """A project of the county's unit in its village."""
+    from papers.models import Project
+
+    c["project"] = Project.objects.create(unit=c["unit"], village=c["village"], kind="industry",
+                                          title=f"{c['unit'].name}花椒基地", year=TODAY.year, money_planned=1000,
+                                          money_spent=500, start=date(TODAY.year, 3, 1))
+
+
+@pytest.fixture(autouse=True)
+def projects(request):
+    if "world" in request.fixturenames:
+        world = request.getfixturevalue("world")
+        _projects(world["mine"])
+        _projects(world["other"])
+
+
+PAGES.update({
+    "papers-cards": lambda w: reverse("papers-cards") + f"?village={OTHER['village']}",
+    "papers-cards-cadre": lambda w: reverse("papers-cards") + f"?cadre={_other(w, 'cadre').pk}",
+    "papers-handbook": lambda w: reverse("papers-handbook", args=[OTHER["household"]]),
+    "papers-diary": lambda w: reverse("papers-diary") + f"?cadre={_other(w, 'cadre').pk}",
+    "papers-handbook-download": lambda w: reverse("papers-handbook-download") + f"?area={OTHER['area']}",
+    "papers-handbook-download-own": lambda w: reverse("papers-handbook-download"),
+    "papers-project-upload": lambda w: reverse("papers-project-upload"),
+})
+API_DETAILS["project-detail"] = lambda w: _other(w, "project").pk
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_offices_download_their_countys_handbooks(client, world, people, role):
+    client.force_login(people[role])
+    response = client.get(reverse("papers-handbook-download") + "?area=620502000000")
+    if role in ("office", "office_ids"):
+        assert response.status_code == 200 and response.streaming
+        text = text_of(response)
+        assert "秦州区户主" in text and MARKER not in text
+    else:
+        assert response.status_code in (403, 404)

@@ -472,4 +472,36 @@ DISCIPLINE_PAGES = [
 def test_a_discipline_page_takes_as_many_queries_however_many_rows(client, world, request, name, role, path):
     if role is not None:
         sign_in(client, world, role, request)
+# --- projects and the household's papers (docs/domain.md §12) ---------------------------------------------
+
+class PapersWorld(World):
+    """The world above, with a project of the county's unit and of each new unit every row."""
+
+    def _row(self, i: int) -> None:
+        super()._row(i)
+        unit = self.mine["unit"]
+        f.ProjectFactory(unit=unit, village=self.mine["village"], start=TODAY - timedelta(days=i), year=TODAY.year)
+        new = VillagePairing.objects.order_by("-pk").first()
+        f.ProjectFactory(unit=new.unit, village=new.village, start=TODAY - timedelta(days=i), year=TODAY.year)
+
+
+PAPERS_PAGES = [
+    ("papers-cards", "office", lambda w: reverse("papers-cards") + f"?village={w.mine['village'].code}"),
+    ("papers-cards", "cadre", lambda w: reverse("papers-cards")),
+    ("papers-handbook", "office", lambda w: reverse("papers-handbook", args=[w.mine["household"].number])),
+    ("papers-handbook", "cadre", lambda w: reverse("papers-handbook", args=[w.mine["household"].number])),
+    ("papers-diary", "cadre", lambda w: reverse("papers-diary")),
+    ("papers-diary", "office", lambda w: reverse("papers-diary") + f"?cadre={w.mine['cadre'].pk}"),
+    ("papers-handbook-download", "office", lambda w: reverse("papers-handbook-download")),
+    ("papers-project-upload", "unit_admin", lambda w: reverse("papers-project-upload")),
+    ("dashboard", "leader", lambda w: reverse("dashboard")),
+    ("admin:papers_project_changelist", "office", lambda w: reverse("admin:papers_project_changelist")),
+]
+
+
+@pytest.mark.parametrize(("name", "role", "path"), [
+    pytest.param(name, role, path, id=f"{name}[{role}]#{n}") for n, (name, role, path) in enumerate(PAPERS_PAGES)])
+def test_a_paper_takes_as_many_queries_however_many_rows(client, counties, unit_admin, request, name, role, path):
+    world = PapersWorld(counties, unit_admin)
+    sign_in(client, world, role, request)
     assert_flat(client, world, path)
