@@ -24,6 +24,7 @@ from .models import (
     HouseholdPlan,
     IncomeRecord,
     Member,
+    PlanMeasure,
     PoorAreaYear,
     PovertyLine,
     Village,
@@ -267,8 +268,19 @@ def poverty_line_checks(form, data):
     validate_poverty_line(province_line=data["province_line"], national_line=data["national_line"])
 
 
+class MeasureInline(ScopedInline):
+    model = PlanMeasure
+    fields = ("kind", "item", "description", "status", "planned", "spent")
+
+    def check_write(self, form, data):
+        from .services import validate_measure
+
+        validate_measure(kind=data.get("kind"), item=data.get("item"), planned=data.get("planned"), spent=data.get("spent"))
+
+
 @admin.register(HouseholdPlan)
 class HouseholdPlanAdmin(ScopedAdmin):
+    inlines = [MeasureInline]
     visible = lambda scope: HouseholdPlan.objects.filter(household__in=visible_households(scope))  # noqa: E731
     scoped_fields = {"household": visible_households}
     list_display = ("household", "year", "target_income", "exit_deadline")

@@ -15,6 +15,7 @@ from pairing.api import (
                          VillagePairingViewSet,
                          WorkTeamMemberViewSet,
 )
+from planning.api import HouseholdPlanViewSet
 from reports.api import ReportViewSet
 from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, StayViewSet, VisitViewSet
 
@@ -36,6 +37,7 @@ router.register("work-team-members", WorkTeamMemberViewSet, basename="work-team-
 router.register("postings", PostingViewSet, basename="posting")
 router.register("stays", StayViewSet, basename="stay")
 router.register("leaves", LeaveViewSet, basename="leave")
+router.register("household-plans", HouseholdPlanViewSet, basename="household-plan")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

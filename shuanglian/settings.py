@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pairing",
     "visits",
     "identification",
+    "planning",
     "assessments",
     "reports",
     "seeding",  # demo and province-scale data: at the top, it may use every app
