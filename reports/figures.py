@@ -34,6 +34,7 @@ from identification.selectors import announced_exit
 from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
+from planning.selectors import plans_in_place
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp
@@ -103,6 +104,11 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("resident_days", _("驻村工作队员在村天数")),
         Figure("poor_villages_without_resident_team", _("无驻村工作队的贫困村")),
         Figure("poor_villages_without_first_secretary", _("无第一书记的贫困村")),
+    ]),
+    (_("脱贫计划"), [
+        Figure("plans_in_place", _("有本年度脱贫计划的未脱贫户")),
+        Figure("plans_in_place_rate", _("脱贫计划到户率"), PERCENT),
+        Figure("plans_overdue", _("计划脱贫年度已过仍未脱贫的农户")),
     ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
@@ -198,6 +204,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
         **_deeds(subject, period.start, end),
         **_exits(subject, period.start, end),
         **_residents(subject, period.start, end),
+        **_plans(subject, end),
     }
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
@@ -312,6 +319,13 @@ def _exits(subject: Subject, start: date, end: date) -> dict:
     )
     counted["exit_people"] = counted["exit_people"] or 0
     return counted
+
+
+def _plans(subject: Subject, end: date) -> dict:
+    """Plans in place (未脱贫户 with a plan of the year ÷ 未脱贫户) and plans overdue, at the end of the period."""
+    counted = plans_in_place(visible_households(subject.scope), end.year)
+    return {"plans_in_place": counted["planned"], "plans_in_place_rate": percent(counted["planned"], counted["poor"]),
+            "plans_overdue": counted["overdue"]}
 
 
 # --- breakdowns ---------------------------------------------------------------------------------

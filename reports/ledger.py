@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from households.access import visible_households
-from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
+from households.models import Area, Household, HouseholdPlan, IncomeRecord, PlanMeasure, PovertyCause
 from identification.rules import Procedure, Stage
 from identification.selectors import with_stage
 from pairing.models import HouseholdPairing, Unit
@@ -222,9 +222,37 @@ def _plan_rows(ledger: Ledger):
             actual=ledger.income(ledger.year, "household_id"),
             cadre=ledger.cadre_in_force("cadre__name", "household_id"),
             unit=ledger.cadre_in_force("cadre__unit__name", "household_id"),
+            plan_id=F("pk"),
         )
         .iterator(chunk_size=CHUNK)
     )
+
+
+def _with_measures(rows):
+    """Each plan row with its structured measures, loaded one query per chunk of plans."""
+    batch: list = []
+
+    def flush():
+        grouped: dict[int, list] = {}
+        for measure in PlanMeasure.objects.filter(plan_id__in=[row[-1] for row in batch]).order_by("plan_id", "pk"):
+            grouped.setdefault(measure.plan_id, []).append(measure)
+        for row in batch:
+            yield row, grouped.get(row[-1], [])
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def measure_text(measure: PlanMeasure) -> str:
+    """One measure in a line: kind · item or content (status, money)."""
+    what = "、".join(x for x in (measure.get_item_display(), measure.description) if x)
+    money = _("计划%(planned)s元，已投入%(spent)s元") % {"planned": measure.planned, "spent": measure.spent}
+    return f"{measure.get_kind_display()}·{what}（{measure.get_status_display()}，{money}）"
 
 
 def _plans(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> int:
@@ -236,7 +264,7 @@ def _plans(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> 
     f = formats
     count = 0
     nobody = _("（无）")
-    for township, village, number, head, people, cause, _others, target, _measures, deadline, last, actual, cadre, _unit in _plan_rows(ledger):
+    for township, village, number, head, people, cause, _others, target, _measures, deadline, last, actual, cadre, _unit, _pk in _plan_rows(ledger):
         count += 1
         increase = target - last if last is not None else None
         done = float(actual / target) if actual is not None and target else None
@@ -254,18 +282,26 @@ def _measures(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
                   subtitle=made,
                   columns=[(_("序号"), 6), (_("乡镇"), 12), (_("村"), 12), (_("户编号"), 18), (_("户主"), 9),
                            (_("主要致贫原因"), 12), (_("次要致贫原因"), 16), (_("增收措施"), 48), (_("计划脱贫年度"), 9),
-                           (_("责任干部"), 10), (_("干部所在单位"), 20)])
+                           (_("责任干部"), 10), (_("干部所在单位"), 20), (_("措施项数"), 8), (_("已完成项数"), 8),
+                           (_("计划投入合计"), 12), (_("已投入合计"), 12)])
     f = formats
     count = 0
     nobody = _("（无）")
-    for township, village, number, head, _people, cause, others, _target, measures, deadline, _last, _actual, cadre, unit in _plan_rows(ledger):
+    for row, rows in _with_measures(_plan_rows(ledger)):
+        township, village, number, head, _people, cause, others, _target, summary, deadline, _last, _actual, cadre, unit, _pk = row
         count += 1
-        sheet.write([count, township, village, number, head, ledger.labels.cause(cause), ledger.labels.cause_list(others), measures, deadline,
-                     cadre or nobody, unit],
+        # The structured measures, one a line; a plan kept only as text (older years) shows its text.
+        text = "\n".join(measure_text(m) for m in rows) or summary
+        if rows and summary:
+            text = f"{text}\n{summary}"
+        done = sum(1 for m in rows if m.status == PlanMeasure.Status.DONE)
+        sheet.write([count, township, village, number, head, ledger.labels.cause(cause), ledger.labels.cause_list(others), text, deadline,
+                     cadre or nobody, unit, len(rows), done, sum((m.planned for m in rows), Decimal(0)),
+                     sum((m.spent for m in rows), Decimal(0))],
                     [f.integer, f.text, f.text, f.text, f.text, f.text, f.wrap, f.wrap, f.integer, f.text if cadre else f.warn,
-                     f.text])
+                     f.text, f.integer, f.integer, f.money, f.money])
     if count:
-        sheet.ws.autofilter(2, 0, sheet.row - 1, 10)
+        sheet.ws.autofilter(2, 0, sheet.row - 1, 14)
     return count
 
 
