@@ -29,7 +29,16 @@ from rest_framework.test import APIClient
 
 from assessments.models import Direction, EvaluationRound, Tally
 from assessments.services import record_tally
-from households.models import Area, Household, HouseholdPlan, IncomeRecord, Member, PoorAreaYear, PovertyLine
+from households.models import (
+    Area,
+    Household,
+    HouseholdPlan,
+    IncomeRecord,
+    Member,
+    PlanMeasure,
+    PoorAreaYear,
+    PovertyLine,
+)
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
@@ -916,6 +925,65 @@ MATRIX: dict[str, Entry] = {
     "pairing.WorkTeamMember": WORK_TEAM,
     "pairing.Posting": POSTING, "pairing.Leave": LEAVE, "visits.Stay": STAY,
 }
+
+
+# --- household plans kept on the phone and through the API, and the measures of a plan (planning) ---
+
+def plan_page(w):
+    return reverse("planning-household-plan", args=[w.mine["household"].number])
+
+
+def plan_page_fields(w, v, measures=()):
+    data = {"target_income": v.get("target_income", 5000), "exit_deadline": v.get("exit_deadline", 2026), "summary": "",
+            "key": str(uuid.uuid4()), "measures-TOTAL_FORMS": len(measures), "measures-INITIAL_FORMS": 0}
+    for n, row in enumerate(measures):
+        data.update({f"measures-{n}-{k}": val for k, val in row.items()})
+    return data
+
+
+def plan_api_body(w, v, measures=()):
+    return {"idempotency_key": str(uuid.uuid4()), "household": v.get("household", lambda w: w.mine["household"])(w).number,
+            "year": v.get("year", 2025), "target_income": v.get("target_income", 5000),
+            "exit_deadline": v.get("exit_deadline", 2026), "measures": list(measures)}
+
+
+PLAN.doors.update({
+    "phone": page_door(plan_page, plan_page_fields),
+    "API (cadre)": api_door("/api/v1/household-plans/", plan_api_body),
+})
+PLAN.rules["a household the cadre is not paired with"] = {"household": lambda w: w.spare}
+PLAN.only["a household the cadre is not paired with"] = {"API (cadre)"}
+PLAN.why_not["a household the cadre is not paired with"] = (
+    "offices keep the plans of their area (admin); the phone page of such a household is not found")
+
+
+def _plan_of_mine(w):
+    return HouseholdPlan.objects.get_or_create(household=w.mine["household"], year=2025,
+                                               defaults={"target_income": 5000, "exit_deadline": 2026})[0]
+
+
+def measure_row(v):
+    return {"kind": v["kind"], "item": v["item"], "description": "养羊", "status": "planned", "planned": v["planned"],
+            "spent": v["spent"]}
+
+
+PLAN_MEASURE = Entry(
+    tables=[PlanMeasure],
+    doors={
+        "admin inline (plan)": admin_door(lambda w: reverse("admin:households_householdplan_change",
+                                                            args=[_plan_of_mine(w).pk]),
+                                          "office", lambda w, v: measure_row(v), inline="measure_rows"),
+        "phone": page_door(plan_page, lambda w, v: plan_page_fields(w, {}, [measure_row(v)])),
+        "API (cadre)": api_door("/api/v1/household-plans/", lambda w, v: plan_api_body(w, {}, [measure_row(v)])),
+    },
+    valid={"kind": "industry", "item": "ewes", "planned": 3000, "spent": 0},
+    rules={
+        "negative money planned": {"planned": -1},
+        "negative money spent": {"spent": -10},
+        "a 32111 item outside industry": {"kind": "health"},
+    },
+)
+MATRIX["households.PlanMeasure"] = PLAN_MEASURE
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system
 # administrator reaches them, and they change no campaign record.
