@@ -27,6 +27,7 @@ LISTS = [
     ("compliance", f"?year={TODAY.year}&area=620502100000"),
     ("evaluation-result", f"?year={TODAY.year}"),
     ("report", ""),
+    ("household-plan", ""),
 ]
 ROLES = ["office", "leader", "unit_admin", "cadre"]
 # (basename, role) known to query once per row: the mark goes when the view is fixed.

@@ -269,6 +269,11 @@ PAGES += [
     ("step-notice-print", "office", lambda w: reverse("step-notice-print", args=[own_village_notice(w.mine["village"]).pk])),
     ("identification-yearly", "office", lambda w: reverse("identification-yearly") + f"?year={TODAY.year}"),
 ]
+# Household plans: the cadre's phone page of a plan and the offices' page of plans missing or overdue.
+PAGES += [
+    ("planning-household-plan", "cadre", lambda w: reverse("planning-household-plan", args=[w.mine["household"].number])),
+    ("planning-gaps", "office", lambda w: reverse("planning-gaps")),
+]
 
 # Pages known to query once per row (reported; the view is to be fixed, then the mark removed).
 GROWS: dict[str, str] = {
