@@ -13,7 +13,7 @@ from households.models import HouseholdPlan
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 
-from .access import may_keep_plan
+from .access import may_keep_plan, visible_development_plans
 from .forms import MeasureFormSet, PlanForm, measure_rows
 from .selectors import gaps_by_township, latest_deadline, missing_plans, overdue_plans
 from .services import save_plan
@@ -72,3 +72,12 @@ def gaps(request):
     return render(request, "planning/gaps.html", {
         "year": year, "townships": gaps_by_township(households, year), "missing": missing, "overdue": overdue,
         "limit": LIST_LIMIT})
+
+
+@login_required
+def posting_sheet(request, pk: int):
+    """The commitments of a village or unit plan on one A4 sheet, for public posting (张榜公布)."""
+    plan = get_object_or_404(visible_development_plans(request.user).select_related("village__parent", "unit"), pk=pk)
+    commitments = plan.commitments.prefetch_related("progress")
+    return render(request, "planning/posting.html", {"plan": plan, "commitments": commitments,
+                                                     "today": timezone.localdate()})

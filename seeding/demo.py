@@ -20,7 +20,7 @@ from households.models import Area, AreaLevel, PovertyLine
 from households.services import load_divisions
 from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.evaluation import seed_evaluation
-from seeding.plans import seed_household_plans
+from seeding.plans import seed_development_plans, seed_household_plans
 from seeding.reports import seed_reports
 from shuanglian.roster.engine import RosterRejected, import_workbook
 from shuanglian.scoping import EVERYTHING
@@ -334,6 +334,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         account(secretary.cadre.user.username, secretary.cadre.name)
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     seed_household_plans(county=COUNTY, today=timezone.localdate())  # before the reports, which count plans in place
+    seed_development_plans(county=COUNTY, today=timezone.localdate())
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     return [(who, username, DEMO_PASSWORD) for who, username in sign_ins]
 
