@@ -197,6 +197,20 @@ PAGES.update({
 })
 API_DETAILS.update({"household-plan-detail": lambda w: _other_plan(w).pk})
 
+
+def _other_village_plan(world):
+    """The other county's village plan with a commitment (made on first use)."""
+    from planning.models import DevelopmentPlan
+
+    plan, _created = DevelopmentPlan.objects.get_or_create(kind="village", village=world["other"]["village"],
+                                                           start_year=TODAY.year, end_year=TODAY.year + 2,
+                                                           defaults={"goals": "麦积区规划"})
+    plan.commitments.get_or_create(text="麦积区承诺", year_due=TODAY.year)
+    return plan
+
+
+PAGES.update({"planning-posting": lambda w: reverse("planning-posting", args=[_other_village_plan(w).pk])})
+
 EXEMPT = {
     # open to anyone, or about the user's own account only
     "set_language", "login", "logout", "password_change", "password_change_done", "password_reset",

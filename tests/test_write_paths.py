@@ -40,6 +40,7 @@ from households.models import (
     PovertyLine,
 )
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
+from planning.models import Commitment, CommitmentProgress, DevelopmentPlan
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
 from shuanglian.roster.engine import RosterRejected, import_workbook
@@ -984,6 +985,54 @@ PLAN_MEASURE = Entry(
     },
 )
 MATRIX["households.PlanMeasure"] = PLAN_MEASURE
+
+
+# --- village and unit plans, their commitments and yearly progress (planning) ---
+
+def _village_plan_of_mine(w):
+    return DevelopmentPlan.objects.get_or_create(kind="village", village=w.mine["village"], start_year=2025, end_year=2027,
+                                                 defaults={"goals": "整村脱贫"})[0]
+
+
+def _commitment_of_mine(w):
+    return _village_plan_of_mine(w).commitments.get_or_create(text="硬化道路", year_due=2026)[0]
+
+
+def development_plan_fields(w, v):
+    return {"kind": v["kind"], "village": v["village"](w), "unit": v["unit"](w), "start_year": v["start_year"],
+            "end_year": v["end_year"], "goals": "发展产业"}
+
+
+DEVELOPMENT_PLAN = Entry(
+    tables=[DevelopmentPlan],
+    doors={"admin add": admin_door(add_url(DevelopmentPlan), "office", development_plan_fields)},
+    valid={"kind": "village", "village": lambda w: w.mine["village"], "unit": lambda w: None, "start_year": 2025,
+           "end_year": 2027},
+    rules={
+        "ends before it starts": {"end_year": 2024},
+        "a village of another county": {"village": lambda w: w.other["village"]},
+        "a unit plan longer than five years": {"kind": "unit", "village": lambda w: None,
+                                               "unit": lambda w: w.mine["unit"], "end_year": 2030},
+    },
+)
+COMMITMENT = Entry(
+    tables=[Commitment],
+    doors={"admin inline (plan)": admin_door(lambda w: reverse("admin:planning_developmentplan_change",
+                                                               args=[_village_plan_of_mine(w).pk]),
+                                             "office", lambda w, v: dict(v), inline="commitments")},
+    valid={"text": "新建文化广场", "money": 150000, "year_due": 2026},
+    rules={"negative money": {"money": -1}, "due after the plan ends": {"year_due": 2030}},
+)
+PROGRESS = Entry(
+    tables=[CommitmentProgress],
+    doors={"admin inline (commitment)": admin_door(lambda w: reverse("admin:planning_commitment_change",
+                                                                     args=[_commitment_of_mine(w).pk]),
+                                                   "office", lambda w, v: dict(v), inline="progress")},
+    valid={"year": 2025, "text": "已开工"},
+    rules={"a year before the plan": {"year": 2024}},
+)
+MATRIX.update({"planning.DevelopmentPlan": DEVELOPMENT_PLAN, "planning.Commitment": COMMITMENT,
+               "planning.CommitmentProgress": PROGRESS})
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system
 # administrator reaches them, and they change no campaign record.
