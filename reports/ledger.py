@@ -248,6 +248,17 @@ def _with_measures(rows):
         yield from flush()
 
 
+def _measures_as_text(rows, *, text_at: int):
+    """Rows ending in a plan id, without it, their measures text (at ``text_at``) filled from the
+    plan's structured measures where there are any (one line each, the plan's note after)."""
+    for row, measures in _with_measures(rows):
+        row = list(row[:-1])
+        if measures:
+            lines = [measure_text(m) for m in measures]
+            row[text_at] = "\n".join([*lines, row[text_at]] if row[text_at] else lines)
+        yield tuple(row)
+
+
 def measure_text(measure: PlanMeasure) -> str:
     """One measure in a line: kind · item or content (status, money)."""
     what = "、".join(x for x in (measure.get_item_display(), measure.description) if x)
@@ -330,9 +341,11 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
             measures=Subquery(latest_plan.values("measures")[:1]),
             deadline=Subquery(latest_plan.values("exit_deadline")[:1]),
             income=ledger.income(ledger.year),
+            plan_id=Subquery(latest_plan.values("pk")[:1]),
         )
         .iterator(chunk_size=CHUNK)
     )
+    rows = _measures_as_text(rows, text_at=-3)
     sheet = Sheet(workbook, formats, _("扶贫台帐"), title=_("%(name)s%(year)s年扶贫台帐") % {"name": name, "year": ledger.year},
                   subtitle=_("%(made)s　帮扶干部为%(on)s在岗的联户干部　小计、合计行的户数与人口为 SUBTOTAL 公式") % {
                       "made": made, "on": ledger.on.isoformat()},

@@ -78,3 +78,14 @@ def test_the_ledger_measures_sheet_lists_the_structured_measures(counties, offic
     row = next(openpyxl.load_workbook(path)["户增收措施"].iter_rows(min_row=4, values_only=True))
     assert "2只基础母羊" in row[7] and "实施中" in row[7]
     assert list(row[11:15]) == [1, 0, 3000, 1500]
+
+
+def test_the_ledger_register_shows_the_structured_measures_of_the_latest_plan(counties, office, tmp_path):
+    plan = HouseholdPlan.objects.create(household=counties["mine"]["household"], year=2026, target_income=4000,
+                                        exit_deadline=2026)
+    PlanMeasure.objects.create(plan=plan, kind="labour", description="外出务工", planned=500)
+    path = tmp_path / "ledger.xlsx"
+    write_ledger(str(path), scope=scope_for(office), year=2026)
+    rows = [r for r in openpyxl.load_workbook(path)["扶贫台帐"].iter_rows(min_row=4, values_only=True)
+            if r[3] == counties["mine"]["household"].number]
+    assert "劳务输转·外出务工" in rows[0][13] and rows[0][14] == 2026
