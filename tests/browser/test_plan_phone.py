@@ -24,9 +24,12 @@ def test_a_cadre_adds_a_32111_measure_on_a_phone_and_the_ledger_shows_it(phone, 
     phone.select_option("select[name=measures-0-kind]", "industry")
     phone.select_option("select[name=measures-0-item]", "ewes")
     phone.fill("input[name=measures-0-planned]", "3000")
+    phone.click("#add-measure")  # a second row, added on the page
+    phone.select_option("select[name=measures-1-kind]", "labour")
+    phone.fill("input[name=measures-1-description]", "外出务工")
     phone.click("#save-plan")
     phone.wait_for_selector("p.message.success")
-    assert PlanMeasure.objects.get().item == "ewes"
+    assert list(PlanMeasure.objects.order_by("pk").values_list("kind", "item")) == [("industry", "ewes"), ("labour", "")]
 
     path = tmp_path / "ledger.xlsx"
     write_ledger(str(path), scope=Scope(everything=True), year=timezone.localdate().year)
