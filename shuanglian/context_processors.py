@@ -13,6 +13,7 @@ LINKS = [
     ("evaluation-results", _("评议结果"), "any"),
     ("exit-checklists", _("脱贫核查"), "cadre"),
     ("identification-yearly", _("动态调整"), "area"),
+    ("planning-gaps", _("脱贫计划"), "area"),
 ]
 
 
