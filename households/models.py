@@ -374,8 +374,6 @@ class HouseholdPlan(models.Model):
     measures = models.TextField(_("增收措施"), blank=True, default="",
                                 help_text=_("概述或备注；逐项措施见下方的帮扶措施。"))
     exit_deadline = models.PositiveSmallIntegerField(_("计划脱贫年度"))
-    # The last submission from the phone: the same key again stores nothing twice.
-    idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from households.models import Area
+from households.models import Area, HouseholdPlan
 from pairing.models import Unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -81,3 +81,18 @@ class CommitmentProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment} {self.year}"
+
+
+class PlanSubmission(models.Model):
+    """Each submission of a household plan from the phone or the API, by its key: the same key
+    again (a resent form, an outbox replaying late) stores nothing, even after newer saves."""
+
+    key = models.UUIDField(_("提交标识"), unique=True)
+    plan = models.ForeignKey(HouseholdPlan, models.CASCADE, related_name="submissions", verbose_name=_("户脱贫计划"))
+    at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("脱贫计划提交记录")
+
+    def __str__(self) -> str:
+        return str(self.key)

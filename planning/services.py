@@ -18,6 +18,7 @@ from households.services import validate_measure, validate_plan
 from shuanglian.errors import DomainError
 
 from .access import may_keep_plan
+from .models import PlanSubmission
 
 
 @dataclass
@@ -54,12 +55,17 @@ def plan_errors(*, by, household: Household, year: int, target_income: Decimal |
     return errors
 
 
+def _submitted(key: uuid.UUID) -> HouseholdPlan | None:
+    submission = PlanSubmission.objects.select_related("plan").filter(key=key).first()
+    return submission.plan if submission else None
+
+
 def save_plan(*, by, household: Household, year: int, target_income: Decimal, exit_deadline: int,
               measures: list[MeasureRow], summary: str | None = None,
               key: uuid.UUID | None = None) -> tuple[HouseholdPlan, bool]:
     """Create or replace the household's plan of ``year`` with exactly these measures:
     (the plan, whether this call stored it). The same key again stores nothing twice."""
-    if key is not None and (done := HouseholdPlan.objects.filter(idempotency_key=key).first()):
+    if key is not None and (done := _submitted(key)):
         if done.household_id != household.pk:
             raise DomainError({"key": gettext("该提交标识已被使用，请重新打开计划页面。")})
         return done, False
@@ -71,7 +77,7 @@ def save_plan(*, by, household: Household, year: int, target_income: Decimal, ex
             plan = HouseholdPlan.objects.select_for_update().filter(household=household, year=year).first()
             if plan is None:
                 plan = HouseholdPlan(household=household, year=year)
-            plan.target_income, plan.exit_deadline, plan.idempotency_key = target_income, exit_deadline, key
+            plan.target_income, plan.exit_deadline = target_income, exit_deadline
             if summary is not None:
                 plan.measures = summary
             plan.save()
@@ -81,8 +87,10 @@ def save_plan(*, by, household: Household, year: int, target_income: Decimal, ex
                 PlanMeasure.objects.create(plan=plan, kind=row.kind, item=row.item or "", description=row.description or "",
                                            status=row.status or PlanMeasure.Status.PLANNED,
                                            planned=row.planned or 0, spent=row.spent or 0)
+            if key is not None:
+                PlanSubmission.objects.create(key=key, plan=plan)
     except IntegrityError:
-        if key is not None and (done := HouseholdPlan.objects.filter(idempotency_key=key).first()):
+        if key is not None and (done := _submitted(key)):
             return done, False  # a double submission raced this one and won
         raise
     return plan, True

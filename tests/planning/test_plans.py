@@ -169,3 +169,13 @@ def test_the_api_lists_only_plans_in_scope(counties):
         HouseholdPlan.objects.create(household=c["household"], year=2026, target_income=4000, exit_deadline=2026)
     rows = _api(counties["mine"]["cadre"].user).get("/api/v1/household-plans/").json()["results"]
     assert [r["household"] for r in rows] == [counties["mine"]["household"].number]
+
+
+def test_an_old_submission_replayed_after_a_newer_save_changes_nothing(counties):
+    mine, old = counties["mine"], uuid.uuid4()
+    kw = {"by": mine["cadre"].user, "household": mine["household"], "year": 2026, "exit_deadline": 2027}
+    save_plan(target_income=Decimal("4000"), measures=[ewes()], key=old, **kw)
+    save_plan(target_income=Decimal("4800"), measures=[ewes(status="done")], key=uuid.uuid4(), **kw)
+    assert not save_plan(target_income=Decimal("4000"), measures=[ewes()], key=old, **kw)[1]
+    plan = HouseholdPlan.objects.get()
+    assert plan.target_income == Decimal("4800.00") and plan.measure_rows.get().status == "done"
