@@ -26,7 +26,7 @@ from .dbstate import canonical_dump
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("households", "pairing", "visits", "assessments", "reports", "shuanglian")
+PROJECT_APPS = ("households", "pairing", "visits", "assessments", "reports", "shuanglian", "planning")
 MID_MONTH, FIRST_OF_MONTH = dt.date(2026, 6, 15), dt.date(2026, 7, 1)
 
 
