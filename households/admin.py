@@ -25,6 +25,7 @@ from .models import (
     HouseholdPlan,
     IncomeRecord,
     Member,
+    PlanMeasure,
     PoorAreaYear,
     PovertyLine,
     PovertyQuota,
@@ -305,8 +306,19 @@ class PovertyQuotaAdmin(ScopedAdmin):
         record_quota(quota=obj)
 
 
+class MeasureInline(ScopedInline):
+    model = PlanMeasure
+    fields = ("kind", "item", "description", "status", "planned", "spent")
+
+    def check_write(self, form, data):
+        from .services import validate_measure
+
+        validate_measure(kind=data.get("kind"), item=data.get("item"), planned=data.get("planned"), spent=data.get("spent"))
+
+
 @admin.register(HouseholdPlan)
 class HouseholdPlanAdmin(ScopedAdmin):
+    inlines = [MeasureInline]
     visible = lambda scope: HouseholdPlan.objects.filter(household__in=visible_households(scope))  # noqa: E731
     scoped_fields = {"household": visible_households}
     list_display = ("household", "year", "target_income", "exit_deadline")

@@ -386,7 +386,8 @@ class HouseholdPlan(models.Model):
     household = models.ForeignKey(Household, models.CASCADE, related_name="plans", verbose_name=_("贫困户"))
     year = models.PositiveSmallIntegerField(_("计划年度"))
     target_income = models.DecimalField(_("目标人均纯收入（元）"), **MONEY)
-    measures = models.TextField(_("增收措施"))
+    measures = models.TextField(_("增收措施"), blank=True, default="",
+                                help_text=_("概述或备注；逐项措施见下方的帮扶措施。"))
     exit_deadline = models.PositiveSmallIntegerField(_("计划脱贫年度"))
 
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
@@ -424,3 +425,48 @@ class PovertyQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.county.name}"
+class PlanMeasure(models.Model):
+    """One measure of a household plan (帮扶措施): its kind, for industry one of the "32111"
+    items, what is done, how far it has got and the money planned and spent."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY = "industry", _("产业")
+        LABOUR = "labour", _("劳务输转")
+        EDUCATION = "education", _("教育")
+        HEALTH = "health", _("健康")
+        HOUSING = "housing", _("住房")
+        OTHER = "other", _("其他")
+
+    class Item(models.TextChoices):
+        # "32111": 3 mu of cash crops, 2 ewes, 1 biogas pit, 1 sanitary toilet, 1 worker placed
+        CROPS = "crops", _("3亩经济作物")
+        EWES = "ewes", _("2只基础母羊")
+        BIOGAS = "biogas", _("1口沼气池")
+        TOILET = "toilet", _("1座卫生厕所")
+        WORKER = "worker", _("1名劳动力转移就业")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        UNDERWAY = "underway", _("实施中")
+        DONE = "done", _("已完成")
+
+    plan = models.ForeignKey(HouseholdPlan, models.CASCADE, related_name="measure_rows", verbose_name=_("户脱贫计划"))
+    kind = models.CharField(_("措施类别"), max_length=16, choices=Kind.choices)
+    item = models.CharField(_("“32111”项目"), max_length=16, choices=Item.choices, blank=True, default="")
+    description = models.CharField(_("措施内容"), max_length=200, blank=True, default="")
+    status = models.CharField(_("进展"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    planned = models.DecimalField(_("计划投入（元）"), default=0, **MONEY)
+    spent = models.DecimalField(_("已投入（元）"), default=0, **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = _("帮扶措施")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(planned__gte=0) & Q(spent__gte=0), name="measure_money_not_negative"),
+            models.CheckConstraint(condition=Q(item="") | Q(kind="industry"), name="measure_item_only_for_industry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_item_display() or self.description or self.get_kind_display()

@@ -282,6 +282,19 @@ def validate_plan(*, year: int, target_income: Decimal, exit_deadline: int) -> N
         raise DomainError(errors)
 
 
+def validate_measure(*, kind: str, item: str, planned: Decimal | None, spent: Decimal | None) -> None:
+    """A plan's measure: the "32111" items belong to industry, and money is never negative."""
+    errors: dict[str, list[str]] = {}
+    if item and kind != "industry":
+        errors.setdefault("item", []).append(gettext("“32111”项目只用于产业措施。"))
+    if planned is not None and planned < 0:
+        errors.setdefault("planned", []).append(gettext("计划投入不能为负数。"))
+    if spent is not None and spent < 0:
+        errors.setdefault("spent", []).append(gettext("已投入不能为负数。"))
+    if errors:
+        raise DomainError(errors)
+
+
 @transaction.atomic
 def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
     """Mark an area poor (or not) for a year: villages as 贫困村, counties as 片区县 unless already flagged."""

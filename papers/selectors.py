@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from households.access import visible_households
-from households.models import Household, HouseholdPlan, IncomeRecord, Member, PovertyCause
+from households.models import Household, HouseholdPlan, IncomeRecord, Member, PlanMeasure, PovertyCause
 from pairing.access import visible_household_pairings
 from pairing.models import Cadre
 from pairing.selectors import in_force
@@ -85,9 +85,10 @@ def handbooks(reader, household_ids: Iterable[int]) -> list[dict]:
         incomes[r.household_id].append(r)
     for p in HouseholdPlan.objects.filter(household_id__in=ids).order_by("household_id", "year"):
         plans[p.household_id].append(p)
-    # The structured measures of a plan (households.PlanMeasure) are read here once that model
-    # exists: one query for the batch, grouped by plan, shown in the handbook's 帮扶措施 block.
+    # The plans' structured measures: one query for the batch, grouped by plan (帮扶措施 block).
     measures: dict[int, list] = defaultdict(list)
+    for m in PlanMeasure.objects.filter(plan__household_id__in=ids).order_by("plan_id", "pk"):
+        measures[m.plan_id].append(m)
     pairings = defaultdict(list)
     for p in (visible_household_pairings(reader).filter(household_id__in=ids)
               .select_related("cadre__unit").order_by("household_id", "start")):

@@ -37,6 +37,7 @@ from pairing.access import unit_scope, visible_cadres
 from pairing.models import Cadre, HouseholdPairing, Unit, VillagePairing
 from pairing.selectors import coverage_summary, in_force
 from papers.models import Project
+from planning.selectors import plans_in_place
 from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
@@ -143,6 +144,11 @@ GROUPS: list[tuple[str, list[Figure]]] = [
         Figure("trainings_total", _("培训合计（次）")),
         Figure("people_trained_total", _("培训人数合计")),
     ]),
+    (_("脱贫计划"), [
+        Figure("plans_in_place", _("有本年度脱贫计划的未脱贫户")),
+        Figure("plans_in_place_rate", _("脱贫计划到户率"), PERCENT),
+        Figure("plans_overdue", _("计划脱贫年度已过仍未脱贫的农户")),
+    ]),
 ]
 FIGURES = {figure.key: figure for _group, figures in GROUPS for figure in figures}
 
@@ -242,6 +248,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
             start=period.start, end=end, area_prefix=subject.prefix if subject.area_code else None,
             unit_id=subject.unit_id),
         **_stays_and_tasks(subject, period.start, end),
+        **_plans(subject, end),
     }
     summary.update(_projects(subject, period.start, end, summary))
     figures = {"summary": summary, "as_of": end.isoformat()}
@@ -402,6 +409,13 @@ def _exits(subject: Subject, start: date, end: date) -> dict:
     )
     counted["exit_people"] = counted["exit_people"] or 0
     return counted
+
+
+def _plans(subject: Subject, end: date) -> dict:
+    """Plans in place (未脱贫户 with a plan of the year ÷ 未脱贫户) and plans overdue, at the end of the period."""
+    counted = plans_in_place(visible_households(subject.scope), end.year)
+    return {"plans_in_place": counted["planned"], "plans_in_place_rate": percent(counted["planned"], counted["poor"]),
+            "plans_overdue": counted["overdue"]}
 
 
 # --- breakdowns ---------------------------------------------------------------------------------

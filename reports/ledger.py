@@ -20,14 +20,14 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from households.access import visible_households
-from households.models import Area, Household, HouseholdPlan, IncomeRecord, PovertyCause
+from households.models import Area, Household, HouseholdPlan, IncomeRecord, PlanMeasure, PovertyCause
 from households.selectors import Thresholds, household_line_tests, thresholds_for, village_poverty_tests
 from identification.rules import Procedure, Stage
 from identification.selectors import with_stage
@@ -236,9 +236,48 @@ def _plan_rows(ledger: Ledger):
             actual=ledger.income(ledger.year, "household_id"),
             cadre=ledger.cadre_in_force("cadre__name", "household_id"),
             unit=ledger.cadre_in_force("cadre__unit__name", "household_id"),
+            plan_id=F("pk"),
         )
         .iterator(chunk_size=CHUNK)
     )
+
+
+def _with_measures(rows):
+    """Each plan row with its structured measures, loaded one query per chunk of plans."""
+    batch: list = []
+
+    def flush():
+        grouped: dict[int, list] = {}
+        for measure in PlanMeasure.objects.filter(plan_id__in=[row[-1] for row in batch]).order_by("plan_id", "pk"):
+            grouped.setdefault(measure.plan_id, []).append(measure)
+        for row in batch:
+            yield row, grouped.get(row[-1], [])
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def _measures_as_text(rows, *, text_at: int):
+    """Rows ending in a plan id, without it, their measures text (at ``text_at``) filled from the
+    plan's structured measures where there are any (one line each, the plan's note after)."""
+    for row, measures in _with_measures(rows):
+        row = list(row[:-1])
+        if measures:
+            lines = [measure_text(m) for m in measures]
+            row[text_at] = "\n".join([*lines, row[text_at]] if row[text_at] else lines)
+        yield tuple(row)
+
+
+def measure_text(measure: PlanMeasure) -> str:
+    """One measure in a line: kind · item or content (status, money)."""
+    what = "、".join(x for x in (measure.get_item_display(), measure.description) if x)
+    money = _("计划%(planned)s元，已投入%(spent)s元") % {"planned": measure.planned, "spent": measure.spent}
+    return f"{measure.get_kind_display()}·{what}（{measure.get_status_display()}，{money}）"
 
 
 def _plans(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> int:
@@ -250,7 +289,7 @@ def _plans(workbook, formats: Formats, ledger: Ledger, name: str, made: str) -> 
     f = formats
     count = 0
     nobody = _("（无）")
-    for township, village, number, head, people, cause, _others, target, _measures, deadline, last, actual, cadre, _unit in _plan_rows(ledger):
+    for township, village, number, head, people, cause, _others, target, _measures, deadline, last, actual, cadre, _unit, _pk in _plan_rows(ledger):
         count += 1
         increase = target - last if last is not None else None
         done = float(actual / target) if actual is not None and target else None
@@ -268,18 +307,26 @@ def _measures(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
                   subtitle=made,
                   columns=[(_("序号"), 6), (_("乡镇"), 12), (_("村"), 12), (_("户编号"), 18), (_("户主"), 9),
                            (_("主要致贫原因"), 12), (_("次要致贫原因"), 16), (_("增收措施"), 48), (_("计划脱贫年度"), 9),
-                           (_("责任干部"), 10), (_("干部所在单位"), 20)])
+                           (_("责任干部"), 10), (_("干部所在单位"), 20), (_("措施项数"), 8), (_("已完成项数"), 8),
+                           (_("计划投入合计"), 12), (_("已投入合计"), 12)])
     f = formats
     count = 0
     nobody = _("（无）")
-    for township, village, number, head, _people, cause, others, _target, measures, deadline, _last, _actual, cadre, unit in _plan_rows(ledger):
+    for row, rows in _with_measures(_plan_rows(ledger)):
+        township, village, number, head, _people, cause, others, _target, summary, deadline, _last, _actual, cadre, unit, _pk = row
         count += 1
-        sheet.write([count, township, village, number, head, ledger.labels.cause(cause), ledger.labels.cause_list(others), measures, deadline,
-                     cadre or nobody, unit],
+        # The structured measures, one a line; a plan kept only as text (older years) shows its text.
+        text = "\n".join(measure_text(m) for m in rows) or summary
+        if rows and summary:
+            text = f"{text}\n{summary}"
+        done = sum(1 for m in rows if m.status == PlanMeasure.Status.DONE)
+        sheet.write([count, township, village, number, head, ledger.labels.cause(cause), ledger.labels.cause_list(others), text, deadline,
+                     cadre or nobody, unit, len(rows), done, sum((m.planned for m in rows), Decimal(0)),
+                     sum((m.spent for m in rows), Decimal(0))],
                     [f.integer, f.text, f.text, f.text, f.text, f.text, f.wrap, f.wrap, f.integer, f.text if cadre else f.warn,
-                     f.text])
+                     f.text, f.integer, f.integer, f.money, f.money])
     if count:
-        sheet.ws.autofilter(2, 0, sheet.row - 1, 10)
+        sheet.ws.autofilter(2, 0, sheet.row - 1, 14)
     return count
 
 
@@ -312,9 +359,11 @@ def _register(workbook, formats: Formats, ledger: Ledger, name: str, made: str) 
             income=ledger.income(ledger.year),
             below_province=Subquery(lines.values("below_province")[:1]),
             below_national=Subquery(lines.values("below_national")[:1]),
+            plan_id=Subquery(latest_plan.values("pk")[:1]),
         )
         .iterator(chunk_size=CHUNK)
     )
+    rows = _measures_as_text(rows, text_at=-5)  # measures, then deadline, income and the two line marks
     sheet = Sheet(workbook, formats, _("扶贫台帐"), title=_("%(name)s%(year)s年扶贫台帐") % {"name": name, "year": ledger.year},
                   subtitle=_("%(made)s　帮扶干部为%(on)s在岗的联户干部　小计、合计行的户数与人口为 SUBTOTAL 公式") % {
                       "made": made, "on": ledger.on.isoformat()},

@@ -22,6 +22,7 @@ from pairing.models import Cadre, HouseholdPairing, Posting, Role, Unit
 from seeding.discipline import seed_discipline
 from seeding.evaluation import seed_evaluation
 from seeding.identification import seed_identification
+from seeding.plans import seed_development_plans, seed_household_plans
 from seeding.projects import seed_projects
 from seeding.publicity import seed_publicity
 from seeding.reports import seed_reports
@@ -338,6 +339,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
         sign_ins.append((f"第一书记 {secretary.cadre.name}", secretary.cadre.user.username))
     # Identification and exit under way, and the township office that takes their steps.
     sign_ins += seed_identification(account, IdNumbers(random.Random(1016)))
+    seed_household_plans(county=COUNTY, today=timezone.localdate())  # before the reports, which count plans in place
+    seed_development_plans(county=COUNTY, today=timezone.localdate())
     seed_reports(county=COUNTY)  # after the accounts: its submissions are the unit administrator's
     sign_ins += seed_discipline(county=COUNTY, password=DEMO_PASSWORD)  # after the office: it issues the talk
     # A published typical case, last year's results published, a lead unit with one meeting.

@@ -18,6 +18,7 @@ from pairing.api import (
                          WorkTeamMemberViewSet,
 )
 from papers.api import ProjectViewSet
+from planning.api import HouseholdPlanViewSet
 from publicity.api import LeadUnitViewSet, PublishedResultViewSet, TypicalCaseViewSet
 from reports.api import ReportViewSet
 from visits.api import ComplianceViewSet, DeedViewSet, DemandViewSet, StayViewSet, VisitViewSet
@@ -54,6 +55,7 @@ router.register("typical-cases", TypicalCaseViewSet, basename="typical-case")
 router.register("lead-units", LeadUnitViewSet, basename="lead-unit")
 router.register("published-results", PublishedResultViewSet, basename="published-result")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("household-plans", HouseholdPlanViewSet, basename="household-plan")
 
 urlpatterns = [
     path("v1/auth/token/", obtain_auth_token, name="api-token"),

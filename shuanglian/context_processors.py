@@ -16,6 +16,7 @@ LINKS = [
     ("identification-villages", _("识别退出"), "area"),
     ("discipline-office", _("督查问责"), "area"),
     ("publicity-cases", _("典型"), "staff"),
+    ("planning-gaps", _("脱贫计划"), "area"),
 ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pairing",
     "visits",
     "identification",
+    "planning",
     "assessments",
     "reports",
     "discipline",  # complaints, inspections, accountability (docs/domain.md §13)

@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("discipline.urls")),
     path("", include("publicity.urls")),
     path("papers/", include("papers.urls")),
+    path("planning/", include("planning.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

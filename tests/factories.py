@@ -434,3 +434,29 @@ class ProjectFactory(DjangoModelFactory):
     money_spent = Decimal("8000.00")
     status = "in_progress"
     start = date(2025, 3, 1)
+
+# --- plans: a household plan's measures, village and unit plans (planning) ---------------------------
+
+class PlanMeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = "households.PlanMeasure"
+
+    plan = factory.SubFactory(HouseholdPlanFactory)
+    kind = "industry"
+    item = "ewes"
+    description = "养殖基础母羊"
+    status = "planned"
+    planned = Decimal("3000.00")
+    spent = Decimal("0.00")
+
+
+class DevelopmentPlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "planning.DevelopmentPlan"
+
+    kind = "village"
+    village = factory.SubFactory(AreaFactory, code=VILLAGE)
+    unit = None
+    start_year = 2025
+    end_year = 2027
+    goals = "发展特色产业，整村脱贫"

@@ -180,6 +180,39 @@ def _other_team_member(world):
 
 API_LIST_QUERY = {"compliance-list": f"?year={TODAY.year}", "evaluation-result-list": f"?year={TODAY.year}"}
 
+
+def _other_plan(world):
+    """The other county's household plan with a measure (made on first use)."""
+    from households.models import HouseholdPlan
+
+    plan, _created = HouseholdPlan.objects.get_or_create(household=world["other"]["household"], year=TODAY.year,
+                                                         defaults={"target_income": 4000, "exit_deadline": TODAY.year,
+                                                                   "measures": "麦积区计划"})
+    plan.measure_rows.get_or_create(kind="industry", item="ewes", description="麦积区养羊")
+    return plan
+
+
+# Household plans: the cadre's phone page of a plan, the offices' gaps page and the API.
+PAGES.update({
+    "planning-household-plan": lambda w: (_other_plan(w), reverse("planning-household-plan", args=[OTHER["household"]]))[1],
+    "planning-gaps": lambda w: reverse("planning-gaps"),
+})
+API_DETAILS.update({"household-plan-detail": lambda w: _other_plan(w).pk})
+
+
+def _other_village_plan(world):
+    """The other county's village plan with a commitment (made on first use)."""
+    from planning.models import DevelopmentPlan
+
+    plan, _created = DevelopmentPlan.objects.get_or_create(kind="village", village=world["other"]["village"],
+                                                           start_year=TODAY.year, end_year=TODAY.year + 2,
+                                                           defaults={"goals": "麦积区规划"})
+    plan.commitments.get_or_create(text="麦积区承诺", year_due=TODAY.year)
+    return plan
+
+
+PAGES.update({"planning-posting": lambda w: reverse("planning-posting", args=[_other_village_plan(w).pk])})
+
 EXEMPT = {
     # open to anyone, or about the user's own account only
     "set_language", "login", "logout", "password_change", "password_change_done", "password_reset",

@@ -35,11 +35,13 @@ from households.models import (
     HouseholdPlan,
     IncomeRecord,
     Member,
+    PlanMeasure,
     PoorAreaYear,
     PovertyLine,
     PovertyQuota,
 )
 from pairing.models import Cadre, HouseholdPairing, QuotaPolicy, Role, Unit, VillagePairing, WorkTeamMember
+from planning.models import Commitment, CommitmentProgress, DevelopmentPlan
 from publicity.models import CasePhoto, LeadMeeting, LeadUnit, RoundPublication, TypicalCase
 from reports.models import SubmissionPolicy
 from reports.services.submissions import approve_submission, submit_monthly_report
@@ -1084,6 +1086,112 @@ LEAD_MEETING = Entry(
 MATRIX.update({"publicity.TypicalCase": TYPICAL_CASE, "publicity.RoundPublication": PUBLICATION,
                "publicity.LeadUnit": LEAD_UNIT, "publicity.LeadMeeting": LEAD_MEETING})
 
+
+# --- household plans kept on the phone and through the API, and the measures of a plan (planning) ---
+
+def plan_page(w):
+    return reverse("planning-household-plan", args=[w.mine["household"].number])
+
+
+def plan_page_fields(w, v, measures=()):
+    data = {"target_income": v.get("target_income", 5000), "exit_deadline": v.get("exit_deadline", 2026), "summary": "",
+            "key": str(uuid.uuid4()), "measures-TOTAL_FORMS": len(measures), "measures-INITIAL_FORMS": 0}
+    for n, row in enumerate(measures):
+        data.update({f"measures-{n}-{k}": val for k, val in row.items()})
+    return data
+
+
+def plan_api_body(w, v, measures=()):
+    return {"idempotency_key": str(uuid.uuid4()), "household": v.get("household", lambda w: w.mine["household"])(w).number,
+            "year": v.get("year", 2025), "target_income": v.get("target_income", 5000),
+            "exit_deadline": v.get("exit_deadline", 2026), "measures": list(measures)}
+
+
+PLAN.doors.update({
+    "phone": page_door(plan_page, plan_page_fields),
+    "API (cadre)": api_door("/api/v1/household-plans/", plan_api_body),
+})
+PLAN.rules["a household the cadre is not paired with"] = {"household": lambda w: w.spare}
+PLAN.only["a household the cadre is not paired with"] = {"API (cadre)"}
+PLAN.why_not["a household the cadre is not paired with"] = (
+    "offices keep the plans of their area (admin); the phone page of such a household is not found")
+
+
+def _plan_of_mine(w):
+    return HouseholdPlan.objects.get_or_create(household=w.mine["household"], year=2025,
+                                               defaults={"target_income": 5000, "exit_deadline": 2026})[0]
+
+
+def measure_row(v):
+    return {"kind": v["kind"], "item": v["item"], "description": "养羊", "status": "planned", "planned": v["planned"],
+            "spent": v["spent"]}
+
+
+PLAN_MEASURE = Entry(
+    tables=[PlanMeasure],
+    doors={
+        "admin inline (plan)": admin_door(lambda w: reverse("admin:households_householdplan_change",
+                                                            args=[_plan_of_mine(w).pk]),
+                                          "office", lambda w, v: measure_row(v), inline="measure_rows"),
+        "phone": page_door(plan_page, lambda w, v: plan_page_fields(w, {}, [measure_row(v)])),
+        "API (cadre)": api_door("/api/v1/household-plans/", lambda w, v: plan_api_body(w, {}, [measure_row(v)])),
+    },
+    valid={"kind": "industry", "item": "ewes", "planned": 3000, "spent": 0},
+    rules={
+        "negative money planned": {"planned": -1},
+        "negative money spent": {"spent": -10},
+        "a 32111 item outside industry": {"kind": "health"},
+    },
+)
+MATRIX["households.PlanMeasure"] = PLAN_MEASURE
+
+
+# --- village and unit plans, their commitments and yearly progress (planning) ---
+
+def _village_plan_of_mine(w):
+    return DevelopmentPlan.objects.get_or_create(kind="village", village=w.mine["village"], start_year=2025, end_year=2027,
+                                                 defaults={"goals": "整村脱贫"})[0]
+
+
+def _commitment_of_mine(w):
+    return _village_plan_of_mine(w).commitments.get_or_create(text="硬化道路", year_due=2026)[0]
+
+
+def development_plan_fields(w, v):
+    return {"kind": v["kind"], "village": v["village"](w), "unit": v["unit"](w), "start_year": v["start_year"],
+            "end_year": v["end_year"], "goals": "发展产业"}
+
+
+DEVELOPMENT_PLAN = Entry(
+    tables=[DevelopmentPlan],
+    doors={"admin add": admin_door(add_url(DevelopmentPlan), "office", development_plan_fields)},
+    valid={"kind": "village", "village": lambda w: w.mine["village"], "unit": lambda w: None, "start_year": 2025,
+           "end_year": 2027},
+    rules={
+        "ends before it starts": {"end_year": 2024},
+        "a village of another county": {"village": lambda w: w.other["village"]},
+        "a unit plan longer than five years": {"kind": "unit", "village": lambda w: None,
+                                               "unit": lambda w: w.mine["unit"], "end_year": 2030},
+    },
+)
+COMMITMENT = Entry(
+    tables=[Commitment],
+    doors={"admin inline (plan)": admin_door(lambda w: reverse("admin:planning_developmentplan_change",
+                                                               args=[_village_plan_of_mine(w).pk]),
+                                             "office", lambda w, v: dict(v), inline="commitments")},
+    valid={"text": "新建文化广场", "money": 150000, "year_due": 2026},
+    rules={"negative money": {"money": -1}, "due after the plan ends": {"year_due": 2030}},
+)
+PROGRESS = Entry(
+    tables=[CommitmentProgress],
+    doors={"admin inline (commitment)": admin_door(lambda w: reverse("admin:planning_commitment_change",
+                                                                     args=[_commitment_of_mine(w).pk]),
+                                                   "office", lambda w, v: dict(v), inline="progress")},
+    valid={"year": 2025, "text": "已开工"},
+    rules={"a year before the plan": {"year": 2024}},
+)
+MATRIX.update({"planning.DevelopmentPlan": DEVELOPMENT_PLAN, "planning.Commitment": COMMITMENT,
+               "planning.CommitmentProgress": PROGRESS})
 
 # Registered admins of the libraries we use: no campaign rule applies, only the system
 # administrator reaches them, and they change no campaign record.

@@ -36,6 +36,7 @@ LISTS = [
     ("typical-case", ""),
     ("lead-unit", ""),
     ("published-result", ""),
+    ("household-plan", ""),
 ]
 ROLES = ["office", "leader", "unit_admin", "cadre"]
 # (basename, role) known to query once per row: the mark goes when the view is fixed.

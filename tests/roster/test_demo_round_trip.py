@@ -26,7 +26,8 @@ from .dbstate import canonical_dump
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ("households", "pairing", "visits", "assessments", "reports", "shuanglian", "publicity")
+PROJECT_APPS = ("households", "pairing", "visits", "identification", "planning", "assessments", "papers", "discipline",
+                "publicity", "reports", "shuanglian")
 MID_MONTH, FIRST_OF_MONTH = dt.date(2026, 6, 15), dt.date(2026, 7, 1)
 
 

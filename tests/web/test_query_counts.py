@@ -305,6 +305,26 @@ PAGES += [
     ("public-case", None, lambda w: reverse("public-case", args=[w.first_case().pk])),
     ("public-results", None, lambda w: reverse("public-results", args=[TODAY.year - 1])),
 ]
+# Household plans: the cadre's phone page of a plan and the offices' page of plans missing or overdue.
+PAGES += [
+    ("planning-household-plan", "cadre", lambda w: reverse("planning-household-plan", args=[w.mine["household"].number])),
+    ("planning-gaps", "office", lambda w: reverse("planning-gaps")),
+]
+
+
+def _posting_sheet(w):
+    """A village plan of the cadre's village with a commitment per row the world has grown."""
+    from planning.models import DevelopmentPlan
+
+    plan, _created = DevelopmentPlan.objects.get_or_create(kind="village", village=w.mine["village"], start_year=TODAY.year,
+                                                           end_year=TODAY.year + 2, defaults={"goals": "规划"})
+    for n in range(plan.commitments.count(), Visit.objects.count()):
+        commitment = plan.commitments.create(text=f"承诺{n}", year_due=TODAY.year)
+        commitment.progress.create(year=TODAY.year, text="进展")
+    return reverse("planning-posting", args=[plan.pk])
+
+
+PAGES += [("planning-posting", "office", _posting_sheet)]
 
 # Pages known to query once per row (reported; the view is to be fixed, then the mark removed).
 GROWS: dict[str, str] = {
