@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from households.models import Area, Household, Member
 from households.selectors import thresholds_for
+from households.services import head_member_values
 from identification.models import ExitCheckItem, ExitChecklist, Step, StepEntry
 from identification.rules import CHECKLIST_ITEMS
 from identification.services.objections import record_objection
@@ -57,7 +58,10 @@ def _identification(office, village, ids, today, days) -> None:
                                      head_id_number=head, resident_population=people,
                                      main_cause=rnd.choice(["illness", "disability", "skills"]),
                                      status=Household.Status.CANDIDATE)
-        Member.objects.create(household=h, id_number=head, name=name, relation="户主")
+        # The head as the registry makes one (birth date and sex from the ID number), so that the
+        # demo's roster imports back unchanged.
+        Member.objects.create(id_number=head, **head_member_values(household=h, head_name=name, head_id_number=head,
+                                                                   stored=None))
         candidates.append(h)
     vote_day = today - timedelta(days=5)
     year = vote_day.year  # seeded on New Year's Day, the procedure is last year's
