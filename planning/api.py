@@ -15,7 +15,7 @@ from shuanglian.api import CodeFilter, ScopedViewSet
 from shuanglian.errors import DomainError
 
 from .access import visible_plans
-from .forms import MeasureFormSet, measure_rows
+from .forms import MEASURES_PREFIX, MeasureFormSet, measure_rows
 from .services import MeasureRow, save_plan
 
 
@@ -66,10 +66,10 @@ def _rows(raw: list[dict]) -> list[MeasureRow]:
 
 
 def _measures(data, values) -> list[MeasureRow]:
-    """The measures as JSON (``measures``), or as the phone page's formset fields (``form-0-kind``…),
+    """The measures as JSON (``measures``), or as the phone page's formset fields (``measures-0-kind``…),
     which is how the phone's outbox sends the page's form (multipart)."""
-    if "measures" not in values and "form-TOTAL_FORMS" in data:
-        formset = MeasureFormSet(data)
+    if "measures" not in values and f"{MEASURES_PREFIX}-TOTAL_FORMS" in data:
+        formset = MeasureFormSet(data, prefix=MEASURES_PREFIX)
         if not formset.is_valid():
             problems = {n: form.errors for n, form in enumerate(formset.forms, start=1) if form.errors}
             raise exceptions.ValidationError({"measures": problems or formset.non_form_errors()})

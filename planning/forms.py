@@ -44,6 +44,7 @@ class MeasureForm(forms.Form):
 
 
 MeasureFormSet = forms.formset_factory(MeasureForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+MEASURES_PREFIX = "measures"  # the page's and the API's name for the formset's fields (measures-0-kind…)
 
 
 def measure_rows(formset) -> list[MeasureRow]:

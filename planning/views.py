@@ -14,7 +14,7 @@ from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
 
 from .access import may_keep_plan, visible_development_plans
-from .forms import MeasureFormSet, PlanForm, measure_rows
+from .forms import MEASURES_PREFIX, MeasureFormSet, PlanForm, measure_rows
 from .selectors import gaps_by_township, latest_deadline, missing_plans, overdue_plans
 from .services import save_plan
 
@@ -41,7 +41,7 @@ def household_plan(request, number: str):
     else:
         initial = {"exit_deadline": year}
     form = PlanForm(request.POST or None, initial=initial)
-    formset = MeasureFormSet(request.POST or None, initial=rows, prefix="measures")
+    formset = MeasureFormSet(request.POST or None, initial=rows, prefix=MEASURES_PREFIX)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:

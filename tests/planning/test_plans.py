@@ -184,9 +184,9 @@ def test_an_old_submission_replayed_after_a_newer_save_changes_nothing(counties)
 def _phone_form(mine, key, **measure) -> dict:
     """The phone page's fields as its outbox sends them (multipart): the plan, the formset."""
     return {"idempotency_key": key, "household": mine["household"].number, "year": "2026", "target_income": "4600",
-            "exit_deadline": "2027", "summary": "", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
-            "form-MIN_NUM_FORMS": "0", "form-MAX_NUM_FORMS": "20",
-            **{f"form-0-{name}": value for name, value in {"kind": "industry", "item": "ewes", "description": "养羊",
+            "exit_deadline": "2027", "summary": "", "measures-TOTAL_FORMS": "1", "measures-INITIAL_FORMS": "0",
+            "measures-MIN_NUM_FORMS": "0", "measures-MAX_NUM_FORMS": "20",
+            **{f"measures-0-{name}": value for name, value in {"kind": "industry", "item": "ewes", "description": "养羊",
                                                            "status": "planned", "planned": "3000", "spent": "0",
                                                            **measure}.items()}}
 
