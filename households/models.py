@@ -425,6 +425,8 @@ class PovertyQuota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.county.name}"
+
+
 class PlanMeasure(models.Model):
     """One measure of a household plan (帮扶措施): its kind, for industry one of the "32111"
     items, what is done, how far it has got and the money planned and spent."""

@@ -87,6 +87,8 @@ def test_seed_demo_shows_an_identification_and_two_exits_under_way_and_prints_th
     assert set(exit_notice.entries.values_list("household__exit_checklists__items__holds", flat=True)) == {True}
     call_command("seed_demo", stdout=io.StringIO())
     assert Step.objects.count() == 4
+
+
 def test_seed_demo_has_a_complaint_under_investigation_an_overdue_rectification_and_a_talk():
     from django.utils import timezone
 
@@ -100,6 +102,8 @@ def test_seed_demo_has_a_complaint_under_investigation_an_overdue_rectification_
     assert overdue_rectifications(today=timezone.localdate()).count() == 1
     assert list(Accountability.objects.values_list("kind", flat=True)) == ["talk"]
     assert "qinzhou_inspector" in out.getvalue()
+
+
 def test_seed_demo_publishes_a_case_and_last_years_results_and_lists_a_county_missing_a_meeting(settings, tmp_path, client):
     from django.urls import reverse
     from django.utils import timezone

@@ -656,6 +656,8 @@ def test_the_procedures_of_ones_own_village_show_to_every_role_that_sees_it(clie
     client.force_login(people[role])
     page = client.get(reverse("identification-village", args=[world["mine"]["village"].code]))
     assert page.status_code == 200 and "秦州区农业局异议" in page.content.decode()
+
+
 # --- discipline: complaints, inspections, accountability (docs/domain.md §13) -------------------------------
 
 def _discipline(c: dict) -> None:
@@ -720,6 +722,8 @@ def test_the_filer_shows_only_to_the_handling_office(client, world, people, role
     page = client.get(reverse("discipline-complaint", args=[world["mine"]["complaint"].pk])).content.decode()
     assert ("秦州区农业局举报人" in page) == (role != "leader")
     assert ("秦州区农业局调查记录" in page) == (role != "leader")
+
+
 # --- typical cases, publication and lead units (docs/domain.md §13) ---------------------------------------
 
 def _publicity(c: dict, *, publish: bool) -> None:
@@ -785,6 +789,8 @@ def test_the_public_pages_show_the_published_case_to_anyone(client, world):
 def test_only_offices_publish_evaluation_results(client, world, people, role):
     client.force_login(people[role])
     assert client.get(reverse("publicity-rounds")).status_code == 403
+
+
 # --- projects and the household's papers (docs/domain.md §12) -------------------------------------------
 
 def _projects(c: dict) -> None:

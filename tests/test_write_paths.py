@@ -1407,6 +1407,10 @@ def anonymous_door(url_of: Callable, fields: Callable) -> Callable:
             response = Client().post(url_of(w), {k: v for k, v in fields(w, values).items() if v is not None})
         assert response.status_code in (200, 302)
         return response.status_code == 302
+
+    return write
+
+
 # --- projects (docs/domain.md §12) -----------------------------------------------------------------------------
 
 def _project_model():

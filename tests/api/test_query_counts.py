@@ -77,6 +77,8 @@ DISCIPLINE_LISTS = ["complaint", "inspection", "accountability-record"]
 @pytest.mark.parametrize(("basename", "role"), [pytest.param(b, r, id=f"{b}[{r}]") for b in DISCIPLINE_LISTS for r in ROLES])
 def test_a_discipline_list_takes_as_many_queries_however_many_rows(world, request, basename, role):
     assert_flat(_token_of(role, world, request), world, reverse(f"{basename}-list"))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_project_list_takes_as_many_queries_however_many_rows(counties, unit_admin, request, role):
     from tests.web.test_query_counts import PapersWorld

@@ -492,6 +492,9 @@ DISCIPLINE_PAGES = [
 def test_a_discipline_page_takes_as_many_queries_however_many_rows(client, world, request, name, role, path):
     if role is not None:
         sign_in(client, world, role, request)
+    assert_flat(client, world, path)
+
+
 # --- projects and the household's papers (docs/domain.md §12) ---------------------------------------------
 
 class PapersWorld(World):
