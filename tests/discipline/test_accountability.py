@@ -14,7 +14,7 @@ from reports.periods import Period
 from shuanglian.errors import DomainError
 from tests.discipline.conftest import complaint_data
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (tests/discipline/conftest.py): no date of the session matters
 
 
 def complaint(dw, finding="substantiated"):

@@ -16,7 +16,7 @@ from reports.services.notices import send_rectification_reminders
 from shuanglian.errors import DomainError
 from tests.discipline.conftest import photo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (tests/discipline/conftest.py): no date of the session matters
 
 
 def inspect(dw, by=None, **over) -> Inspection:

@@ -19,7 +19,7 @@ from identification.rules import CHECKLIST_ITEMS
 from tests import factories as f
 from tests.api.conftest import signed_in
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (autouse fixture): no date of the session matters
 KEYS = [key for key, _label in CHECKLIST_ITEMS]
 
 

@@ -21,7 +21,7 @@ from pairing.models import Role
 from shuanglian.errors import DomainError
 from tests import factories as f
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (autouse fixture): no date of the session matters
 YEAR = 2025
 KEYS = [key for key, _label in CHECKLIST_ITEMS]
 

@@ -17,7 +17,7 @@ from identification.models import ExitChecklist
 from tests import factories as f
 from tests.web.conftest import PASSWORD, counties, fast_passwords, leader, office, staff  # noqa: F401 (fixtures)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (autouse fixture): no date of the session matters
 YEAR = 2025
 
 

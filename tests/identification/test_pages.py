@@ -15,7 +15,7 @@ from identification.models import Objection, Step
 
 from .conftest import d, step
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (tests/identification/conftest.py): no date of the session matters
 
 
 @pytest.fixture

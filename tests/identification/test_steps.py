@@ -13,7 +13,7 @@ from shuanglian.errors import DomainError
 
 from .conftest import d, identify, ready_to_exit, step
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (tests/identification/conftest.py): no date of the session matters
 
 
 def _status(h):

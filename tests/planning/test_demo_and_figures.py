@@ -15,7 +15,7 @@ from reports.periods import Period
 from seeding.plans import seed_household_plans
 from shuanglian.scoping import scope_for
 
-pytestmark = pytest.mark.dates
+# The clock is pinned (autouse fixture): the calendar reruns (marker dates) would add nothing.
 NOW = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

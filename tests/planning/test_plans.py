@@ -14,7 +14,7 @@ from households.models import HouseholdPlan, PlanMeasure
 from planning.services import MeasureRow, save_plan
 from shuanglian.errors import DomainError
 
-pytestmark = pytest.mark.dates
+# The clock is pinned (autouse fixture): the calendar reruns (marker dates) would add nothing.
 NOW = datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

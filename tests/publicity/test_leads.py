@@ -10,7 +10,7 @@ from publicity.selectors import counties_missing_meetings
 from publicity.services import record_lead_unit, record_meeting
 from shuanglian.errors import DomainError
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = pytest.mark.django_db  # the clock is pinned (autouse fixture): no date of the session matters
 
 
 @pytest.fixture(autouse=True)
