@@ -27,15 +27,17 @@ def overdue_by_area(*, today: date) -> dict[str, list[Finding]]:
 def period_figures(*, start: date, end: date, prefix: str | None = None, unit_id: int | None = None) -> dict:
     """The reports' discipline figures for an area (by code prefix) or a unit over a period:
     complaints received, closed and substantiated, inspections, findings and those signed off,
-    and accountability by kind. A unit's complaints and inspections are those naming it; its
-    accountability records are its own and its cadres'."""
+    and accountability by kind. A unit's inspections are those naming it (its complaints are never
+    counted for it); its accountability records are its own and its cadres'."""
     if unit_id is None:
         complaints = Complaint.objects.filter(area__code__startswith=prefix)
         inspections = Inspection.objects.filter(area__code__startswith=prefix)
         records = Accountability.objects.filter(Q(unit__area__code__startswith=prefix)
                                                 | Q(cadre__unit__area__code__startswith=prefix))
     else:
-        complaints = Complaint.objects.filter(unit_id=unit_id)
+        # A unit never learns of complaints against it (discipline/access.py): its reports leave
+        # them out, so that the figures cannot point at a complainant.
+        complaints = Complaint.objects.none()
         inspections = Inspection.objects.filter(unit_id=unit_id)
         records = Accountability.objects.filter(Q(unit_id=unit_id) | Q(cadre__unit_id=unit_id))
     received = complaints.filter(created_at__date__gte=start, created_at__date__lte=end).count()

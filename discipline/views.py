@@ -83,7 +83,8 @@ def complaint_new(request):
 
 @never_cache
 def complaint_receipt(request):
-    code = request.session.get(RECEIPT)
+    # Shown once: the next person on a shared phone must not find the code in the session.
+    code = request.session.pop(RECEIPT, None)
     if not code:
         return redirect("complaint-new")
     return render(request, "discipline/receipt.html", {"code": code})

@@ -229,8 +229,11 @@ class HouseholdSheet(SheetHandler):
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 
     def apply(self):
+        # Status and exit year are set on new households only: an existing household's change only
+        # through a step (identification/services/steps.py), and writing back the values read while
+        # the workbook was checked could undo a step taken meanwhile.
         return self.write_planned(Household, ["village", "head_name", "head_id_number", "kind", "resident_population",
-                                              "main_cause", "status", "exit_year"])
+                                              "main_cause"])
 
     id_headers = ("户主身份证号",)
 

@@ -37,7 +37,17 @@ def visible_entries(user_or_scope) -> QuerySet[StepEntry]:
 
 
 def visible_objections(user_or_scope) -> QuerySet[Objection]:
-    return Objection.objects.filter(notice__in=visible_steps(user_or_scope))
+    """Objections name who raised them: an area's office sees its area's; a unit or a cadre only
+    those about the households it reaches, and a resident those of the village they are posted to
+    (they check them). The steps and their entries are the public notices' contents; these are not."""
+    scope = as_scope(user_or_scope)
+    return narrow(
+        Objection.objects.all(), scope,
+        area=lambda prefix: Q(notice__village__code__startswith=prefix),
+        unit=lambda _unit: Q(household__in=_reached(scope)),
+        cadre=lambda cadre: Q(household__in=_reached(scope))
+        | Q(notice__village_id__in=Posting.objects.filter(cadre_id=cadre).values("village_id")),
+    )
 
 
 def visible_checklists(user_or_scope) -> QuerySet[ExitChecklist]:

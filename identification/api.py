@@ -202,7 +202,8 @@ class ExitChecklistViewSet(mixins.CreateModelMixin, ScopedViewSet):
         if household is None:
             raise exceptions.ValidationError({"household": [gettext("农户不存在或不在您的范围内。")]})
         key = head.validated_data["idempotency_key"]
-        form = ChecklistForm({**request.data.dict(), "key": str(key)}, request.FILES)
+        # request.data is a QueryDict for a form post and a dict for JSON: read both the same way.
+        form = ChecklistForm({**{name: request.data.get(name) for name in request.data}, "key": str(key)}, request.FILES)
         if not form.is_valid():
             raise exceptions.ValidationError({name: list(errors) for name, errors in form.errors.items()})
         replay = ExitChecklist.objects.filter(idempotency_key=key).exists()

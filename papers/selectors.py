@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from households.access import visible_households
@@ -136,5 +137,5 @@ def diary(reader, cadre: Cadre, year: int) -> list[dict]:
     return [{
         "start": v.start, "end": v.end, "stayed": v.stayed, "tasks": task_labels(v.tasks),
         "households": "、".join(f"{h.head_name}（{h.number}）" for h in v.households.all()),
-        "help_given": v.help_given, "notes": v.notes, "photos": [p.image.url for p in v.photos.all() if p.image],
+        "help_given": v.help_given, "notes": v.notes, "photos": [reverse("visit-photo", args=[p.pk]) for p in v.photos.all() if p.image],
     } for v in visits]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from households.models import Household, HouseholdPlan, PlanMeasure
 from households.services import validate_measure, validate_plan
+from shuanglian import scoping
 from shuanglian.errors import DomainError
 
 from .access import may_keep_plan
@@ -38,6 +39,12 @@ def plan_errors(*, by, household: Household, year: int, target_income: Decimal |
     if not may_keep_plan(by, household, timezone.localdate()):
         errors.setdefault("__all__", []).append(
             gettext("只有该户的联户干部或所辖双联办、单位管理员可以填写其脱贫计划。"))
+    today = timezone.localdate()
+    if scoping.is_cadre(by) and year not in (today.year, today.year - 1):
+        # A cadre keeps the plan in force (last year's too, while its exits are reviewed into
+        # January); earlier plans are the offices' record, corrected by them.
+        errors.setdefault("year", []).append(
+            gettext("干部只能填写本年度或上一年度的脱贫计划（%(year)s年不可）。") % {"year": year})
     try:
         validate_plan(year=year, target_income=target_income, exit_deadline=exit_deadline)
     except DomainError as exc:

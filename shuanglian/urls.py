@@ -32,6 +32,7 @@ urlpatterns = [
     path("visits/new/", visit_views.log, name="visits-log"),
     path("visits/mine/", visit_views.history, name="visits-history"),
     path("visits/<int:pk>/edit/", visit_views.edit, name="visits-edit"),
+    path("visits/photos/<int:pk>/", visit_views.photo, name="visit-photo"),
     path("visits/demands/", visit_views.my_demands, name="visits-demands"),
     path("visits/demands/new/", visit_views.new_demand, name="visits-demand-new"),
     path("visits/deeds/new/", visit_views.new_deed, name="visits-deed-new"),

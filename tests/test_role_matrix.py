@@ -704,6 +704,8 @@ API_DETAILS.update({
 })
 # The public complaint pages answer to anyone; what they show is tested in tests/discipline/test_pages.py.
 EXEMPT |= {"complaint-new", "complaint-receipt", "complaint-status"}
+# A visit photo answers to the visit's visibility (tests/visits/test_photo_view.py).
+EXEMPT |= {"visit-photo"}
 
 # Who opens the discipline page (the roles over an area), and who sees the filer of a complaint
 # of the county: the office and the inspection group, which handle it; not the leader.

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +23,9 @@ from shuanglian.errors import DomainError, add_to_form
 from shuanglian.helpers import spooled_download
 from shuanglian.roster.engine import export_cell
 
+from .access import visible_visits
 from .forms import DeedForm, DemandForm, DueFilters, VisitForm
-from .models import Demand, Visit
+from .models import Demand, Visit, VisitPhoto
 from .selectors import cadre_progress, office_due_list, resident_due_list, saved_visit_keys
 from .services.deeds import record_deed
 from .services.demands import record_demand
@@ -205,3 +207,13 @@ def my_demands(request):
     cadre = _own_cadre(request)
     demands = Demand.objects.filter(cadre=cadre).select_related("household").prefetch_related("follow_ups").order_by("-created_at")[:200]
     return render(request, "visits/demands.html", {"demands": demands})
+
+
+@login_required
+def photo(request, pk: int):
+    """A visit's photo, to a reader who sees the visit (the diary, 民情日记); photos are never
+    served from a public media address."""
+    shown = get_object_or_404(VisitPhoto.objects.filter(visit__in=visible_visits(request.user)), pk=pk)
+    response = FileResponse(shown.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

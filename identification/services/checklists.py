@@ -63,7 +63,7 @@ def record_checklist(user, household: Household, year: int, items: dict, idempot
     if not may_record_checklist(user, household):
         raise DomainError(gettext("只有该户的联户干部或管辖该村的双联办可以填报核查表。"))
     today = timezone.localdate()
-    if year > today.year:
+    if year not in (today.year, today.year - 1):  # the exits under review: this year's, and last year's into January
         raise DomainError({"year": gettext("不能填报%(year)s年度的核查表。") % {"year": year}})
     errors = checklist_item_errors(items)
     if errors:

@@ -428,7 +428,9 @@ async function keepPages() {
 async function start() {
   const fromKept = banner();
   flash();
-  if ("serviceWorker" in navigator && script && script.dataset.sw && window.isSecureContext) {
+  // Only a signed-in user's phone runs the worker: an anonymous visitor (the public pages) has
+  // nothing to keep and no outbox.
+  if (USER && "serviceWorker" in navigator && script && script.dataset.sw && window.isSecureContext) {
     navigator.serviceWorker.register(script.dataset.sw, {scope: "/"}).catch(() => null);
     if (USER && !fromKept && navigator.onLine) keepPages().catch(() => null);
     // Signing out forgets the kept pages: the next person on this phone sees none of them.

@@ -15,7 +15,9 @@ const PAGE_CACHE = "pages-" + VERSION;
 const OFFLINE_PAGE = "/offline/";
 const PAGE_TIMEOUT = 10000;
 // Pages never kept: the admin, the API, sign-in and account pages, the ballot, exports.
-const NOT_KEPT = /^\/(admin|api|accounts|i18n|e|reports|dashboard|sw\.js)(\/|$)/;
+// Never kept: sign-in and data pages, the public pages (anyone's phone: a complaint's receipt code
+// must not stay on it) and the large downloads (a county's handbooks are streamed, not buffered).
+const NOT_KEPT = /^\/(admin|api|accounts|i18n|e|reports|dashboard|sw\.js|jubao|gongkai|papers\/handbooks|identification\/export|poverty)(\/|$)/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {

@@ -87,3 +87,15 @@ def test_a_cadre_not_paired_with_the_household_is_refused(household, cadre):
     stranger = f.CadreFactory(user=f.UserFactory())
     answer = signed_in(stranger.user).post("/api/v1/exit-checklists/", body(household, uuid.uuid4()), format="multipart")
     assert answer.status_code == 400 and not ExitChecklist.objects.exists()
+
+
+def test_a_json_checklist_is_read_like_the_form(household, cadre):
+    answer = signed_in(cadre.user).post("/api/v1/exit-checklists/", body(household, uuid.uuid4()), format="json")
+    assert answer.status_code == 201, answer.json()
+
+
+def test_a_checklist_of_an_earlier_year_is_refused(household, cadre):
+    answer = signed_in(cadre.user).post("/api/v1/exit-checklists/", body(household, uuid.uuid4(), year="2023"),
+                                        format="multipart")
+    assert answer.status_code == 400 and "year" in answer.json()
+    assert not ExitChecklist.objects.exists()

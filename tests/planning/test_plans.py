@@ -205,3 +205,12 @@ def test_a_bad_measure_from_the_phone_form_is_a_400_naming_it_and_stores_nothing
                                              _phone_form(mine, str(uuid.uuid4()), planned="-5"), format="multipart")
     assert response.status_code == 400 and "measures" in response.json()
     assert not HouseholdPlan.objects.exists()
+
+
+def test_a_cadre_may_not_write_the_plan_of_an_earlier_year_through_the_api(counties):
+    mine = counties["mine"]
+    body = {"idempotency_key": str(uuid.uuid4()), "household": mine["household"].number, "year": 2023,
+            "target_income": "4600", "exit_deadline": 2027}
+    response = _api(mine["cadre"].user).post("/api/v1/household-plans/", body, format="json")
+    assert response.status_code == 400 and "year" in response.json()
+    assert not HouseholdPlan.objects.exists()
