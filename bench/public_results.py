@@ -11,15 +11,12 @@ shared cache). Server and this process share the cache through Redis (``CACHE_UR
 from __future__ import annotations
 
 import json
-import os
 import random
 import subprocess
-import tempfile
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-from bench.visit_logging import PYTHON, ROOT, _free_port, _wait_until_up
+from bench.visit_logging import PYTHON, ROOT, gunicorn_serving
 
 TARGET_RPS = 200
 
@@ -55,48 +52,32 @@ def publish_results(year: int) -> tuple[int, int]:
 
 def measure(*, database_url: str, year: int, requests: int = 2000, workers: int = 4, concurrency: int = 8,
             log=print) -> dict:
-    from django.conf import settings
     from django.contrib.sessions.models import Session
 
     from bench.read_latency import CACHE_URL, _leader_session
 
     year, results = publish_results(year)
     _user, session_key, cookie = _leader_session()
-    workdir = Path(tempfile.mkdtemp(prefix="shuanglian-public-"))
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "CACHE_URL": CACHE_URL}
-    server_log = open(workdir / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [str(Path(PYTHON).with_name("gunicorn")), "shuanglian.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "600"],
-        cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
     measured = {}
-    try:
-        _wait_until_up(port, server)
-
-        def fire(name: str, path: str, count: int, cookie_value: str = "") -> dict:
-            spec = {"base": f"http://127.0.0.1:{port}", "expect": [200],
-                    "requests": [{"method": "GET", "path": path, "cookie": cookie_value}] * count}
-            jobs = workdir / f"{name}.json"
-            jobs.write_text(json.dumps(spec), encoding="utf-8")
-            done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(jobs), "--concurrency", str(concurrency)],
-                                  capture_output=True, text=True, check=True)
-            return json.loads(done.stdout)
-
-        page = f"/gongkai/pingyi/{year}/"
-        fire("warm", "/bench/baseline/", workers * 10, cookie)
-        fire("warm-page", page, workers * 10)
-        log(f"public results: {results:,} results of {year}, {requests} requests each…")
-        measured["baseline"] = fire("baseline", "/bench/baseline/", requests, cookie)
-        measured["page"] = fire("page", page, requests)
-    finally:
-        server.terminate()
+    with gunicorn_serving(database_url, workers=workers, prefix="shuanglian-public-", timeout=600,
+                          env={"CACHE_URL": CACHE_URL}) as (port, workdir):
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        server_log.close()
-        Session.objects.filter(session_key=session_key).delete()
+            def fire(name: str, path: str, count: int, cookie_value: str = "") -> dict:
+                spec = {"base": f"http://127.0.0.1:{port}", "expect": [200],
+                        "requests": [{"method": "GET", "path": path, "cookie": cookie_value}] * count}
+                jobs = workdir / f"{name}.json"
+                jobs.write_text(json.dumps(spec), encoding="utf-8")
+                done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(jobs), "--concurrency", str(concurrency)],
+                                      capture_output=True, text=True, check=True)
+                return json.loads(done.stdout)
+
+            page = f"/gongkai/pingyi/{year}/"
+            fire("warm", "/bench/baseline/", workers * 10, cookie)
+            fire("warm-page", page, workers * 10)
+            log(f"public results: {results:,} results of {year}, {requests} requests each…")
+            measured["baseline"] = fire("baseline", "/bench/baseline/", requests, cookie)
+            measured["page"] = fire("page", page, requests)
+        finally:
+            Session.objects.filter(session_key=session_key).delete()
     measured.update(results=results, year=year, log=str(workdir / "gunicorn.log"))
     return measured

@@ -17,10 +17,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
-from pathlib import Path
 
-from bench.visit_logging import PYTHON, ROOT, _free_port, _wait_until_up
+from bench.visit_logging import PYTHON, ROOT, gunicorn_serving
 
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
 
@@ -57,46 +55,30 @@ def measure(*, database_url: str, requests: int = 2000, workers: int = 4, concur
     cadres = list(HouseholdPairing.objects.filter(end__isnull=True).values_list("cadre_id", flat=True)
                   .distinct().order_by("cadre_id")[:200])
     user, session_key, cookie = _leader_session()
-    workdir = Path(tempfile.mkdtemp(prefix="shuanglian-reads-"))
-    port = _free_port()
-    from django.conf import settings
-
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DJANGO_SECRET_KEY": settings.SECRET_KEY, "CACHE_URL": CACHE_URL}
-    server_log = open(workdir / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [str(Path(PYTHON).with_name("gunicorn")), "shuanglian.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "600"],
-        cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
     results = {}
-    try:
-        _wait_until_up(port, server)
-        log(f"reads: warming {len(areas)} dashboards as the nightly schedule does…")
-        results["warmed"] = warm()  # this process caches in the same Redis (bench/run.py sets CACHE_URL)
-
-        def fire(name: str, paths: list[str], expect=(200,)) -> dict:
-            spec = {"base": f"http://127.0.0.1:{port}", "expect": list(expect),
-                    "requests": [{"method": "GET", "path": p, "cookie": cookie} for p in paths]}
-            path = workdir / f"{name}.json"
-            path.write_text(json.dumps(spec), encoding="utf-8")
-            done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
-                                  capture_output=True, text=True, check=True)
-            return json.loads(done.stdout)
-
-        dashboards = [f"/dashboard/?area={areas[i % len(areas)][0]}" for i in range(requests)]
-        api = [f"/api/v1/households/?area={counties[i % len(counties)]}&page_size=50" if i % 2 == 0
-               else f"/api/v1/visits/?cadre={cadres[i % len(cadres)]}&page_size=50" for i in range(requests)]
-        fire("warm", ["/bench/baseline/"] * (workers * 10) + dashboards[: workers * 5] + api[: workers * 5])
-        results["baseline"] = fire("baseline", ["/bench/baseline/"] * requests)
-        results["dashboard"] = fire("dashboard", dashboards)
-        results["api"] = fire("api", api)
-    finally:
-        server.terminate()
+    with gunicorn_serving(database_url, workers=workers, prefix="shuanglian-reads-", timeout=600,
+                          env={"CACHE_URL": CACHE_URL}) as (port, workdir):
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        server_log.close()
-        Session.objects.filter(session_key=session_key).delete()
+            log(f"reads: warming {len(areas)} dashboards as the nightly schedule does…")
+            results["warmed"] = warm()  # this process caches in the same Redis (bench/run.py sets CACHE_URL)
+
+            def fire(name: str, paths: list[str], expect=(200,)) -> dict:
+                spec = {"base": f"http://127.0.0.1:{port}", "expect": list(expect),
+                        "requests": [{"method": "GET", "path": p, "cookie": cookie} for p in paths]}
+                path = workdir / f"{name}.json"
+                path.write_text(json.dumps(spec), encoding="utf-8")
+                done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
+                                      capture_output=True, text=True, check=True)
+                return json.loads(done.stdout)
+
+            dashboards = [f"/dashboard/?area={areas[i % len(areas)][0]}" for i in range(requests)]
+            api = [f"/api/v1/households/?area={counties[i % len(counties)]}&page_size=50" if i % 2 == 0
+                   else f"/api/v1/visits/?cadre={cadres[i % len(cadres)]}&page_size=50" for i in range(requests)]
+            fire("warm", ["/bench/baseline/"] * (workers * 10) + dashboards[: workers * 5] + api[: workers * 5])
+            results["baseline"] = fire("baseline", ["/bench/baseline/"] * requests)
+            results["dashboard"] = fire("dashboard", dashboards)
+            results["api"] = fire("api", api)
+        finally:
+            Session.objects.filter(session_key=session_key).delete()
     results.update(areas=len(areas), workers=workers, concurrency=concurrency, log=str(workdir / "gunicorn.log"))
     return results

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -53,6 +54,33 @@ def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) ->
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer within a minute")
+
+
+@contextmanager
+def gunicorn_serving(database_url: str, *, workers: int, prefix: str, timeout: int = 120, env: dict | None = None):
+    """Our app on gunicorn (bench/settings.py) on a free loopback port for the length of the block;
+    yields (port, work folder), where ``gunicorn.log`` is its log. The server signs and checks the
+    sessions made in this process, so it gets this process's secret key."""
+    from django.conf import settings
+
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
+                   "DJANGO_SECRET_KEY": settings.SECRET_KEY, **(env or {})}
+    with open(workdir / "gunicorn.log", "w") as server_log:
+        server = subprocess.Popen(
+            [str(Path(PYTHON).with_name("gunicorn")), "shuanglian.wsgi", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(workers), "--timeout", str(timeout)],
+            cwd=ROOT, env=environment, stdout=server_log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(port, server)
+            yield port, workdir
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def signed_in_cadres(count: int, window_start):
@@ -115,47 +143,28 @@ def measure(*, database_url: str, requests: int = 2000, cadres: int = 100, worke
             out.append({"method": "POST", "path": path, "cookie": cookie, "body": urlencode(body)})
         return out
 
-    workdir = Path(tempfile.mkdtemp(prefix="shuanglian-load-"))
-    port = _free_port()
-    from django.conf import settings
-
-    # The server signs and checks the sessions made here: it must use this process's key.
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bench.settings",
-           "DJANGO_SECRET_KEY": settings.SECRET_KEY}
-    server_log = open(workdir / "gunicorn.log", "w")
-    server = subprocess.Popen(
-        [str(Path(PYTHON).with_name("gunicorn")), "shuanglian.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=server_log, stderr=subprocess.STDOUT)
     results = {}
-    try:
-        _wait_until_up(port, server)
-
-        def fire(name: str, spec: dict) -> dict:
-            path = workdir / f"{name}.json"
-            path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-            done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
-                                  capture_output=True, text=True, check=True)
-            return json.loads(done.stdout)
-
-        base = f"http://127.0.0.1:{port}"
-        # Warm every worker up on both paths (imports, connections), then measure each in turn.
-        # The warm-up trips use the last days of the window, the measured ones the others.
-        warm = max(workers * 10, 20)
-        fire("warm", {"base": base, "expect": [200, 302],
-                      "requests": jobs("/bench/baseline/", warm, 0) + jobs("/visits/new/", warm, len(signed) * (days - 1))})
-        results["baseline"] = fire("baseline", {"base": base, "expect": [200], "requests": jobs("/bench/baseline/", requests, 0)})
-        measured = jobs("/visits/new/", requests, 0)
-        results["visits"] = fire("visits", {"base": base, "expect": [302], "requests": measured})
-        results["stored"] = Visit.objects.filter(idempotency_key__in=keys[-requests:]).count()
-    finally:
-        server.terminate()
+    with gunicorn_serving(database_url, workers=workers, prefix="shuanglian-load-") as (port, workdir):
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        server_log.close()
-        Visit.objects.filter(idempotency_key__in=keys).delete()
-        Session.objects.filter(session_key__in=[s[0] for s in signed]).delete()
+            def fire(name: str, spec: dict) -> dict:
+                path = workdir / f"{name}.json"
+                path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+                done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
+                                      capture_output=True, text=True, check=True)
+                return json.loads(done.stdout)
+
+            base = f"http://127.0.0.1:{port}"
+            # Warm every worker up on both paths (imports, connections), then measure each in turn.
+            # The warm-up trips use the last days of the window, the measured ones the others.
+            warm = max(workers * 10, 20)
+            fire("warm", {"base": base, "expect": [200, 302],
+                          "requests": jobs("/bench/baseline/", warm, 0) + jobs("/visits/new/", warm, len(signed) * (days - 1))})
+            results["baseline"] = fire("baseline", {"base": base, "expect": [200], "requests": jobs("/bench/baseline/", requests, 0)})
+            measured = jobs("/visits/new/", requests, 0)
+            results["visits"] = fire("visits", {"base": base, "expect": [302], "requests": measured})
+            results["stored"] = Visit.objects.filter(idempotency_key__in=keys[-requests:]).count()
+        finally:
+            Visit.objects.filter(idempotency_key__in=keys).delete()
+            Session.objects.filter(session_key__in=[s[0] for s in signed]).delete()
     results.update(workers=workers, concurrency=concurrency, cadres=len(signed), log=str(workdir / "gunicorn.log"))
     return results
