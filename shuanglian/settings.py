@@ -217,6 +217,9 @@ ROSTER_MAX_SHARED_STRINGS_BYTES = int(os.environ.get("ROSTER_MAX_SHARED_STRINGS_
 ROSTER_MAX_SHEET_BYTES = int(os.environ.get("ROSTER_MAX_SHEET_BYTES", str(256 * 1024 * 1024)))
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "300000"))
 ROSTER_MAX_CELLS = int(os.environ.get("ROSTER_MAX_CELLS", str(ROSTER_MAX_ROWS * 16)))
+# A sheet is read as the rectangle from its first cell to its last, blank cells included (32
+# bytes each): a stray cell far away would make it gigabytes, so the rectangle is bounded too.
+ROSTER_MAX_AREA_CELLS = int(os.environ.get("ROSTER_MAX_AREA_CELLS", str(ROSTER_MAX_ROWS * 32)))
 # Uploaded workbooks wait here for their import job, outside MEDIA_ROOT (never served), and are
 # deleted once the job has run.
 ROSTER_UPLOADS_ROOT = Path(os.environ.get("ROSTER_UPLOADS_ROOT", BASE_DIR / "var" / "roster_uploads"))

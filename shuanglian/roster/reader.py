@@ -1,5 +1,10 @@
 """Reading roster workbooks: refusing what is not a workbook or too big to read safely, and
-streaming sheet rows fast."""
+reading sheet rows fast.
+
+The sheets are read by python-calamine (a Rust reader, through its public API), after the
+checks below have measured every part of the archive: calamine holds a sheet as one dense
+rectangle of cells, so a stray cell far away would make it allocate gigabytes; the checks
+refuse such a sheet first (``Limits.area_cells``)."""
 from __future__ import annotations
 
 import posixpath
@@ -8,7 +13,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Callable
 from xml.etree.ElementTree import fromstring
 
@@ -38,12 +43,15 @@ class Limits:
     sheet_bytes: int
     rows: int
     cells: int
+    # A sheet's rectangle from its first to its last cell, blank cells included: what the
+    # reader allocates for it.
+    area_cells: int = 300_000 * 32
 
     @classmethod
     def from_settings(cls) -> Limits:
         rows = settings.ROSTER_MAX_ROWS
         return cls(settings.ROSTER_MAX_SHARED_STRINGS_BYTES, settings.ROSTER_MAX_SHEET_BYTES, rows,
-                   settings.ROSTER_MAX_CELLS)
+                   settings.ROSTER_MAX_CELLS, settings.ROSTER_MAX_AREA_CELLS)
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,8 @@ class WorkbookSize:
     rows: int
     cells: int
     shared_strings: int
+    # Sheets that may hold error cells (#N/A, #DIV/0!…): {sheet name: part}, read again for them.
+    error_sheets: dict[str, str] = field(default_factory=dict)
 
 
 def _megabytes(size: int) -> str:
@@ -108,12 +118,68 @@ def _worksheet_parts(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str
 # expression over each chunk, many times faster than parsing, and can only overcount (a tag in a
 # comment), never miss an element of well-formed XML.
 _START_TAG = re.compile(rb"<(?:[^\s<>/:=\"']+:)?(row|c|si)[\s/>]")
+# The same start tags of a sheet with their attributes (quoted values may hold any character but
+# their quote), to find where each cell lies.
+_SHEET_TAG = re.compile(rb"<(?:[^\s<>/:=\"']+:)?(row|c)(?=[\s/>])((?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)")
+_REFERENCE = re.compile(rb"(?<![^\s])r\s*=\s*[\"']([A-Za-z]*)([0-9]*)")
+# An error cell (t="e"); found anywhere in a chunk, so text that looks like one only costs a re-read.
+_ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 
 
-def _count_elements(archive: zipfile.ZipFile, part: str, limits: dict[bytes, Callable[[int], None]]) -> None:
+class _Extent:
+    """The rectangle from a sheet's first cell to its last, placed as a reader places them: by
+    their references, or next to the cell before (a cell without one) and on the row's own
+    number (or the row after the one before)."""
+
+    def __init__(self):
+        self.row = self.column = 0  # 1-based position of the current row and the last cell
+        self.top = self.left = 0  # 0: no cell yet
+        self.bottom = self.right = 0
+        self.errors = False
+
+    def feed(self, found: list[tuple[bytes, bytes]], chunk: bytes) -> None:
+        row, column = self.row, self.column
+        top, left, bottom, right = self.top, self.left, self.bottom, self.right
+        reference = _REFERENCE.search
+        for tag, attributes in found:
+            place = reference(attributes) if attributes else None
+            if tag == b"row":
+                row = int(place[2]) if place and place[2] else row + 1
+                column = 0
+                continue
+            if place and place[1]:
+                column = _column_of(place[1].decode("ascii")) + 1
+            else:
+                column += 1
+            if place and place[2]:
+                row = int(place[2])
+            if not top or row < top:
+                top = row
+            if row > bottom:
+                bottom = row
+            if not left or column < left:
+                left = column
+            if column > right:
+                right = column
+        self.row, self.column = row, column
+        self.top, self.left, self.bottom, self.right = top, left, bottom, right
+        if not self.errors and _ERROR_TYPE.search(chunk):
+            self.errors = True
+
+    @property
+    def rows(self) -> int:
+        return bottom - self.top + 1 if (bottom := self.bottom) else 0
+
+    @property
+    def columns(self) -> int:
+        return right - self.left + 1 if (right := self.right) else 0
+
+
+def _count_elements(archive: zipfile.ZipFile, part: str, limits: dict[bytes, Callable[[int], None]],
+                    extent: _Extent | None = None) -> None:
     """Stream one part, counting the start tags named in ``limits`` and calling each one's
     check with its running count after every chunk: constant memory at any size, and it stops
-    at the first chunk past a limit."""
+    at the first chunk past a limit. A sheet's cells are placed into ``extent`` on the way."""
     counts = dict.fromkeys(limits, 0)
     carry = b""
     with archive.open(part) as stream:
@@ -123,7 +189,12 @@ def _count_elements(archive: zipfile.ZipFile, part: str, limits: dict[bytes, Cal
             # A tag cut by the chunk's end is counted with the next chunk.
             cut = buffer.rfind(b"<", max(0, len(buffer) - 256)) if chunk else -1
             scanned, carry = (buffer, b"") if cut < 0 else (buffer[:cut], buffer[cut:])
-            found = _START_TAG.findall(scanned)
+            if extent is None:
+                found = _START_TAG.findall(scanned)
+            else:
+                tags = _SHEET_TAG.findall(scanned)
+                extent.feed(tags, scanned)
+                found = [tag for tag, _ in tags]
             for name, check in limits.items():
                 counts[name] += found.count(name)
                 check(counts[name])
@@ -155,6 +226,7 @@ def check_limits(archive: zipfile.ZipFile, limits: Limits | None = None) -> Work
                               f"{_megabytes(limits.sheet_bytes)}，请拆分后再导入。")
 
     counts = {"si": 0, "row": 0, "c": 0}
+    errors: dict[str, str] = {}
 
     def counter(kind: str, limit: int):
         def check(count: int):
@@ -171,12 +243,20 @@ def check_limits(archive: zipfile.ZipFile, limits: Limits | None = None) -> Work
         for part in sheets:
             # Each part's running count on top of the sheets before it: the limits are for all sheets.
             row_check, cell_check = counter("row", limits.rows), counter("c", limits.cells)
+            extent = _Extent()
             try:
                 _count_elements(archive, part, {b"row": lambda n, r=rows: row_check(r + n),
-                                                b"c": lambda n, c=cells: cell_check(c + n)})
+                                                b"c": lambda n, c=cells: cell_check(c + n)}, extent)
             except (zipfile.BadZipFile, zlib.error, EOFError):
                 pass  # a damaged sheet is reported by name when it is read; what it held so far counts
             rows, cells = counts["row"], counts["c"]
+            if extent.rows * extent.columns > limits.area_cells:
+                raise DomainError(f"工作表“{sheets[part]}”的数据从第{extent.top:,}行到第{extent.bottom:,}行、"
+                                  f"第{extent.left:,}列到第{extent.right:,}列，共{extent.rows * extent.columns:,}"
+                                  f"个单元格（含空白），超过{limits.area_cells:,}个上限；"
+                                  "请删除远处多余的单元格，或拆分后再导入。")
+            if extent.errors:
+                errors[sheets[part]] = part
     except _Over as over:
         kind = over.args[0]
         if kind == "si":
@@ -184,7 +264,7 @@ def check_limits(archive: zipfile.ZipFile, limits: Limits | None = None) -> Work
         if kind == "row":
             raise DomainError(f"工作簿超过{limits.rows:,}行上限（各工作表合计），请拆分后再导入。") from None
         raise DomainError(f"工作簿超过{limits.cells:,}个单元格上限（各工作表合计），请拆分后再导入。") from None
-    return WorkbookSize(rows=counts["row"], cells=counts["c"], shared_strings=counts["si"])
+    return WorkbookSize(rows=counts["row"], cells=counts["c"], shared_strings=counts["si"], error_sheets=errors)
 
 
 class _Progress:
@@ -215,12 +295,48 @@ def reporting_progress(report: Callable[[int, int], None]):
         _progress.reset(token)
 
 
-def open_workbook(source: str | IO[bytes]):
+class RosterSheet:
+    """A sheet of a ``RosterWorkbook``, read when its rows are asked for (``sheet_values``)."""
+
+    def __init__(self, workbook: RosterWorkbook, name: str):
+        self.workbook, self.title = workbook, name
+
+
+class RosterWorkbook:
+    """An opened roster workbook: its sheet names, and its sheets by name (``workbook[name]``)."""
+
+    def __init__(self, book, error_sheets: dict[str, str], archive_source: IO[bytes]):
+        self.book = book
+        self.sheetnames: list[str] = list(book.sheet_names)
+        self._error_sheets = error_sheets
+        self._source = archive_source
+
+    def __getitem__(self, name: str) -> RosterSheet:
+        if name not in self.sheetnames:
+            raise KeyError(name)
+        return RosterSheet(self, name)
+
+    def error_cells(self, name: str) -> dict[int, dict[int, str]]:
+        """{row: {column: text}} (0-based) of the sheet's error cells (#N/A…), which the sheet
+        reader leaves blank; read from the sheet's XML only when the checks saw one."""
+        part = self._error_sheets.get(name)
+        if part is None:
+            return {}
+        self._source.seek(0)
+        with zipfile.ZipFile(self._source) as archive, archive.open(part) as stream:
+            return _error_cells(stream)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def open_workbook(source: str | IO[bytes]) -> RosterWorkbook:
     """The workbook of an open binary file, read-only; DomainError for anything that is not a
     readable .xlsx or is beyond the limits of ``check_limits``. Callers open paths themselves
     and pass the file, so that a workbook is recognised by its content and not refused for its
-    file name (openpyxl checks the extensions of paths)."""
-    from openpyxl import load_workbook
+    file name. Only .xlsx passes: the checks look for its parts before the reader (which would
+    also read .xls, .xlsb and .ods) sees the file."""
+    from python_calamine import CalamineWorkbook
 
     try:
         if hasattr(source, "seek"):
@@ -231,10 +347,10 @@ def open_workbook(source: str | IO[bytes]):
         if progress is not None:
             progress.total += size.rows
         source.seek(0)
-        return load_workbook(source, read_only=True, data_only=True)
+        return RosterWorkbook(CalamineWorkbook.from_filelike(source), size.error_sheets, source)
     except DomainError:
         raise
-    except Exception:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
+    except Exception:  # calamine and zipfile raise many kinds for a damaged or foreign file
         raise DomainError(NOT_A_WORKBOOK) from None
 
 
@@ -248,6 +364,8 @@ def open_file(path):
 
 
 _COLUMN_INDEX: dict[str, int] = {}
+# Excel's last column is XFD: a longer reference lies beyond any sheet (and is not cached).
+FAR_COLUMN = 1 << 30
 
 
 def _column_of(reference: str) -> int:
@@ -255,6 +373,8 @@ def _column_of(reference: str) -> int:
     letters = reference.rstrip("0123456789")
     index = _COLUMN_INDEX.get(letters)
     if index is None:
+        if len(letters) > 3:
+            return FAR_COLUMN
         index = 0
         for letter in letters.upper():
             index = index * 26 + ord(letter) - 64
@@ -262,81 +382,82 @@ def _column_of(reference: str) -> int:
     return index
 
 
-def sheet_values(ws):
-    """Each row's cell values as a tuple, row 1 first, missing rows as empty tuples.
+def _error_cells(stream) -> dict[int, dict[int, str]]:
+    """{row: {column: text}} (0-based) of the error cells of a sheet's XML."""
+    from xml.etree.ElementTree import iterparse
 
-    openpyxl's own reader builds an object per inline string and spends most of an import's
-    time there; this streams the sheet's XML directly (values as openpyxl's data_only
-    reading gives them: shared and inline strings, numbers, booleans, dates by cell style).
-    Any worksheet that is not openpyxl's read-only kind is read through openpyxl.
+    found: dict[int, dict[int, str]] = {}
+    row, column = -1, -1
+    for event, element in iterparse(stream, events=("start", "end")):
+        tag = _local(element.tag)
+        if tag == "row":
+            if event == "start":
+                number = element.get("r")
+                row, column = (int(number) - 1 if number else row + 1), -1
+            else:
+                element.clear()
+        elif tag == "c" and event == "end":
+            reference = element.get("r") or ""
+            digits = len(reference) - len(reference.rstrip("0123456789"))
+            column = _column_of(reference) if reference[:1].isalpha() else column + 1
+            if digits:
+                row = int(reference[-digits:]) - 1
+            if element.get("t") == "e":
+                value = next((child.text for child in element if _local(child.tag) == "v"), None)
+                if value:
+                    found.setdefault(row, {})[column] = value
+    return found
+
+
+# Whole numbers a float holds exactly: read back as int, as the cell was typed.
+EXACT_INTEGER = 2.0 ** 53
+
+
+def sheet_values(ws):
+    """Each row's cell values as a tuple, row 1 first, missing and blank rows as empty tuples.
+
+    Values are those openpyxl's data_only reading gives: strings (shared, inline, a formula's
+    text), whole numbers as int and others as float, booleans, dates as datetime (times and
+    durations as time and timedelta), a formula's cached value (None when it has none), an
+    error cell as its text (#N/A); blank cells are None, and trailing blanks are left off.
+    A worksheet that is not a ``RosterSheet`` (openpyxl's) is read through its own iter_rows.
     """
-    try:
-        shared, workbook, open_source = ws._shared_strings, ws.parent, ws._get_source
-        date_styles, timedelta_styles, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
-    except AttributeError:
+    if not isinstance(ws, RosterSheet):
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers record wrong dimensions, which would cut rows short
         yield from ws.iter_rows(values_only=True)
         return
 
-    from xml.etree.ElementTree import iterparse
+    import datetime as dt
 
-    from openpyxl.utils.datetime import from_excel, from_ISO8601
-
+    workbook = ws.workbook
+    sheet = workbook.book.get_sheet_by_name(ws.title)
+    if sheet.start is None:  # no cell at all
+        return
+    errors = workbook.error_cells(ws.title)
+    # Rows come from the first row of the sheet, columns from the first column holding a cell.
+    lead = [None] * sheet.start[1]
     progress = _progress.get()
-    with open_source() as source:
-        expected, ROW = 1, None
-        for _, element in iterparse(source):
-            tag = element.tag
-            if ROW is None:  # the namespace is learnt from the first row
-                if _local(tag) != "row":
-                    continue
-                ns = tag[: -len("row")]
-                ROW, C, V, IS, T, R = (ns + name for name in ("row", "c", "v", "is", "t", "r"))
-            elif tag != ROW:
-                continue
-            number = int(element.get("r") or expected)
-            while expected < number:
-                yield ()
-                expected += 1
-            values: list = []
-            column = -1
-            for cell in element.iterfind(C):
-                reference = cell.get("r")
-                column = _column_of(reference) if reference else column + 1
-                kind = cell.get("t", "n")
-                if kind == "inlineStr":
-                    inline = cell.find(IS)
-                    if inline is None:
-                        continue
-                    value = inline.findtext(T)
-                    if value is None or inline.find(R) is not None:  # rich text: the runs' texts, no phonetics
-                        value = (inline.findtext(T) or "") + "".join(run.findtext(T) or "" for run in inline.iterfind(R))
-                else:
-                    raw = cell.findtext(V)
-                    if not raw:  # no value, or a formula never calculated (<v/>)
-                        continue
-                    if kind == "n":
-                        value = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
-                        style = cell.get("s")
-                        if style and int(style) in date_styles:
-                            try:
-                                value = from_excel(value, epoch, timedelta=int(style) in timedelta_styles)
-                            except (OverflowError, ValueError):
-                                value = "#VALUE!"
-                    elif kind == "s":
-                        value = shared[int(raw)]
-                    elif kind == "b":
-                        value = bool(int(raw))
-                    elif kind == "d":
-                        value = from_ISO8601(raw)
-                    else:  # "str" (a formula's text), "e" (an error such as #N/A)
-                        value = raw
-                if column >= len(values):
-                    values.extend([None] * (column + 1 - len(values)))
-                values[column] = value
-            element.clear()
-            if progress is not None:
-                progress.step()
-            yield tuple(values)
-            expected = number + 1
+    date, datetime, exact = dt.date, dt.datetime, EXACT_INTEGER
+    for number, cells in enumerate(sheet.iter_rows()):
+        values = lead.copy() if lead else []
+        append = values.append
+        for value in cells:
+            kind = value.__class__
+            if kind is str:
+                append(value if value else None)
+            elif kind is float:
+                append(int(value) if value.is_integer() and -exact < value < exact else value)
+            elif kind is date:
+                append(datetime(value.year, value.month, value.day))
+            else:
+                append(value)
+        if errors and number in errors:
+            for column, text in errors[number].items():
+                values.extend([None] * (column + 1 - len(values)))
+                values[column] = text
+        while values and values[-1] is None:
+            values.pop()
+        if progress is not None:
+            progress.step()
+        yield tuple(values)
