@@ -173,6 +173,7 @@ class AreaSheet(SheetHandler):
 class HouseholdSheet(SheetHandler):
     name = "农户"
     order = 40
+    copy_creates = True
     columns = [
         Column("户编号", cells.code, required=True),
         Column("村代码", registry_cells.area_code, required=True),
@@ -224,7 +225,7 @@ class HouseholdSheet(SheetHandler):
                 "kind": row["户类型"], "resident_population": row["常住人口"], "main_cause": row["主要致贫原因"] or "",
                 "status": status, "exit_year": exit_year,
             }
-            household = self.upsert(stored, lambda: Household(number=number), values, self.creates, self.updates)
+            household = self.upsert(stored, lambda: Household(number=number, **values), values, self.creates, self.updates)
             ctx.households[number] = household
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 
@@ -268,6 +269,7 @@ class MemberSheet(SheetHandler):
 
     name = "家庭成员"
     order = 50
+    copy_creates = True
     columns = [
         Column("户编号", cells.code, required=True),
         Column("身份证号", registry_cells.id_number, required=True),
@@ -322,7 +324,7 @@ class MemberSheet(SheetHandler):
             else:
                 birth, sex = birth_date_and_sex(id_number)
                 values = {"household": household, "birth_date": birth, "sex": sex, **values}
-            self.upsert(old, lambda: Member(id_number=id_number), values, self.creates, self.updates)
+            self.upsert(old, lambda: Member(id_number=id_number, **values), values, self.creates, self.updates)
 
     def apply(self):
         return self.write_planned(Member, ["household", "name", "relation", "birth_date", "sex", "labour_ability",
@@ -356,6 +358,7 @@ INCOME_COLUMNS = {
 class IncomeSheet(SheetHandler):
     name = "收入"
     order = 60
+    copy_creates = True
     columns = [
         Column("户编号", cells.code, required=True),
         Column("年度", cells.year, required=True),

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext
-from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from shuanglian import audit
@@ -36,8 +35,10 @@ def validate_id_number(value: str, *, label: str = "身份证号") -> str:
     if number[-1] != expected:
         raise DomainError(f"{label}“{number}”校验位错误，应为“{expected}”。")
     try:
-        born = ric.get_birth_date(number)
-    except stdnum_errors.ValidationError:
+        # ric.get_birth_date's reading of digits 7–14, without cleaning the number again (an
+        # import checks hundreds of thousands).
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise DomainError(f"{label}“{number}”中的出生日期无效。") from None
     # The birth place is not checked: IDs issued under since-abolished county codes stay valid.
     if born > date.today():

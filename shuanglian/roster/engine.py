@@ -111,6 +111,8 @@ class SheetHandler:
     name: str = ""
     order: int = 0
     columns: list[Column] = []
+    # Sheets of many rows insert them with COPY on PostgreSQL (``audit.copy_create``).
+    copy_creates: bool = False
 
     def __init__(self, ctx: ImportContext | None = None):
         self.ctx = ctx
@@ -140,7 +142,9 @@ class SheetHandler:
         return unique
 
     def upsert(self, existing, instance_factory: Callable[[], Any], values: dict[str, Any], creates: list, updates: list):
-        """Plan one keyed row: a new instance, an update of changed fields, or nothing."""
+        """Plan one keyed row: a new instance, an update of changed fields, or nothing. The
+        factory of a new instance may give it the values already: the model's constructor
+        takes them faster than it fills in the defaults they replace."""
         if existing is None:
             obj = instance_factory()
             for name, value in values.items():
@@ -161,7 +165,10 @@ class SheetHandler:
         inserts and bulk updates of ``fields``, with their history."""
         from shuanglian import audit
 
-        audit.bulk_create(model, self.creates, batch_size=BATCH)
+        if self.copy_creates:
+            audit.copy_create(model, self.creates)
+        else:
+            audit.bulk_create(model, self.creates, batch_size=BATCH)
         audit.bulk_update(model, self.updates, fields, batch_size=BATCH)
         self.counts.created, self.counts.updated = len(self.creates), len(self.updates)
         return self.counts

@@ -122,6 +122,8 @@ _START_TAG = re.compile(rb"<(?:[^\s<>/:=\"']+:)?(row|c|si)[\s/>]")
 # their quote), to find where each cell lies.
 _SHEET_TAG = re.compile(rb"<(?:[^\s<>/:=\"']+:)?(row|c)(?=[\s/>])((?:\s+[^\s=<>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)")
 _REFERENCE = re.compile(rb"(?<![^\s])r\s*=\s*[\"']([A-Za-z]*)([0-9]*)")
+# A cell whose first attribute is its reference (r="AB12").
+_FIRST_REFERENCE = re.compile(rb"<(?:[^\s<>/:=\"']+:)?c\s+r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 # An error cell (t="e"); found anywhere in a chunk, so text that looks like one only costs a re-read.
 _ERROR_TYPE = re.compile(rb"\st\s*=\s*[\"']e[\"']")
 
@@ -137,11 +139,27 @@ class _Extent:
         self.bottom = self.right = 0
         self.errors = False
 
-    def feed(self, found: list[tuple[bytes, bytes]], chunk: bytes) -> None:
+    def feed(self, chunk: bytes, cells: int) -> None:
+        """Place the ``cells`` cells of a chunk of the sheet's XML."""
+        if not self.errors and _ERROR_TYPE.search(chunk):
+            self.errors = True
+        references = _FIRST_REFERENCE.findall(chunk)
+        if len(references) == cells:
+            # Every cell names its place first (as Excel and openpyxl write it): the extremes of
+            # the references, without placing the cells one by one.
+            if references:
+                rows = [int(digits) for _, digits in references]
+                columns = [_column_of(letters.decode("ascii")) + 1 for letters in {letters for letters, _ in references}]
+                self.top = min(self.top or rows[0], min(rows))
+                self.bottom = max(self.bottom, max(rows))
+                self.left = min(self.left or columns[0], min(columns))
+                self.right = max(self.right, max(columns))
+                self.row, self.column = rows[-1], _column_of(references[-1][0].decode("ascii")) + 1
+            return
         row, column = self.row, self.column
         top, left, bottom, right = self.top, self.left, self.bottom, self.right
         reference = _REFERENCE.search
-        for tag, attributes in found:
+        for tag, attributes in _SHEET_TAG.findall(chunk):
             place = reference(attributes) if attributes else None
             if tag == b"row":
                 row = int(place[2]) if place and place[2] else row + 1
@@ -163,8 +181,6 @@ class _Extent:
                 right = column
         self.row, self.column = row, column
         self.top, self.left, self.bottom, self.right = top, left, bottom, right
-        if not self.errors and _ERROR_TYPE.search(chunk):
-            self.errors = True
 
     @property
     def rows(self) -> int:
@@ -189,12 +205,9 @@ def _count_elements(archive: zipfile.ZipFile, part: str, limits: dict[bytes, Cal
             # A tag cut by the chunk's end is counted with the next chunk.
             cut = buffer.rfind(b"<", max(0, len(buffer) - 256)) if chunk else -1
             scanned, carry = (buffer, b"") if cut < 0 else (buffer[:cut], buffer[cut:])
-            if extent is None:
-                found = _START_TAG.findall(scanned)
-            else:
-                tags = _SHEET_TAG.findall(scanned)
-                extent.feed(tags, scanned)
-                found = [tag for tag, _ in tags]
+            found = _START_TAG.findall(scanned)
+            if extent is not None:
+                extent.feed(scanned, found.count(b"c"))
             for name, check in limits.items():
                 counts[name] += found.count(name)
                 check(counts[name])

@@ -156,3 +156,15 @@ def test_cells_without_references_are_placed_after_the_cell_before(tmp_path):
     workbook.save(tmp_path / "plain.xlsx")
     path = rewritten(tmp_path / "plain.xlsx", lambda xml: xml.replace(b' r="A1"', b"").replace(b' r="B1"', b""))
     assert cells_of(path) == [("甲", "乙"), ("丙", None, "丁")]
+
+
+def test_a_far_cell_is_found_whatever_the_order_of_its_attributes(tmp_path):
+    workbook = Workbook()
+    workbook.active.title = "农户"
+    workbook.active.append(["户编号"])
+    workbook.save(tmp_path / "far.xlsx")
+    path = rewritten(tmp_path / "far.xlsx", lambda xml: xml.replace(
+        b"</sheetData>", b'<row><c t="n" s="0" r="XFD1000"><v>1</v></c></row></sheetData>'))
+    with pytest.raises(DomainError) as refused, open(path, "rb") as f:
+        open_workbook(f)
+    assert "第1行到第1,000行、第1列到第16,384列" in " ".join(refused.value.messages)
