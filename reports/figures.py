@@ -42,7 +42,7 @@ from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp, Task, Visit
-from visits.selectors import pace, visit_compliance
+from visits.selectors import pace, visit_compliance, year_so_far
 
 from .periods import Period
 
@@ -233,6 +233,13 @@ def day_start(day: date) -> datetime:
 def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
     """Every figure of the report for the period up to ``as_of`` (the period's end, or today
     while the period is still running), with the breakdowns the tables need."""
+    return figures_and_pace(subject=subject, period=period, as_of=as_of)[0]
+
+
+def figures_and_pace(*, subject: Subject, period: Period, as_of: date) -> tuple[dict, dict]:
+    """``report_figures`` and the compliance engine's pace rows of the cadres it counted
+    (``pace(on=end, area=…)``), for a caller that breaks them down further (the dashboard's
+    child areas) without running the engine again."""
     end = min(as_of, period.end)
     compliance = _compliance(subject, period.start, end)
     summary = {
@@ -258,7 +265,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
             figures["areas"] = _area_rows(subject, period.start, end)
     else:
         figures["behind"] = _behind_rows(compliance)
-    return figures
+    return figures, compliance["pace"]
 
 
 # --- groups of figures ------------------------------------------------------------------------
@@ -288,10 +295,8 @@ def _compliance(subject: Subject, start: date, end: date) -> dict:
     if subject.unit_id and area is None:  # a unit that never paired anything
         cadre_rows = done_rows = unit_rows = unit_done = {}
     else:
-        done_rows = visit_compliance(start=start, end=end, area=area)
-        cadre_rows = pace(on=end, area=area)
-        unit_done = visit_compliance(start=start, end=end, subject="unit", area=area)
-        unit_rows = pace(on=end, subject="unit", area=area)
+        done_rows, cadre_rows = _done_and_pace(start, end, "cadre", area)
+        unit_done, unit_rows = _done_and_pace(start, end, "unit", area)
     if subject.unit_id:
         mine = set(Cadre.objects.filter(unit_id=subject.unit_id).values_list("pk", flat=True))
         done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
@@ -312,6 +317,14 @@ def _compliance(subject: Subject, start: date, end: date) -> dict:
         "unit_pairings_on_track": sum(1 for r in unit_rows.values() if r.met),
     }
     return {"summary": summary, "done": done_rows, "pace": cadre_rows}
+
+
+def _done_and_pace(start: date, end: date, subject: str, area: str | None) -> tuple[dict, dict]:
+    """The engine's rows for the period and its pace at the end. A period from 1 January (a year,
+    its first quarter or month) is the pace's own period: one statement gives both."""
+    if start == date(end.year, 1, 1):
+        return year_so_far(on=end, subject=subject, area=area)
+    return visit_compliance(start=start, end=end, subject=subject, area=area), pace(on=end, subject=subject, area=area)
 
 
 def _demands(subject: Subject, start: date, end: date) -> dict:
@@ -512,8 +525,7 @@ def _residents(subject: Subject, start: date, end: date) -> dict:
     if mine is not None and not mine:  # a unit that posted nobody
         done_rows = pace_rows = {}
     else:
-        done_rows = visit_compliance(start=start, end=end, subject="resident", area=area)
-        pace_rows = pace(on=end, subject="resident", area=area)
+        done_rows, pace_rows = _done_and_pace(start, end, "resident", area)
     if mine is not None:
         done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
         pace_rows = {k: r for k, r in pace_rows.items() if k[0] in mine}
