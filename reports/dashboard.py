@@ -73,10 +73,10 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
     """Every figure of the dashboard from the database: the annual report's, the trend by month
     (one statement for all months) and the child areas ranked, each cadre's pace computed once
     for the area and shared out to the child areas. ``as_of`` lies in ``year``."""
-    report, cadre_pace = figures_and_pace(subject=Subject(area_code=area.code), period=Period.parse(ANNUAL, str(year)),
-                                          as_of=as_of)
+    subject = Subject(area_code=area.code)
+    report, cadre_pace = figures_and_pace(subject=subject, period=Period.parse(ANNUAL, str(year)), as_of=as_of)
     summary = report["summary"]
-    trend = _trend(area, year, as_of)
+    trend = _trend(subject, year, as_of)
     month = trend[-1]  # the month so far: the last month of the trend is cut at as_of
     now, before = per_capita_income_totals(_paired_households(area, year), year)
     growth = growth_percent(now, before)
@@ -122,11 +122,11 @@ def _paired_households(area: Area, year: int):
     return Household.objects.in_area(area.code).filter(pk__in=paired.values("household_id"))
 
 
-def _trend(area: Area, year: int, as_of: date) -> list[dict]:
+def _trend(subject: Subject, year: int, as_of: date) -> list[dict]:
     """Visits and days per month of the year so far, each month counted as its own period (as
     ``visit_compliance`` counts a month from its first day to its last, or to ``as_of``)."""
-    return [{"month": month, "visits": visits, "days": days}
-            for month, (visits, days) in monthly_visits(year=year, through=as_of, area=area.code).items()]
+    months = monthly_visits(year=year, through=as_of, area=subject.compliance_area)
+    return [{"month": month, "visits": visits, "days": days} for month, (visits, days) in months.items()]
 
 
 def _ranked_children(area: Area, report_rows: list[dict], as_of: date, cadre_pace: dict) -> list[dict]:

@@ -22,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
 from django.db.models.functions import Cast, Substr
@@ -208,12 +209,13 @@ class Subject:
         """Demands and deeds: by their village for an area, by the collecting cadre's unit for a unit."""
         return self.by_village() if self.area_code else self.by_unit()
 
+    @cached_property  # asked by several groups of figures, worked out once per report
     def compliance_area(self) -> str | None:
-        """The area to hand to the compliance engine: the subject's own area, or for a unit the
-        smallest area holding every village it and its cadres were ever paired with (the rows
-        are then narrowed to the unit)."""
+        """The area to hand to the compliance engine: the subject's own area (none when it holds
+        every area, ``engine_area``), or for a unit the smallest area holding every village it
+        and its cadres were ever paired with (the rows are then narrowed to the unit)."""
         if self.area_code:
-            return self.area_code
+            return engine_area(self.area_code)
         codes = set(HouseholdPairing.objects.filter(cadre__unit_id=self.unit_id)
                     .values_list("household__village_id", flat=True).distinct())
         codes |= set(VillagePairing.objects.filter(unit_id=self.unit_id).values_list("village_id", flat=True))
@@ -224,6 +226,16 @@ class Subject:
             if len(common) >= length:
                 return pad_area_code(common[:length])
         return None
+
+
+def engine_area(code: str) -> str | None:
+    """The area to hand to the compliance engine for an area's figures: none at all when every
+    area lies within it (the province). Households, villages and postings all name an area, so
+    every pairing is then within it, and the engine's rows are the same without the area test,
+    which costs a join over every pairing."""
+    if Area.objects.exclude(code__startswith=Area.prefix_of(code)).exists():
+        return code
+    return None
 
 
 def day_start(day: date) -> datetime:
@@ -291,7 +303,7 @@ def _coverage(subject: Subject, end: date) -> dict:
 
 
 def _compliance(subject: Subject, start: date, end: date) -> dict:
-    area = subject.compliance_area()
+    area = subject.compliance_area
     if subject.unit_id and area is None:  # a unit that never paired anything
         cadre_rows = done_rows = unit_rows = unit_done = {}
     else:
@@ -518,7 +530,7 @@ def _residents(subject: Subject, start: date, end: date) -> dict:
     from pairing.models import Posting
 
     if subject.area_code:
-        area, mine = subject.area_code, None
+        area, mine = subject.compliance_area, None
     else:
         posted = dict(Posting.objects.filter(cadre__unit_id=subject.unit_id).values_list("pk", "village_id"))
         mine, area = set(posted), _smallest_area(posted.values()) if posted else None

@@ -38,7 +38,7 @@ from .models import Visit, VisitPolicy
 
 VENDOR_SQL = {
     "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'",
-                   "date": "CAST({v} AS DATE)", "month": "CAST(EXTRACT(MONTH FROM {d}) AS INTEGER)"},
+                   "date": "CAST({v} AS DATE)", "month": "CAST(date_part('month', {d}) AS INTEGER)"},
     "sqlite": {"days": "CAST(julianday({e}) - julianday({s}) AS INTEGER)", "max": "MAX({a}, {b})", "min": "MIN({a}, {b})",
                "like": "{col} LIKE {prefix} || '%%'", "date": "{v}",
                "month": "CAST(strftime('%%m', {d}) AS INTEGER)"},

@@ -189,3 +189,19 @@ def test_the_dashboards_year_figures_equal_the_engine_run_twice(world, code):
     assert (summary["visits"], summary["visit_days"], summary["cadres_due"], summary["cadres_on_track"]) == (
         sum(r.visits for r in done.values()), sum(r.days for r in done.values()), len(on_pace),
         sum(r.met for r in on_pace.values()))
+
+
+def test_a_province_beside_another_counts_only_its_own(world):
+    """The province's figures go to the engine without an area only when it holds every area."""
+    from households.models import Area
+
+    f.area("630000000000", "青海省")
+    village = f.village("630102100001", "青海一村")
+    cadre = f.CadreFactory()
+    HouseholdPairing.objects.create(cadre=cadre, household=f.HouseholdFactory(village=village), start=D("2024-01-01"))
+    Visit.objects.create(cadre=cadre, start=D("2025-02-27"), end=D("2025-03-03"))
+    figures = compute(area=Area.objects.get(code="620000000000"), year=YEAR, as_of=D("2025-12-31"))
+    old = month_by_month(YEAR, D("2025-12-31"), "620000000000")
+    assert [(r["month"], r["visits"], r["days"]) for r in figures["trend"]] == [(m, *v) for m, v in old.items()]
+    assert figures["summary"]["cadres_due"] == len(pace(on=D("2025-12-31"), area="620000000000"))
+    assert old != month_by_month(YEAR, D("2025-12-31"), None)
