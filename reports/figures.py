@@ -24,8 +24,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -448,10 +449,13 @@ def _plans(subject: Subject, end: date) -> dict:
 def _unit_rows(subject: Subject, start: date, end: date, compliance: dict) -> list[dict]:
     """One row per unit whose cadres worked in the area: the compliance rows summed per unit
     (the engine's rows, not a recount), demands and deeds grouped in SQL."""
-    unit_of: dict[int, int] = {}
-    cadre_ids = {k[0] for k in compliance["pace"]} | {k[0] for k in compliance["done"]}
-    for batch in in_batches(sorted(cadre_ids)):
-        unit_of.update(Cadre.objects.filter(pk__in=batch).values_list("pk", "unit_id"))
+    # The engine's cadres hold a pairing (with a household of the area) in force in the period or
+    # in the year so far: the units of all such cadres in one query, however many they are.
+    held = HouseholdPairing.objects.filter(start__lte=end).filter(
+        Q(end__isnull=True) | Q(end__gte=min(start, date(end.year, 1, 1))))
+    if subject.compliance_area:
+        held = held.filter(StartsWith(F("household__village_id"), Value(subject.prefix)))
+    unit_of = dict(Cadre.objects.filter(pk__in=held.values("cadre_id")).values_list("pk", "unit_id"))
     rows: dict[int, dict] = defaultdict(lambda: {"cadres_due": 0, "cadres_on_track": 0, "visits": 0, "visit_days": 0,
                                                  "demands_collected": 0, "deeds": 0, "funds": Decimal(0)})
     for (cadre_id,), r in compliance["pace"].items():
