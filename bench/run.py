@@ -23,6 +23,8 @@ Benchmarks and their baselines:
   the same minimal view (bench/public_results.py; target ≥ 200 requests/s).
 - the county's help handbooks as one streamed file (bench/handbook_download.py: 5,000
   households in under a minute, peak memory bounded).
+- the leaders' dashboard computed from nothing for the province (and, informative, its busiest
+  city and county) against one province compliance run (bench/dashboard_cold.py; target ≤ 2×).
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -151,6 +153,10 @@ def main() -> int:
     # -- the county's handbooks, streamed --
     if "handbooks" not in args.skip:
         rows.append(_handbook_download(None if args.quick else _sibling(url, "_handbooks")))
+
+    # -- the leaders' dashboard computed cold, against one province compliance run --
+    if "compliance" not in args.skip:
+        rows.extend(_dashboard_cold(year, args.rounds, full=not args.quick))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -333,6 +339,24 @@ def _handbook_download(url: str | None) -> Row:
     seconds, first, peak = float(found["seconds"]), float(found["first"]), float(found["peak"])
     return Row(name, f"{seconds:.1f} s, first byte {first:.2f} s, peak {peak:.0f} MiB", target=target,
                ok=seconds < 60 and peak < 100)
+
+
+def _dashboard_cold(year: int, rounds: int, full: bool) -> list[Row]:
+    """bench/dashboard_cold.py: the dashboard of the province, its busiest city and its busiest
+    county computed from nothing, each against one province compliance run of the same run. The
+    province's is the target (≤ 2×, at full size); the city's and the county's are informative."""
+    from bench.dashboard_cold import TARGET_RATIO, measure
+
+    print("cold dashboards: the province, its busiest city and county…", flush=True)
+    result = measure(year=year, rounds=max(1, rounds // 2), log=lambda line: print(line, flush=True))
+    baseline = f"{result['baseline_seconds']:.2f} s province compliance"
+    rows = []
+    for found in result["areas"]:
+        province = found.level == "province"
+        rows.append(Row(f"cold dashboard ({found.level}, {found.name})", f"{found.seconds:.2f} s, {found.queries} queries",
+                        baseline=baseline, ratio=f"{found.ratio:.2f}", target=f"≤ {TARGET_RATIO:g}×" if province else "",
+                        ok=(found.ratio <= TARGET_RATIO if full else None) if province else None))
+    return rows
 
 
 # --- helpers --------------------------------------------------------------------------------------

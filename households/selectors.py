@@ -34,8 +34,9 @@ def per_capita_income_totals(households: QuerySet, year: int, group: str | None 
 
     Growth is then Σ now ÷ Σ before − 1: a ratio of sums, so a household with a tiny base
     cannot swing an area's figure."""
-    def per_capita(y):
-        return Subquery(IncomeRecord.objects.filter(household=OuterRef("pk"), year=y).values("per_capita_income")[:1])
+    def per_capita(y):  # one record per household and year: no ordering to join for
+        return Subquery(IncomeRecord.objects.filter(household=OuterRef("pk"), year=y).order_by()
+                        .values("per_capita_income")[:1])
 
     both = households.annotate(now=per_capita(year), before=per_capita(year - 1)).filter(now__isnull=False, before__gt=0)
     if group is None:

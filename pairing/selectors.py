@@ -61,16 +61,16 @@ def households_without_cadre(*, on: date, within: QuerySet[Household] | None = N
     )
 
 
-def quota_for_rank() -> Subquery:
-    """The household quota in force for a cadre (outer row): the policy of the most specific
-    area containing the cadre's unit, else the province default (area blank)."""
-    policies = (
-        QuotaPolicy.objects.filter(rank=OuterRef("rank"))
-        .filter(StartsWith(OuterRef("unit__area_id"), F("area_prefix")))
-        .order_by(Length("area_prefix").desc())
-        .values("min_households")[:1]
-    )
-    return Subquery(policies, output_field=IntegerField())
+def quota_for_rank() -> Case:
+    """The household quota in force for a cadre (the row's ``rank`` and ``unit``): the policy of
+    the most specific area containing the cadre's unit, else the province default (area blank),
+    else 0. The policies are a few rows of configuration: read once, they become one CASE over
+    the cadres (most specific first), so the quota is worked out in the same pass as the
+    cadres' pairings are counted, not by a subquery per cadre."""
+    policies = QuotaPolicy.objects.order_by("rank", Length("area_prefix").desc()).values_list(
+        "rank", "area_prefix", "min_households")
+    return Case(*(When(Q(StartsWith(F("unit__area_id"), Value(prefix)), rank=rank), then=Value(quota))
+                  for rank, prefix, quota in policies), default=Value(0), output_field=IntegerField())
 
 
 def cadre_quota_status(*, on: date, within: QuerySet[Cadre] | None = None) -> QuerySet[Cadre]:
@@ -81,7 +81,7 @@ def cadre_quota_status(*, on: date, within: QuerySet[Cadre] | None = None) -> Qu
         .exclude(category__in=CATEGORIES_WITHOUT_HOUSEHOLDS)
         .annotate(
             households=Count("pairings", filter=in_force(on, "pairings__")),
-            quota=Coalesce(quota_for_rank(), Value(0)),
+            quota=quota_for_rank(),
         )
         .annotate(shortfall=F("quota") - F("households"))
         .select_related("unit")

@@ -8,23 +8,26 @@ and until when it is kept.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Substr
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 
-from households.models import Area, AreaLevel, Household, IncomeRecord
+from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord
 from households.selectors import growth_percent, per_capita_income_totals, poverty_summary
 from pairing.models import HouseholdPairing
 from pairing.selectors import in_force
 from visits.models import Visit
-from visits.selectors import pace, visit_compliance
+from visits.selectors import monthly_visits
 
-from .figures import Subject, money, percent, report_figures
-from .periods import ANNUAL, Period, month_end
+from .figures import Subject, figures_and_pace, money, percent
+from .periods import ANNUAL, Period
 
 LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
 CACHE_VERSION = 4  # 2: money to the fen, and how long the figures are kept; 3: the residents' figures; 4: stays, tasks, projects
@@ -67,10 +70,14 @@ def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CIT
 
 
 def compute(*, area: Area, year: int, as_of: date) -> dict:
-    report = report_figures(subject=Subject(area_code=area.code), period=Period.parse(ANNUAL, str(year)), as_of=as_of)
+    """Every figure of the dashboard from the database: the annual report's, the trend by month
+    (one statement for all months) and the child areas ranked, each cadre's pace computed once
+    for the area and shared out to the child areas. ``as_of`` lies in ``year``."""
+    subject = Subject(area_code=area.code)
+    report, cadre_pace = figures_and_pace(subject=subject, period=Period.parse(ANNUAL, str(year)), as_of=as_of)
     summary = report["summary"]
-    month_start = as_of.replace(day=1)
-    month = visit_compliance(start=month_start, end=as_of, area=area.code)
+    trend = _trend(subject, year, as_of)
+    month = trend[-1]  # the month so far: the last month of the trend is cut at as_of
     now, before = per_capita_income_totals(_paired_households(area, year), year)
     growth = growth_percent(now, before)
     figures = {
@@ -85,18 +92,18 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
             "households_covered_rate": percent(summary["poor_households"] - summary["households_without_cadre"],
                                                summary["poor_households"]),
             "unit_compliance_rate": percent(summary["unit_pairings_on_track"], summary["unit_pairings_due"]),
-            "visits_month": sum(r.visits for r in month.values()),
-            "visit_days_month": sum(r.days for r in month.values()),
+            "visits_month": month["visits"],
+            "visit_days_month": month["days"],
             "income_growth": "" if growth is None else str(growth.quantize(_TENTH)),
         },
-        "trend": _trend(area, year, as_of),
+        "trend": trend,
         "breadcrumbs": _breadcrumbs(area),
     }
     figures["poverty"] = _poverty_tests(area, year)
     if area.level == AreaLevel.VILLAGE:
         figures["households"] = _households(area, year, as_of)
     else:
-        figures["children"] = _ranked_children(area, report.get("areas", []), as_of)
+        figures["children"] = _ranked_children(area, report.get("areas", []), as_of, cadre_pace)
     return figures
 
 
@@ -115,20 +122,22 @@ def _paired_households(area: Area, year: int):
     return Household.objects.in_area(area.code).filter(pk__in=paired.values("household_id"))
 
 
-def _trend(area: Area, year: int, as_of: date) -> list[dict]:
-    """Visits and days per month of the year so far, each month counted as its own period."""
-    rows = []
-    for month in range(1, as_of.month + 1 if as_of.year == year else 13):
-        start = date(year, month, 1)
-        done = visit_compliance(start=start, end=min(month_end(start), as_of), area=area.code)
-        rows.append({"month": month, "visits": sum(r.visits for r in done.values()),
-                     "days": sum(r.days for r in done.values())})
-    return rows
+def _trend(subject: Subject, year: int, as_of: date) -> list[dict]:
+    """Visits and days per month of the year so far, each month counted as its own period (as
+    ``visit_compliance`` counts a month from its first day to its last, or to ``as_of``)."""
+    months = monthly_visits(year=year, through=as_of, area=subject.compliance_area)
+    return [{"month": month, "visits": visits, "days": days} for month, (visits, days) in months.items()]
 
 
-def _ranked_children(area: Area, report_rows: list[dict], as_of: date) -> list[dict]:
+def _ranked_children(area: Area, report_rows: list[dict], as_of: date, cadre_pace: dict) -> list[dict]:
     """The next level down, worst first: the lowest share of cadres on pace, then the most
-    households without a cadre."""
+    households without a cadre.
+
+    A child's cadres are those the engine selects for the child's area (``pace(on=as_of,
+    area=child)``): paired with a household of the child by a pairing in force on a day of the
+    year so far. Each counts there with all their pairings, so their rows are the area's own
+    (``cadre_pace``, the area's pace on ``as_of``); one grouped query says which children each
+    cadre belongs to."""
     by_code = {row["code"]: dict(row) for row in report_rows}
     level = LEVELS[LEVELS.index(area.level) + 1]
     for child in Area.objects.filter(parent=area, level=level).values("code", "name"):
@@ -136,14 +145,32 @@ def _ranked_children(area: Area, report_rows: list[dict], as_of: date) -> list[d
                                            "poor_households": 0, "households_paired": 0,
                                            "households_without_cadre": 0, "exits": 0, "demands_collected": 0,
                                            "deeds": 0, "funds": "0.00"})
+    length = LEVEL_PREFIX_LENGTH[level]
+    due: dict[str, int] = defaultdict(int)
+    on_track: dict[str, int] = defaultdict(int)
+    for cadre_id, part in _cadres_by_child(area, length, as_of):
+        row = cadre_pace.get((cadre_id,))
+        if row is not None:
+            due[part] += 1
+            on_track[part] += int(row.met)
     for code, row in by_code.items():
-        rows = pace(on=as_of, area=code)
-        on_track = sum(1 for r in rows.values() if r.met)
-        row.update(cadres_due=len(rows), cadres_on_track=on_track, compliance_rate=percent(on_track, len(rows)),
+        part = code[:length]
+        row.update(cadres_due=due[part], cadres_on_track=on_track[part],
+                   compliance_rate=percent(on_track[part], due[part]),
                    coverage_rate=percent(row["poor_households"] - row["households_without_cadre"], row["poor_households"]))
     ranked = sorted(by_code.values(), key=lambda r: (
         float(r["compliance_rate"]) if r["compliance_rate"] else 101.0, -r["households_without_cadre"], r["code"]))
     return ranked
+
+
+def _cadres_by_child(area: Area, length: int, as_of: date):
+    """(cadre, leading digits of a child area) for each cadre paired with a household of that
+    child by a pairing in force on a day from 1 January to ``as_of``: the engine's selection of
+    an area's cadres (``visits.selectors``), for every child at once."""
+    held = HouseholdPairing.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=date(as_of.year, 1, 1)))
+    return (held.filter(StartsWith(F("household__village_id"), Value(area.prefix)))
+            .annotate(part=Substr("household__village_id", 1, length))
+            .values_list("cadre_id", "part").distinct().order_by())
 
 
 def _households(village: Area, year: int, as_of: date) -> list[dict]:

@@ -22,9 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, TextField
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, TextField, Value
 from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,7 @@ from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import Deed, Demand, DemandFollowUp, Task, Visit
-from visits.selectors import pace, visit_compliance
+from visits.selectors import pace, visit_compliance, year_so_far
 
 from .periods import Period
 
@@ -208,12 +210,13 @@ class Subject:
         """Demands and deeds: by their village for an area, by the collecting cadre's unit for a unit."""
         return self.by_village() if self.area_code else self.by_unit()
 
+    @cached_property  # asked by several groups of figures, worked out once per report
     def compliance_area(self) -> str | None:
-        """The area to hand to the compliance engine: the subject's own area, or for a unit the
-        smallest area holding every village it and its cadres were ever paired with (the rows
-        are then narrowed to the unit)."""
+        """The area to hand to the compliance engine: the subject's own area (none when it holds
+        every area, ``engine_area``), or for a unit the smallest area holding every village it
+        and its cadres were ever paired with (the rows are then narrowed to the unit)."""
         if self.area_code:
-            return self.area_code
+            return engine_area(self.area_code)
         codes = set(HouseholdPairing.objects.filter(cadre__unit_id=self.unit_id)
                     .values_list("household__village_id", flat=True).distinct())
         codes |= set(VillagePairing.objects.filter(unit_id=self.unit_id).values_list("village_id", flat=True))
@@ -226,6 +229,16 @@ class Subject:
         return None
 
 
+def engine_area(code: str) -> str | None:
+    """The area to hand to the compliance engine for an area's figures: none at all when every
+    area lies within it (the province). Households, villages and postings all name an area, so
+    every pairing is then within it, and the engine's rows are the same without the area test,
+    which costs a join over every pairing."""
+    if Area.objects.exclude(code__startswith=Area.prefix_of(code)).exists():
+        return code
+    return None
+
+
 def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -233,6 +246,13 @@ def day_start(day: date) -> datetime:
 def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
     """Every figure of the report for the period up to ``as_of`` (the period's end, or today
     while the period is still running), with the breakdowns the tables need."""
+    return figures_and_pace(subject=subject, period=period, as_of=as_of)[0]
+
+
+def figures_and_pace(*, subject: Subject, period: Period, as_of: date) -> tuple[dict, dict]:
+    """``report_figures`` and the compliance engine's pace rows of the cadres it counted
+    (``pace(on=end, area=…)``), for a caller that breaks them down further (the dashboard's
+    child areas) without running the engine again."""
     end = min(as_of, period.end)
     compliance = _compliance(subject, period.start, end)
     summary = {
@@ -258,7 +278,7 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
             figures["areas"] = _area_rows(subject, period.start, end)
     else:
         figures["behind"] = _behind_rows(compliance)
-    return figures
+    return figures, compliance["pace"]
 
 
 # --- groups of figures ------------------------------------------------------------------------
@@ -284,14 +304,12 @@ def _coverage(subject: Subject, end: date) -> dict:
 
 
 def _compliance(subject: Subject, start: date, end: date) -> dict:
-    area = subject.compliance_area()
+    area = subject.compliance_area
     if subject.unit_id and area is None:  # a unit that never paired anything
         cadre_rows = done_rows = unit_rows = unit_done = {}
     else:
-        done_rows = visit_compliance(start=start, end=end, area=area)
-        cadre_rows = pace(on=end, area=area)
-        unit_done = visit_compliance(start=start, end=end, subject="unit", area=area)
-        unit_rows = pace(on=end, subject="unit", area=area)
+        done_rows, cadre_rows = _done_and_pace(start, end, "cadre", area)
+        unit_done, unit_rows = _done_and_pace(start, end, "unit", area)
     if subject.unit_id:
         mine = set(Cadre.objects.filter(unit_id=subject.unit_id).values_list("pk", flat=True))
         done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
@@ -312,6 +330,14 @@ def _compliance(subject: Subject, start: date, end: date) -> dict:
         "unit_pairings_on_track": sum(1 for r in unit_rows.values() if r.met),
     }
     return {"summary": summary, "done": done_rows, "pace": cadre_rows}
+
+
+def _done_and_pace(start: date, end: date, subject: str, area: str | None) -> tuple[dict, dict]:
+    """The engine's rows for the period and its pace at the end. A period from 1 January (a year,
+    its first quarter or month) is the pace's own period: one statement gives both."""
+    if start == date(end.year, 1, 1):
+        return year_so_far(on=end, subject=subject, area=area)
+    return visit_compliance(start=start, end=end, subject=subject, area=area), pace(on=end, subject=subject, area=area)
 
 
 def _demands(subject: Subject, start: date, end: date) -> dict:
@@ -423,10 +449,13 @@ def _plans(subject: Subject, end: date) -> dict:
 def _unit_rows(subject: Subject, start: date, end: date, compliance: dict) -> list[dict]:
     """One row per unit whose cadres worked in the area: the compliance rows summed per unit
     (the engine's rows, not a recount), demands and deeds grouped in SQL."""
-    unit_of: dict[int, int] = {}
-    cadre_ids = {k[0] for k in compliance["pace"]} | {k[0] for k in compliance["done"]}
-    for batch in in_batches(sorted(cadre_ids)):
-        unit_of.update(Cadre.objects.filter(pk__in=batch).values_list("pk", "unit_id"))
+    # The engine's cadres hold a pairing (with a household of the area) in force in the period or
+    # in the year so far: the units of all such cadres in one query, however many they are.
+    held = HouseholdPairing.objects.filter(start__lte=end).filter(
+        Q(end__isnull=True) | Q(end__gte=min(start, date(end.year, 1, 1))))
+    if subject.compliance_area:
+        held = held.filter(StartsWith(F("household__village_id"), Value(subject.prefix)))
+    unit_of = dict(Cadre.objects.filter(pk__in=held.values("cadre_id")).values_list("pk", "unit_id"))
     rows: dict[int, dict] = defaultdict(lambda: {"cadres_due": 0, "cadres_on_track": 0, "visits": 0, "visit_days": 0,
                                                  "demands_collected": 0, "deeds": 0, "funds": Decimal(0)})
     for (cadre_id,), r in compliance["pace"].items():
@@ -505,15 +534,14 @@ def _residents(subject: Subject, start: date, end: date) -> dict:
     from pairing.models import Posting
 
     if subject.area_code:
-        area, mine = subject.area_code, None
+        area, mine = subject.compliance_area, None
     else:
         posted = dict(Posting.objects.filter(cadre__unit_id=subject.unit_id).values_list("pk", "village_id"))
         mine, area = set(posted), _smallest_area(posted.values()) if posted else None
     if mine is not None and not mine:  # a unit that posted nobody
         done_rows = pace_rows = {}
     else:
-        done_rows = visit_compliance(start=start, end=end, subject="resident", area=area)
-        pace_rows = pace(on=end, subject="resident", area=area)
+        done_rows, pace_rows = _done_and_pace(start, end, "resident", area)
     if mine is not None:
         done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
         pace_rows = {k: r for k, r in pace_rows.items() if k[0] in mine}

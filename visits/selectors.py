@@ -25,7 +25,7 @@ SQLite and PostgreSQL alike (the few functions that differ are filled in per ven
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -37,10 +37,13 @@ from shuanglian.helpers import in_batches
 from .models import Visit, VisitPolicy
 
 VENDOR_SQL = {
-    "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'"},
+    "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'",
+                   "date": "CAST({v} AS DATE)", "month": "CAST(date_part('month', {d}) AS INTEGER)"},
     "sqlite": {"days": "CAST(julianday({e}) - julianday({s}) AS INTEGER)", "max": "MAX({a}, {b})", "min": "MIN({a}, {b})",
-               "like": "{col} LIKE {prefix} || '%%'"},
+               "like": "{col} LIKE {prefix} || '%%'", "date": "{v}",
+               "month": "CAST(strftime('%%m', {d}) AS INTEGER)"},
 }
+ONE_DAY = timedelta(days=1)
 
 
 
@@ -110,7 +113,7 @@ class ComplianceRow:
         return self.visits >= self.required_visits and self.days >= self.required_days
 
 
-def _sql(subject: str, with_area: bool, one: bool = False) -> str:
+def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = False) -> str:
     sub = SUBJECTS[subject]
     keys = sub.keys
     f = _vendor_sql()
@@ -175,6 +178,10 @@ onleave AS (  -- leave days falling on days in force
 ),"""
         leave_join = f"LEFT JOIN onleave o ON {on('o', 'k')}"
         net, leave_days = "(k.paired_days - COALESCE(o.leave_days, 0))", "COALESCE(o.leave_days, 0)"
+    # The same requirement against a second number of days (pace: the days of the whole year).
+    pace_columns = (f""",
+       (COALESCE(r.min_visits, 0) * {net} + %(pace_days)s - 1) / %(pace_days)s,
+       (COALESCE(r.min_days, 0) * {net} + %(pace_days)s - 1) / %(pace_days)s""" if pace_too else "")
     return f"""
 WITH spans AS (  -- pairings in force during the period, clipped to it
     {spans}
@@ -207,7 +214,7 @@ SELECT {', '.join('k.' + k for k in keys)},
        COALESCE(d.visits, 0), COALESCE(d.days, 0), k.paired_days,
        (COALESCE(r.min_visits, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
        (COALESCE(r.min_days, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
-       {leave_days}
+       {leave_days}{pace_columns}
 FROM keyed k
 LEFT JOIN rules r ON r.area = k.area AND r.pick = 1
 LEFT JOIN done d ON {on('d', 'k')}
@@ -222,12 +229,7 @@ def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: st
 
     The requirement divides paired days by the period's days; ``period_days`` overrides that
     (pace: the days so far measured against the whole year)."""
-    if subject not in SUBJECTS:
-        raise ValueError(f"unknown subject {subject!r}")
-    params = {
-        "p0": start, "p1": end, "period_days": period_days or (end - start).days + 1, "year": start.year,
-        "subject": subject, "prefix": Area.prefix_of(area) if area else "", "one": one,
-    }
+    params = _params(start=start, end=end, subject=subject, area=area, period_days=period_days, one=one)
     keys = len(SUBJECTS[subject].keys)
     with connection.cursor() as cursor:
         cursor.execute(_sql(subject, with_area=bool(area), one=one is not None), params)
@@ -235,6 +237,16 @@ def visit_compliance(*, start: date, end: date, subject: str = "cadre", area: st
             tuple(row[:keys]): ComplianceRow(tuple(row[:keys]), *(int(v) for v in row[keys:]))
             for row in cursor.fetchall()
         }
+
+
+def _params(*, start: date, end: date, subject: str, area: str | None, period_days: int | None = None,
+            one: int | None = None) -> dict:
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown subject {subject!r}")
+    return {
+        "p0": start, "p1": end, "period_days": period_days or (end - start).days + 1, "year": start.year,
+        "subject": subject, "prefix": Area.prefix_of(area) if area else "", "one": one,
+    }
 
 
 def year_compliance(*, year: int, subject: str = "cadre", area: str | None = None) -> dict[tuple, ComplianceRow]:
@@ -245,8 +257,123 @@ def pace(*, on: date, subject: str = "cadre", area: str | None = None, one: int 
     """Progress of the year up to a date: done so far against ceil(min × paired days so far ÷
     days of the year). A row that has not ``met`` is behind (滞后) at that date."""
     year_start = date(on.year, 1, 1)
-    days_in_year = (date(on.year + 1, 1, 1) - year_start).days
-    return visit_compliance(start=year_start, end=on, subject=subject, area=area, period_days=days_in_year, one=one)
+    return visit_compliance(start=year_start, end=on, subject=subject, area=area, period_days=_days_in_year(on.year),
+                            one=one)
+
+
+def _days_in_year(year: int) -> int:
+    return (date(year + 1, 1, 1) - date(year, 1, 1)).days
+
+
+def year_so_far(*, on: date, subject: str = "cadre", area: str | None = None,
+                ) -> tuple[dict[tuple, ComplianceRow], dict[tuple, ComplianceRow]]:
+    """``visit_compliance(start=1 January, end=on)`` and ``pace(on=on)`` from one statement.
+
+    The two are the same period, so the same rows, visits, days, paired days and leave days;
+    they differ only in the days the requirement is divided by (the days so far, the days of the
+    year), and the statement computes both requirements side by side."""
+    year_start = date(on.year, 1, 1)
+    params = {**_params(start=year_start, end=on, subject=subject, area=area), "pace_days": _days_in_year(on.year)}
+    keys = len(SUBJECTS[subject].keys)
+    done, so_far = {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(subject, with_area=bool(area), pace_too=True), params)
+        for row in cursor.fetchall():
+            key = tuple(row[:keys])
+            visits, days, paired_days, required_visits, required_days, leave_days, pace_visits, pace_days = (
+                int(v) for v in row[keys:])
+            done[key] = ComplianceRow(key, visits, days, paired_days, required_visits, required_days, leave_days)
+            so_far[key] = ComplianceRow(key, visits, days, paired_days, pace_visits, pace_days, leave_days)
+    return done, so_far
+
+
+# --- visits and days month by month ----------------------------------------------------------------------
+
+def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict[int, tuple[int, int]]:
+    """Cadres' visits and days per month of a year, from January to the month of ``through``
+    (all twelve when ``through`` is after the year), in one statement: for each month exactly
+    the sums over the rows of ``visit_compliance(start=month start, end=min(month end, through),
+    area=area)``, without running it once per month.
+
+    - the cadres of a month: those with a pairing in force on a day of the month (with an area:
+      a pairing with a household of the area; such a cadre counts with all their trips);
+    - their trips of the year are merged into stays in one window pass, by the engine's rule (a
+      trip that begins after the latest end before it starts a stay; touching trips are two
+      stays), and each trip adds the days it reaches beyond that latest end, as in the engine;
+    - a stay is a visit of the month of its first day; a trip's added days are counted in its
+      month, or, for the few trips that cross a month's end, clipped to each month they reach
+      (joined to the months), so that a month's days are the union of the stays' days in it.
+
+    Returns {month: (visits, days)} for every month counted, zeros included."""
+    f = _vendor_sql()
+    days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
+    greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
+    least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
+    month_of = lambda d: f["month"].format(d=d)  # noqa: E731
+    added = lambda lo, hi: (  # noqa: E731
+        f"CASE WHEN reach IS NULL OR reach < {lo} THEN {days(lo, hi)} + 1 "
+        f"WHEN {hi} > reach THEN {days('reach', hi)} ELSE 0 END")
+    last = through.month if through.year == year else 12
+    params: dict = {"prefix": Area.prefix_of(area) if area else ""}
+    months = []
+    for month in range(1, last + 1):
+        params[f"s{month}"] = date(year, month, 1)
+        params[f"e{month}"] = min(date(year + month // 12, month % 12 + 1, 1) - ONE_DAY, through)
+        months.append(f"({month}, {f['date'].format(v=f'%(s{month})s')}, {f['date'].format(v=f'%(e{month})s')})")
+    params["p0"], params["p1"] = params["s1"], params[f"e{last}"]
+    end = 'p."end"'
+
+    def held() -> str:  # pairings (with a household of the area) in force on a day of the months
+        where = f"p.start <= %(p1)s AND ({end} IS NULL OR {end} >= %(p0)s)"
+        if area:
+            return (f"pairing_householdpairing p JOIN households_household h ON h.id = p.household_id "
+                    f"WHERE {where} AND " + f["like"].format(col="h.village_id", prefix="%(prefix)s"))
+        return f"pairing_householdpairing p WHERE {where}"
+
+    span = lambda lo, hi: f"{month_of(greatest(lo, '%(p0)s'))} AS a, {month_of(least(hi, '%(p1)s'))} AS b"  # noqa: E731
+    before = lambda col, by: (  # noqa: E731
+        f"MAX({col}) OVER (PARTITION BY cadre_id ORDER BY {by} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    sql = f"""
+WITH months (m, ms, me) AS (  -- each month of the year so far, the last one cut at ``through``
+    VALUES {', '.join(months)}
+),
+counted AS (  -- the months of each cadre's pairings (with households of the area), merged into runs
+    SELECT cadre_id, MIN(a) AS a, MAX(b) AS b
+    FROM (SELECT cadre_id, a, b, SUM(CASE WHEN reach IS NULL OR a > reach THEN 1 ELSE 0 END)
+                 OVER (PARTITION BY cadre_id ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS run
+          FROM (SELECT cadre_id, a, b, {before('b', 'a, b')} AS reach
+                FROM (SELECT p.cadre_id, {span('p.start', f'COALESCE({end}, %(p1)s)')} FROM {held()}) spans) ordered) runs
+    GROUP BY cadre_id, run
+),
+ordered AS (  -- the trips of those cadres reaching into the months, each with the latest end before it
+    SELECT cadre_id, s, e, reach, {month_of(greatest('s', '%(p0)s'))} AS m0, {month_of(least('e', '%(p1)s'))} AS m1
+    FROM (SELECT t.cadre_id, t.start AS s, t."end" AS e, {before('t."end"', 't.start, t."end"')} AS reach
+          FROM visits_visit t
+          WHERE t."end" >= %(p0)s AND t.start <= %(p1)s AND t.cadre_id IN (SELECT cadre_id FROM counted)) w
+),
+pieces AS (  -- a stay begun, and the days added, per trip and month: most trips lie in one month
+    SELECT cadre_id, m0 AS m,
+           CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN 1 ELSE 0 END AS visits,
+           {added(greatest('s', '%(p0)s'), least('e', '%(p1)s'))} AS days
+    FROM ordered WHERE m0 = m1
+    UNION ALL
+    SELECT o.cadre_id, mo.m,
+           CASE WHEN (reach IS NULL OR s > reach) AND s >= mo.ms THEN 1 ELSE 0 END,
+           {added(greatest('s', 'mo.ms'), least('e', 'mo.me'))}
+    FROM ordered o JOIN months mo ON mo.m >= o.m0 AND mo.m <= o.m1
+    WHERE o.m0 < o.m1
+),
+done AS (
+    SELECT cadre_id, m, SUM(visits) AS visits, SUM(days) AS days FROM pieces GROUP BY cadre_id, m
+)
+SELECT d.m, SUM(d.visits), SUM(d.days)
+FROM done d JOIN counted c ON c.cadre_id = d.cadre_id AND d.m >= c.a AND d.m <= c.b  -- paired in that month
+GROUP BY d.m
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {int(m): (int(v or 0), int(d or 0)) for m, v, d in cursor.fetchall()}
+    return {month: found.get(month, (0, 0)) for month in range(1, last + 1)}
 
 
 @dataclass(frozen=True)

@@ -115,11 +115,16 @@ def test_cadres_below_quota_keeps_to_the_given_cadres(tree):
     assert list(cadres_below_quota(on=TODAY, within=within)) == [theirs]
 
 
-def test_quota_status_of_many_cadres_with_their_units_takes_one_query(tree, django_assert_num_queries):
+def test_quota_status_of_many_cadres_with_their_units_takes_the_policies_and_one_query(tree, django_assert_num_queries):
     QuotaPolicy.objects.create(area=tree.counties[0], rank=Rank.OTHER, min_households=3)
     for area in tree.counties:
         for rank in PROVINCE_RULE:
             pair(f.CadreFactory(rank=rank, unit=f.UnitFactory(area=area)), 1)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the few quota policies, then the cadres with their quotas
         rows = [(c.unit.name, c.households, c.quota) for c in cadre_quota_status(on=TODAY)]
     assert len(rows) == 10 and {h for _, h, _ in rows} == {1}
+
+
+def test_a_rank_without_any_policy_has_a_quota_of_nothing():
+    QuotaPolicy.objects.filter(rank=Rank.SECTION).delete()
+    assert status_of(f.CadreFactory(rank=Rank.SECTION)).quota == 0
