@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=None, help="the seeded year (default: seed_scale's)")
+    parser.add_argument("--top", choices=["province", "city", "county"], default="province",
+                        help="the highest area measured (a province's figures take minutes on a busy machine)")
     args = parser.parse_args()
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
@@ -56,7 +58,9 @@ def main() -> None:
     cache.clear()
     household, cadre, on = _a_visit_to_log(year)
     county_code = household.village_id[:6].ljust(12, "0")
-    chain = [Area.objects.get(code=c) for c in freshness.lineage(county_code)]  # province, city, county
+    levels = ["province", "city", "county"]
+    chain = [Area.objects.get(code=c) for c in freshness.lineage(county_code)  # province, city, county
+             ][levels.index(args.top):]
     other = Area.objects.filter(level="county").exclude(code__startswith=county_code[:4]).order_by("code").first()
     print(f"household {household.number} in {county_code}, visit on {on}; other county {other.code}", flush=True)
 
@@ -88,6 +92,7 @@ def main() -> None:
               f"cached {kept['computed_at'] == before[other.code]['computed_at']}", flush=True)
     finally:
         delete_visits([visit])
+        visit.history.model.objects.filter(id=visit.pk).delete()  # nor its audit trail
         cache.clear()
 
 
