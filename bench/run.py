@@ -25,6 +25,9 @@ Benchmarks and their baselines:
   households in under a minute, peak memory bounded).
 - the leaders' dashboard computed from nothing for the province (and, informative, its busiest
   city and county) against one province compliance run (bench/dashboard_cold.py; target ≤ 2×).
+- fresh figures (bench/fresh_figures.py): a visit logged through the service, then its county's,
+  city's and province's dashboards read again: seconds until they count it (target < 60 s;
+  before, after midnight), and another county's still cached.
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -75,7 +78,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
     parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
-    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication", "handbooks"],
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication", "handbooks", "fresh"],
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
 
@@ -157,6 +160,9 @@ def main() -> int:
     # -- the leaders' dashboard computed cold, against one province compliance run --
     if "compliance" not in args.skip:
         rows.extend(_dashboard_cold(year, args.rounds, full=not args.quick))
+    # -- fresh figures: a visit on its areas' dashboards --
+    if "fresh" not in args.skip:
+        rows.append(_fresh_figures(url, year=year))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -357,6 +363,33 @@ def _dashboard_cold(year: int, rounds: int, full: bool) -> list[Row]:
                         baseline=baseline, ratio=f"{found.ratio:.2f}", target=f"≤ {TARGET_RATIO:g}×" if province else "",
                         ok=(found.ratio <= TARGET_RATIO if full else None) if province else None))
     return rows
+FRESH_LINE = re.compile(r"^fresh (?P<level>\w+)\s+(?P<seconds>[\d.]+) s\s+visits \d+ → \d+ \(moved (?P<moved>-?\d+)\)")
+RENEWAL_LINE = re.compile(r"renewal after commit\s+(?P<ms>[\d.]+) ms")
+UNTOUCHED_LINE = re.compile(r"^untouched county\s+(?P<ms>[\d.]+) ms\s+cached (?P<cached>\w+)")
+
+
+def _fresh_figures(url: str, *, year: int) -> Row:
+    """bench/fresh_figures.py: a visit logged through the service, then its county's, city's and
+    province's dashboards read again — seconds until they count it (before: after midnight)."""
+    name = "fresh figures: a logged visit on its province's dashboard"
+    target = "< 60 s, others cached"
+    print("fresh figures: a visit, then its areas' dashboards…", flush=True)
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "fresh_figures.py"), "--year", str(year)],
+                          capture_output=True, text=True, env={**os.environ, "BENCH_DATABASE_URL": url}, cwd=ROOT)
+    lines = [line.strip() for line in done.stdout.splitlines()]
+    fresh = {m["level"]: m for line in lines if (m := FRESH_LINE.match(line))}
+    renewal = next((m for line in lines if (m := RENEWAL_LINE.search(line))), None)
+    untouched = next((m for line in lines if (m := UNTOUCHED_LINE.match(line))), None)
+    if done.returncode or "province" not in fresh or renewal is None or untouched is None:
+        return Row(name, "failed (bench/fresh_figures.py did not report)", target=target, ok=False)
+    seconds = {level: float(m["seconds"]) for level, m in fresh.items()}
+    moved = all(m["moved"] == "1" for m in fresh.values())
+    cached = untouched["cached"] == "True"
+    measured = (f"{seconds['province']:.1f} s (county {seconds.get('county', 0):.1f} s, city {seconds.get('city', 0):.1f} s), "
+                f"renewal {float(renewal['ms']):.1f} ms" + ("" if moved else ", figure did not move")
+                + ("" if cached else ", another county recomputed"))
+    return Row(name, measured, baseline="after midnight (the warm-up's keep-time)", target=target,
+               ok=moved and cached and seconds["province"] < 60)
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from stdnum.cn import ric
 
-from shuanglian import audit
+from shuanglian import audit, freshness
 from shuanglian.errors import DomainError
 from shuanglian.helpers import in_batches
 
@@ -299,6 +299,7 @@ def validate_measure(*, kind: str, item: str, planned: Decimal | None, spent: De
 @transaction.atomic
 def set_poverty_flag(*, area: Area, year: int, poor: bool) -> None:
     """Mark an area poor (or not) for a year: villages as 贫困村, counties as 片区县 unless already flagged."""
+    freshness.touch_areas([area.code])
     if not poor:
         PoorAreaYear.objects.filter(area=area, year=year).delete()
         return
@@ -318,6 +319,7 @@ def record_income(*, household: Household, year: int, total_income: Decimal, res
         defaults={"total_income": total_income, "resident_population": resident_population or household.resident_population,
                   **deductions},
     )
+    freshness.touch_villages([household.village_id])
     return record
 
 

@@ -13,3 +13,10 @@ class ReportsConfig(AppConfig):
 
         # An approved monthly report locks its unit's month; visits own the rule (visits/locks.py).
         register_lock_source(selectors.approved_months)
+
+        # A write that changes an area's figures: its higher dashboards are recomputed in the background.
+        from shuanglian.freshness import areas_touched
+
+        from .services.refresh import on_areas_touched
+
+        areas_touched.connect(on_areas_touched, dispatch_uid="reports.refresh_dashboards")

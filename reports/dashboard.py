@@ -23,6 +23,7 @@ from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, I
 from households.selectors import growth_percent, per_capita_income_totals, poverty_summary
 from pairing.models import HouseholdPairing
 from pairing.selectors import in_force
+from shuanglian import freshness
 from visits.models import Visit
 from visits.selectors import monthly_visits
 
@@ -38,10 +39,14 @@ def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool =
               keep_until: datetime | None = None) -> dict:
     """Every figure of the dashboard as plain JSON, from the cache unless ``fresh``; kept until
     ``keep_until``, else for ``DASHBOARD_CACHE_SECONDS`` from when they were computed. The
-    figures say until when (``kept_until``), so the page can tell the reader."""
+    figures say until when (``kept_until``), so the page can tell the reader.
+
+    The key holds the area's generation (``shuanglian.freshness``): a visit, an import, a
+    hand-over, an approval or a step of identification in the area renews it when it commits,
+    so the next read computes the figures anew; the kept ones are never read again and expire."""
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
-    key = f"dashboard:{CACHE_VERSION}:{area.code}:{year}:{as_of.isoformat()}"
+    key = f"dashboard:{CACHE_VERSION}:{area.code}:{year}:{as_of.isoformat()}:{freshness.generation(area.code)}"
     if not fresh and (kept := cache.get(key)) is not None:
         return kept
     figures = compute(area=area, year=year, as_of=as_of)

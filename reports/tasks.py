@@ -54,3 +54,11 @@ def warm_dashboards() -> None:
     from .dashboard import warm
 
     warm()
+
+
+@shared_task(soft_time_limit=30 * 60, time_limit=40 * 60, **COMMON, **RETRY)
+def refresh_dashboards(codes: list[str]) -> None:
+    """A minute after a write: today's dashboards of the province, cities and counties it touched."""
+    from .services.refresh import refresh
+
+    refresh(codes=codes)

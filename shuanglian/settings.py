@@ -270,6 +270,8 @@ CACHES = {
     if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
+# A write's province, city and county dashboards are recomputed by a worker this long after it (0: never).
+DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
 
 # The REST API (/api/v1/): signed-in sessions for the pages, tokens for other systems; every
 # list is scoped by shuanglian.scoping like the pages, and bad input is a 4xx with a message.

@@ -22,7 +22,10 @@ from .services.trips import (
     check_visit,
     check_visit_change,
     check_visit_policy,
+    delete_unit_visits,
+    delete_visits,
     log_visit,
+    save_unit_visit,
     update_visit,
 )
 
@@ -93,6 +96,12 @@ class VisitAdmin(ScopedAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def delete_model(self, request, obj):
+        delete_visits([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_visits(queryset)
+
 
 @admin.register(UnitVisit)
 class UnitVisitAdmin(ScopedAdmin):
@@ -108,6 +117,16 @@ class UnitVisitAdmin(ScopedAdmin):
         stored = UnitVisit.objects.select_related("unit").get(pk=form.instance.pk) if form.instance.pk else None
         check_unit_visit(unit=data["unit"], village=data["village"], start=data["start"], end=data["end"],
                          people=data.get("people"), stored=stored, leader=data.get("leader"))
+
+    def save_model(self, request, obj, form, change):
+        stored = UnitVisit.objects.filter(pk=obj.pk).values_list("village_id", flat=True).first() if change else None
+        save_unit_visit(obj, stored_village=stored)
+
+    def delete_model(self, request, obj):
+        delete_unit_visits([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_unit_visits(queryset)
 
 
 class VisitPolicyResource(resources.ModelResource):

@@ -34,6 +34,7 @@ from django.utils.translation import gettext
 
 from households.models import Area, Household
 from households.selectors import quota_errors, thresholds_for
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 from shuanglian.helpers import pad_area_code
 
@@ -296,6 +297,7 @@ def take_step(user, *, village: Area | str, procedure: str, year: int, stage: st
                 entry.save()
                 if outcome and entry.passed:
                     _set_status(h, outcome, year, step.taken_by)
+            freshness.touch_villages([village.code])  # its households' status, its exits
     except IntegrityError:
         if idempotency_key is not None and (existing := Step.objects.filter(idempotency_key=idempotency_key).first()):
             return _replayed(existing, user)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from households.models import Household
-from shuanglian import audit
+from shuanglian import audit, freshness
 from shuanglian.errors import DomainError
 from shuanglian.helpers import in_batches
 
@@ -159,6 +159,7 @@ def pair_household(*, cadre: Cadre, household: Household, start: date) -> Househ
     new = HouseholdPairing(cadre=cadre, household=household, start=start)
     check_household_pairings(household, facts_from_db(household) + [facts_of_unsaved(new)])
     new.save()
+    freshness.touch_villages([household.village_id])
     return new
 
 
@@ -190,6 +191,7 @@ def hand_over_household(*, pairing: HouseholdPairing, successor: Cadre, on: date
     new.save()
     pairing.successor = new
     pairing.save(update_fields=["successor"])
+    freshness.touch_villages([household.village_id])
     return new
 
 
@@ -200,6 +202,7 @@ def end_household_pairing(*, pairing: HouseholdPairing, end: date, reason: str) 
     pairing.end, pairing.end_reason = end, reason
     check_household_pairings(pairing.household, facts_from_db(pairing.household, exclude_pk=pairing.pk) + [facts_of(pairing)])
     pairing.save(update_fields=["end", "end_reason"])
+    freshness.touch_villages([pairing.household.village_id])
     return pairing
 
 
@@ -237,6 +240,7 @@ def check_village_pairing(*, unit, village, start: date, end: date | None, exclu
 @transaction.atomic
 def pair_village(*, unit, village, start: date, end: date | None = None, end_reason: str = "") -> VillagePairing:
     check_village_pairing(unit=unit, village=village, start=start, end=end)
+    freshness.touch_villages([village.code])
     return VillagePairing.objects.create(unit=unit, village=village, start=start, end=end, end_reason=end_reason)
 
 

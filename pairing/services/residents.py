@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from households.models import Area, AreaLevel, PoorAreaYear
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 from shuanglian.roster.cells import EARLIEST
 
@@ -180,6 +181,7 @@ def record_posting(*, cadre: Cadre, village, role: str, start: date, end: date |
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)  # a cadre's postings queue here
     _lock_village(village)
     warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end)
+    freshness.touch_villages([village.code])
     return Posting.objects.create(cadre=cadre, village=village, role=role, start=start, end=end), warnings
 
 
@@ -189,6 +191,7 @@ def update_posting(*, posting, village, role: str, start: date, end: date | None
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=posting.cadre_id)
     _lock_village(village)
     warnings = check_posting(cadre=cadre, village=village, role=role, start=start, end=end, exclude_pk=posting.pk)
+    freshness.touch_villages([posting.village_id, village.code])  # where it was and where it is
     posting.village, posting.role, posting.start, posting.end = village, role, start, end
     posting.save()
     return posting, warnings
@@ -238,4 +241,6 @@ def record_leave(*, cadre: Cadre, start: date, end: date, reason: str = ""):
     """Record a cadre's approved leave (请假)."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # a cadre's leave rows queue here
     check_leave(cadre=cadre, start=start, end=end)
+    # A leave moves the days a resident is due in the village: the villages of the cadre's postings.
+    freshness.touch_villages(Posting.objects.filter(cadre=cadre).values_list("village_id", flat=True))
     return Leave.objects.create(cadre=cadre, start=start, end=end, reason=reason)

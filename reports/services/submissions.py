@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from pairing.models import Unit
+from pairing.models import Unit, VillagePairing
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 
 from .. import selectors
@@ -78,7 +79,15 @@ def _review(submission: MonthlySubmission, by, *, expected: str, verb: str, beco
     locked.status, locked.reviewed_at, locked.reviewed_by, locked.comment = becomes, now, by, comment
     locked.save(update_fields=["status", "reviewed_at", "reviewed_by", "comment"])
     _event(locked, action, by, now, comment)
+    _touch_unit(locked.unit)
     return locked
+
+
+def _touch_unit(unit: Unit) -> None:
+    """A review locks or unlocks a unit's month: the figures of the areas it answers for (its
+    own area and the villages it pairs) are computed anew."""
+    villages = VillagePairing.objects.filter(unit=unit).values_list("village_id", flat=True)
+    freshness.touch_areas([unit.area_id, *villages])
 
 
 def _required(text: str, field: str, message) -> str:

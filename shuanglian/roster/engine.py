@@ -19,8 +19,9 @@ from typing import IO, Any, Callable, Iterable
 from django.db import transaction
 from django.utils import timezone, translation
 
+from shuanglian import freshness
 from shuanglian.errors import DomainError
-from shuanglian.helpers import BATCH, in_batches, looks_like_formula
+from shuanglian.helpers import BATCH, in_batches, looks_like_formula, pad_area_code
 from shuanglian.scoping import Scope, governs_area, mask_id_number, mask_phone, may_change, sees_full_numbers
 
 from . import cells
@@ -342,6 +343,10 @@ def import_workbook(source: str | IO[bytes], *, scope: Scope) -> ImportResult:
     with transaction.atomic():
         for handler in active:
             result.counts[handler.name] = handler.apply()
+        if any(c.created or c.updated for c in result.counts.values()):
+            # The sheets' rows need not name a village (units, cadres, thresholds): the figures of
+            # every area the importer governs, once, when the import commits.
+            freshness.touch_subtree(pad_area_code(scope.area_prefix) if scope.area_prefix and not scope.everything else None)
     return result
 
 

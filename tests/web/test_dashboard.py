@@ -188,10 +188,11 @@ def test_warmed_dashboards_say_they_are_kept_until_midnight(client, leader, coun
 
 def test_warmed_figures_leave_the_cache_at_midnight(leader, counties):
     from reports.dashboard import CACHE_VERSION, warm
+    from shuanglian import freshness
 
     with time_machine.travel(datetime(2025, 6, 10, 3, 0, tzinfo=SHANGHAI), tick=False) as clock:
         warm()
-        key = f"dashboard:{CACHE_VERSION}:620502000000:2025:2025-06-10"
+        key = f"dashboard:{CACHE_VERSION}:620502000000:2025:2025-06-10:{freshness.generation('620502000000')}"
         clock.move_to(datetime(2025, 6, 10, 23, 59, tzinfo=SHANGHAI))
         assert cache.get(key) is not None
         clock.move_to(datetime(2025, 6, 11, 0, 0, 1, tzinfo=SHANGHAI))

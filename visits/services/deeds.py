@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from households.models import Household
 from pairing.models import Cadre
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 
 from ..models import Deed
@@ -33,9 +34,11 @@ def record_deed_once(*, cadre: Cadre, on: date, category: str, description: str,
     def create():
         amount, where = check_deed(cadre=cadre, on=on, category=category, description=description, money=money,
                                    people_helped=people_helped, household=household, village=village)
-        return Deed.objects.create(cadre=cadre, household=household, village=where, on=on, category=category,
+        deed = Deed.objects.create(cadre=cadre, household=household, village=where, on=on, category=category,
                                    description=description.strip(), money=amount, people_helped=int(people_helped),
                                    idempotency_key=key, created_by=by)
+        freshness.touch_villages([deed.village_id])
+        return deed
 
     return stored_once(Deed, key=key, cadre=cadre, by=by, create=create)
 
@@ -48,6 +51,7 @@ def update_deed(*, deed, on: date, category: str, description: str, money=0, peo
     deed.on, deed.category, deed.description = on, category, description.strip()
     deed.money, deed.people_helped = money, int(people_helped)
     deed.save()
+    freshness.touch_villages([deed.village_id])
     return deed
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from households.models import Household
 from pairing.models import Cadre
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 
 from ..models import Demand, DemandFollowUp, Visit
@@ -54,8 +55,10 @@ def _create_demand(*, cadre, category, text, household, village, visit, key, by)
         village = household.village
     if village is None:
         raise DomainError({"village": gettext("请选择农户或村。")})
-    return Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category,
-                                 text=text, idempotency_key=key, created_by=by)
+    demand = Demand.objects.create(cadre=cadre, household=household, village=village, visit=visit, category=category,
+                                   text=text, idempotency_key=key, created_by=by)
+    freshness.touch_villages([demand.village_id])
+    return demand
 
 
 def check_demand_step(*, demand, status: str, note: str) -> None:
@@ -76,4 +79,5 @@ def advance_demand(*, demand, status: str, note: str, by):
     demand.resolved_at = timezone.now() if status == Demand.Status.RESOLVED else None
     demand.save(update_fields=["status", "resolved_at"])
     DemandFollowUp.objects.create(demand=demand, status=status, note=note.strip(), by=by)
+    freshness.touch_villages([demand.village_id])
     return demand

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from pairing.models import Cadre, Posting
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 from shuanglian.helpers import in_batches
 
@@ -96,6 +97,7 @@ def log_stay_once(*, cadre: Cadre, start: date, end: date, key: uuid.UUID | None
         with transaction.atomic():
             stay = Stay.objects.create(cadre=cadre, posting=posting, start=start, end=end, note=note,
                                        idempotency_key=key, created_by=by)
+            freshness.touch_villages([posting.village_id])
     except IntegrityError:
         if key is not None and (existing := Stay.objects.filter(idempotency_key=key).first()):
             return _replayed(existing, cadre=cadre, by=by), False
@@ -117,6 +119,7 @@ def update_stay(*, stay: Stay, start: date, end: date, note: str = "", own_entry
     stay.posting = check_stay(cadre=stored.cadre, start=start, end=end, own_entry=own_entry, stored=stored)
     stay.start, stay.end, stay.note = start, end, note
     stay.save()
+    freshness.touch_villages([stored.posting.village_id, stay.posting.village_id])
     return stay
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext
 from households.models import Household
 from pairing.models import Cadre
 from pairing.selectors import team_memberships
+from shuanglian import freshness
 from shuanglian.errors import DomainError
 
 from ..locks import check_month_open
@@ -148,6 +149,7 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
             visit.households.set(households)
             for content in prepared:
                 visit.photos.create(image=content)
+            freshness.touch_villages(h.village_id for h in households)
     except IntegrityError:
         if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
             return _replayed(existing, cadre=cadre, by=by), False  # the twin of a race stored it first
@@ -238,12 +240,43 @@ def update_visit(*, visit: Visit, households: list[Household], start: date, end:
     """Correct a trip by the same rules as entering it; the month it was in must still be open.
     The audit trail keeps the record as it was before."""
     check_visit_change(visit=visit, households=households, start=start, end=end, own_entry=own_entry)
+    freshness.touch_villages([*visit_villages([visit.pk]), *(h.village_id for h in households)])  # before and after
     visit.start, visit.end, visit.stayed, visit.tasks = start, end, stayed, tasks or []
     visit.help_given, visit.notes = help_given, notes
     visit.save()
     visit.households.set(households)
     flag_anomalies(visits=[visit])
     return visit
+
+
+def visit_villages(visit_ids) -> set[str]:
+    """The villages of the households of these visits: the areas whose figures they count in."""
+    return set(Visit.households.through.objects.filter(visit_id__in=list(visit_ids))
+               .values_list("household__village_id", flat=True))
+
+
+@transaction.atomic
+def delete_visits(visits) -> int:
+    """Delete trips entered in error (the office's admin): their villages' figures change with them."""
+    ids = [v.pk for v in visits]
+    freshness.touch_villages(visit_villages(ids))
+    return Visit.objects.filter(pk__in=ids).delete()[0]
+
+
+@transaction.atomic
+def save_unit_visit(unit_visit: UnitVisit, *, stored_village: str | None = None) -> UnitVisit:
+    """Store a unit's trip to its village, checked beforehand by ``check_unit_visit``; the
+    village's figures change (and, for a correction, those of the village it was in)."""
+    unit_visit.save()
+    freshness.touch_villages([unit_visit.village_id, stored_village])
+    return unit_visit
+
+
+@transaction.atomic
+def delete_unit_visits(unit_visits) -> int:
+    ids = [v.pk for v in unit_visits]
+    freshness.touch_villages(UnitVisit.objects.filter(pk__in=ids).values_list("village_id", flat=True))
+    return UnitVisit.objects.filter(pk__in=ids).delete()[0]
 
 
 @dataclass(frozen=True)
