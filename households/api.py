@@ -125,7 +125,9 @@ class IncomeSerializer(serializers.ModelSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    head_id_number = MaskedIdNumber()
+    # Masked by the query (HouseholdViewSet.get_queryset) unless the reader may see it in full.
+    head_id_number = serializers.CharField(source="shown_head_id_number", read_only=True,
+                                           help_text=_("户主身份证号：无权查看完整号码的角色得到遮盖后的号码"))
     village = serializers.CharField(source="village_id")
 
     class Meta:
@@ -168,7 +170,8 @@ class HouseholdViewSet(ScopedViewSet):
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
 
     def get_queryset(self):
-        qs = super().get_queryset()
+        qs = super().get_queryset().annotate(
+            shown_head_id_number=scoping.shown_id_number_expression(self.scope, "head_id_number"))
         return qs.prefetch_related("members", "incomes") if self.action == "retrieve" else qs
 
 
