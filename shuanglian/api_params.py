@@ -84,7 +84,7 @@ class Pages(pagination.PageNumberPagination):
             return len(queryset), False
         limit = self.exact_count_limit
         if at_least <= limit:
-            counted = queryset.order_by()[:limit + 1].count()
+            counted = queryset.order_by().values("pk")[:limit + 1].count()
             if counted <= limit:
                 return counted, False
         estimate = planner_estimate(queryset)
@@ -141,7 +141,7 @@ def planner_estimate(queryset: QuerySet) -> int | None:
     ``EXPLAIN (FORMAT JSON)``, which plans the query without running it); None elsewhere."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    plan = json.loads(queryset.order_by().explain(format="json"))
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
