@@ -86,3 +86,13 @@ def test_the_schema_documents_the_estimated_count(as_office, counties):
     schema = as_office.get("/api/schema/?format=json").json()
     page = schema["components"]["schemas"]["PaginatedHouseholdList"]
     assert page["properties"]["count_estimated"]["type"] == "boolean" and "count_estimated" in page["required"]
+
+
+@pytest.mark.parametrize(("ordering", "reverse"), [("", False), ("&ordering=number", False), ("&ordering=-number", True)])
+def test_an_areas_households_are_listed_in_number_order(as_leader, counties, ordering, reverse):
+    village = counties["mine"]["village"]
+    for number in ("620502100001-0002", "620502100001-0010", "620502100001-0001"):
+        f.HouseholdFactory(village=village, number=number)
+    page = as_leader.get(f"{HOUSEHOLDS}?area={village.code}{ordering}").json()
+    numbers = [row["number"] for row in page["results"]]
+    assert len(numbers) == 4 and numbers == sorted(numbers, reverse=reverse)
