@@ -18,7 +18,7 @@ Benchmarks and their baselines:
 - roster import: rows/s of ``import_workbook`` vs the same rows through bulk_create alone
   (target ≥ 10,000 rows/s at full size);
 - dashboard and API list latency (p50 / p95) against the same minimal view, after the nightly
-  warm-up; ledger export (bench/ledger_export.py), else "not yet available";
+  warm-up; the API lists alone (bench/api_lists.py; target p95 < 100 ms); ledger export (bench/ledger_export.py), else "not yet available";
 - the published evaluation results page, GET /gongkai/pingyi/<year>/ without sign-in, against
   the same minimal view (bench/public_results.py; target ≥ 200 requests/s).
 - the county's help handbooks as one streamed file (bench/handbook_download.py: 5,000
@@ -132,6 +132,10 @@ def main() -> int:
     if "reads" not in args.skip:
         rows.extend(_reads(url, requests=args.requests or (300 if args.quick else 1000), workers=args.workers,
                            concurrency=args.concurrency, judge=not args.quick))
+
+    if "reads" not in args.skip:
+        rows.append(_api_lists(url, requests=args.requests or (300 if args.quick else 1000), workers=args.workers,
+                               concurrency=args.concurrency, judge=not args.quick))
 
     # -- visit logging --
     if "visits" not in args.skip:
@@ -249,6 +253,29 @@ def _reads(url: str, *, requests: int, workers: int, concurrency: int, judge: bo
                         baseline=f"{base['p50_ms']:.0f} / {base['p95_ms']:.0f} ms minimal view", ratio=f"{ratio:.2f}",
                         target="p95 < 300 ms", ok=(not problems and (got["p95_ms"] < 300 if judge else True))))
     return rows
+
+
+def _api_lists(url: str, *, requests: int, workers: int, concurrency: int, judge: bool) -> Row:
+    """bench/api_lists.py: a county's households and a cadre's visits, 50 a page, as a province leader."""
+    from bench.api_lists import TARGET_P95_MS, measure
+
+    print(f"API lists: gunicorn with {workers} workers, {concurrency} connections, {requests} requests each…", flush=True)
+    result = measure(database_url=url, requests=requests, workers=workers, concurrency=concurrency)
+    got, base = result["lists"], result["baseline"]
+    problems = {**{f"{key} {k}": v for key in ("households", "visits", "lists") for k, v in result[key]["unexpected"].items()},
+                **{f"baseline {k}": v for k, v in base["unexpected"].items()}}
+    if problems:
+        print(f"API lists: unexpected answers {problems} (server log: {result['log']})", flush=True)
+    ratio = got["p95_ms"] / base["p95_ms"] if base["p95_ms"] else 0.0
+    each = ", ".join(f"{key} p50 {result[key]['p50_ms']:.0f} / p95 {result[key]['p95_ms']:.0f} ms"
+                     for key in ("households", "visits"))
+    print(f"API lists p95 ratio {ratio:.2f}: p50 {got['p50_ms']:.0f} ms, p95 {got['p95_ms']:.0f} ms ({each}) vs baseline "
+          f"p50 {base['p50_ms']:.0f} ms, p95 {base['p95_ms']:.0f} ms", flush=True)
+    return Row("API lists p95 < 100 ms (a county's households, a cadre's visits; p50 / p95)",
+               f"{got['p50_ms']:.0f} / {got['p95_ms']:.0f} ms ({got['rps']:.0f} req/s)",
+               baseline=f"{base['p50_ms']:.0f} / {base['p95_ms']:.0f} ms minimal view", ratio=f"{ratio:.2f}",
+               target=f"p95 < {TARGET_P95_MS} ms (full)",
+               ok=not problems and (got["p95_ms"] < TARGET_P95_MS if judge else True))
 
 
 def _public_results(url: str, *, year: int, requests: int, workers: int, concurrency: int) -> Row:

@@ -1,8 +1,11 @@
 """API resources of the registry: areas, villages, households with their members and incomes."""
 import django_filters
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.filters import OrderingFilter
 
 from shuanglian import scoping
 from shuanglian.api import MaskedIdNumber, ScopedViewSet, reader_of
@@ -125,7 +128,9 @@ class IncomeSerializer(serializers.ModelSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    head_id_number = MaskedIdNumber()
+    # Masked by the query (HouseholdViewSet.get_queryset) unless the reader may see it in full.
+    head_id_number = serializers.CharField(source="shown_head_id_number", read_only=True,
+                                           help_text=_("户主身份证号：无权查看完整号码的角色得到遮盖后的号码"))
     village = serializers.CharField(source="village_id")
 
     class Meta:
@@ -167,8 +172,28 @@ class HouseholdViewSet(ScopedViewSet):
     def get_serializer_class(self):
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
 
+    def filter_queryset(self, queryset):
+        """Where numbers begin with the village's code (as the seeded province's do), a county's
+        households sit together in number order, and walking the number index to find a county's
+        first page passes every household numbered before it (0.5 s at full size; the planner
+        expects them spread evenly). A list narrowed to an area below the province is
+        sorted by the number as a value (the same order), which PostgreSQL reads from the area's
+        index and sorts; the whole province keeps the index."""
+        queryset = super().filter_queryset(queryset)
+        ordering = OrderingFilter().get_ordering(self.request, queryset, self)
+        if self.action != "list" or ordering not in (["number"], ["-number"]) or self._province_wide():
+            return queryset
+        number = Concat("number", Value(""), output_field=CharField())
+        return queryset.order_by(number.desc() if ordering == ["-number"] else number.asc())
+
+    def _province_wide(self) -> bool:
+        prefix = self.scope.area_prefix or ""
+        return ((scoping.sees_everything(self.scope) or len(prefix) == scoping.PROVINCE_PREFIX_LENGTH)
+                and not self.request.query_params.get("area"))
+
     def get_queryset(self):
-        qs = super().get_queryset()
+        qs = super().get_queryset().annotate(
+            shown_head_id_number=scoping.shown_id_number_expression(self.scope, "head_id_number"))
         return qs.prefetch_related("members", "incomes") if self.action == "retrieve" else qs
 
 

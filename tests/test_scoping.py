@@ -286,3 +286,38 @@ def test_a_cadre_sees_id_numbers_masked(world):
 
 def test_a_superuser_sees_id_numbers_in_full(db):
     assert shown_id_number(f.UserFactory(is_superuser=True), "620502199001010117") == "620502199001010117"
+
+
+# The ID mask in the database (lists mask in their query) answers as the Python rule does.
+TRICKY_ID_NUMBERS = [
+    "620502199001010117",  # 18 digits
+    "62050219900101011X",  # the X check digit
+    "62050219900101012x",  # written in lower case
+    "620502900101011",  # a 15-digit number of the first generation
+    "",  # blank
+    "12345",  # shorter than what stays
+    "1234567890",  # exactly what stays: masked whole
+    "12345678901",  # one character to hide
+    "６２０５０２１９９００１０１０１１８",  # full-width digits count one each
+]
+
+
+def test_the_database_masks_id_numbers_as_python_does(db):
+    from households.models import Household
+    from shuanglian.scoping import masked_id_number_expression
+
+    for number in TRICKY_ID_NUMBERS:
+        f.HouseholdFactory(head_id_number=number)
+    masked = dict(Household.objects.annotate(masked=masked_id_number_expression("head_id_number"))
+                  .values_list("head_id_number", "masked"))
+    assert masked == {number: mask_id_number(number) for number in TRICKY_ID_NUMBERS}
+
+
+def test_the_database_shows_full_id_numbers_to_a_role_with_the_right(world):
+    from households.models import Household
+    from shuanglian.scoping import shown_id_number_expression
+
+    user = role(area=world.tree.counties[0], can_view_id_numbers=True)
+    rows = list(Household.objects.annotate(shown=shown_id_number_expression(user, "head_id_number"))
+                .values_list("head_id_number", "shown"))
+    assert rows and all(number == shown for number, shown in rows)

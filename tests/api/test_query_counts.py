@@ -85,3 +85,22 @@ def test_the_project_list_takes_as_many_queries_however_many_rows(counties, unit
 
     world = PapersWorld(counties, unit_admin)
     assert_flat(_token_of(role, world, request), world, reverse("project-list"))
+
+
+# A full page of the big lists (``page_size=1``: there is always a next page) reads one row more
+# than the page and counts no further than Pages.exact_count_limit, then asks the planner (PostgreSQL):
+# as many queries however many rows, below the limit and past it. The office and the leader see the
+# world's every new row, so their first page is full at both sizes.
+FULL_PAGES = ["household", "visit"]
+AREA_ROLES = ["office", "leader"]
+
+
+@pytest.mark.parametrize("past_the_limit", [False, True], ids=["exact", "estimated"])
+@pytest.mark.parametrize(("basename", "role"), [pytest.param(b, r, id=f"{b}[{r}]") for b in FULL_PAGES for r in AREA_ROLES])
+def test_a_full_page_takes_as_many_queries_however_many_rows(world, request, monkeypatch, basename, role,
+                                                              past_the_limit):
+    from shuanglian.api_params import Pages
+
+    if past_the_limit:
+        monkeypatch.setattr(Pages, "exact_count_limit", 1)
+    assert_flat(_token_of(role, world, request), world, reverse(f"{basename}-list") + "?page_size=1")
