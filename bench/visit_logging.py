@@ -39,7 +39,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 180) -> None:
     import http.client
 
     deadline = time.monotonic() + seconds
@@ -53,7 +53,7 @@ def _wait_until_up(port: int, process: subprocess.Popen, seconds: float = 60) ->
                 return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    raise RuntimeError(f"gunicorn did not answer within {seconds:.0f} s")
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import DecimalField, Exists, IntegerField, OuterRef, Q, QuerySet, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Substr
@@ -83,11 +84,19 @@ def active_units(*, start: date, end: date) -> QuerySet[Unit]:
 def approved_months(unit_ids) -> set[tuple[int, date]]:
     """(unit id, first day of the month) of every month of these units whose monthly report is
     approved: the months they may no longer change. Registered as the lock source of
-    ``visits.locks`` (see ``ReportsConfig.ready``)."""
+    ``visits.locks`` (see ``ReportsConfig.ready``), asked on every trip logged: one plain
+    statement per batch of units."""
+    meta = MonthlySubmission._meta
+    qn = connection.ops.quote_name
     found: set[tuple[int, date]] = set()
     for batch in in_batches(sorted(set(unit_ids))):
-        found.update(MonthlySubmission.objects.filter(unit_id__in=batch, status=MonthlySubmission.Status.APPROVED)
-                     .values_list("unit_id", "month"))
+        sql = (f"SELECT {qn(meta.get_field('unit').column)}, {qn(meta.get_field('month').column)} FROM {qn(meta.db_table)} "
+               f"WHERE {qn(meta.get_field('status').column)} = %s "
+               f"AND {qn(meta.get_field('unit').column)} IN ({', '.join(['%s'] * len(batch))})")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MonthlySubmission.Status.APPROVED, *batch])
+            found.update((unit_id, month if isinstance(month, date) else date.fromisoformat(str(month)))
+                         for unit_id, month in cursor.fetchall())  # SQLite returns text
     return found
 
 

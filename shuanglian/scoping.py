@@ -22,7 +22,9 @@ the area prefix, unit and cadre, are data the pages use).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
@@ -35,13 +37,23 @@ from shuanglian.helpers import pad_area_code
 PROVINCE_PREFIX_LENGTH = 2  # a province's code keeps two significant digits (docs/domain.md §3)
 
 
-@dataclass(frozen=True)
 class Reach:
     """What a unit's or a cadre's scope reaches in the registry, as lazy subqueries built where
     pairings are known: the codes of the villages (``village_codes``, a one-column queryset) and
-    the households (``households``, a filter on the household table)."""
-    village_codes: QuerySet
-    households: Q
+    the households (``households``, a filter on the household table). Each is given as a
+    function and built on first use: every signed-in request resolves its scope, few of them
+    ask its reach, and building the subqueries costs more than resolving the scope."""
+
+    def __init__(self, *, village_codes: Callable[[], QuerySet], households: Callable[[], Q]):
+        self._build_village_codes, self._build_households = village_codes, households
+
+    @cached_property
+    def village_codes(self) -> QuerySet:
+        return self._build_village_codes()
+
+    @cached_property
+    def households(self) -> Q:
+        return self._build_households()
 
 
 @dataclass(frozen=True)

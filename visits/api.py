@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from households.access import visible_households, visible_villages
 from households.api import AreaFilter, YearAreaQuery
 from households.models import Household
-from pairing.access import visible_cadres, visible_postings, visible_units
+from pairing.access import own_cadre, visible_cadres, visible_postings, visible_units
 from pairing.api import InForceYearFilter
 from pairing.models import Cadre
 from shuanglian import scoping
@@ -51,7 +51,7 @@ def _writer(view) -> tuple[Cadre | None, bool]:
     """(the cadre writing for themselves, or None for an office) — leaders and others may not write."""
     scope = view.scope
     if scoping.is_cadre(scope):
-        return Cadre.objects.select_related("unit").get(pk=scope.cadre_id), True
+        return own_cadre(view.request.user), True
     if scoping.may_change(scope):
         return None, False
     raise exceptions.PermissionDenied(_("您的角色只能查看，不能登记。"))
@@ -416,7 +416,7 @@ class StayViewSet(mixins.CreateModelMixin, ScopedViewSet):
         values = data.validated_data
         if not scoping.is_cadre(self.scope):
             raise exceptions.PermissionDenied(_("驻村考勤由驻村干部本人登记；双联办请用花名册或管理后台录入。"))
-        cadre = Cadre.objects.select_related("unit").get(pk=self.scope.cadre_id)
+        cadre = own_cadre(request.user)
         stay, created = log_stay_once(cadre=cadre, start=values["start"], end=values["end"],
                                       key=values["idempotency_key"], by=request.user, own_entry=True,
                                       note=values.get("note", ""))

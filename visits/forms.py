@@ -61,10 +61,35 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
+class HouseholdsField(forms.ModelMultipleChoiceField):
+    """The households of a visit, checked against the field's households in one query (the
+    stock field builds a query per chosen value before it), cleaned to a list."""
+
+    def clean(self, value):
+        value = self.prepare_value(value)
+        if not value or not isinstance(value, (list, tuple)):
+            return super().clean(value)  # required, or not a list: the stock answers
+        ids = []
+        for pk in dict.fromkeys(value):
+            try:
+                ids.append(int(pk))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk}) from None
+        found = list(self.queryset.filter(pk__in=ids))
+        known = {h.pk for h in found}
+        for pk in ids:
+            if pk not in known:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                            params={"value": pk})
+        self.run_validators(value)
+        return found
+
+
 class VisitForm(forms.Form):
     """A cadre's visit in a few taps. The hidden key makes a resent form store nothing twice."""
 
-    households = forms.ModelMultipleChoiceField(label=_("走访农户"), queryset=None, widget=NumberedCheckboxes,
+    households = HouseholdsField(label=_("走访农户"), queryset=None, widget=NumberedCheckboxes,
                                                 error_messages={"required": _("请至少选择一户联系户。")})
     start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                             error_messages={"invalid": _("请输入有效的日期。")})

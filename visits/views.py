@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.access import visible_area_code, visible_areas
 from households.models import Household
-from pairing.access import visible_cadres, visible_postings, visible_units
+from pairing.access import own_cadre, visible_cadres, visible_postings, visible_units
 from pairing.models import Cadre, HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import scoping
@@ -99,10 +99,10 @@ def _resident_sheet(workbook, scope, residents) -> None:
 
 
 def _own_cadre(request) -> Cadre:
-    scope = scoping.scope_for(request.user)
-    if not scoping.is_cadre(scope):
+    cadre = own_cadre(request.user)  # read with the scope: no second query
+    if cadre is None:
         raise PermissionDenied
-    return Cadre.objects.select_related("unit").get(pk=scope.cadre_id)
+    return cadre
 
 
 def _current_households(cadre: Cadre, on: date):

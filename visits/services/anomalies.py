@@ -13,18 +13,23 @@ from shuanglian.helpers import BATCH, in_batches
 from ..models import AnomalyFlag, Visit
 
 
-def flag_anomalies(*, visits: list[Visit]) -> int:
+def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None = None, new: bool = False) -> int:
     """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
     trips reach households of two villages. Returns the number of new flags.
 
     A fixed number of queries per batch of visits, whatever the batch holds: a province's
-    roster import flags its trips in one pass instead of a few queries per trip.
+    roster import flags its trips in one pass instead of a few queries per trip. ``villages``:
+    the villages of some of the visits when the caller knows them (a trip just logged with its
+    households); ``new``: the visits were stored just now, so no flag names them yet. A trip
+    logged alone that shares no day with another thus costs one query.
     """
     ids = [v.pk for v in visits if v.pk]
     if not ids:
         return 0
     pairs = _overlapping_trips(ids)
-    villages = _villages_of(ids + [other for _, other, _ in pairs])
+    known_villages = villages or {}
+    villages = {**_villages_of([pk for pk in ids + [other for _, other, _ in pairs] if pk not in known_villages]),
+                **{pk: v for pk, v in known_villages.items() if pk in ids}}
     starts = {v.pk: v.start for v in visits}
     findings = {(AnomalyFlag.Kind.TWO_VILLAGES, pk, None, starts[pk]) for pk in ids if len(villages.get(pk, ())) > 1}
     for pk, other, day in pairs:
@@ -32,13 +37,16 @@ def flag_anomalies(*, visits: list[Visit]) -> int:
         findings.add((AnomalyFlag.Kind.OVERLAP, first, second, day))
         if villages.get(pk, set()) != villages.get(other, set()):
             findings.add((AnomalyFlag.Kind.TWO_VILLAGES, first, second, day))
+    if not findings:
+        return 0
     known = set()
-    for batch in in_batches(sorted({f[1] for f in findings})):
-        known.update(AnomalyFlag.objects.filter(visit_id__in=batch).values_list("kind", "visit_id", "other_id", "day"))
-    new = [AnomalyFlag(kind=kind, visit_id=first, other_id=second, day=day)
-           for kind, first, second, day in sorted(findings - known, key=str)]
-    AnomalyFlag.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    return len(new)
+    if not new:
+        for batch in in_batches(sorted({f[1] for f in findings})):
+            known.update(AnomalyFlag.objects.filter(visit_id__in=batch).values_list("kind", "visit_id", "other_id", "day"))
+    new_flags = [AnomalyFlag(kind=kind, visit_id=first, other_id=second, day=day)
+                 for kind, first, second, day in sorted(findings - known, key=str)]
+    AnomalyFlag.objects.bulk_create(new_flags, batch_size=BATCH, ignore_conflicts=True)
+    return len(new_flags)
 
 
 def _overlapping_trips(ids: list[int]) -> list[tuple[int, int, date]]:
@@ -63,6 +71,8 @@ def _as_date(value) -> date:
 
 def _villages_of(ids: list[int]) -> dict[int, set[str]]:
     villages: dict[int, set[str]] = {}
+    if not ids:
+        return villages
     through = Visit.households.through
     for batch in in_batches(sorted(set(ids))):
         for pk, village in through.objects.filter(visit_id__in=batch).values_list("visit_id", "household__village_id"):

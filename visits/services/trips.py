@@ -2,6 +2,7 @@
 (docs/domain.md §6), logging a visit once, correcting it, and the policy's own rule."""
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,8 +22,8 @@ from shuanglian.errors import DomainError
 from ..locks import check_month_open
 from ..models import UnitVisit, Visit, VisitPolicy
 from ..photos import prepare_photos
-from ..selectors import policy_for
-from ..spans import household_spans, spans_cover, village_spans
+from ..selectors import TripFacts, policy_for, trip_facts
+from ..spans import spans_cover, village_spans
 from .anomalies import flag_anomalies
 
 
@@ -94,26 +95,21 @@ def visit_errors(*, start: date, end: date, today: date, policy: VisitPolicy | N
 
 
 def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, own_entry: bool,
-                today: date | None = None) -> None:
+                today: date | None = None, facts: TripFacts | None = None) -> None:
     """Every rule a trip must satisfy, each with a clear message. An office's roster import or
-    admin entry carries history (own_entry=False): the back-dating window does not apply."""
+    admin entry carries history (own_entry=False): the back-dating window does not apply.
+    ``facts``: the policy and pairing spans when already read (``trip_facts``), else read here."""
     today = today or timezone.localdate()
-    policy = policy_for(subject=VisitPolicy.Subject.CADRE, area_code=cadre.unit.area_id, year=start.year)
-    errors = visit_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
+    if facts is None:
+        facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
+                           household_ids=[h.pk for h in households])
+    errors = visit_errors(start=start, end=end, today=today, policy=facts.policy, own_entry=own_entry,
                           households=[h.number for h in households],
-                          spans=_spans_by_household(cadre, households))
+                          spans={h.number: facts.spans.get(h.pk, []) for h in households})
     if errors:
         raise DomainError(errors)
     if end >= start:
         check_month_open(unit=cadre.unit, start=start, end=end)
-
-
-def _spans_by_household(cadre: Cadre, households: list[Household]) -> dict[str, list]:
-    """The cadre's pairing spans with each of the households, by household number."""
-    if not households:
-        return {}
-    spans = household_spans(cadre_ids=[cadre.pk], households=households)
-    return {h.number: spans[(cadre.id_number, h.number)] for h in households}
 
 
 def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
@@ -133,29 +129,47 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
     """Record one trip: (the visit, whether this call stored it). The same idempotency key from
     its author returns the first visit: a double tap or a resent form stores nothing twice, also
     when the two requests race. Which request stored it is the database's answer (the key is
-    unique), not a look beforehand that a racing twin can pass too."""
-    if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
-        return _replayed(existing, cadre=cadre, by=by), False
-    check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry)
+    unique), not a look beforehand that a racing twin can pass too.
+
+    A fixed number of statements whatever the households: the visit already stored under the
+    key, the policy and the pairing spans are read in one, the month lock in another; the
+    visit and its audit record are inserted together, the households linked in one insert."""
+    households = list(dict.fromkeys(households))
+    facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
+                       household_ids=[h.pk for h in households], key=key)
+    if facts.keyed is not None:
+        return _replayed(Visit.objects.get(pk=facts.keyed[0]), cadre=cadre, by=by), False
+    check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry, facts=facts)
     check_location(location)
     prepared = prepare_photos(photos or [])
     where = {"latitude": location.latitude, "longitude": location.longitude,
              "location_accuracy": location.accuracy} if location else {}
+    link = Visit.households.through
     try:
         with transaction.atomic():
-            visit = Visit.objects.create(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [],
-                                         help_given=help_given, notes=notes, idempotency_key=key, created_by=by,
-                                         **where)
-            visit.households.set(households)
+            # The visit, then its audit record through the history's own bulk API (as the save
+            # signal would write it: the signed-in user, now), then its households in one insert.
+            visit = Visit.objects.bulk_create([
+                Visit(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [], help_given=help_given,
+                      notes=notes, idempotency_key=key, created_by=by, **where)])[0]
+            _visit_history().bulk_history_create([visit])
+            link.objects.bulk_create([link(visit_id=visit.pk, household_id=h.pk) for h in households])
             for content in prepared:
                 visit.photos.create(image=content)
             freshness.touch_villages(h.village_id for h in households)
     except IntegrityError:
-        if key is not None and (existing := Visit.objects.filter(idempotency_key=key).first()):
+        if key is not None and (existing := Visit.objects.filter(idempotency_key=key).order_by().first()):
             return _replayed(existing, cadre=cadre, by=by), False  # the twin of a race stored it first
         raise
-    flag_anomalies(visits=[visit])
+    flag_anomalies(visits=[visit], villages={visit.pk: {h.village_id for h in households}}, new=True)
     return visit, True
+
+
+@functools.cache
+def _visit_history():
+    """The visits' history manager, looked up once: simple-history builds a new manager class
+    on every lookup, which costs more than the insert it serves."""
+    return Visit.history
 
 
 def _replayed(visit: Visit, *, cadre: Cadre, by) -> Visit:

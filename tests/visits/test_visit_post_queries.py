@@ -1,0 +1,97 @@
+"""Logging a visit asks the database a fixed number of times, whatever the households named:
+the phone's form and the API each pinned to an exact count, the same for one household as for
+two (docs/domain.md §6; BENCHMARKS.md, visit logging). A new query on this path shows here."""
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from households.models import Household, Member
+from pairing.models import HouseholdPairing
+from tests.api.conftest import signed_in
+from tests.web.conftest import counties, fast_passwords  # noqa: F401
+from visits.models import AnomalyFlag, Visit
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+DAY = date(2025, 6, 12)
+
+# session, user, role and cadre with its unit (one statement), the chosen households, the
+# policy with the pairing spans and the key (one statement), the month lock, then the visit,
+# its audit record and its households inside a savepoint (the test's transaction), and the
+# check for trips of the same cadre sharing a day.
+PHONE_QUERIES = 12
+# token with its user, role and cadre, the households by number, the same checks and inserts,
+# and the households of the visit for the answer.
+API_QUERIES = 12
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def mine(counties):
+    mine = counties["mine"]
+    second = Household.objects.create(number="H620502B", village=mine["village"], head_name="秦州区二户",
+                                      head_id_number="620502197001020011", kind="rural", resident_population=2)
+    Member.objects.create(household=second, id_number=second.head_id_number, name=second.head_name, relation="户主")
+    HouseholdPairing.objects.create(cadre=mine["cadre"], household=second, start=date(2024, 1, 1))
+    return {**mine, "households": [mine["household"], second]}
+
+
+def phone_body(households, day=DAY) -> dict:
+    return {"households": [h.pk for h in households], "start": day.isoformat(), "end": day.isoformat(),
+            "tasks": ["policy"], "help_given": "", "notes": "了解家庭收入", "key": str(uuid.uuid4())}
+
+
+def api_body(households, day=DAY) -> dict:
+    return {"idempotency_key": str(uuid.uuid4()), "households": [h.number for h in households],
+            "start": day.isoformat(), "end": day.isoformat(), "tasks": ["policy"], "notes": "了解家庭收入"}
+
+
+@pytest.mark.parametrize("named", [1, 2])
+def test_the_phone_form_logs_a_visit_in_a_fixed_number_of_queries(client, mine, django_assert_num_queries, named):
+    client.force_login(mine["cadre"].user)
+    with django_assert_num_queries(PHONE_QUERIES):
+        response = client.post(reverse("visits-log"), phone_body(mine["households"][:named]))
+    assert response.status_code == 302
+    assert Visit.objects.get().households.count() == named
+
+
+@pytest.mark.parametrize("named", [1, 2])
+def test_the_api_logs_a_visit_in_a_fixed_number_of_queries(mine, django_assert_num_queries, named):
+    api = signed_in(mine["cadre"].user)
+    with django_assert_num_queries(API_QUERIES):
+        response = api.post(reverse("visit-list"), api_body(mine["households"][:named]), format="json")
+    assert response.status_code == 201, response.content
+    assert sorted(response.json()["households"]) == sorted(h.number for h in mine["households"][:named])
+
+
+def test_a_trip_sharing_a_day_with_another_is_still_flagged(client, mine):
+    client.force_login(mine["cadre"].user)
+    for households in (mine["households"][:1], mine["households"][1:]):
+        assert client.post(reverse("visits-log"), phone_body(households)).status_code == 302
+    first, second = Visit.objects.order_by("pk")
+    assert AnomalyFlag.objects.filter(kind=AnomalyFlag.Kind.OVERLAP, visit=first, other=second, day=DAY).exists()
+
+
+def test_a_resent_form_stores_nothing_twice(client, mine):
+    client.force_login(mine["cadre"].user)
+    body = phone_body(mine["households"])
+    for _ in range(2):
+        assert client.post(reverse("visits-log"), body).status_code == 302
+    assert Visit.objects.count() == 1
+
+
+def test_the_audit_trail_records_who_logged_the_visit(client, mine):
+    client.force_login(mine["cadre"].user)
+    client.post(reverse("visits-log"), phone_body(mine["households"]))
+    record = Visit.history.get()
+    assert (record.history_type, record.history_user_id) == ("+", mine["cadre"].user.pk)
