@@ -28,6 +28,8 @@ Benchmarks and their baselines:
 - fresh figures (bench/fresh_figures.py): a visit logged through the service, then its county's,
   city's and province's dashboards read again: seconds until they count it (target < 60 s;
   before, after midnight), and another county's still cached.
+- visits partitioned by year (bench/partitions.py): the year's compliance reads no partition of
+  a later year (PostgreSQL).
 Prints a table and exits 1 if a comparison disagrees or a target is missed.
 """
 from __future__ import annotations
@@ -78,7 +80,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--concurrency", type=int, default=8, help="client connections of the load process")
     parser.add_argument("--import-households", type=int, default=None, help="households in the roster import workbook")
-    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication", "handbooks", "fresh"],
+    parser.add_argument("--skip", action="append", default=[], choices=["compliance", "reads", "visits", "import", "ledger", "publication", "handbooks", "fresh", "partitions"],
                         help="leave a benchmark out (repeatable)")
     args = parser.parse_args()
 
@@ -167,6 +169,9 @@ def main() -> int:
     # -- fresh figures: a visit on its areas' dashboards --
     if "fresh" not in args.skip:
         rows.append(_fresh_figures(url, year=year))
+    # -- visits partitioned by year --
+    if "partitions" not in args.skip:
+        rows.append(_partitions(year))
 
     _print_table(rows)
     return 0 if all(r.ok is not False for r in rows) else 1
@@ -427,6 +432,24 @@ def _fresh_figures(url: str, *, year: int) -> Row:
 
 
 # --- helpers --------------------------------------------------------------------------------------
+
+def _partitions(year: int) -> Row:
+    """Visits partitioned by year on PostgreSQL (migration 0011): the year's compliance must not
+    read the partitions of later years; on SQLite there is nothing to judge."""
+    from bench.partitions import partition_check
+
+    name = "visits partitioned by year (compliance's partitions)"
+    check = partition_check(year)
+    if not check.partitioned:
+        from django.db import connection
+
+        sqlite = connection.vendor != "postgresql"
+        return Row(name, "not partitioned (SQLite)" if sqlite else "not partitioned", target="partitioned (PostgreSQL)",
+                   ok=None if sqlite else False)
+    print(f"visit partitions: {check.total}, compliance {year} reads {', '.join(check.read)}", flush=True)
+    return Row(name, f"{len(check.read)} of {check.total} read", baseline="unpartitioned: the whole table",
+               target=f"none after {year}", ok=not check.later_read)
+
 
 def _print_table(rows: list[Row]) -> None:
     header = Row("benchmark", "measured", "baseline", "ratio", "target")

@@ -50,7 +50,8 @@ from shuanglian.helpers import in_batches, pad_area_code
 from visits.models import AnomalyFlag, Deed, Demand, DemandFollowUp, Stay, Task, UnitVisit, Visit
 
 FULL_HOUSEHOLDS = 400_000
-SIZES = {"tiny": 400, "small": 10_000, "medium": 100_000, "full": FULL_HOUSEHOLDS}
+SIZES = {"tiny": 400, "small": 10_000, "medium": 100_000, "full": FULL_HOUSEHOLDS,
+         "double": 2 * FULL_HOUSEHOLDS}  # twice the province: a second point to extrapolate from
 # The campaign at full size (004): poor villages, units and cadres scale with the households.
 FULL_POOR_VILLAGES = 6_220
 FULL_UNITS = 15_000

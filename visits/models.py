@@ -24,7 +24,9 @@ class Visit(models.Model):
     """One trip of a cadre to the village, covering one or more of their paired households."""
 
     cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="visits", verbose_name=_("联户干部"))
-    households = models.ManyToManyField("households.Household", related_name="visits", verbose_name=_("走访农户"))
+    # The link table has no database foreign keys (visits are partitioned), Django keeps it.
+    households = models.ManyToManyField("households.Household", related_name="visits", verbose_name=_("走访农户"),
+                                        db_constraint=False)
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
     stayed = models.BooleanField(_("吃住在村"), default=False)
@@ -35,7 +37,10 @@ class Visit(models.Model):
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     location_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
-    # Carried by the form: a resent form or a double tap stores nothing twice.
+    # Carried by the form: a resent form or a double tap stores nothing twice. On PostgreSQL the
+    # table is partitioned by year (migration 0011): there the key's uniqueness is kept by the
+    # table visits_visit_key, filled by a trigger, since a partitioned table's unique
+    # constraints must include ``start``.
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
@@ -44,6 +49,10 @@ class Visit(models.Model):
     history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
 
     class Meta:
+        # On PostgreSQL partitioned by year of ``start`` (docs/architecture.md, migration 0011): the
+        # database's key is (id, start), ids stay unique through their sequence, and the tables
+        # that point at a visit do so without a database foreign key (db_constraint=False), the
+        # cascades being Django's.
         verbose_name = verbose_name_plural = _("干部走访")
         ordering = ["-start", "cadre"]
         constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="visit_ends_after_start")]
@@ -165,8 +174,10 @@ class AnomalyFlag(models.Model):
         CONFIRMED = "confirmed", _("确认有误")
 
     kind = models.CharField(_("类型"), max_length=14, choices=Kind.choices)
-    visit = models.ForeignKey(Visit, models.CASCADE, related_name="flags", verbose_name=_("走访记录"))
-    other = models.ForeignKey(Visit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("相关记录"))
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="flags", verbose_name=_("走访记录"),
+                              db_constraint=False)  # visits are partitioned: Django cascades
+    other = models.ForeignKey(Visit, models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("相关记录"),
+                              db_constraint=False)
     day = models.DateField(_("日期"))
     status = models.CharField(_("核查状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
     note = models.TextField(_("核查说明"), blank=True)
@@ -211,7 +222,8 @@ class Demand(models.Model):
     household = models.ForeignKey("households.Household", models.PROTECT, null=True, blank=True, related_name="demands",
                                   verbose_name=_("农户"))
     village = models.ForeignKey(Area, models.PROTECT, related_name="demands", verbose_name=_("村"))
-    visit = models.ForeignKey(Visit, models.SET_NULL, null=True, blank=True, related_name="demands", verbose_name=_("走访"))
+    visit = models.ForeignKey(Visit, models.SET_NULL, null=True, blank=True, related_name="demands", verbose_name=_("走访"),
+                              db_constraint=False)  # visits are partitioned: Django sets it null
     category = models.CharField(_("类别"), max_length=16, choices=Category.choices)
     text = models.TextField(_("诉求内容"))
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
@@ -287,7 +299,8 @@ class Deed(models.Model):
 class VisitPhoto(models.Model):
     """Evidence of a visit (影像资料): optional, never a gate; stored resized as JPEG."""
 
-    visit = models.ForeignKey(Visit, models.CASCADE, related_name="photos", verbose_name=_("走访"))
+    visit = models.ForeignKey(Visit, models.CASCADE, related_name="photos", verbose_name=_("走访"),
+                              db_constraint=False)  # visits are partitioned: Django cascades
     image = models.ImageField(_("照片"), upload_to="visits/%Y/%m/")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
