@@ -1,6 +1,5 @@
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.description = str(self.help)  # argparse formats plain strings only, not lazy ones
-        parser.add_argument("--until", type=int, default=date.today().year + 5, help=gettext("补建到该年度为止"))
+        parser.add_argument("--until", type=int, default=timezone.localdate().year + 5, help=gettext("补建到该年度为止"))
 
     def handle(self, *args, until, **options):
         if not partitioned():
