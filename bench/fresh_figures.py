@@ -46,6 +46,7 @@ def main() -> None:
     django.setup()
     from django.core.cache import cache
     from django.db import transaction
+    from django.utils import timezone
 
     from households.models import Area
     from reports.dashboard import dashboard
@@ -54,7 +55,7 @@ def main() -> None:
     from visits.services.trips import delete_visits
 
     year = args.year or scale.DEFAULT_YEAR
-    today = date.today()
+    today = timezone.localdate()
     cache.clear()
     household, cadre, on = _a_visit_to_log(year)
     county_code = household.village_id[:6].ljust(12, "0")

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from stdnum.cn import ric
 
@@ -41,7 +42,7 @@ def validate_id_number(value: str, *, label: str = "身份证号") -> str:
     except ValueError:
         raise DomainError(f"{label}“{number}”中的出生日期无效。") from None
     # The birth place is not checked: IDs issued under since-abolished county codes stay valid.
-    if born > date.today():
+    if born > timezone.localdate():
         raise DomainError(f"{label}“{number}”中的出生日期晚于今天。")
     return number
 

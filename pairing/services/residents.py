@@ -17,6 +17,7 @@ from shuanglian.roster.cells import EARLIEST
 
 from ..models import (
     Cadre,
+    HouseholdPairing,
     Leave,
     Posting,
     VillagePairing,
@@ -241,6 +242,8 @@ def record_leave(*, cadre: Cadre, start: date, end: date, reason: str = ""):
     """Record a cadre's approved leave (请假)."""
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # a cadre's leave rows queue here
     check_leave(cadre=cadre, start=start, end=end)
-    # A leave moves the days a resident is due in the village: the villages of the cadre's postings.
+    # A leave lowers what the cadre is due: as a resident in the villages of their postings, and
+    # as a pairing cadre in the villages of their households (docs/domain.md §11).
     freshness.touch_villages(Posting.objects.filter(cadre=cadre).values_list("village_id", flat=True))
+    freshness.touch_villages(HouseholdPairing.objects.filter(cadre=cadre).values_list("household__village_id", flat=True))
     return Leave.objects.create(cadre=cadre, start=start, end=end, reason=reason)

@@ -202,8 +202,12 @@ def _count_elements(archive: zipfile.ZipFile, part: str, limits: dict[bytes, Cal
         while True:
             chunk = stream.read(MIB)
             buffer = carry + chunk
-            # A tag cut by the chunk's end is counted with the next chunk.
-            cut = buffer.rfind(b"<", max(0, len(buffer) - 256)) if chunk else -1
+            # A tag cut by the chunk's end (a "<" with no ">" after it, however long its
+            # attributes) is counted with the next chunk; a tag longer than a chunk is no sheet's.
+            last = buffer.rfind(b"<") if chunk else -1
+            cut = last if last >= 0 and buffer.find(b">", last) < 0 else -1
+            if cut >= 0 and len(buffer) - cut > MIB:
+                raise DomainError(NOT_A_WORKBOOK)
             scanned, carry = (buffer, b"") if cut < 0 else (buffer[:cut], buffer[cut:])
             found = _START_TAG.findall(scanned)
             if extent is not None:

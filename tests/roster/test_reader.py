@@ -12,6 +12,7 @@ from openpyxl.cell.text import InlineFont
 
 from households.models import Household
 from shuanglian.errors import DomainError
+from shuanglian.roster import reader
 from shuanglian.roster.reader import open_workbook, sheet_values
 
 from .conftest import run_command
@@ -165,6 +166,26 @@ def test_a_far_cell_is_found_whatever_the_order_of_its_attributes(tmp_path):
     workbook.save(tmp_path / "far.xlsx")
     path = rewritten(tmp_path / "far.xlsx", lambda xml: xml.replace(
         b"</sheetData>", b'<row><c t="n" s="0" r="XFD1000"><v>1</v></c></row></sheetData>'))
+    with pytest.raises(DomainError) as refused, open(path, "rb") as f:
+        open_workbook(f)
+    assert "第1行到第1,000行、第1列到第16,384列" in " ".join(refused.value.messages)
+
+
+def test_a_far_cell_whose_tag_straddles_a_read_chunk_is_still_found(tmp_path):
+    # The sheet is scanned a mebibyte at a time: a cell tag with long attributes before its
+    # reference, cut by the chunk's end, must still be placed whole.
+    workbook = Workbook()
+    workbook.active.title = "农户"
+    workbook.active.append(["户编号"])
+    workbook.save(tmp_path / "far.xlsx")
+
+    def straddle(xml: bytes) -> bytes:
+        before = xml.index(b"</sheetData>")
+        padding = b" " * (reader.MIB - 500 - before - len(b"<row>"))
+        cell = b'<row><c s="0" zz="' + b"y" * 1000 + b'" r="XFD1000"><v>1</v></c></row>'
+        return xml[:before] + padding + cell + xml[before:]
+
+    path = rewritten(tmp_path / "far.xlsx", straddle)
     with pytest.raises(DomainError) as refused, open(path, "rb") as f:
         open_workbook(f)
     assert "第1行到第1,000行、第1列到第16,384列" in " ".join(refused.value.messages)

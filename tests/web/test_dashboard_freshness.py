@@ -219,3 +219,18 @@ def test_the_refresh_leaves_figures_a_reader_has_computed_since(counties, clock,
     figures(PROVINCE)
     with django_assert_num_queries(1):  # the area itself
         refresh(codes=[PROVINCE], today=date(2025, 6, 10))
+
+
+def test_leave_of_a_cadre_without_postings_renews_the_county_of_their_households(counties, clock,
+                                                                                  django_capture_on_commit_callbacks):
+    # Leave lowers a pairing cadre's own requirement too, not only a resident's.
+    from pairing.services.residents import record_leave
+
+    cadre = counties["mine"]["pairing"].cadre
+    assert not cadre.postings.exists()
+    kept, other = figures(MY_COUNTY), figures(NEXT_COUNTY)
+    later(clock)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_leave(cadre=cadre, start=date(2025, 6, 1), end=date(2025, 6, 30), reason="病假")
+    assert figures(MY_COUNTY)["computed_at"] > kept["computed_at"]
+    assert figures(NEXT_COUNTY)["computed_at"] == other["computed_at"]
