@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ def measure(*, database_url: str, requests: int = 1000, workers: int = 4, concur
     from django.contrib.sessions.models import Session
 
     from bench.read_latency import _leader_session
-    from bench.visit_logging import PYTHON, gunicorn_serving
+    from bench.visit_logging import fire_gets, gunicorn_serving
     from households.models import Area, AreaLevel
     from pairing.models import HouseholdPairing
 
@@ -41,13 +40,7 @@ def measure(*, database_url: str, requests: int = 1000, workers: int = 4, concur
     with gunicorn_serving(database_url, workers=workers, prefix="shuanglian-api-lists-", timeout=600) as (port, workdir):
         try:
             def fire(name: str, paths: list[str]) -> dict:
-                spec = {"base": f"http://127.0.0.1:{port}", "expect": [200],
-                        "requests": [{"method": "GET", "path": p, "cookie": cookie} for p in paths]}
-                path = workdir / f"{name}.json"
-                path.write_text(json.dumps(spec), encoding="utf-8")
-                done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
-                                      capture_output=True, text=True, check=True)
-                return json.loads(done.stdout)
+                return fire_gets(port, workdir, name, paths, cookie=cookie, concurrency=concurrency)
 
             households = [f"/api/v1/households/?area={counties[i % len(counties)]}&page_size=50" for i in range(requests)]
             visits = [f"/api/v1/visits/?cadre={cadres[i % len(cadres)]}&page_size=50" for i in range(requests)]

@@ -14,11 +14,9 @@ its own.
 """
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 
-from bench.visit_logging import PYTHON, ROOT, gunicorn_serving
+from bench.visit_logging import fire_gets, gunicorn_serving
 
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
 
@@ -63,13 +61,7 @@ def measure(*, database_url: str, requests: int = 2000, workers: int = 4, concur
             results["warmed"] = warm()  # this process caches in the same Redis (bench/run.py sets CACHE_URL)
 
             def fire(name: str, paths: list[str], expect=(200,)) -> dict:
-                spec = {"base": f"http://127.0.0.1:{port}", "expect": list(expect),
-                        "requests": [{"method": "GET", "path": p, "cookie": cookie} for p in paths]}
-                path = workdir / f"{name}.json"
-                path.write_text(json.dumps(spec), encoding="utf-8")
-                done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
-                                      capture_output=True, text=True, check=True)
-                return json.loads(done.stdout)
+                return fire_gets(port, workdir, name, paths, cookie=cookie, concurrency=concurrency, expect=expect)
 
             dashboards = [f"/dashboard/?area={areas[i % len(areas)][0]}" for i in range(requests)]
             api = [f"/api/v1/households/?area={counties[i % len(counties)]}&page_size=50" if i % 2 == 0

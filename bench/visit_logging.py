@@ -168,3 +168,16 @@ def measure(*, database_url: str, requests: int = 2000, cadres: int = 100, worke
             Session.objects.filter(session_key__in=[s[0] for s in signed]).delete()
     results.update(workers=workers, concurrency=concurrency, cadres=len(signed), log=str(workdir / "gunicorn.log"))
     return results
+
+
+def fire_gets(port: int, workdir, name: str, paths: list[str], *, cookie: str, concurrency: int,
+              expect=(200,)) -> dict:
+    """GET each path once from the load process (bench/load.py) against the gunicorn on ``port``,
+    as the session in ``cookie``; its summary (requests/s, p50, p95) as a dict."""
+    spec = {"base": f"http://127.0.0.1:{port}", "expect": list(expect),
+            "requests": [{"method": "GET", "path": p, "cookie": cookie} for p in paths]}
+    path = workdir / f"{name}.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    done = subprocess.run([PYTHON, str(ROOT / "bench" / "load.py"), str(path), "--concurrency", str(concurrency)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
