@@ -20,3 +20,8 @@ class ReportsConfig(AppConfig):
         from .services.refresh import on_areas_touched
 
         areas_touched.connect(on_areas_touched, dispatch_uid="reports.refresh_dashboards")
+
+        # The rarer records that change the figures renew them whichever door saved them.
+        from .services import renewals
+
+        renewals.connect()
