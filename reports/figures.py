@@ -374,7 +374,9 @@ def _stays_and_tasks(subject: Subject, start: date, end: date) -> dict:
     """Trips begun in the period with 吃住在村 ticked, and trips that carried out each of the six
     tasks (docs/domain.md §6), in one query: an area's are the trips to its households, a unit's
     its cadres'."""
-    if subject.area_code:
+    if subject.area_code and subject.compliance_area is None:
+        where = Q()  # every household lies in the area (``engine_area``): every trip is one to it
+    elif subject.area_code:
         where = Q(Exists(Visit.households.through.objects.filter(
             visit=OuterRef("pk"), household__village__code__startswith=subject.prefix)))
     else:

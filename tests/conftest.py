@@ -86,6 +86,17 @@ def pytest_report_header(config):
     return f"today for the dates tests: {shown}" + (f" ({TODAY_VARIABLE})" if os.environ.get(TODAY_VARIABLE) else "")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Passwords hashed with a fast hasher in tests: the real one costs a second of CPU per
+    account by design, and the demo and the role tests create dozens of accounts. The site
+    keeps Django's default (PBKDF2): only the test session overrides it."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def calendar_day(request):
     """A test marked ``dates`` runs with the clock stopped at the session's moment."""

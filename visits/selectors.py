@@ -381,6 +381,9 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
                     f"WHERE {where} AND " + f["like"].format(col="h.village_id", prefix="%(prefix)s"))
         return f"pairing_householdpairing p WHERE {where}"
 
+    # With an area, only the trips of its cadres; without, every trip of the months (the join
+    # with ``counted`` below keeps those of cadres paired in each month): one scan of the year.
+    only = "AND t.cadre_id IN (SELECT cadre_id FROM counted)" if area else ""
     span = lambda lo, hi: f"{month_of(greatest(lo, '%(p0)s'))} AS a, {month_of(least(hi, '%(p1)s'))} AS b"  # noqa: E731
     before = lambda col, by: (  # noqa: E731
         f"MAX({col}) OVER (PARTITION BY cadre_id ORDER BY {by} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
@@ -400,7 +403,7 @@ ordered AS (  -- the trips of those cadres reaching into the months, each with t
     SELECT cadre_id, s, e, reach, {month_of(greatest('s', '%(p0)s'))} AS m0, {month_of(least('e', '%(p1)s'))} AS m1
     FROM (SELECT t.cadre_id, t.start AS s, t."end" AS e, {before('t."end"', 't.start, t."end"')} AS reach
           FROM visits_visit t
-          WHERE t."end" >= %(p0)s AND t.start <= %(p1)s AND t.cadre_id IN (SELECT cadre_id FROM counted)) w
+          WHERE t."end" >= %(p0)s AND t.start <= %(p1)s {only}) w
 ),
 pieces AS (  -- a stay begun, and the days added, per trip and month: most trips lie in one month
     SELECT cadre_id, m0 AS m,
@@ -413,12 +416,9 @@ pieces AS (  -- a stay begun, and the days added, per trip and month: most trips
            {added(greatest('s', 'mo.ms'), least('e', 'mo.me'))}
     FROM ordered o JOIN months mo ON mo.m >= o.m0 AND mo.m <= o.m1
     WHERE o.m0 < o.m1
-),
-done AS (
-    SELECT cadre_id, m, SUM(visits) AS visits, SUM(days) AS days FROM pieces GROUP BY cadre_id, m
 )
 SELECT d.m, SUM(d.visits), SUM(d.days)
-FROM done d JOIN counted c ON c.cadre_id = d.cadre_id AND d.m >= c.a AND d.m <= c.b  -- paired in that month
+FROM pieces d JOIN counted c ON c.cadre_id = d.cadre_id AND d.m >= c.a AND d.m <= c.b  -- paired in that month
 GROUP BY d.m
 """
     with connection.cursor() as cursor:
