@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from households.models import Area, AreaLevel
 from pairing.models import Unit, VillagePairing
-from shuanglian import scoping
+from shuanglian import freshness, scoping
 from shuanglian.errors import DomainError
 
 from .models import Project
@@ -138,4 +138,7 @@ def import_projects(writer, rows: list[dict]) -> list[Project]:
         raise DomainError(problems)
     user = writer if getattr(writer, "is_authenticated", False) else None
     with transaction.atomic():
-        return Project.objects.bulk_create([Project(**_clean(row), created_by=user) for row in rows])
+        created = Project.objects.bulk_create([Project(**_clean(row), created_by=user) for row in rows])
+        # Written in bulk, so without the per-row renewal: the villages' figures are renewed here.
+        freshness.touch_villages(p.village_id for p in created)
+        return created

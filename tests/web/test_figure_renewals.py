@@ -6,11 +6,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 
 from households.models import Household, IncomeRecord, PoorAreaYear
 from pairing.models import Leave, VillagePairing
+from reports.services.renewals import EVERY_AREA, ONLY_WHEN, WATCHED
 from shuanglian import freshness
 from visits.models import VisitPolicy
 
@@ -106,3 +108,62 @@ def test_a_save_rolled_back_renews_nothing(counties, generations, django_capture
         except RuntimeError:
             pass
     assert generations() == set()
+
+
+@pytest.mark.parametrize("label", sorted(WATCHED))
+def test_every_watched_path_leads_to_an_area_code(label, counties):
+    model = apps.get_model(label)
+    for path in WATCHED[label]:
+        if path is not EVERY_AREA:
+            list(model._default_manager.values_list(path, flat=True)[:1])  # a wrong path raises FieldError
+    assert label not in ONLY_WHEN or ONLY_WHEN[label] in {f.attname for f in model._meta.concrete_fields}
+
+
+def test_a_village_pairing_moved_to_another_village_renews_both(counties, generations, django_capture_on_commit_callbacks):
+    pairing = VillagePairing.objects.get(village=counties["mine"]["village"])
+    pairing.village = counties["next"]["village"]
+    with django_capture_on_commit_callbacks(execute=True):
+        pairing.save()
+    assert generations() == {PROVINCE, MY_COUNTY, NEXT_COUNTY}
+
+
+def test_a_cadre_moved_to_another_unit_renews_the_county_of_their_household(
+        counties, generations, django_capture_on_commit_callbacks):
+    cadre = counties["mine"]["cadre"]
+    cadre.unit = counties["next"]["unit"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre.save()
+    assert generations() == {PROVINCE, MY_COUNTY}
+
+
+def test_a_cadres_phone_corrected_renews_nothing(counties, generations, django_capture_on_commit_callbacks):
+    cadre = counties["mine"]["cadre"]
+    cadre.phone = "13900000000"
+    with django_capture_on_commit_callbacks(execute=True):
+        cadre.save()
+    assert generations() == set()
+
+
+def test_a_status_saved_with_update_fields_reads_no_stored_village(counties):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    household = counties["mine"]["household"]
+    household.status, household.exit_year = Household.Status.EXITED, 2025
+    with CaptureQueriesContext(connection) as queries:
+        household.save(update_fields=["status", "exit_year"])
+    assert not [q for q in queries if q["sql"].startswith("SELECT") and "households_household" in q["sql"]]
+
+
+def test_projects_imported_in_bulk_renew_their_villages_county(counties, office, generations,
+                                                              django_capture_on_commit_callbacks):
+    from datetime import date as day
+
+    from papers.services import import_projects
+
+    mine = counties["mine"]
+    row = {"_row": 2, "unit": mine["unit"], "village": mine["village"], "kind": "industry", "title": "养殖合作社",
+           "year": 2025, "start": day(2025, 3, 1)}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_projects(office, [row])
+    assert generations() == {PROVINCE, MY_COUNTY}
