@@ -134,6 +134,18 @@ def test_flagging_a_batch_takes_a_fixed_number_of_queries(pairing, django_assert
     assert made == AnomalyFlag.objects.count() > 40  # each trip shares days with its neighbours
 
 
+def test_a_trip_of_the_new_year_is_flagged_against_one_begun_the_year_before(pairing):
+    from datetime import date
+
+    december = Visit.objects.create(cadre=pairing.cadre, start=date(2024, 12, 30), end=date(2025, 1, 2))
+    january = Visit.objects.create(cadre=pairing.cadre, start=date(2025, 1, 1), end=date(2025, 1, 1))
+    for trip in (december, january):
+        trip.households.set([pairing.household])
+    flag_anomalies(visits=[january])  # the trips lie in two year partitions on PostgreSQL
+    flag = AnomalyFlag.objects.get(kind=AnomalyFlag.Kind.OVERLAP)
+    assert (flag.visit_id, flag.other_id, flag.day) == (december.pk, january.pk, date(2025, 1, 1))
+
+
 def test_flagging_the_same_trips_again_adds_nothing(pairing):
     trips = _stored_trips(pairing, 5)
     first = flag_anomalies(visits=trips)

@@ -26,7 +26,7 @@ def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None 
     ids = [v.pk for v in visits if v.pk]
     if not ids:
         return 0
-    pairs = _overlapping_trips(ids)
+    pairs = _overlapping_trips(visits)
     known_villages = villages or {}
     villages = {**_villages_of([pk for pk in ids + [other for _, other, _ in pairs] if pk not in known_villages]),
                 **{pk: v for pk, v in known_villages.items() if pk in ids}}
@@ -49,18 +49,30 @@ def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None 
     return len(new_flags)
 
 
-def _overlapping_trips(ids: list[int]) -> list[tuple[int, int, date]]:
-    """(visit, other trip of the same cadre sharing a day, first shared day) for the visits."""
+def _overlapping_trips(visits: list[Visit]) -> list[tuple[int, int, date]]:
+    """(visit, other trip of the same cadre sharing a day, first shared day) for the visits.
+
+    The visits' own first days (and, when every one is known, their last days) bound the
+    query by constants, so that PostgreSQL reads only the year partitions that can hold them
+    (``visits.partitions``) instead of probing every year's for each id."""
     qn = connection.ops.quote_name
     table = qn(Visit._meta.db_table)
+    start, end = qn("start"), qn("end")
+    by_id = {v.pk: v for v in visits if v.pk}
     found = []
-    for batch in in_batches(ids, 1000):
-        sql = (f"SELECT v.id, o.id, CASE WHEN v.{qn('start')} > o.{qn('start')} THEN v.{qn('start')} ELSE o.{qn('start')} END "
+    for batch in in_batches(sorted(by_id), 1000):
+        starts = [by_id[pk].start for pk in batch]
+        ends = [getattr(by_id[pk], "end", None) for pk in batch]
+        sql = (f"SELECT v.id, o.id, CASE WHEN v.{start} > o.{start} THEN v.{start} ELSE o.{start} END "
                f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
-               f"AND o.{qn('start')} <= v.{qn('end')} AND o.{qn('end')} >= v.{qn('start')} "
-               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))})")
+               f"AND o.{start} <= v.{end} AND o.{end} >= v.{start} "
+               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))}) AND v.{start} >= %s AND v.{start} <= %s")
+        params = [*batch, min(starts), max(starts)]
+        if all(ends):  # a trip ends on or after its first day: no other trip sharing a day begins later
+            sql += f" AND o.{start} <= %s"
+            params.append(max(ends))
         with connection.cursor() as cursor:
-            cursor.execute(sql, batch)
+            cursor.execute(sql, params)
             found.extend((pk, other, _as_date(day)) for pk, other, day in cursor.fetchall())
     return found
 
