@@ -62,7 +62,7 @@ def _overlapping_trips(visits: list[Visit]) -> list[tuple[int, int, date]]:
     found = []
     for batch in in_batches(sorted(by_id), 1000):
         starts = [by_id[pk].start for pk in batch]
-        ends = [getattr(by_id[pk], "end", None) for pk in batch]
+        ends = [by_id[pk].end for pk in batch]
         sql = (f"SELECT v.id, o.id, CASE WHEN v.{start} > o.{start} THEN v.{start} ELSE o.{start} END "
                f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
                f"AND o.{start} <= v.{end} AND o.{end} >= v.{start} "
