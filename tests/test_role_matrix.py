@@ -62,10 +62,9 @@ def clock():
 
 
 @pytest.fixture
-def world(db, settings):
+def world(db):
     from tests.web.conftest import area
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     area("620000000000", "甘肃省")
     area("620500000000", "天水市")
     mine, other = county("620502", "秦州区", 1), county("620503", "麦积区", 2)

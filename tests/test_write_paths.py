@@ -72,11 +72,10 @@ def clock():
 
 
 @pytest.fixture
-def w(db, settings, tmp_path):
+def w(db, tmp_path):
     """Two counties (tests/web/conftest.py), plus what the rules need: a spare household and a
     second village nobody is paired with, a teacher, a county visit policy allowing trips of 10
     days, a locked May, one record of each kind to change, and the users of every door."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     area("620000000000", "甘肃省")
     area("620500000000", "天水市")
     mine, other = county("620502", "秦州区", 1), county("620503", "麦积区", 2)

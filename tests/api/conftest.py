@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.web.conftest import counties, fast_passwords, leader, office, office_seeing_ids, unit_admin  # noqa: F401
+from tests.web.conftest import counties, leader, office, office_seeing_ids, unit_admin  # noqa: F401
 
 
 @pytest.fixture

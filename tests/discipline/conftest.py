@@ -29,7 +29,6 @@ def clock():
 @pytest.fixture(autouse=True)
 def evidence_folder(settings, tmp_path):
     settings.DISCIPLINE_ROOT = tmp_path / "discipline"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

@@ -25,11 +25,10 @@ def clock():
 
 
 @pytest.fixture
-def w(db, settings, django_capture_on_commit_callbacks):
+def w(db, django_capture_on_commit_callbacks):
     # Committed as far as the figures know: the registry's renewals are done before the test
     # writes, so a test sees only those of its own writes (as tests/web/conftest.py's counties).
     with django_capture_on_commit_callbacks(execute=True):
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         area("620000000000", "甘肃省")
         area("620500000000", "天水市")
         mine, other = county("620502", "秦州区", 1), county("620503", "麦积区", 2)

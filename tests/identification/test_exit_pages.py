@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from households.models import Household
 from identification.models import ExitChecklist
 from tests import factories as f
-from tests.web.conftest import PASSWORD, counties, fast_passwords, leader, office, staff  # noqa: F401 (fixtures)
+from tests.web.conftest import PASSWORD, counties, leader, office, staff  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db  # the clock is pinned (autouse fixture): no date of the session matters
 YEAR = 2025

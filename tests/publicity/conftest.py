@@ -15,7 +15,6 @@ from tests.web.conftest import area, county, staff
 @pytest.fixture(autouse=True)
 def photos_root(settings, tmp_path):
     settings.PUBLICITY_PHOTOS_ROOT = tmp_path / "publicity"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.PUBLICITY_PHOTOS_ROOT
 
 

@@ -27,7 +27,6 @@ HEADERS = ["户编号", "村代码", "户主姓名", "户主身份证号", "户�
 @pytest.fixture(autouse=True)
 def uploads(settings, tmp_path):
     settings.ROSTER_UPLOADS_ROOT = tmp_path / "uploads"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return tmp_path / "uploads"
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from households.models import Household, Member
 from pairing.models import HouseholdPairing
 from tests.api.conftest import signed_in
-from tests.web.conftest import counties, fast_passwords  # noqa: F401
+from tests.web.conftest import counties  # noqa: F401
 from visits.models import AnomalyFlag, Visit
 
 pytestmark = pytest.mark.django_db

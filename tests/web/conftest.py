@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from stdnum.cn import ric
 
 from households.models import Area, Household, Member, PoorAreaYear
@@ -40,9 +41,13 @@ def county(code6: str, name: str, seq: int) -> dict:
     return {"village": village, "unit": unit, "household": household, "cadre": cadre, "colleague": colleague, "pairing": pairing}
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def empty_cache():
+    """The shared cache (dashboards kept for the day, the figures' generations, rate counts)
+    empty before the test and after it, for the modules that read what it keeps."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ from django.utils import timezone
 
 from visits.models import Visit
 
-pytestmark = [pytest.mark.django_db, pytest.mark.dates]
+pytestmark = [pytest.mark.django_db, pytest.mark.dates, pytest.mark.usefixtures("empty_cache")]
 TODAY = timezone.localdate()
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def trip(county, days_ago=3):

@@ -15,7 +15,7 @@ from households.models import Area
 from reports.dashboard import dashboard
 from shuanglian import freshness
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 6, 10, 9, 0, tzinfo=SHANGHAI)
 PROVINCE, MY_COUNTY, NEXT_COUNTY = "620000000000", "620502000000", "620503000000"
@@ -26,13 +26,6 @@ def clock():
     """Stopped before the counties are built, so their year is this one; ``later()`` moves it on."""
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def figures(code: str) -> dict:

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.urls import reverse
 
 from households.models import Household, IncomeRecord, PoorAreaYear
@@ -16,15 +15,8 @@ from reports.services.renewals import EVERY_AREA, ONLY_WHEN, WATCHED
 from shuanglian import freshness
 from visits.models import VisitPolicy
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 PROVINCE, MY_COUNTY, NEXT_COUNTY = "620000000000", "620502000000", "620503000000"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

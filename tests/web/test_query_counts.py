@@ -34,7 +34,8 @@ from visits.models import AnomalyFlag, DemandFollowUp, Stay, UnitVisit, Visit
 from visits.services.deeds import record_deed
 from visits.services.demands import record_demand
 
-pytestmark = pytest.mark.django_db
+# The dashboard keeps its figures for the day: every count computes them afresh.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 # The counts do not depend on the date, but the rows do (what is due, what is behind, which
 # month was last): a fixed Monday in June has something of every kind, whatever day CI runs.
@@ -48,14 +49,6 @@ SMALL, MORE = 1, 3  # rows added before the first count, then before the second
 def clock():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """The dashboard keeps its figures for the day: every count computes them afresh."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- a world that grows ----------------------------------------------------------------------------------
