@@ -4,11 +4,12 @@ returns (the guard against a query per row): the same growing world as the pages
 import pytest
 from django.urls import reverse
 
-from tests.web.test_query_counts import TODAY, World, assert_flat, clock, empty_cache  # noqa: F401
+from tests.web.conftest import empty_cache  # noqa: F401
+from tests.web.test_query_counts import TODAY, World, assert_flat, clock  # noqa: F401
 
 from .conftest import signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 # (router basename, query) — every list the router serves; the computed ones need a year.
 LISTS = [
