@@ -8,15 +8,12 @@ and until when it is kept.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Substr
-from django.db.models.lookups import StartsWith
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from households.models import LEVEL_PREFIX_LENGTH, Area, AreaLevel, Household, IncomeRecord
@@ -24,10 +21,11 @@ from households.selectors import growth_percent, per_capita_income_totals, pover
 from pairing.models import HouseholdPairing
 from pairing.selectors import in_force
 from shuanglian import freshness
+from shuanglian.parallel import together
 from visits.models import Visit
-from visits.selectors import monthly_visits
+from visits.selectors import Tally, monthly_visits
 
-from .figures import Subject, figures_and_pace, money, percent
+from .figures import Subject, assemble, figure_reads, money, percent
 from .periods import ANNUAL, Period
 
 LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
@@ -77,14 +75,27 @@ def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CIT
 def compute(*, area: Area, year: int, as_of: date) -> dict:
     """Every figure of the dashboard from the database: the annual report's, the trend by month
     (one statement for all months) and the child areas ranked, each cadre's pace computed once
-    for the area and shared out to the child areas. ``as_of`` lies in ``year``."""
+    for the area and shared out to the child areas. ``as_of`` lies in ``year``.
+
+    The reads are independent of one another, so they run side by side where the database
+    allows it (``shuanglian.parallel``), all reading one snapshot; the trend, as long as the
+    compliance engine itself, goes first."""
     subject = Subject(area_code=area.code)
-    report, cadre_pace = figures_and_pace(subject=subject, period=Period.parse(ANNUAL, str(year)), as_of=as_of)
+    period = Period.parse(ANNUAL, str(year))
+    village = area.level == AreaLevel.VILLAGE
+    child_length = 0 if village else LEVEL_PREFIX_LENGTH[LEVELS[LEVELS.index(area.level) + 1]]
+    reads = {"trend": lambda: _trend(subject, year, as_of),
+             **figure_reads(subject, period, as_of, child_length=child_length),
+             "incomes": lambda: per_capita_income_totals(_paired_households(area, year), year),
+             "poverty": lambda: _poverty_tests(area, year)}
+    if village:
+        reads["households"] = lambda: _households(area, year, as_of)
+    found = together(reads)
+    report, child_tallies = assemble(subject, period, as_of, found)
     summary = report["summary"]
-    trend = _trend(subject, year, as_of)
+    trend = found["trend"]
     month = trend[-1]  # the month so far: the last month of the trend is cut at as_of
-    now, before = per_capita_income_totals(_paired_households(area, year), year)
-    growth = growth_percent(now, before)
+    growth = growth_percent(*found["incomes"])
     figures = {
         "area": {"code": area.code, "name": area.name, "level": area.level},
         "year": year,
@@ -104,11 +115,11 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
         "trend": trend,
         "breadcrumbs": _breadcrumbs(area),
     }
-    figures["poverty"] = _poverty_tests(area, year)
-    if area.level == AreaLevel.VILLAGE:
-        figures["households"] = _households(area, year, as_of)
+    figures["poverty"] = found["poverty"]
+    if village:
+        figures["households"] = found["households"]
     else:
-        figures["children"] = _ranked_children(area, report.get("areas", []), as_of, cadre_pace)
+        figures["children"] = _ranked_children(area, report.get("areas", []), child_tallies)
     return figures
 
 
@@ -134,15 +145,14 @@ def _trend(subject: Subject, year: int, as_of: date) -> list[dict]:
     return [{"month": month, "visits": visits, "days": days} for month, (visits, days) in months.items()]
 
 
-def _ranked_children(area: Area, report_rows: list[dict], as_of: date, cadre_pace: dict) -> list[dict]:
+def _ranked_children(area: Area, report_rows: list[dict], tallies: dict[str, Tally]) -> list[dict]:
     """The next level down, worst first: the lowest share of cadres on pace, then the most
     households without a cadre.
 
     A child's cadres are those the engine selects for the child's area (``pace(on=as_of,
     area=child)``): paired with a household of the child by a pairing in force on a day of the
-    year so far. Each counts there with all their pairings, so their rows are the area's own
-    (``cadre_pace``, the area's pace on ``as_of``); one grouped query says which children each
-    cadre belongs to."""
+    year so far. Each counts there with all their pairings, so their rows are the area's own;
+    the engine sums them per child in the same statement (``year_so_far_tallies``)."""
     by_code = {row["code"]: dict(row) for row in report_rows}
     level = LEVELS[LEVELS.index(area.level) + 1]
     for child in Area.objects.filter(parent=area, level=level).values("code", "name"):
@@ -151,31 +161,14 @@ def _ranked_children(area: Area, report_rows: list[dict], as_of: date, cadre_pac
                                            "households_without_cadre": 0, "exits": 0, "demands_collected": 0,
                                            "deeds": 0, "funds": "0.00"})
     length = LEVEL_PREFIX_LENGTH[level]
-    due: dict[str, int] = defaultdict(int)
-    on_track: dict[str, int] = defaultdict(int)
-    for cadre_id, part in _cadres_by_child(area, length, as_of):
-        row = cadre_pace.get((cadre_id,))
-        if row is not None:
-            due[part] += 1
-            on_track[part] += int(row.met)
     for code, row in by_code.items():
-        part = code[:length]
-        row.update(cadres_due=due[part], cadres_on_track=on_track[part],
-                   compliance_rate=percent(on_track[part], due[part]),
+        tally = tallies.get(code[:length], Tally())
+        row.update(cadres_due=tally.cadres, cadres_on_track=tally.on_track,
+                   compliance_rate=percent(tally.on_track, tally.cadres),
                    coverage_rate=percent(row["poor_households"] - row["households_without_cadre"], row["poor_households"]))
     ranked = sorted(by_code.values(), key=lambda r: (
         float(r["compliance_rate"]) if r["compliance_rate"] else 101.0, -r["households_without_cadre"], r["code"]))
     return ranked
-
-
-def _cadres_by_child(area: Area, length: int, as_of: date):
-    """(cadre, leading digits of a child area) for each cadre paired with a household of that
-    child by a pairing in force on a day from 1 January to ``as_of``: the engine's selection of
-    an area's cadres (``visits.selectors``), for every child at once."""
-    held = HouseholdPairing.objects.filter(start__lte=as_of).filter(Q(end__isnull=True) | Q(end__gte=date(as_of.year, 1, 1)))
-    return (held.filter(StartsWith(F("household__village_id"), Value(area.prefix)))
-            .annotate(part=Substr("household__village_id", 1, length))
-            .values_list("cadre_id", "part").distinct().order_by())
 
 
 def _households(village: Area, year: int, as_of: date) -> list[dict]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -43,8 +43,9 @@ from planning.selectors import plans_in_place
 from publicity.selectors import published_case_count
 from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
+from shuanglian.parallel import together
 from visits.models import Deed, Demand, DemandFollowUp, Task, Visit
-from visits.selectors import pace, visit_compliance, year_so_far
+from visits.selectors import Tally, pace, visit_compliance, year_so_far, year_so_far_tallies
 
 from .periods import Period
 
@@ -246,39 +247,84 @@ def day_start(day: date) -> datetime:
 def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
     """Every figure of the report for the period up to ``as_of`` (the period's end, or today
     while the period is still running), with the breakdowns the tables need."""
-    return figures_and_pace(subject=subject, period=period, as_of=as_of)[0]
+    return assemble(subject, period, as_of, together(figure_reads(subject, period, as_of)))[0]
 
 
-def figures_and_pace(*, subject: Subject, period: Period, as_of: date) -> tuple[dict, dict]:
-    """``report_figures`` and the compliance engine's pace rows of the cadres it counted
-    (``pace(on=end, area=…)``), for a caller that breaks them down further (the dashboard's
-    child areas) without running the engine again."""
-    end = min(as_of, period.end)
-    compliance = _compliance(subject, period.start, end)
-    summary = {
-        **_pairings(subject, period.start, end),
-        **_coverage(subject, end),
-        **compliance["summary"],
-        **_demands(subject, period.start, end),
-        **_deeds(subject, period.start, end),
-        **_exits(subject, period.start, end),
-        **_residents(subject, period.start, end),
-        **_discipline(subject, period.start, end),
-        "typical_cases_published": published_case_count(
-            start=period.start, end=end, area_prefix=subject.prefix if subject.area_code else None,
-            unit_id=subject.unit_id),
-        **_stays_and_tasks(subject, period.start, end),
-        **_plans(subject, end),
+def figure_reads(subject: Subject, period: Period, as_of: date, *, child_length: int = 0) -> dict:
+    """The report's reads from the database, each a call independent of the others, so that
+    ``shuanglian.parallel.together`` may run them side by side: the longest first (at a
+    province's size the compliance engine, then the trips' stays and tasks, the areas' rows…).
+    ``assemble`` turns what they return into the figures.
+
+    An area's cadres over a period from 1 January are summed per unit in the database
+    (``year_so_far_tallies``), and with ``child_length`` also per child area of the next level
+    down (the dashboard's ranking); otherwise the engine's rows come back one per cadre."""
+    start, end = period.start, min(as_of, period.end)
+    subject.compliance_area  # noqa: B018 -- worked out once here, not by each call at once
+    tallied = bool(subject.area_code) and start == date(end.year, 1, 1)
+    if tallied:
+        def cadres():
+            units, children = year_so_far_tallies(on=end, area=subject.compliance_area, child_length=child_length,
+                                                  children_of=subject.area_code if child_length else None)
+            return CadreCounts(units=units, children=children)
+    else:
+        def cadres():
+            return CadreCounts(rows=_engine(subject, start, end, "cadre"))
+    reads = {
+        "cadres": cadres,
+        "units_engine": lambda: _engine(subject, start, end, "unit"),
+        "stays_and_tasks": lambda: _stays_and_tasks(subject, start, end),
     }
-    summary.update(_projects(subject, period.start, end, summary))
+    if subject.area_code and Area.level_of(subject.area_code) != AreaLevel.VILLAGE:
+        reads["areas"] = lambda: _area_rows(subject, start, end)
+    reads.update({
+        "coverage": lambda: _coverage(subject, end),
+        "residents": lambda: _residents(subject, start, end),
+        "exits": lambda: _exits(subject, start, end),
+        "plans": lambda: _plans(subject, end),
+        "pairings": lambda: _pairings(subject, start, end),
+        "demands": lambda: _demands(subject, start, end),
+        "deeds": lambda: _deeds(subject, start, end),
+        "projects": lambda: _project_sums(subject, start, end),
+        "discipline": lambda: _discipline(subject, start, end),
+        "typical_cases": lambda: published_case_count(
+            start=start, end=end, area_prefix=subject.prefix if subject.area_code else None, unit_id=subject.unit_id),
+    })
+    if subject.area_code:
+        reads["unit_parts"] = lambda: _unit_parts(subject, start, end, cadres_units=not tallied)
+    elif subject.unit_id:
+        reads["unit_cadres"] = lambda: set(Cadre.objects.filter(unit_id=subject.unit_id).values_list("pk", flat=True))
+    return reads
+
+
+def assemble(subject: Subject, period: Period, as_of: date, found: dict) -> tuple[dict, dict[str, Tally]]:
+    """The report's figures, and the cadres' tallies per child area (when ``figure_reads`` was
+    asked for them), from what ``figure_reads`` read."""
+    end = min(as_of, period.end)
+    compliance = _compliance(subject, found["cadres"], found["units_engine"], found.get("unit_cadres"),
+                             found.get("unit_parts"))
+    summary = {
+        **found["pairings"],
+        **found["coverage"],
+        **compliance["summary"],
+        **found["demands"],
+        **found["deeds"],
+        **found["exits"],
+        **found["residents"],
+        **found["discipline"],
+        "typical_cases_published": found["typical_cases"],
+        **found["stays_and_tasks"],
+        **found["plans"],
+    }
+    summary.update(_projects(found["projects"], summary))
     figures = {"summary": summary, "as_of": end.isoformat()}
     if subject.area_code:
-        figures["units"] = _unit_rows(subject, period.start, end, compliance)
-        if Area.level_of(subject.area_code) != AreaLevel.VILLAGE:
-            figures["areas"] = _area_rows(subject, period.start, end)
+        figures["units"] = _unit_rows(found["unit_parts"], compliance["units"])
+        if "areas" in found:
+            figures["areas"] = found["areas"]
     else:
         figures["behind"] = _behind_rows(compliance)
-    return figures, compliance["pace"]
+    return figures, compliance["children"]
 
 
 # --- groups of figures ------------------------------------------------------------------------
@@ -303,33 +349,74 @@ def _coverage(subject: Subject, end: date) -> dict:
                             cadres=visible_cadres(scope))
 
 
-def _compliance(subject: Subject, start: date, end: date) -> dict:
+def _engine(subject: Subject, start: date, end: date, kind: str) -> tuple[dict, dict]:
+    """The engine's rows of one kind (cadres, or units in villages) for the subject's area: the
+    period's and the pace at its end."""
     area = subject.compliance_area
     if subject.unit_id and area is None:  # a unit that never paired anything
-        cadre_rows = done_rows = unit_rows = unit_done = {}
+        return {}, {}
+    return _done_and_pace(start, end, kind, area)
+
+
+@dataclass(frozen=True)
+class CadreCounts:
+    """The cadres' compliance as read: the engine's rows, one per cadre, as (the period's, the
+    pace at its end); or already summed per unit and per child area (``year_so_far_tallies``)."""
+
+    rows: tuple[dict, dict] | None = None
+    units: dict[int, Tally] | None = None
+    children: dict[str, Tally] = field(default_factory=dict)
+
+
+def _compliance(subject: Subject, cadres: CadreCounts, units: tuple[dict, dict], mine: set | None,
+                parts: dict | None) -> dict:
+    """The compliance figures, from the cadres' tallies per unit or from the engine's rows (a
+    unit's narrowed to its own cadres, ``mine``), and from the units' rows in their villages (a
+    unit's narrowed to its own). Also the tallies per unit (an area's, with its cadres' units in
+    ``parts``) and per child area, and the cadres' rows when read."""
+    unit_done, unit_rows = units
+    done_rows = cadre_rows = {}
+    if cadres.units is not None:
+        per_unit = cadres.units
     else:
-        done_rows, cadre_rows = _done_and_pace(start, end, "cadre", area)
-        unit_done, unit_rows = _done_and_pace(start, end, "unit", area)
+        done_rows, cadre_rows = cadres.rows
+        if subject.unit_id:
+            done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
+            cadre_rows = {k: r for k, r in cadre_rows.items() if k[0] in mine}
+        per_unit = _tally_rows(done_rows, cadre_rows, parts["unit_of"] if parts else None)
     if subject.unit_id:
-        mine = set(Cadre.objects.filter(unit_id=subject.unit_id).values_list("pk", flat=True))
-        done_rows = {k: r for k, r in done_rows.items() if k[0] in mine}
-        cadre_rows = {k: r for k, r in cadre_rows.items() if k[0] in mine}
         unit_done = {k: r for k, r in unit_done.items() if k[0] == subject.unit_id}
         unit_rows = {k: r for k, r in unit_rows.items() if k[0] == subject.unit_id}
-    on_track = sum(1 for r in cadre_rows.values() if r.met)
+    total = Tally(*(sum(getattr(t, name) for t in per_unit.values()) for name in Tally.__dataclass_fields__))
     summary = {
-        "visits": sum(r.visits for r in done_rows.values()),
-        "visit_days": sum(r.days for r in done_rows.values()),
-        "cadres_visited": sum(1 for r in done_rows.values() if r.visits),
-        "cadres_due": len(cadre_rows),
-        "cadres_on_track": on_track,
-        "compliance_rate": percent(on_track, len(cadre_rows)),
+        "visits": total.visits,
+        "visit_days": total.days,
+        "cadres_visited": total.visited,
+        "cadres_due": total.cadres,
+        "cadres_on_track": total.on_track,
+        "compliance_rate": percent(total.on_track, total.cadres),
         "unit_visits": sum(r.visits for r in unit_done.values()),
         "unit_visit_days": sum(r.days for r in unit_done.values()),
         "unit_pairings_due": len(unit_rows),
         "unit_pairings_on_track": sum(1 for r in unit_rows.values() if r.met),
     }
-    return {"summary": summary, "done": done_rows, "pace": cadre_rows}
+    return {"summary": summary, "units": per_unit, "children": cadres.children, "pace": cadre_rows}
+
+
+def _tally_rows(done: dict, pace_rows: dict, unit_of: dict | None) -> dict:
+    """The engine's cadre rows of a period summed per unit (``unit_of``: each cadre's unit), as
+    ``year_so_far_tallies`` sums them in the database; all under one key without ``unit_of``."""
+    sums: dict = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for (cadre_id,), r in pace_rows.items():
+        row = sums[unit_of[cadre_id] if unit_of else None]
+        row[0] += 1
+        row[1] += r.met
+    for (cadre_id,), r in done.items():
+        row = sums[unit_of[cadre_id] if unit_of else None]
+        row[2] += r.visits
+        row[3] += r.days
+        row[4] += bool(r.visits)
+    return {key: Tally(*row) for key, row in sums.items()}
 
 
 def _done_and_pace(start: date, end: date, subject: str, area: str | None) -> tuple[dict, dict]:
@@ -389,12 +476,10 @@ def _stays_and_tasks(subject: Subject, start: date, end: date) -> dict:
     )
 
 
-def _projects(subject: Subject, start: date, end: date, deeds: dict) -> dict:
-    """Projects, funds and trainings of units and offices (``papers.Project``) begun in the period,
-    and their sums with the cadres' deeds: a deed and a project are different records, so each is
-    counted once, in its own figures and in the totals (docs/domain.md §12)."""
+def _project_sums(subject: Subject, start: date, end: date) -> dict:
+    """Projects, funds and trainings of units and offices (``papers.Project``) begun in the period."""
     where = subject.by_village() if subject.area_code else Q(unit_id=subject.unit_id)
-    counted = Project.objects.filter(where, start__gte=start, start__lte=end).aggregate(
+    return Project.objects.filter(where, start__gte=start, start__lte=end).aggregate(
         unit_projects=Count("pk"),
         four_ones=Count("pk", filter=Q(kind__in=FOUR_ONES)),
         project_funds_planned=Sum("money_planned"),
@@ -403,6 +488,13 @@ def _projects(subject: Subject, start: date, end: date, deeds: dict) -> dict:
         project_people_trained=Sum("people_trained"),
         project_people_helped=Sum("people_helped"),
     )
+
+
+def _projects(sums: dict, deeds: dict) -> dict:
+    """The projects' figures (``_project_sums``) and their sums with the cadres' deeds: a deed and
+    a project are different records, so each is counted once, in its own figures and in the
+    totals (docs/domain.md §12)."""
+    counted = dict(sums)
     for key in ("project_people_trained", "project_people_helped"):
         counted[key] = counted[key] or 0
     counted["funds_total"] = money(Decimal(deeds["funds"]) + (counted["project_funds"] or 0))
@@ -448,30 +540,40 @@ def _plans(subject: Subject, end: date) -> dict:
 
 # --- breakdowns ---------------------------------------------------------------------------------
 
-def _unit_rows(subject: Subject, start: date, end: date, compliance: dict) -> list[dict]:
-    """One row per unit whose cadres worked in the area: the compliance rows summed per unit
-    (the engine's rows, not a recount), demands and deeds grouped in SQL."""
-    # The engine's cadres hold a pairing (with a household of the area) in force in the period or
-    # in the year so far: the units of all such cadres in one query, however many they are.
-    held = HouseholdPairing.objects.filter(start__lte=end).filter(
-        Q(end__isnull=True) | Q(end__gte=min(start, date(end.year, 1, 1))))
-    if subject.compliance_area:
-        held = held.filter(StartsWith(F("household__village_id"), Value(subject.prefix)))
-    unit_of = dict(Cadre.objects.filter(pk__in=held.values("cadre_id")).values_list("pk", "unit_id"))
+def _unit_parts(subject: Subject, start: date, end: date, cadres_units: bool) -> dict:
+    """What an area's rows per unit read besides the cadres' compliance: demands and deeds per
+    unit (grouped in SQL), the units' codes and names, and with ``cadres_units`` each counted
+    cadre's unit (to sum the engine's rows per unit, when they come one per cadre)."""
+    unit_of = {}
+    if cadres_units:
+        # The engine's cadres hold a pairing (with a household of the area) in force in the period
+        # or in the year so far: the units of all such cadres in one query, however many they are.
+        held = HouseholdPairing.objects.filter(start__lte=end).filter(
+            Q(end__isnull=True) | Q(end__gte=min(start, date(end.year, 1, 1))))
+        if subject.compliance_area:
+            held = held.filter(StartsWith(F("household__village_id"), Value(subject.prefix)))
+        unit_of = dict(Cadre.objects.filter(pk__in=held.values("cadre_id")).values_list("pk", "unit_id"))
+    t0, t1 = day_start(start), day_start(end + timedelta(days=1))
+    demands = dict(Demand.objects.filter(subject.collected(), created_at__gte=t0, created_at__lt=t1)
+                   .values_list("cadre__unit_id").annotate(n=Count("pk")).order_by())
+    deeds = {unit_id: (n, funds) for unit_id, n, funds in (
+        Deed.objects.filter(subject.collected(), on__gte=start, on__lte=end)
+        .values_list("cadre__unit_id").annotate(n=Count("pk"), funds=Sum("money")).order_by())}
+    return {"unit_of": unit_of, "demands": demands, "deeds": deeds}
+
+
+def _unit_rows(parts: dict, per_unit: dict[int, Tally]) -> list[dict]:
+    """One row per unit whose cadres worked in the area: the cadres' compliance summed per unit
+    (``per_unit``, the engine's rows, not a recount), demands and deeds as grouped by
+    ``_unit_parts``."""
     rows: dict[int, dict] = defaultdict(lambda: {"cadres_due": 0, "cadres_on_track": 0, "visits": 0, "visit_days": 0,
                                                  "demands_collected": 0, "deeds": 0, "funds": Decimal(0)})
-    for (cadre_id,), r in compliance["pace"].items():
-        rows[unit_of[cadre_id]]["cadres_due"] += 1
-        rows[unit_of[cadre_id]]["cadres_on_track"] += int(r.met)
-    for (cadre_id,), r in compliance["done"].items():
-        rows[unit_of[cadre_id]]["visits"] += r.visits
-        rows[unit_of[cadre_id]]["visit_days"] += r.days
-    t0, t1 = day_start(start), day_start(end + timedelta(days=1))
-    for unit_id, n in (Demand.objects.filter(subject.collected(), created_at__gte=t0, created_at__lt=t1)
-                       .values_list("cadre__unit_id").annotate(n=Count("pk")).order_by()):
+    for unit_id, tally in per_unit.items():
+        rows[unit_id].update(cadres_due=tally.cadres, cadres_on_track=tally.on_track, visits=tally.visits,
+                             visit_days=tally.days)
+    for unit_id, n in parts["demands"].items():
         rows[unit_id]["demands_collected"] = n
-    for unit_id, n, funds in (Deed.objects.filter(subject.collected(), on__gte=start, on__lte=end)
-                              .values_list("cadre__unit_id").annotate(n=Count("pk"), funds=Sum("money")).order_by()):
+    for unit_id, (n, funds) in parts["deeds"].items():
         rows[unit_id]["deeds"], rows[unit_id]["funds"] = n, funds or Decimal(0)
     names = {}
     for batch in in_batches(sorted(rows)):

@@ -272,6 +272,9 @@ CACHES = {
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
 # A write's province, city and county dashboards are recomputed by a worker this long after it (0: never).
 DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
+# A dashboard's and a report's independent reads run on this many PostgreSQL connections at once,
+# all reading one snapshot (shuanglian.parallel); 1 runs them one after another.
+FIGURES_CONNECTIONS = int(os.environ.get("FIGURES_CONNECTIONS", "2"))
 
 # The REST API (/api/v1/): signed-in sessions for the pages, tokens for other systems; every
 # list is scoped by shuanglian.scoping like the pages, and bad input is a 4xx with a message.

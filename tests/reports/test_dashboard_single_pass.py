@@ -12,7 +12,7 @@ from pairing.models import HouseholdPairing, Leave, VillagePairing
 from reports.dashboard import compute
 from tests import factories as f
 from visits.models import Stay, UnitVisit, Visit, VisitPolicy
-from visits.selectors import monthly_visits, pace, visit_compliance, year_so_far
+from visits.selectors import Tally, monthly_visits, pace, visit_compliance, year_so_far, year_so_far_tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +139,25 @@ def test_the_year_so_far_and_its_pace_in_one_statement_equal_the_two_runs(world,
     assert so_far == pace(on=on, subject=subject, area=area)
 
 
+@pytest.mark.parametrize("area", [None, "620500000000", "620503000000", "620502100001"])
+@pytest.mark.parametrize("on", [D("2025-12-31"), D("2025-06-15"), D("2025-03-01")], ids=str)
+def test_the_year_so_far_summed_per_unit_in_the_database_equals_its_rows_summed(world, area, on):
+    from pairing.models import Cadre
+
+    units, children = year_so_far_tallies(on=on, area=area)
+    done, so_far = year_so_far(on=on, area=area)
+    unit_of = dict(Cadre.objects.values_list("pk", "unit_id"))
+    expected = {}
+    for key, row in so_far.items():
+        t = expected.setdefault(unit_of[key[0]], [0, 0, 0, 0, 0])
+        t[0] += 1
+        t[1] += row.met
+        t[2] += done[key].visits
+        t[3] += done[key].days
+        t[4] += bool(done[key].visits)
+    assert {unit: Tally(*t) for unit, t in expected.items()} == units and units and children == {}
+
+
 def test_the_year_so_far_takes_leave_out_of_both_requirements(world):
     done, so_far = year_so_far(on=D("2025-12-31"), subject="resident")
     [row] = so_far.values()
@@ -205,3 +224,27 @@ def test_a_province_beside_another_counts_only_its_own(world):
     assert [(r["month"], r["visits"], r["days"]) for r in figures["trend"]] == [(m, *v) for m, v in old.items()]
     assert figures["summary"]["cadres_due"] == len(pace(on=D("2025-12-31"), area="620000000000"))
     assert old != month_by_month(YEAR, D("2025-12-31"), None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_dashboard_read_side_by_side_equals_the_dashboard_read_in_order(world):
+    """Outside a transaction on PostgreSQL the dashboard's reads run on several connections
+    (``shuanglian.parallel``); every level's figures are those of the reads run one by one."""
+    from django.db import connection
+    from django.test import override_settings
+
+    from households.models import Area
+    from shuanglian.parallel import side_by_side
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections (PostgreSQL)")
+    for code in ("620000000000", "620500000000", "620502100001"):
+        area = Area.objects.get(code=code)
+        with override_settings(FIGURES_CONNECTIONS=3):
+            assert side_by_side()
+            apart = compute(area=area, year=YEAR, as_of=D("2025-06-15"))
+        with override_settings(FIGURES_CONNECTIONS=1):
+            in_order = compute(area=area, year=YEAR, as_of=D("2025-06-15"))
+        apart.pop("computed_at"), in_order.pop("computed_at")
+        assert apart == in_order and apart["summary"]["visits"] > 0
