@@ -9,10 +9,14 @@ exports its snapshot (``pg_export_snapshot``), and each worker imports it (``SET
 SNAPSHOT``) before its first statement, as ``pg_dump --jobs`` does. The figures are therefore
 exactly those one connection would have counted at that moment, only sooner.
 
+The reads run without JIT compilation: their statements are built of CTEs whose sizes the
+planner cannot estimate, so it judges them costly enough to compile, and compiling them takes
+longer than it saves (about two seconds of a province's dashboard, BENCHMARKS.md).
+
 Side by side only where it can be: on PostgreSQL, outside a transaction (a worker cannot see
 what the caller has not committed, so inside one, as in the tests' transactions, the calls run
-in order on the caller's connection), and with ``FIGURES_CONNECTIONS`` above 1. The calls must
-only read.
+in order on the caller's connection, as they are), and with ``FIGURES_CONNECTIONS`` above 1
+(else in order, in one REPEATABLE READ transaction). The calls must only read.
 """
 from __future__ import annotations
 
@@ -33,21 +37,31 @@ def connections_for_reads() -> int:
 
 def side_by_side() -> bool:
     """Whether ``together`` would run its calls on several connections here and now."""
-    return connection.vendor == "postgresql" and not connection.in_atomic_block and connections_for_reads() > 1
+    return _own_transaction() and connections_for_reads() > 1
+
+
+def _own_transaction() -> bool:
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def together(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
     """Each call's result by its name. The calls start in the order given (put the longest
     first), on up to ``FIGURES_CONNECTIONS`` connections reading one snapshot, or one after
     another on this connection where that cannot be (see the module's note)."""
-    if not side_by_side() or len(calls) < 2:
+    if not _own_transaction():
         return {name: call() for name, call in calls.items()}
+    apart = side_by_side() and len(calls) > 1
     with transaction.atomic():
         with connection.cursor() as cursor:
             # The first statement of the transaction: the snapshot is taken by the next one.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL jit = off")
+            snapshot = None
+            if apart:
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = cursor.fetchone()[0]
+        if snapshot is None:
+            return {name: call() for name, call in calls.items()}
         # The exporting transaction stays open until every worker has imported the snapshot:
         # here, until every call has returned.
         waiting = list(calls.items())
@@ -85,4 +99,5 @@ def _in_snapshot(snapshot: str, call: Callable[[], T]) -> T:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            cursor.execute("SET LOCAL jit = off")
         return call()
