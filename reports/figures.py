@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -388,7 +388,7 @@ def _compliance(subject: Subject, cadres: CadreCounts, units: tuple[dict, dict],
     if subject.unit_id:
         unit_done = {k: r for k, r in unit_done.items() if k[0] == subject.unit_id}
         unit_rows = {k: r for k, r in unit_rows.items() if k[0] == subject.unit_id}
-    total = Tally(*(sum(getattr(t, name) for t in per_unit.values()) for name in Tally.__dataclass_fields__))
+    total = Tally(*(sum(getattr(t, f.name) for t in per_unit.values()) for f in fields(Tally)))
     summary = {
         "visits": total.visits,
         "visit_days": total.days,
