@@ -23,7 +23,7 @@ from pairing.selectors import in_force
 from shuanglian import freshness
 from shuanglian.parallel import together
 from visits.models import Visit
-from visits.selectors import Tally, monthly_visits
+from visits.selectors import CadreTally, monthly_visits
 
 from .figures import Subject, assemble, figure_reads, money, percent
 from .periods import ANNUAL, Period
@@ -57,7 +57,7 @@ def dashboard(*, area: Area, year: int, today: date | None = None, fresh: bool =
 
 def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY)) -> int:
     """Compute today's dashboards ahead, so that leaders read them from the cache: every area of
-    the given levels that holds households. A province's figures take about a minute cold; the
+    the given levels that holds households. A province's figures take about ten seconds cold; the
     nightly schedule runs this before anyone asks. Returns how many were computed."""
     from .selectors import reporting_areas
 
@@ -74,8 +74,8 @@ def warm(*, today: date | None = None, levels=(AreaLevel.PROVINCE, AreaLevel.CIT
 
 def compute(*, area: Area, year: int, as_of: date) -> dict:
     """Every figure of the dashboard from the database: the annual report's, the trend by month
-    (one statement for all months) and the child areas ranked, each cadre's pace computed once
-    for the area and shared out to the child areas. ``as_of`` lies in ``year``.
+    (one statement for all months) and the child areas ranked, the cadres on pace summed per
+    child area by the compliance engine's own statement. ``as_of`` lies in ``year``.
 
     The reads are independent of one another, so they run side by side where the database
     allows it (``shuanglian.parallel``), all reading one snapshot; the trend, as long as the
@@ -145,7 +145,7 @@ def _trend(subject: Subject, year: int, as_of: date) -> list[dict]:
     return [{"month": month, "visits": visits, "days": days} for month, (visits, days) in months.items()]
 
 
-def _ranked_children(area: Area, report_rows: list[dict], tallies: dict[str, Tally]) -> list[dict]:
+def _ranked_children(area: Area, report_rows: list[dict], tallies: dict[str, CadreTally]) -> list[dict]:
     """The next level down, worst first: the lowest share of cadres on pace, then the most
     households without a cadre.
 
@@ -162,7 +162,7 @@ def _ranked_children(area: Area, report_rows: list[dict], tallies: dict[str, Tal
                                            "deeds": 0, "funds": "0.00"})
     length = LEVEL_PREFIX_LENGTH[level]
     for code, row in by_code.items():
-        tally = tallies.get(code[:length], Tally())
+        tally = tallies.get(code[:length], CadreTally())
         row.update(cadres_due=tally.cadres, cadres_on_track=tally.on_track,
                    compliance_rate=percent(tally.on_track, tally.cadres),
                    coverage_rate=percent(row["poor_households"] - row["households_without_cadre"], row["poor_households"]))

@@ -46,7 +46,7 @@ from shuanglian import scoping
 from shuanglian.helpers import in_batches, pad_area_code
 from shuanglian.parallel import together
 from visits.models import Deed, Demand, DemandFollowUp, Task, Visit
-from visits.selectors import Tally, pace, visit_compliance, year_so_far, year_so_far_tallies
+from visits.selectors import CadreTally, pace, visit_compliance, year_so_far, year_so_far_tallies
 
 from .periods import Period
 
@@ -253,8 +253,8 @@ def report_figures(*, subject: Subject, period: Period, as_of: date) -> dict:
 
 def figure_reads(subject: Subject, period: Period, as_of: date, *, child_length: int = 0) -> dict:
     """The report's reads from the database, each a call independent of the others, so that
-    ``shuanglian.parallel.together`` may run them side by side: the longest first (at a
-    province's size the compliance engine, then the trips' stays and tasks, the areas' rows…).
+    ``shuanglian.parallel.together`` may run them side by side, the longest first (at a
+    province's size the cadres' compliance; the units' in their villages, short, goes with it).
     ``assemble`` turns what they return into the figures.
 
     An area's cadres over a period from 1 January are summed per unit in the database
@@ -298,7 +298,7 @@ def figure_reads(subject: Subject, period: Period, as_of: date, *, child_length:
     return reads
 
 
-def assemble(subject: Subject, period: Period, as_of: date, found: dict) -> tuple[dict, dict[str, Tally]]:
+def assemble(subject: Subject, period: Period, as_of: date, found: dict) -> tuple[dict, dict[str, CadreTally]]:
     """The report's figures, and the cadres' tallies per child area (when ``figure_reads`` was
     asked for them), from what ``figure_reads`` read."""
     end = min(as_of, period.end)
@@ -365,8 +365,8 @@ class CadreCounts:
     pace at its end); or already summed per unit and per child area (``year_so_far_tallies``)."""
 
     rows: tuple[dict, dict] | None = None
-    units: dict[int, Tally] | None = None
-    children: dict[str, Tally] = field(default_factory=dict)
+    units: dict[int, CadreTally] | None = None
+    children: dict[str, CadreTally] = field(default_factory=dict)
 
 
 def _compliance(subject: Subject, cadres: CadreCounts, units: tuple[dict, dict], mine: set | None,
@@ -388,7 +388,7 @@ def _compliance(subject: Subject, cadres: CadreCounts, units: tuple[dict, dict],
     if subject.unit_id:
         unit_done = {k: r for k, r in unit_done.items() if k[0] == subject.unit_id}
         unit_rows = {k: r for k, r in unit_rows.items() if k[0] == subject.unit_id}
-    total = Tally(*(sum(getattr(t, f.name) for t in per_unit.values()) for f in fields(Tally)))
+    total = CadreTally(*(sum(getattr(t, f.name) for t in per_unit.values()) for f in fields(CadreTally)))
     summary = {
         "visits": total.visits,
         "visit_days": total.days,
@@ -417,7 +417,7 @@ def _tally_rows(done: dict, pace_rows: dict, unit_of: dict | None) -> dict:
         row[2] += r.visits
         row[3] += r.days
         row[4] += bool(r.visits)
-    return {key: Tally(*row) for key, row in sums.items()}
+    return {key: CadreTally(*row) for key, row in sums.items()}
 
 
 def _done_and_pace(start: date, end: date, subject: str, area: str | None) -> tuple[dict, dict]:
@@ -472,7 +472,7 @@ def _stays_and_tasks(subject: Subject, start: date, end: date) -> dict:
     visits = Visit.objects.filter(where, start__gte=start, start__lte=end)
     if connection.vendor == "postgresql":
         # The tasks are a JSON list of codes: jsonb containment reads each list as it is stored,
-        # five times faster over a province's year than writing every list out as text.
+        # about three times faster over a province's year than writing every list out as text.
         carried_out = {value: Q(tasks__contains=[value]) for value in Task.values}
     else:  # SQLite has no containment for JSON lists: its text holds each code quoted
         visits = visits.annotate(task_text=Cast("tasks", TextField()))
@@ -569,7 +569,7 @@ def _unit_parts(subject: Subject, start: date, end: date, cadres_units: bool) ->
     return {"unit_of": unit_of, "demands": demands, "deeds": deeds}
 
 
-def _unit_rows(parts: dict, per_unit: dict[int, Tally]) -> list[dict]:
+def _unit_rows(parts: dict, per_unit: dict[int, CadreTally]) -> list[dict]:
     """One row per unit whose cadres worked in the area: the cadres' compliance summed per unit
     (``per_unit``, the engine's rows, not a recount), demands and deeds as grouped by
     ``_unit_parts``."""

@@ -6,8 +6,8 @@ core; run one after another they leave the other cores idle. ``together`` hands 
 pool of threads instead, each with its own connection, and makes every connection read the
 same moment of the database: the calling connection opens a REPEATABLE READ transaction and
 exports its snapshot (``pg_export_snapshot``), and each worker imports it (``SET TRANSACTION
-SNAPSHOT``) before its first statement, as ``pg_dump --jobs`` does. The figures are therefore
-exactly those one connection would have counted at that moment, only sooner.
+SNAPSHOT``) before its first statement, as ``pg_dump --jobs`` does. The reads therefore count
+exactly what one connection would have counted at that moment, only sooner.
 
 The reads run without JIT compilation: their statements are built of CTEs whose sizes the
 planner cannot estimate, so it judges them costly enough to compile, and compiling them takes
@@ -53,7 +53,7 @@ def together(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
     apart = side_by_side() and len(calls) > 1
     with transaction.atomic():
         with connection.cursor() as cursor:
-            # The first statement of the transaction: the snapshot is taken by the next one.
+            # Before the transaction's first query, which takes the snapshot all the reads share.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET LOCAL jit = off")
             snapshot = None
@@ -86,8 +86,14 @@ def together(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
                    for i in range(min(connections_for_reads(), len(calls)))]
         for worker in workers:
             worker.start()
-        for worker in workers:
-            worker.join()
+        try:
+            for worker in workers:
+                worker.join()
+        except BaseException as exc:  # interrupted (a task's time limit): no call starts after this
+            failures.append(exc)
+            for worker in workers:
+                worker.join()
+            raise
     if failures:
         raise failures[0]
     return {name: results[name] for name in calls}

@@ -339,7 +339,7 @@ def year_so_far(*, on: date, subject: str = "cadre", area: str | None = None,
 
 
 @dataclass(frozen=True)
-class Tally:
+class CadreTally:
     """Cadres' rows of ``year_so_far`` summed: how many, how many on pace (``pace``'s ``met``),
     their visits and days of the year so far, and how many visited at all."""
 
@@ -351,7 +351,7 @@ class Tally:
 
 
 def year_so_far_tallies(*, on: date, area: str | None = None, children_of: str | None = None,
-                        child_length: int = 0) -> tuple[dict[int, Tally], dict[str, Tally]]:
+                        child_length: int = 0) -> tuple[dict[int, CadreTally], dict[str, CadreTally]]:
     """The cadres' ``year_so_far(on=on, area=area)`` summed in the database instead of returned
     row by row: per unit (each cadre's own unit), and per child area of ``children_of`` (by the
     first ``child_length`` digits of the village code) for each cadre the engine selects for that
@@ -383,12 +383,12 @@ SELECT 0, c.unit_id, NULL, COUNT(*), SUM({met}), SUM(e.visits), SUM(e.days),
 FROM e JOIN pairing_cadre c ON c.id = e.cadre_id
 GROUP BY c.unit_id{children}
 """
-    units: dict[int, Tally] = {}
-    parts: dict[str, Tally] = {}
+    units: dict[int, CadreTally] = {}
+    parts: dict[str, CadreTally] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for kind, unit_id, part, *counts in cursor.fetchall():
-            tally = Tally(*(int(v or 0) for v in counts))
+            tally = CadreTally(*(int(v or 0) for v in counts))
             if kind == 0:
                 units[unit_id] = tally
             else:

@@ -12,7 +12,7 @@ from pairing.models import HouseholdPairing, Leave, VillagePairing
 from reports.dashboard import compute
 from tests import factories as f
 from visits.models import Stay, UnitVisit, Visit, VisitPolicy
-from visits.selectors import Tally, monthly_visits, pace, visit_compliance, year_so_far, year_so_far_tallies
+from visits.selectors import CadreTally, monthly_visits, pace, visit_compliance, year_so_far, year_so_far_tallies
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,23 @@ def test_the_year_so_far_summed_per_unit_in_the_database_equals_its_rows_summed(
         t[2] += done[key].visits
         t[3] += done[key].days
         t[4] += bool(done[key].visits)
-    assert {unit: Tally(*t) for unit, t in expected.items()} == units and units and children == {}
+    assert {unit: CadreTally(*t) for unit, t in expected.items()} == units and units and children == {}
+
+
+@pytest.mark.parametrize("code", ["620000000000", "620500000000", "620502000000"])
+@pytest.mark.parametrize("on", [D("2025-12-31"), D("2025-03-01")], ids=str)
+def test_the_year_so_far_summed_per_child_area_counts_the_cadres_the_engine_selects_for_each(world, code, on):
+    from households.models import LEVEL_PREFIX_LENGTH, Area
+
+    children = Area.objects.filter(parent_id=code)
+    length = LEVEL_PREFIX_LENGTH[children.first().level]
+    _units, tallies = year_so_far_tallies(on=on, area=code, children_of=code, child_length=length)
+    expected = {}
+    for child in children:
+        rows = pace(on=on, area=child.code)
+        if rows:
+            expected[child.code[:length]] = (len(rows), sum(r.met for r in rows.values()))
+    assert expected and {part: (t.cadres, t.on_track) for part, t in tallies.items()} == expected
 
 
 def test_the_year_so_far_takes_leave_out_of_both_requirements(world):
