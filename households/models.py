@@ -86,6 +86,12 @@ class Area(models.Model):
         return pad_area_code(code[:keep])
 
     @staticmethod
+    def level_below(level: str) -> str:
+        """The level of the areas one level down from ``level`` (a village has none)."""
+        order = list(AreaLevel)
+        return order[order.index(level) + 1]
+
+    @staticmethod
     def lineage(code: str) -> list[str]:
         """The codes of an area and of every area above it, the province first."""
         own = LEVEL_PREFIX_LENGTH[Area.level_of(code)]

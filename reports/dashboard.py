@@ -28,7 +28,6 @@ from visits.selectors import CadreTally, monthly_visits
 from .figures import Subject, assemble, figure_reads, money, percent
 from .periods import ANNUAL, Period
 
-LEVELS = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
 CACHE_VERSION = 4  # 2: money to the fen, and how long the figures are kept; 3: the residents' figures; 4: stays, tasks, projects
 _TENTH = Decimal("0.1")
 
@@ -83,7 +82,7 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
     subject = Subject(area_code=area.code)
     period = Period.parse(ANNUAL, str(year))
     village = area.level == AreaLevel.VILLAGE
-    child_length = 0 if village else LEVEL_PREFIX_LENGTH[LEVELS[LEVELS.index(area.level) + 1]]
+    child_length = 0 if village else LEVEL_PREFIX_LENGTH[Area.level_below(area.level)]
     reads = {"trend": lambda: _trend(subject, year, as_of),
              **figure_reads(subject, period, as_of, child_length=child_length),
              "incomes": lambda: per_capita_income_totals(_paired_households(area, year), year),
@@ -154,7 +153,7 @@ def _ranked_children(area: Area, report_rows: list[dict], tallies: dict[str, Cad
     year so far. Each counts there with all their pairings, so their rows are the area's own;
     the engine sums them per child in the same statement (``year_so_far_tallies``)."""
     by_code = {row["code"]: dict(row) for row in report_rows}
-    level = LEVELS[LEVELS.index(area.level) + 1]
+    level = Area.level_below(area.level)
     for child in Area.objects.filter(parent=area, level=level).values("code", "name"):
         by_code.setdefault(child["code"], {"code": child["code"], "name": child["name"], "households": 0,
                                            "poor_households": 0, "households_paired": 0,

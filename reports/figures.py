@@ -592,9 +592,7 @@ def _unit_rows(parts: dict, per_unit: dict[int, CadreTally]) -> list[dict]:
 def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
     """One row per area of the next level down, grouped in SQL by the leading digits of the
     village code (a household's village code carries every level above it)."""
-    level = Area.level_of(subject.area_code)
-    order = [AreaLevel.PROVINCE, AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.VILLAGE]
-    length = LEVEL_PREFIX_LENGTH[order[order.index(level) + 1]]
+    length = LEVEL_PREFIX_LENGTH[Area.level_below(Area.level_of(subject.area_code))]
     part = Substr("village_id", 1, length)
     rows: dict[str, dict] = defaultdict(lambda: {"households": 0, "poor_households": 0, "households_paired": 0,
                                                  "households_without_cadre": 0, "exits": 0, "demands_collected": 0,

@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 def connections_for_reads() -> int:
     """How many connections ``together`` may use at once (``FIGURES_CONNECTIONS``)."""
-    return max(1, int(getattr(settings, "FIGURES_CONNECTIONS", 1)))
+    return max(1, settings.FIGURES_CONNECTIONS)
 
 
 def side_by_side() -> bool:
