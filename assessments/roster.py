@@ -167,7 +167,7 @@ class EvaluationSheet(SheetHandler):
             if rnd is not None and rnd.is_closed:
                 self.error(row, f"{rnd}已结束，结果已固定，不能再修改。")
                 continue
-            self.upsert(stored, lambda: Tally(direction=direction, **({"unit": target} if is_unit else {"cadre": target})),
+            self.upsert(stored, lambda values: Tally(direction=direction, **({"unit": target} if is_unit else {"cadre": target}), **values),
                         values, self.creates, self.updates)
             if stored is None:
                 self.creates[-1]._year, self.creates[-1]._villages, self.creates[-1]._round = year, villages, rnd

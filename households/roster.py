@@ -103,7 +103,7 @@ class AreaSheet(SheetHandler):
                 self.error(row, f"区划“{code}”不在您的管辖范围内。")
                 continue
             changed = len(self.creates) + len(self.updates)
-            area = self.upsert(old, lambda: Area(code=code),
+            area = self.upsert(old, lambda values: Area(code=code, **values),
                                {"name": row["名称"], "level": level, "parent_id": Area.parent_code_of(code)},
                                self.creates, self.updates)
             self.ctx.areas[code] = area
@@ -225,7 +225,7 @@ class HouseholdSheet(SheetHandler):
                 "kind": row["户类型"], "resident_population": row["常住人口"], "main_cause": row["主要致贫原因"] or "",
                 "status": status, "exit_year": exit_year,
             }
-            household = self.upsert(stored, lambda: Household(number=number, **values), values, self.creates, self.updates)
+            household = self.upsert(stored, lambda values: Household(number=number, **values), values, self.creates, self.updates)
             ctx.households[number] = household
             ctx.plans["heads"][row["户主身份证号"]] = (row, household)
 
@@ -306,8 +306,8 @@ class MemberSheet(SheetHandler):
             if row["健康状况"] is not None:
                 values["health"] = row["健康状况"]
             wanted[id_number] = (row, household, values)
-        clashes = members_elsewhere({idn: h.number for idn, (_, h, _) in wanted.items()})
         existing = bulk_lookup(Member.objects.select_related("household"), "id_number", wanted)
+        clashes = members_elsewhere({idn: h.number for idn, (_, h, _) in wanted.items()}, stored=existing)
         self.creates, self.updates = [], []
         for id_number, (row, household, values) in wanted.items():
             if id_number in clashes:
@@ -324,7 +324,7 @@ class MemberSheet(SheetHandler):
             else:
                 birth, sex = birth_date_and_sex(id_number)
                 values = {"household": household, "birth_date": birth, "sex": sex, **values}
-            self.upsert(old, lambda: Member(id_number=id_number, **values), values, self.creates, self.updates)
+            self.upsert(old, lambda values: Member(id_number=id_number, **values), values, self.creates, self.updates)
 
     def apply(self):
         return self.write_planned(Member, ["household", "name", "relation", "birth_date", "sex", "labour_ability",
@@ -392,7 +392,7 @@ class IncomeSheet(SheetHandler):
             record = IncomeRecord(household=household, year=row["年度"], **values)
             record.compute()
             values.update(net_income=record.net_income, per_capita_income=record.per_capita_income)
-            self.upsert(old, lambda: record, values, self.creates, self.updates)
+            self.upsert(old, lambda values: record, values, self.creates, self.updates)
 
     def apply(self):
         return self.write_planned(IncomeRecord, ["total_income", *INCOME_COLUMNS.values(), "resident_population",
@@ -464,7 +464,7 @@ class VillageYearSheet(SheetHandler):
             values["collective_income"] = values["collective_income"] or Decimal(0)  # blank is 0 (docs/roster-format.md)
             if "村两委成员数" not in row.values:
                 del values["committee_size"]  # a sheet without the optional column keeps what is stored
-            record = self.upsert(existing.get((code, year)), lambda: VillageYear(village_id=code, year=year), values,
+            record = self.upsert(existing.get((code, year)), lambda values: VillageYear(village_id=code, year=year, **values), values,
                                  self.creates, self.updates)
             sizes[(code, year)] = record.committee_size
 
@@ -532,7 +532,7 @@ class ThresholdSheet(SheetHandler):
                     getattr(old, f) != v for f, v in values.items())):
                 self.error(row, "扶贫标准由省扶贫办设定，您不能修改。")
                 continue
-            self.upsert(old, lambda year=row["年度"]: PovertyLine(year=year), values, self.creates, self.updates)
+            self.upsert(old, lambda values: PovertyLine(year=row["年度"], **values), values, self.creates, self.updates)
 
     def apply(self):
         return self.write_planned(PovertyLine, list(THRESHOLD_COLUMNS.values()))

@@ -90,7 +90,7 @@ class UnitSheet(SheetHandler):
                                                 or old.leadership_size != values.get("leadership_size", old.leadership_size)):
                 self.error(row, f"单位所在区划“{area_code}”不在您的管辖范围内。")
                 continue
-            ctx.units[row["单位代码"]] = self.upsert(old, lambda: Unit(code=row["单位代码"]), values, self.creates, self.updates)
+            ctx.units[row["单位代码"]] = self.upsert(old, lambda values: Unit(code=row["单位代码"], **values), values, self.creates, self.updates)
 
     def apply(self):
         return self.write_planned(Unit, ["name", "level", "kind", "area", "leadership_size"])
@@ -143,7 +143,7 @@ class CadreSheet(SheetHandler):
                 # holds them), but only the offices above may add or change them.
                 self.error(row, f"单位“{unit.code}”不在您的管辖范围内，不能新增或修改其干部。")
                 continue
-            cadre = self.upsert(old, lambda: Cadre(id_number=row["身份证号"]), values, self.creates, self.updates)
+            cadre = self.upsert(old, lambda values: Cadre(id_number=row["身份证号"], **values), values, self.creates, self.updates)
             ctx.cadres[row["身份证号"]] = cadre
             self.planned.append(cadre)
 
@@ -224,7 +224,7 @@ class VillagePairingSheet(SheetHandler):
                 spans_in_file[(unit_code, village_code)].append((r["开始日期"], r["结束日期"]))
                 self.upsert(
                     held.get(r["开始日期"]),
-                    lambda r=r: VillagePairing(unit=units[unit_code], village_id=village_code, start=r["开始日期"]),
+                    lambda values, r=r: VillagePairing(unit=units[unit_code], village_id=village_code, start=r["开始日期"], **values),
                     {"end": r["结束日期"]}, self.creates, self.updates,
                 )
 
@@ -313,7 +313,8 @@ class HouseholdPairingSheet(SheetHandler):
                 values = {"end": r["结束日期"], "end_reason": r["结束原因"] or ""}
                 planned[key] = self.upsert(
                     held.get(key),
-                    lambda r=r: HouseholdPairing(cadre=cadres[r["干部身份证号"]], household=household, start=r["开始日期"]),
+                    lambda values, r=r: HouseholdPairing(cadre=cadres[r["干部身份证号"]], household=household, start=r["开始日期"],
+                                                     **values),
                     values, self.creates, self.updates,
                 )
             for r in group:
@@ -475,7 +476,7 @@ class PostingSheet(SheetHandler):
                                                                           for s, e in spans)):
                     ctx.notices.append(f"{self.name}!{row.number}: {warning}")
             planned_postings[key] = self.upsert(
-                old, lambda cadre=cadre, village=village, start=start: Posting(cadre=cadre, village_id=village.code, start=start),
+                old, lambda values: Posting(cadre=cadre, village_id=village.code, start=start, **values),
                 {"role": row["职务"], "end": row["结束日期"]}, self.creates, self.updates)
 
     def apply(self):
@@ -542,7 +543,7 @@ class LeaveSheet(SheetHandler):
             if changed and not may_keep_leave(ctx.scope, cadre):
                 self.error(row, f"单位“{cadre.unit.code}”不在您的管辖范围内，不能登记或修改其干部的请假。")
                 continue
-            self.upsert(old, lambda cadre=cadre, start=row["开始日期"]: Leave(cadre=cadre, start=start), values,
+            self.upsert(old, lambda values: Leave(cadre=cadre, start=row["开始日期"], **values), values,
                         self.creates, self.updates)
 
     def apply(self):

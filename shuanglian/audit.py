@@ -7,7 +7,6 @@ every row still gets its historical record, in batches, with the same user.
 """
 from __future__ import annotations
 
-import io
 from typing import Iterable
 
 from shuanglian.helpers import BATCH
@@ -74,13 +73,35 @@ def _copy_text(value) -> str:
     return convert(value)
 
 
-def _copy(cursor, table: str, columns: list[str], lines: list[str]) -> None:
+def _copy(cursor, table: str, columns: list[str], lines: Iterable[str]) -> None:
     from django.db import connection
 
     quote = connection.ops.quote_name
     with connection.wrap_database_errors:  # a violated constraint raises IntegrityError, as an INSERT does
         cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN",
-                           io.StringIO("\n".join(lines) + "\n"))
+                           _Lines(lines), COPY_READ)
+
+
+# Characters COPY asks for at a time: each read makes the next lines while PostgreSQL stores the ones before.
+COPY_READ = 64 * 1024
+
+
+class _Lines:
+    """A file whose ``read`` makes the next lines of a COPY when it is asked for them, so that
+    PostgreSQL stores the first rows on its own core while this one still builds the rest, and
+    the lines are never joined into one text."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line) + 1
+            if 0 <= size <= length:
+                break
+        return "\n".join(parts) + "\n" if parts else ""
 
 
 def _getters(fields: list) -> list:
@@ -141,21 +162,22 @@ def copy_create(model, objs: list, *, reason: str = ROSTER_IMPORT) -> list:
                        [connection.ops.quote_name(meta.db_table), pk.column, len(objs)])
         keys = [row[0] for row in cursor.fetchall()]
         columns = list(zip(_getters(fields), _converters(fields)))
-        texts = []
-        for obj, key in zip(objs, keys):
-            setattr(obj, pk.attname, key)
-            texts.append([convert(get(obj)) for get, convert in columns])
-        for start in range(0, len(texts), COPY_CHUNK):
-            _copy(cursor, meta.db_table, [f.column for f in fields], ["\t".join(t) for t in texts[start:start + COPY_CHUNK]])
+        texts: list[list[str]] = []  # each object's values, again for its historical record
+
+        def lines():
+            for obj, key in zip(objs, keys):
+                setattr(obj, pk.attname, key)
+                text = [convert(get(obj)) for get, convert in columns]
+                texts.append(text)
+                yield "\t".join(text)
+
+        _copy(cursor, meta.db_table, [f.column for f in fields], lines())
         for obj in objs:
             obj._state.adding, obj._state.db = False, connection.alias
         manager = getattr(model, "history", None)
         if manager is not None:
             _copy_history(cursor, manager.model, objs[0], fields, texts, reason)
     return objs
-
-
-COPY_CHUNK = 50_000
 
 
 def _copy_history(cursor, historical, sample, fields: list, texts: list[list[str]], reason: str) -> None:
@@ -180,6 +202,4 @@ def _copy_history(cursor, historical, sample, fields: list, texts: list[list[str
     pick = [position[f.attname] for f in copied]
     tail = "".join("\t" + _copy_text(v) for v in extra.values())
     columns = [f.column for f in copied] + list(extra)
-    lines = ["\t".join([t[i] for i in pick]) + tail for t in texts]
-    for start in range(0, len(lines), COPY_CHUNK):
-        _copy(cursor, historical._meta.db_table, columns, lines[start:start + COPY_CHUNK])
+    _copy(cursor, historical._meta.db_table, columns, ("\t".join([t[i] for i in pick]) + tail for t in texts))

@@ -154,7 +154,7 @@ class VisitSheet(SheetHandler):
                 self.error(row, problem)  # a change waits for the month's reopening
                 continue
             old = stored[0] if stored else None
-            visit = self.upsert(old, lambda: Visit(cadre=cadre, start=start, end=end), values, self.creates, self.updates)
+            visit = self.upsert(old, lambda values: Visit(cadre=cadre, start=start, end=end, **values), values, self.creates, self.updates)
             if old is None or {h.number for h in old.households.all()} != {h.number for h in chosen}:
                 self.links.append((visit, chosen))
                 if old is not None and old not in self.updates:
@@ -257,7 +257,7 @@ class UnitVisitSheet(SheetHandler):
                 self.error(row, problem)
                 continue
             self.upsert(old,
-                        lambda: UnitVisit(unit=unit, village_id=village.code, start=start, end=end),
+                        lambda values: UnitVisit(unit=unit, village_id=village.code, start=start, end=end, **values),
                         values, self.creates, self.updates)
 
     def apply(self):
@@ -342,7 +342,7 @@ class StaySheet(SheetHandler):
             if cadre.unit_id in unit_of and (problem := self.locked.problem(unit_of[cadre.unit_id], start, end)):
                 self.error(row, problem)
                 continue
-            self.upsert(old, lambda cadre=cadre, start=start, end=end: Stay(cadre=cadre, start=start, end=end),
+            self.upsert(old, lambda values: Stay(cadre=cadre, start=start, end=end, **values),
                         {"note": note, "posting": posting}, self.creates, self.updates)
 
     def apply(self):

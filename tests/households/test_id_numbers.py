@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from stdnum.cn import ric
 
 from households.services import birth_date_and_sex, validate_id_number, validate_mobile
@@ -37,6 +38,21 @@ def test_a_birth_date_in_the_future_is_refused():
     born = date.today() + timedelta(days=1)
     with pytest.raises(DomainError, match="出生日期晚于今天"):
         validate_id_number(id_number(birth=born))
+
+
+@pytest.mark.parametrize("moment, born, accepted", [
+    ("2028-02-29T23:59:00+08:00", date(2028, 2, 29), True),  # born today, Beijing time
+    ("2028-02-29T23:59:00+08:00", date(2028, 3, 1), False),
+    ("2028-03-01T00:01:00+08:00", date(2028, 3, 1), True),  # still 29 February in UTC
+    ("2028-03-01T00:01:00+08:00", date(2028, 3, 2), False),
+])
+def test_the_birth_date_is_judged_by_the_day_in_china(moment, born, accepted):
+    with time_machine.travel(moment, tick=False):
+        if accepted:
+            assert validate_id_number(id_number(birth=born)) == id_number(birth=born)
+        else:
+            with pytest.raises(DomainError, match="出生日期晚于今天"):
+                validate_id_number(id_number(birth=born))
 
 
 def test_seventeen_digits_are_refused():

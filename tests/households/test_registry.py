@@ -32,6 +32,16 @@ def test_members_elsewhere_asks_the_database_once(django_assert_num_queries):
     assert len(clashes) == 5
 
 
+def test_members_read_already_give_the_same_clashes_without_a_query(django_assert_num_queries):
+    moved = f.MemberFactory(household=f.HouseholdFactory(number="H-A"))
+    stays = f.MemberFactory(household=f.HouseholdFactory(number="H-B"))
+    wanted = {moved.id_number: "H-B", stays.id_number: "H-B", f.id_number(order=999): "H-B"}
+    stored = {m.id_number: m for m in Member.objects.select_related("household")}
+    queried = members_elsewhere(wanted)
+    with django_assert_num_queries(0):
+        assert members_elsewhere(wanted, stored=stored) == queried == {moved.id_number: "H-A"}
+
+
 def test_the_database_refuses_one_person_in_two_households():
     member = f.MemberFactory()
     with pytest.raises(IntegrityError), transaction.atomic():

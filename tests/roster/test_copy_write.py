@@ -91,3 +91,21 @@ def test_an_import_refused_by_a_later_sheet_leaves_no_member_or_income(tmp_path)
     with pytest.raises(RosterRejected):
         import_workbook(write_workbook(tmp_path / "r.xlsx", sheets), scope=EVERYTHING)
     assert not Member.objects.exists() and not IncomeRecord.objects.exists() and not Member.history.exists()
+
+
+def test_lines_made_over_many_reads_are_all_stored_in_order_with_their_records(monkeypatch):
+    # COPY reads the lines a few at a time while they are still being made: a read size of one
+    # line's length makes every member a read of its own.
+    monkeypatch.setattr(audit, "COPY_READ", 20)
+    household = f.HouseholdFactory()
+    members = [Member(household=household, id_number=f.id_number(order=n), name=f"成员{n}", relation="子女")
+               for n in range(101, 141)]
+    audit.copy_create(Member, members)
+    assert list(Member.objects.filter(household=household).order_by("pk").values_list("pk", "name")) == [
+        (m.pk, m.name) for m in members]
+    assert sorted(Member.history.values_list("id", flat=True)) == sorted(m.pk for m in members)
+
+
+def test_an_empty_list_copies_nothing():
+    assert audit.copy_create(Member, []) == []
+    assert not Member.objects.exists()
