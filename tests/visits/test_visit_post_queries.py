@@ -95,3 +95,17 @@ def test_the_audit_trail_records_who_logged_the_visit(client, mine):
     client.post(reverse("visits-log"), phone_body(mine["households"]))
     record = Visit.history.get()
     assert (record.history_type, record.history_user_id) == ("+", mine["cadre"].user.pk)
+
+
+def test_the_audit_record_holds_every_value_the_visit_was_stored_with(client, mine):
+    client.force_login(mine["cadre"].user)
+    body = {**phone_body(mine["households"]), "stayed": "on", "tasks": ["policy", "opinion"], "help_given": "修水渠",
+            "latitude": "34.5809", "longitude": "105.7249", "accuracy": "12"}
+    assert client.post(reverse("visits-log"), body).status_code == 302
+    visit, record = Visit.objects.get(), Visit.history.get()
+    tracked = [f.attname for f in Visit._meta.concrete_fields]
+    assert {name: getattr(record, name) for name in tracked} == {name: getattr(visit, name) for name in tracked}
+    assert (record.history_date, record.history_change_reason) == (NOW, "")
+    assert sorted(visit.households.values_list("pk", flat=True)) == sorted(h.pk for h in mine["households"])
+    assert (visit.created_at, visit.created_by, str(visit.idempotency_key)) == (NOW, mine["cadre"].user, body["key"])
+
