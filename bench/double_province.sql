@@ -1,7 +1,8 @@
 -- Twice the province in a partitioned copy of the full province (BENCHMARKS.md, "National scale
 -- measured"): every household with its members and incomes, and every cadre, pairing, leave spell
 -- and visit with its households, again under new ids (+10,000,000), in the same villages and units,
--- so that the compliance engine and the dashboard read twice the rows.
+-- so that the compliance engine and the dashboard read twice the rows. Run it with psql -f, not as
+-- one transaction (it ends with VACUUM).
 SET session_replication_role = replica;
 \timing on
 INSERT INTO households_household (id, number, head_name, head_id_number, kind, resident_population, main_cause, other_causes,
@@ -37,6 +38,8 @@ SELECT setval(pg_get_serial_sequence('households_household', 'id'), (SELECT MAX(
 SELECT setval(pg_get_serial_sequence('households_member', 'id'), (SELECT MAX(id) FROM households_member) + 1, false);
 SELECT setval(pg_get_serial_sequence('households_incomerecord', 'id'), (SELECT MAX(id) FROM households_incomerecord) + 1, false);
 SELECT setval(pg_get_serial_sequence('pairing_cadre', 'id'), (SELECT MAX(id) FROM pairing_cadre) + 1, false);
+SELECT setval(pg_get_serial_sequence('pairing_householdpairing', 'id'), (SELECT MAX(id) FROM pairing_householdpairing) + 1, false);
+SELECT setval(pg_get_serial_sequence('pairing_leave', 'id'), (SELECT MAX(id) FROM pairing_leave) + 1, false);
 VACUUM ANALYZE households_household; VACUUM ANALYZE households_member; VACUUM ANALYZE households_incomerecord;
 VACUUM ANALYZE pairing_cadre; VACUUM ANALYZE pairing_householdpairing; VACUUM ANALYZE pairing_leave; VACUUM ANALYZE visits_visit;
 VACUUM ANALYZE visits_visit_households;

@@ -74,12 +74,20 @@ def _copy_text(value) -> str:
 
 
 def _copy(cursor, table: str, columns: list[str], lines: Iterable[str]) -> None:
-    from django.db import connection
+    from django.db import DatabaseError, connection
 
     quote = connection.ops.quote_name
-    with connection.wrap_database_errors:  # a violated constraint raises IntegrityError, as an INSERT does
-        cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN",
-                           _Lines(lines), COPY_READ)
+    reader = _Lines(lines)
+    try:
+        with connection.wrap_database_errors:  # a violated constraint raises IntegrityError, as an INSERT does
+            cursor.copy_expert(f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN",
+                               reader, COPY_READ)
+    except DatabaseError:
+        # psycopg2 answers a failure while a line was being made by cancelling the COPY; the
+        # caller gets the failure itself (a value without a COPY text, a task's time limit).
+        if reader.failure is not None:
+            raise reader.failure from None
+        raise
 
 
 # Characters COPY asks for at a time: each read makes the next lines while PostgreSQL stores the ones before.
@@ -89,18 +97,24 @@ COPY_READ = 64 * 1024
 class _Lines:
     """A file whose ``read`` makes the next lines of a COPY when it is asked for them, so that
     PostgreSQL stores the first rows on its own core while this one still builds the rest, and
-    the lines are never joined into one text."""
+    the lines are never joined into one text. What goes wrong while a line is made is kept in
+    ``failure``: psycopg2 reports it only as a cancelled COPY."""
 
     def __init__(self, lines: Iterable[str]):
         self._lines = iter(lines)
+        self.failure: BaseException | None = None
 
     def read(self, size: int = -1) -> str:
         parts, length = [], 0
-        for line in self._lines:
-            parts.append(line)
-            length += len(line) + 1
-            if 0 <= size <= length:
-                break
+        try:
+            for line in self._lines:
+                parts.append(line)
+                length += len(line) + 1
+                if 0 <= size <= length:
+                    break
+        except BaseException as exc:
+            self.failure = exc
+            raise
         return "\n".join(parts) + "\n" if parts else ""
 
 

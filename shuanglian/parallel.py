@@ -9,9 +9,8 @@ exports its snapshot (``pg_export_snapshot``), and each worker imports it (``SET
 SNAPSHOT``) before its first statement, as ``pg_dump --jobs`` does. The reads therefore count
 exactly what one connection would have counted at that moment, only sooner.
 
-The reads run without JIT compilation: their statements are built of CTEs whose sizes the
-planner cannot estimate, so it judges them costly enough to compile, and compiling them takes
-longer than it saves (about two seconds of a province's dashboard, BENCHMARKS.md).
+Like every statement of the application, the reads run without JIT compilation (the
+connection's option, set in ``shuanglian.settings``).
 
 Side by side only where it can be: on PostgreSQL, outside a transaction (a worker cannot see
 what the caller has not committed, so inside one, as in the tests' transactions, the calls run
@@ -55,7 +54,6 @@ def together(calls: Mapping[str, Callable[[], T]]) -> dict[str, T]:
         with connection.cursor() as cursor:
             # Before the transaction's first query, which takes the snapshot all the reads share.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SET LOCAL jit = off")
             snapshot = None
             if apart:
                 cursor.execute("SELECT pg_export_snapshot()")
@@ -105,5 +103,4 @@ def _in_snapshot(snapshot: str, call: Callable[[], T]) -> T:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-            cursor.execute("SET LOCAL jit = off")
         return call()

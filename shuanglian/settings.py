@@ -171,6 +171,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation. The compliance engine's and the figures' statements are built of CTEs
+    # whose sizes the planner cannot estimate, so it judges them worth compiling, and compiling
+    # takes longer than it saves: a province's compliance 5.2–5.8 s with it, 3.7–4.4 s without
+    # (BENCHMARKS.md). Options given in DATABASE_URL (?options=…) take precedence.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

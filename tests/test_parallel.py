@@ -94,3 +94,23 @@ def test_one_connection_runs_the_calls_in_order_on_the_callers(on_postgres):
     order = []
     found = together({"a": lambda: order.append("a") or backend_pid(), "b": lambda: order.append("b") or backend_pid()})
     assert order == ["a", "b"] and found["a"] == found["b"] == backend_pid()
+
+
+def jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(FIGURES_CONNECTIONS=2)
+def test_every_connection_runs_without_jit_compilation(on_postgres):
+    # Compiling the engine's statements took longer than it saved (shuanglian/settings.py).
+    gate = threading.Barrier(2, timeout=30)
+
+    def on_a_worker():
+        gate.wait()
+        return jit()
+
+    assert together({"a": on_a_worker, "b": on_a_worker}) == {"a": "off", "b": "off"}
+    assert jit() == "off"

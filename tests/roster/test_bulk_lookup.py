@@ -7,7 +7,13 @@ import gc
 import pytest
 
 from households.models import Household, Member
-from shuanglian.roster.engine import RosterRejected, bulk_lookup, collector_paused, import_workbook
+from shuanglian.roster.engine import (
+    IMPORT_COLLECTOR_THRESHOLD,
+    RosterRejected,
+    bulk_lookup,
+    collector_eased,
+    import_workbook,
+)
 from shuanglian.scoping import EVERYTHING
 from tests import factories as f
 
@@ -43,24 +49,27 @@ def test_the_lookup_keeps_the_querysets_own_conditions():
     assert bulk_lookup(queryset, "number", [kept.number, other.number]) == {kept.number: kept}
 
 
-def test_the_garbage_collector_runs_again_after_an_import(tmp_path):
+def test_the_collector_keeps_its_usual_rhythm_after_an_import(tmp_path):
+    usual = gc.get_threshold()
     import_workbook(write_workbook(tmp_path / "r.xlsx", valid_sheets()), scope=EVERYTHING)
-    assert gc.isenabled()
+    assert gc.get_threshold() == usual
 
 
-def test_the_garbage_collector_runs_again_after_a_refused_import(tmp_path):
+def test_the_collector_keeps_its_usual_rhythm_after_a_refused_import(tmp_path):
+    usual = gc.get_threshold()
     sheets = valid_sheets()
     sheets["联户"][1][sheets["联户"][0].index("开始日期")] = "不是日期"
     with pytest.raises(RosterRejected):
         import_workbook(write_workbook(tmp_path / "r.xlsx", sheets), scope=EVERYTHING)
-    assert gc.isenabled()
+    assert gc.get_threshold() == usual
 
 
-def test_a_collector_switched_off_before_stays_off():
-    gc.disable()
-    try:
-        with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+def test_the_collector_runs_less_often_during_an_import_but_still_runs():
+    usual = gc.get_threshold()
+    with collector_eased():
+        assert gc.get_threshold()[0] == IMPORT_COLLECTOR_THRESHOLD > usual[0]
+        assert gc.isenabled()
+        with collector_eased():  # nested: the outer block's rhythm stays
+            pass
+        assert gc.get_threshold()[0] == IMPORT_COLLECTOR_THRESHOLD
+    assert gc.get_threshold() == usual

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import RequestFactory
 from simple_history.models import HistoricalRecords
 
@@ -103,7 +103,21 @@ def test_lines_made_over_many_reads_are_all_stored_in_order_with_their_records(m
     audit.copy_create(Member, members)
     assert list(Member.objects.filter(household=household).order_by("pk").values_list("pk", "name")) == [
         (m.pk, m.name) for m in members]
-    assert sorted(Member.history.values_list("id", flat=True)) == sorted(m.pk for m in members)
+    assert sorted(Member.history.values_list("id", "name")) == sorted((m.pk, m.name) for m in members)
+
+
+def test_a_value_that_cannot_be_copied_is_the_error_raised_and_nothing_is_written(monkeypatch):
+    # A failure while COPY reads its lines reaches the caller as itself, not as a cancelled COPY.
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    monkeypatch.setattr(audit, "COPY_READ", 20)
+    household = f.HouseholdFactory()
+    members = [Member(household=household, id_number=f.id_number(order=n), name=f"成员{n}", relation="子女")
+               for n in range(101, 111)]
+    members[-1].migrant_worker = object()  # a boolean field holding what has no COPY text
+    with pytest.raises(TypeError, match="no COPY text"), transaction.atomic():
+        audit.copy_create(Member, members)
+    assert not Member.objects.filter(household=household).exists() and not Member.history.exists()
 
 
 def test_an_empty_list_copies_nothing():
