@@ -114,3 +114,17 @@ def test_every_connection_runs_without_jit_compilation(on_postgres):
 
     assert together({"a": on_a_worker, "b": on_a_worker}) == {"a": "off", "b": "off"}
     assert jit() == "off"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(FIGURES_CONNECTIONS=2)
+def test_side_by_side_a_call_starts_no_parallel_workers_of_its_own(on_postgres):
+    gate = threading.Barrier(2, timeout=30)
+
+    def workers_per_statement():
+        gate.wait()
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    assert together({"a": workers_per_statement, "b": workers_per_statement}) == {"a": "0", "b": "0"}
