@@ -105,6 +105,6 @@ def _in_snapshot(snapshot: str, call: Callable[[], T]) -> T:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
             # The calls keep as many cores busy as there are connections: a statement's own
-            # parallel workers would only compete with them (a province's dashboard ~10 % slower).
+            # parallel workers would only compete with them.
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         return call()

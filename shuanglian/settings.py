@@ -171,12 +171,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
          "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+elif "postgresql" in DATABASES["default"]["ENGINE"] or "postgis" in DATABASES["default"]["ENGINE"]:
     # No JIT compilation. The compliance engine's and the figures' statements are built of CTEs
     # whose sizes the planner cannot estimate, so it judges them worth compiling, and compiling
     # takes longer than it saves: a province's compliance 5.2–5.8 s with it, 3.7–4.4 s without
-    # (BENCHMARKS.md). Options given in DATABASE_URL (?options=…) take precedence.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # (BENCHMARKS.md). Added to the options DATABASE_URL gives (or PGOPTIONS, which libpq no
+    # longer reads once options are set), unless they say otherwise about jit.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _given = _options.get("options") or os.environ.get("PGOPTIONS", "")
+    if "jit" not in _given:
+        _options["options"] = f"{_given} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -32,3 +32,31 @@ def test_debugging_and_the_development_key_come_only_when_asked_for():
     run = settings_in({"DJANGO_DEBUG": "1"})
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["True", "local-development-only-not-secret"]
+
+
+PRINT_OPTIONS = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'].get('options'))"
+
+
+def database_options(url: str, **env) -> str:
+    run = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + PRINT_OPTIONS], cwd=ROOT,
+                         env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "shuanglian.settings",
+                              "DJANGO_DEBUG": "1", "DATABASE_URL": url, **env}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+def test_postgresql_connections_run_without_jit_compilation():
+    assert database_options("postgres://u@db:5432/shuanglian") == "-c jit=off"
+
+
+def test_options_given_in_the_address_keep_theirs_and_gain_no_jit():
+    url = "postgres://u@db:5432/shuanglian?options=-c%20statement_timeout%3D5000"
+    assert database_options(url) == "-c statement_timeout=5000 -c jit=off"
+
+
+def test_pgoptions_are_kept_when_options_are_set():
+    assert database_options("postgres://u@db:5432/shuanglian", PGOPTIONS="-c work_mem=64MB") == "-c work_mem=64MB -c jit=off"
+
+
+def test_a_deployment_that_asks_for_jit_gets_it():
+    assert database_options("postgres://u@db:5432/shuanglian?options=-c%20jit%3Don") == "-c jit=on"

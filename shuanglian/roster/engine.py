@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any, Callable, Iterable
@@ -329,13 +330,26 @@ def collector_eased():
     for COPY): run every 700 allocations, the collector walked all of them again and again, a
     tenth of the import's time, to free almost nothing. It still runs now and then, so the
     cycles an import does leave behind (each refused cell's error, with its traceback) are freed
-    on the way. The usual rhythm comes back after the block."""
-    first, *older = gc.get_threshold()
-    gc.set_threshold(max(first, IMPORT_COLLECTOR_THRESHOLD), *older)
+    on the way. The usual rhythm comes back when the last import of the process ends (imports
+    may run at once on the threads of one process)."""
+    global _easing
+    with _easing_lock:
+        if _easing == 0:
+            _usual[:] = gc.get_threshold()
+            gc.set_threshold(max(_usual[0], IMPORT_COLLECTOR_THRESHOLD), *_usual[1:])
+        _easing += 1
     try:
         yield
     finally:
-        gc.set_threshold(first, *older)
+        with _easing_lock:
+            _easing -= 1
+            if _easing == 0:
+                gc.set_threshold(*_usual)
+
+
+_easing_lock = threading.Lock()
+_easing = 0  # blocks under way in this process
+_usual: list[int] = []  # the threshold before the first of them
 
 
 @in_roster_language

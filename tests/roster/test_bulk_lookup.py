@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 
@@ -72,4 +73,31 @@ def test_the_collector_runs_less_often_during_an_import_but_still_runs():
         with collector_eased():  # nested: the outer block's rhythm stays
             pass
         assert gc.get_threshold()[0] == IMPORT_COLLECTOR_THRESHOLD
+    assert gc.get_threshold() == usual
+
+
+def test_imports_on_two_threads_leave_the_usual_rhythm_whichever_ends_first():
+    usual = gc.get_threshold()
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def first():
+        with collector_eased():
+            first_in.set()
+            second_in.wait(10)
+        first_out.set()
+
+    def second():
+        first_in.wait(10)
+        with collector_eased():
+            second_in.set()
+            first_out.wait(10)
+            seen["while the second runs on"] = gc.get_threshold()[0]
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen == {"while the second runs on": IMPORT_COLLECTOR_THRESHOLD}
     assert gc.get_threshold() == usual
