@@ -187,13 +187,11 @@ def members_elsewhere(id_numbers: dict[str, str], *, stored: dict[str, Member] |
     read them already (an import) — saves reading them again.
     """
     if stored is not None:
-        return {idn: m.household.number for idn, m in stored.items()
-                if idn in id_numbers and m.household.number != id_numbers[idn]}
-    clashes: dict[str, str] = {}
-    for batch in in_batches(id_numbers):
-        rows = Member.objects.filter(id_number__in=batch).values_list("id_number", "household__number")
-        clashes.update({idn: number for idn, number in rows if number != id_numbers[idn]})
-    return clashes
+        registered = ((idn, m.household.number) for idn, m in stored.items() if idn in id_numbers)
+    else:
+        registered = (row for batch in in_batches(id_numbers)
+                      for row in Member.objects.filter(id_number__in=batch).values_list("id_number", "household__number"))
+    return {idn: number for idn, number in registered if number != id_numbers[idn]}
 
 
 # Only counties (片区县, 插花型县) and villages (贫困村) are designated poor.

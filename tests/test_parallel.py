@@ -20,22 +20,31 @@ def on_postgres():
         pytest.skip("needs concurrent connections (PostgreSQL)")
 
 
-def backend_pid() -> int:
+def one_value(sql: str):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
+        cursor.execute(sql)
         return cursor.fetchone()[0]
+
+
+def backend_pid() -> int:
+    return one_value("SELECT pg_backend_pid()")
+
+
+def read_at_once(sql: str) -> dict:
+    """``sql``'s one value as calls "a" and "b" read it, each waiting for the other: they run at once."""
+    gate = threading.Barrier(2, timeout=30)
+
+    def meet():
+        gate.wait()
+        return one_value(sql)
+
+    return together({"a": meet, "b": meet})
 
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(FIGURES_CONNECTIONS=2)
 def test_outside_a_transaction_each_call_runs_on_a_connection_of_its_own(on_postgres):
-    gate = threading.Barrier(2, timeout=30)  # both calls wait for each other: they run at once
-
-    def meet():
-        gate.wait()
-        return backend_pid()
-
-    found = together({"a": meet, "b": meet})
+    found = read_at_once("SELECT pg_backend_pid()")
     assert list(found) == ["a", "b"]
     assert len({found["a"], found["b"], backend_pid()}) == 3
 
@@ -96,35 +105,15 @@ def test_one_connection_runs_the_calls_in_order_on_the_callers(on_postgres):
     assert order == ["a", "b"] and found["a"] == found["b"] == backend_pid()
 
 
-def jit() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        return cursor.fetchone()[0]
-
-
 @pytest.mark.django_db(transaction=True)
 @override_settings(FIGURES_CONNECTIONS=2)
 def test_every_connection_runs_without_jit_compilation(on_postgres):
     # Compiling the engine's statements took longer than it saved (shuanglian/settings.py).
-    gate = threading.Barrier(2, timeout=30)
-
-    def on_a_worker():
-        gate.wait()
-        return jit()
-
-    assert together({"a": on_a_worker, "b": on_a_worker}) == {"a": "off", "b": "off"}
-    assert jit() == "off"
+    assert read_at_once("SHOW jit") == {"a": "off", "b": "off"}
+    assert one_value("SHOW jit") == "off"
 
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(FIGURES_CONNECTIONS=2)
 def test_side_by_side_a_call_starts_no_parallel_workers_of_its_own(on_postgres):
-    gate = threading.Barrier(2, timeout=30)
-
-    def workers_per_statement():
-        gate.wait()
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW max_parallel_workers_per_gather")
-            return cursor.fetchone()[0]
-
-    assert together({"a": workers_per_statement, "b": workers_per_statement}) == {"a": "0", "b": "0"}
+    assert read_at_once("SHOW max_parallel_workers_per_gather") == {"a": "0", "b": "0"}

@@ -227,7 +227,6 @@ class EqualsAny(Lookup):
     """``column = ANY(%s)`` with the keys as one array parameter: a province's 20,000 ID numbers
     in one statement that Django need not compile key by key, as it does an ``IN`` list."""
 
-    lookup_name = "equals_any"
     prepare_rhs = False
 
     def as_sql(self, compiler, connection):
