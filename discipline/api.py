@@ -7,7 +7,7 @@ import django_filters
 from rest_framework import serializers
 
 from households.api import AreaFilter
-from shuanglian.api import ScopedViewSet
+from shuanglian.api import ModelSerializer, ScopedViewSet
 
 from .access import handles, visible_accountability, visible_complaints, visible_inspections
 from .models import Accountability, Complaint, Finding, Inspection
@@ -26,7 +26,7 @@ class ComplainantField(serializers.CharField):
         return "***"
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(ModelSerializer):
     area = serializers.CharField(source="area_id")
     complainant_name = ComplainantField(read_only=True)
     complainant_contact = ComplainantField(read_only=True)
@@ -57,13 +57,13 @@ class ComplaintViewSet(ScopedViewSet):
     ordering = ["-created_at", "-id"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "text", "deadline", "evidence", "closed_on"]
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(ModelSerializer):
     area = serializers.CharField(source="area_id")
     findings = FindingSerializer(many=True, read_only=True)
 
@@ -94,7 +94,7 @@ class InspectionViewSet(ScopedViewSet):
         return super().get_queryset().prefetch_related("findings")
 
 
-class AccountabilitySerializer(serializers.ModelSerializer):
+class AccountabilitySerializer(ModelSerializer):
     issued_by = serializers.CharField(source="issued_by_id")
 
     class Meta:

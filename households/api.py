@@ -1,6 +1,6 @@
 """API resources of the registry: areas, villages, households with their members and incomes."""
 import django_filters
-from django.db.models import CharField, Value
+from django.db.models import CharField, Exists, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -8,10 +8,20 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.filters import OrderingFilter
 
 from shuanglian import scoping
-from shuanglian.api import MaskedIdNumber, ScopedViewSet, reader_of
+from shuanglian.api import MaskedIdNumber, ModelSerializer, ScopedViewSet, reader_of
 
 from .access import visible_areas, visible_households, visible_quotas, visible_villages
-from .models import Area, AreaLevel, Household, IncomeRecord, Member, PovertyLine, PovertyQuota
+from .models import (
+    NUMBERED_LEVELS,
+    Area,
+    AreaLevel,
+    Household,
+    IncomeRecord,
+    Member,
+    PovertyLine,
+    PovertyQuota,
+    households_under,
+)
 
 # --- the area filter and query every app's resources use ------------------------------------------
 
@@ -19,9 +29,11 @@ def area_in_reach(user, code: str) -> bool:
     """An area a reader may name in a query: a 12-digit code of an area within their scope or
     above it (their own county's province). Another county's area is answered exactly as a
     code that does not exist, so a query cannot tell whether it does."""
-    if not (len(code) == 12 and code.isascii() and code.isdigit()) or not Area.objects.filter(code=code).exists():
+    if not (len(code) == 12 and code.isascii() and code.isdigit()):
         return False
-    return visible_areas(user).filter(code__startswith=Area.prefix_of(code)).exists()
+    # One statement: the area exists, and some area the reader sees lies under it (or is it).
+    return Area.objects.filter(code=code).filter(
+        Exists(visible_areas(user).filter(code__startswith=Area.prefix_of(code)))).exists()
 
 
 def unknown_area(code: str) -> str:
@@ -62,7 +74,7 @@ class YearAreaQuery(serializers.Serializer):
         return value
 
 
-class AreaSerializer(serializers.ModelSerializer):
+class AreaSerializer(ModelSerializer):
     class Meta:
         model = Area
         fields = ["code", "name", "level", "parent"]
@@ -96,7 +108,7 @@ class VillageViewSet(AreaViewSet):
     visible = visible_villages
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     """A member; the birth date is the eight digits an ID mask hides, so a reader without
     可查看完整身份证号 gets the birth year only (``birth_date`` is then left out)."""
 
@@ -120,14 +132,14 @@ class MemberSerializer(serializers.ModelSerializer):
         return data
 
 
-class IncomeSerializer(serializers.ModelSerializer):
+class IncomeSerializer(ModelSerializer):
     class Meta:
         model = IncomeRecord
         fields = ["year", "resident_population", "total_income", "operating_costs", "taxes_and_fees", "depreciation",
                   "survey_subsidy", "gifts_outside", "net_income", "per_capita_income"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(ModelSerializer):
     # Masked by the query (HouseholdViewSet.get_queryset) unless the reader may see it in full.
     head_id_number = serializers.CharField(source="shown_head_id_number", read_only=True,
                                            help_text=_("户主身份证号：无权查看完整号码的角色得到遮盖后的号码"))
@@ -148,7 +160,7 @@ class HouseholdDetailSerializer(HouseholdSerializer):
 
 
 class HouseholdFilters(django_filters.FilterSet):
-    area = AreaFilter(field="village__code")
+    area = AreaFilter(rule=households_under)
     status = django_filters.ChoiceFilter(choices=Household.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Household.Kind.choices)
     exit_year = django_filters.NumberFilter(min_value=1980, max_value=2100)
@@ -173,23 +185,31 @@ class HouseholdViewSet(ScopedViewSet):
         return HouseholdDetailSerializer if self.action == "retrieve" else HouseholdSerializer
 
     def filter_queryset(self, queryset):
-        """Where numbers begin with the village's code (as the seeded province's do), a county's
+        """Where numbers begin with the village's code (as the seeded province's do), an area's
         households sit together in number order, and walking the number index to find a county's
         first page passes every household numbered before it (0.5 s at full size; the planner
-        expects them spread evenly). A list narrowed to an area below the province is
-        sorted by the number as a value (the same order), which PostgreSQL reads from the area's
-        index and sorts; the whole province keeps the index."""
+        expects them spread evenly). A city, a county or a township asked for with ``area`` is
+        read in number order from its level's index (``households_under``); the whole province
+        keeps the number index; any other list below the province (a village, a reader's own
+        county without ``area``) is sorted by the number as a value (the same order), which
+        PostgreSQL reads from the area's index and sorts."""
         queryset = super().filter_queryset(queryset)
         ordering = OrderingFilter().get_ordering(self.request, queryset, self)
-        if self.action != "list" or ordering not in (["number"], ["-number"]) or self._province_wide():
+        if self.action != "list" or ordering not in (["number"], ["-number"]) or self._read_in_number_order():
             return queryset
         number = Concat("number", Value(""), output_field=CharField())
         return queryset.order_by(number.desc() if ordering == ["-number"] else number.asc())
 
-    def _province_wide(self) -> bool:
-        prefix = self.scope.area_prefix or ""
-        return ((scoping.sees_everything(self.scope) or len(prefix) == scoping.PROVINCE_PREFIX_LENGTH)
-                and not self.request.query_params.get("area"))
+    def _read_in_number_order(self) -> bool:
+        """Whether an index gives the list's rows in number order: the number index when the list
+        is the whole province, or the index of the level of the area asked for when that area
+        narrows the reader's own (the filter has validated it by now)."""
+        own = "" if scoping.sees_everything(self.scope) else (self.scope.area_prefix or "")
+        province_wide = scoping.sees_everything(self.scope) or len(own) == scoping.PROVINCE_PREFIX_LENGTH
+        area = self.request.query_params.get("area")
+        if area and len(Area.prefix_of(area)) > len(own):
+            return Area.level_of(area) in NUMBERED_LEVELS
+        return province_wide
 
     def get_queryset(self):
         qs = super().get_queryset().annotate(
@@ -199,7 +219,7 @@ class HouseholdViewSet(ScopedViewSet):
 
 # --- thresholds and scale quotas (docs/domain.md §10): read-only lists -----------------------------------
 
-class PovertyLineSerializer(serializers.ModelSerializer):
+class PovertyLineSerializer(ModelSerializer):
     class Meta:
         model = PovertyLine
         fields = ["year", "province_line", "national_line", "village_income_line", "incidence_rate", "notice_days"]
@@ -218,7 +238,7 @@ class PovertyLineViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return PovertyLine.objects.all()
 
 
-class PovertyQuotaSerializer(serializers.ModelSerializer):
+class PovertyQuotaSerializer(ModelSerializer):
     county = serializers.CharField(source="county_id")
     county_name = serializers.CharField(source="county.name")
 

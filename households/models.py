@@ -3,6 +3,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Left
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,6 +13,10 @@ from shuanglian.helpers import pad_area_code
 # Digits of each level in a 12-digit statistical code: 2 province, 2 city, 2 county,
 # 3 township, 3 village. The significant prefix of a code ends where its level ends.
 LEVEL_PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
+# The levels whose households are indexed by (the village code's leading digits, number), so an
+# area's households are read in number order straight from the index (``Household.Meta.indexes``).
+NUMBERED_LEVELS = ("city", "county", "township")
+NUMBERED_LENGTHS = frozenset(LEVEL_PREFIX_LENGTH[level] for level in NUMBERED_LEVELS)
 
 
 class AreaLevel(models.TextChoices):
@@ -151,6 +157,16 @@ class PovertyCause(models.TextChoices):
     DRIVE = "drive", _("自身发展动力不足")
 
 
+def households_under(prefix: str) -> Q:
+    """Households whose village lies under an area's prefix (``Area.prefix_of``). A city's, a
+    county's or a township's are selected by their village code's leading digits, which their
+    level's index holds with the number (``Household.Meta.indexes``): the area's first page in
+    number order is then read from the index instead of sorting the whole area."""
+    if len(prefix) in NUMBERED_LENGTHS:
+        return Q(Exact(Left("village_id", len(prefix)), prefix))
+    return Q(village__code__startswith=prefix)
+
+
 class HouseholdQuerySet(models.QuerySet):
     def in_area(self, area: "Area | str") -> "HouseholdQuerySet":
         code = area if isinstance(area, str) else area.code
@@ -198,6 +214,11 @@ class Household(models.Model):
         indexes = [
             # Area subtree of households: village_id LIKE '620102%' without touching the area table.
             models.Index(fields=["village"], name="household_village_prefix", opclasses=["varchar_pattern_ops"]),
+            # An area's first page of households in number order without sorting the area
+            # (``households_under``); with the id and the village, a page's count reads the index alone.
+            *(models.Index(Left("village_id", LEVEL_PREFIX_LENGTH[level]), "number", include=["id", "village"],
+                           name=f"household_{level}_number")
+              for level in NUMBERED_LEVELS),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(resident_population__gte=1), name="household_has_residents"),

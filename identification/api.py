@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from households.access import visible_households
 from households.api import AreaFilter, YearAreaQuery
-from shuanglian.api import ScopedViewSet
+from shuanglian.api import ModelSerializer, ScopedViewSet
 
 from .access import visible_checklists, visible_objections, visible_steps
 from .checklists import exit_proposal_errors
@@ -25,7 +25,7 @@ from .rules import Procedure, Stage
 from .services.checklists import record_checklist
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
     class Meta:
@@ -33,7 +33,7 @@ class EntrySerializer(serializers.ModelSerializer):
         fields = ["household", "passed", "votes_for", "votes_against", "votes_abstaining", "note"]
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(ModelSerializer):
     village = serializers.CharField(source="village_id", read_only=True)
     entries = EntrySerializer(many=True, read_only=True)
     has_document = serializers.SerializerMethodField()
@@ -87,7 +87,7 @@ class StepViewSet(ScopedViewSet):
                               year=query.validated_data["year"])
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class ObjectionSerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     village = serializers.CharField(source="notice.village_id", read_only=True)
     procedure = serializers.CharField(source="notice.procedure", read_only=True)
@@ -125,7 +125,7 @@ class ObjectionViewSet(ScopedViewSet):
 # --- the exit checklist (两不愁三保障): the phone's outbox sends it here -----------------------------
 
 
-class CheckItemSerializer(serializers.ModelSerializer):
+class CheckItemSerializer(ModelSerializer):
     has_photo = serializers.SerializerMethodField()
 
     class Meta:
@@ -136,7 +136,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
         return bool(obj.photo)
 
 
-class ChecklistSerializer(serializers.ModelSerializer):
+class ChecklistSerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     items = CheckItemSerializer(many=True, read_only=True)
 

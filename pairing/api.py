@@ -9,7 +9,15 @@ from rest_framework import serializers
 
 from households.access import visible_households
 from households.api import AreaFilter
-from shuanglian.api import CodeFilter, IdFilter, MaskedIdNumber, MaskedPhone, ScopedViewSet, YesNoFilter
+from shuanglian.api import (
+    CodeFilter,
+    IdFilter,
+    MaskedIdNumber,
+    MaskedPhone,
+    ModelSerializer,
+    ScopedViewSet,
+    YesNoFilter,
+)
 
 from .access import (
     leave_in_area,
@@ -24,7 +32,7 @@ from .access import (
 from .models import Cadre, Category, HouseholdPairing, Leave, Posting, Rank, Unit, VillagePairing, WorkTeamMember
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     area = serializers.CharField(source="area_id")
 
     class Meta:
@@ -53,7 +61,7 @@ class UnitViewSet(ScopedViewSet):
     ordering = ["code"]
 
 
-class CadreSerializer(serializers.ModelSerializer):
+class CadreSerializer(ModelSerializer):
     id_number = MaskedIdNumber()
     phone = MaskedPhone()
     unit = serializers.CharField(source="unit.code")
@@ -89,7 +97,7 @@ class CadreViewSet(ScopedViewSet):
         return super().get_queryset().select_related("unit")
 
 
-class HouseholdPairingSerializer(serializers.ModelSerializer):
+class HouseholdPairingSerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="cadre_id")
     cadre_name = serializers.CharField(source="cadre.name")
     household = serializers.CharField(source="household.number")
@@ -122,7 +130,7 @@ class HouseholdPairingViewSet(ScopedViewSet):
         return super().get_queryset().select_related("cadre", "household")
 
 
-class VillagePairingSerializer(serializers.ModelSerializer):
+class VillagePairingSerializer(ModelSerializer):
     unit = serializers.CharField(source="unit.code")
     village = serializers.CharField(source="village_id")
 
@@ -152,7 +160,7 @@ class VillagePairingViewSet(ScopedViewSet):
         return super().get_queryset().select_related("unit")
 
 
-class WorkTeamMemberSerializer(serializers.ModelSerializer):
+class WorkTeamMemberSerializer(ModelSerializer):
     unit = serializers.CharField(source="unit.code")
     village = serializers.CharField(source="village_id")
     cadre = serializers.IntegerField(source="cadre_id")
@@ -212,7 +220,7 @@ class InForceYearFilter(django_filters.NumberFilter):
         return qs.filter(Q(end__isnull=True) | Q(end__gte=dt.date(year, 1, 1)), start__lte=dt.date(year, 12, 31))
 
 
-class PostingSerializer(serializers.ModelSerializer):
+class PostingSerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="cadre_id")
     cadre_name = serializers.CharField(source="cadre.name")
     id_number = MaskedIdNumber(source="cadre.id_number")
@@ -249,7 +257,7 @@ class PostingViewSet(ScopedViewSet):
         return super().get_queryset().select_related("cadre__unit")
 
 
-class LeaveSerializer(serializers.ModelSerializer):
+class LeaveSerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="cadre_id")
     cadre_name = serializers.CharField(source="cadre.name")
     id_number = MaskedIdNumber(source="cadre.id_number")

@@ -8,14 +8,14 @@ from rest_framework.response import Response
 from households.access import visible_areas, visible_villages
 from households.api import AreaFilter
 from pairing.access import visible_units
-from shuanglian.api import ScopedViewSet
+from shuanglian.api import ModelSerializer, ScopedViewSet
 
 from .access import visible_projects
 from .models import Project
 from .services import record_project
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
     office_area = serializers.CharField(source="office_area_id", allow_null=True)
     village = serializers.CharField(source="village_id")

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from households.access import visible_households
 from households.models import HouseholdPlan, PlanMeasure
-from shuanglian.api import CodeFilter, ScopedViewSet
+from shuanglian.api import CodeFilter, ModelSerializer, ScopedViewSet
 from shuanglian.errors import DomainError
 
 from .access import visible_plans
@@ -19,14 +19,14 @@ from .forms import MEASURES_PREFIX, MeasureFormSet, measure_rows
 from .services import MeasureRow, save_plan
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ModelSerializer):
     class Meta:
         model = PlanMeasure
         fields = ["kind", "item", "description", "status", "planned", "spent"]
         extra_kwargs = {"planned": {"min_value": None}, "spent": {"min_value": None}}
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     summary = serializers.CharField(source="measures", read_only=True)
     measures = MeasureSerializer(source="measure_rows", many=True, read_only=True)

@@ -7,13 +7,13 @@ from rest_framework import mixins, serializers, viewsets
 
 from assessments.access import visible_appraisal_results
 from assessments.models import AppraisalResult
-from shuanglian.api import ScopedViewSet
+from shuanglian.api import ModelSerializer, ScopedViewSet
 
 from .access import visible_cases, visible_lead_units
 from .models import CaseCategory, CaseStatus, LeadUnit, TypicalCase
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(ModelSerializer):
     area = serializers.CharField(source="area_id", read_only=True)
     village = serializers.CharField(source="village_id", read_only=True, allow_null=True)
     unit = serializers.CharField(source="unit.code", read_only=True, default=None, allow_null=True)
@@ -48,7 +48,7 @@ class TypicalCaseViewSet(ScopedViewSet):
         return super().get_queryset().select_related("unit")
 
 
-class LeadUnitSerializer(serializers.ModelSerializer):
+class LeadUnitSerializer(ModelSerializer):
     county = serializers.CharField(source="county_id", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     meetings = serializers.IntegerField(source="meeting_count", read_only=True)

@@ -5,13 +5,13 @@ from rest_framework import serializers
 
 from households.api import AreaFilter
 from pairing.access import visible_units
-from shuanglian.api import CodeFilter, ScopedViewSet
+from shuanglian.api import CodeFilter, ModelSerializer, ScopedViewSet
 
 from .access import visible_reports
 from .models import Report
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     area = serializers.CharField(source="area_id", allow_null=True)
     unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
     download = serializers.SerializerMethodField()

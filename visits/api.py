@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import django_filters
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status
@@ -26,6 +27,7 @@ from shuanglian.api import (
     IdFilter,
     KnownParameters,
     MaskedIdNumber,
+    ModelSerializer,
     ScopedViewSet,
     one_page,
 )
@@ -66,7 +68,7 @@ def _households(view, numbers: list[str], field: str = "households") -> list[Hou
     return [found[n] for n in dict.fromkeys(numbers)]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="cadre_id", read_only=True)
     households = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
 
@@ -124,7 +126,8 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
     ordering = ["-start", "-id"]
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("households")
+        # The households' numbers are all a visit shows of them.
+        return super().get_queryset().prefetch_related(Prefetch("households", Household.objects.only("number")))
 
     def get_serializer_class(self):
         return VisitCreateSerializer if self.action == "create" else VisitSerializer
@@ -152,7 +155,7 @@ class VisitViewSet(mixins.CreateModelMixin, ScopedViewSet):
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class DemandSerializer(serializers.ModelSerializer):
+class DemandSerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     village = serializers.CharField(source="village_id", read_only=True)
     cadre = serializers.IntegerField(source="cadre_id", read_only=True)
@@ -175,7 +178,7 @@ class DemandCreateSerializer(CollectedCreateSerializer):
     text = serializers.CharField(max_length=2000)
 
 
-class DeedSerializer(serializers.ModelSerializer):
+class DeedSerializer(ModelSerializer):
     household = serializers.SlugRelatedField(slug_field="number", read_only=True)
     village = serializers.CharField(source="village_id", read_only=True)
     cadre = serializers.IntegerField(source="cadre_id", read_only=True)
@@ -364,7 +367,7 @@ def _figures(row) -> dict:
 
 
 
-class StaySerializer(serializers.ModelSerializer):
+class StaySerializer(ModelSerializer):
     cadre = serializers.IntegerField(source="cadre_id", read_only=True)
     id_number = MaskedIdNumber(source="cadre.id_number", read_only=True)
     posting = serializers.IntegerField(source="posting_id", read_only=True)

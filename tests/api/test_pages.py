@@ -6,8 +6,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.db import connection
 
+from households.models import Household
+from pairing.models import Role
 from shuanglian.api_params import Pages
 from tests import factories as f
+from tests.web.conftest import area, staff
+
+from .conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +101,30 @@ def test_an_areas_households_are_listed_in_number_order(as_leader, counties, ord
     page = as_leader.get(f"{HOUSEHOLDS}?area={village.code}{ordering}").json()
     numbers = [row["number"] for row in page["results"]]
     assert len(numbers) == 4 and numbers == sorted(numbers, reverse=reverse)
+
+
+@pytest.fixture
+def province_leader(counties):
+    return signed_in(staff("provinceleader", kind=Role.Kind.LEADER, area_id="620000000000"))
+
+
+@pytest.fixture
+def interleaved(counties):
+    """Households of two villages of two townships and of the next county, numbered so that the
+    areas' numbers interleave: an area's list in number order is not its villages one after the
+    other."""
+    area("620502200000", "秦州区二镇")
+    second = area("620502200001", "秦州区二镇一村")
+    first = counties["mine"]["village"]
+    for number, village in (("H2", first), ("H5", second), ("H3", second), ("H7", first), ("H4", counties["next"]["village"])):
+        f.HouseholdFactory(village=village, number=number)
+    return counties
+
+
+@pytest.mark.parametrize("code", ["620000000000", "620500000000", "620502000000", "620502200000", "620502200001"])
+@pytest.mark.parametrize(("ordering", "reverse"), [("", False), ("&ordering=-number", True)])
+def test_an_areas_households_at_every_level_are_its_own_in_number_order(province_leader, interleaved, code, ordering,
+                                                                        reverse):
+    page = province_leader.get(f"{HOUSEHOLDS}?area={code}{ordering}").json()
+    expected = sorted(Household.objects.in_area(code).values_list("number", flat=True), reverse=reverse)
+    assert [row["number"] for row in page["results"]] == expected and page["count"] == len(expected)

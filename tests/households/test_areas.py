@@ -1,7 +1,8 @@
 """The area tree: 12-digit statistical codes, their levels, parents and prefixes."""
 import pytest
+from django.db import connection, transaction
 
-from households.models import Area, AreaLevel, Household
+from households.models import Area, AreaLevel, Household, households_under
 from households.services import validate_area_code
 from shuanglian.errors import DomainError
 from tests import factories as f
@@ -68,3 +69,40 @@ def test_households_in_an_area_are_those_of_its_villages(tree):
     mine = f.HouseholdFactory(village=tree.villages[1])
     f.HouseholdFactory(village=tree.villages[2])
     assert list(Household.objects.in_area(tree.townships[0])) == [mine]
+
+
+# --- an area's households by the leading digits of their village (households_under) ---------------
+
+def _household_in(village_code: str, number: str):
+    return f.HouseholdFactory(village=f.AreaFactory(code=village_code), number=number)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["620000000000", "620500000000", "620502000000", "620502100000", "620502100001"])
+def test_households_under_an_area_are_those_its_code_prefix_selects(code):
+    for i, village in enumerate(["620502100001", "620502100002", "620502200001", "620503100001", "620600100001",
+                                 "630100100001"]):
+        _household_in(village, f"H{i}")
+    prefix = Area.prefix_of(code)
+    under = set(Household.objects.filter(households_under(prefix)).values_list("number", flat=True))
+    assert under == set(Household.objects.in_area(code).values_list("number", flat=True)) and under
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.parametrize("code", ["620500000000", "620502000000", "620502100000"])
+def test_an_areas_first_page_in_number_order_can_be_read_from_its_levels_index(code):
+    """The filter and the index say the same thing: with sorting priced out, PostgreSQL reads the
+    area's first page from its level's index in number order, not from a sort."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    _household_in("620502100001", "H1")
+    query = Household.objects.filter(households_under(Area.prefix_of(code))).order_by("number")[:51]
+    sql, params = query.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    level = Area.level_of(code)
+    assert f"household_{level}_number" in plan and "Sort" not in plan
