@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from households.models import Household, HouseholdPlan, PlanMeasure
-from planning.selectors import plans_in_place
+from planning.selectors import overdue_plans, plans_in_place
 from reports.figures import Subject, report_figures
 from reports.ledger import write_ledger
 from reports.periods import Period
@@ -45,6 +45,34 @@ def test_plans_in_place_counts_households_still_poor_with_a_plan_of_the_year(cou
     HouseholdPlan.objects.create(household=exited, year=2024, target_income=3000, exit_deadline=2024)
     counted = plans_in_place(Household.objects.all(), 2026)
     assert (counted["poor"], counted["planned"], counted["overdue"], counted["share"]) == (2, 1, 1, 50.0)
+
+
+def _plan(household, year: int, deadline: int):
+    return HouseholdPlan.objects.create(household=household, year=year, target_income=4000, exit_deadline=deadline)
+
+
+@pytest.mark.parametrize(("plans", "overdue"), [
+    ([(2024, 2025)], True),  # its latest plan up to the year was due last year
+    ([(2024, 2025), (2025, 2027)], False),  # a later plan moved the deadline on
+    ([(2024, 2025), (2027, 2028)], True),  # a plan of a later year does not count yet
+    ([(2023, 2024), (2025, 2025)], True),  # the latest one is overdue, an older one as well
+    ([(2025, 2026)], False),
+    ([(2026, 2026)], False),  # due this year: not yet overdue
+    ([], False),
+])
+def test_a_household_is_overdue_by_its_latest_plan_up_to_the_year(counties, plans, overdue):
+    household = counties["mine"]["household"]
+    for year, deadline in plans:
+        _plan(household, year, deadline)
+    assert list(overdue_plans(Household.objects.all(), 2026)) == ([household] if overdue else [])
+
+
+def test_plans_in_place_counts_a_household_with_plans_of_several_years_once(counties):
+    household = counties["mine"]["household"]
+    for year in (2024, 2025, 2026):
+        _plan(household, year, 2027)
+    assert plans_in_place(Household.objects.filter(pk=household.pk), 2026) == {
+        "poor": 1, "planned": 1, "overdue": 0, "share": 100.0}
 
 
 def test_the_annual_report_shows_plans_in_place_and_overdue(counties):
