@@ -600,16 +600,19 @@ def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
     paired = HouseholdPairing.objects.filter(in_force(end), household=OuterRef("pk"))
     still_poor = ~Q(status=Household.Status.EXITED)
     announced = announced_exit(date(start.year, 1, 1), end)
-    for code, *counts in (Household.objects.in_area(subject.area_code)
-                          .annotate(part=part, paired=Exists(paired), announced=announced)
-                          .values_list("part").annotate(
-                              households=Count("pk"), poor=Count("pk", filter=still_poor),
-                              paired_n=Count("pk", filter=Q(paired=True)),
-                              without=Count("pk", filter=still_poor & Q(paired=False)),
-                              exits=Count("pk", filter=Q(announced=True)),
-                          ).order_by()):
-        rows[code].update(zip(["households", "poor_households", "households_paired", "households_without_cadre", "exits"],
-                              counts, strict=True))
+    # Grouped by whether a cadre holds the household as well, so that the database looks each
+    # household's pairings up once (a condition named in two counts is evaluated for each).
+    for code, held, households, poor, exits in (Household.objects.in_area(subject.area_code)
+                                                .annotate(part=part, paired=Exists(paired), announced=announced)
+                                                .values_list("part", "paired").annotate(
+                                                    households=Count("pk"), poor=Count("pk", filter=still_poor),
+                                                    exits=Count("pk", filter=Q(announced=True)),
+                                                ).order_by()):
+        row = rows[code]
+        row["households"] += households
+        row["poor_households"] += poor
+        row["exits"] += exits
+        row["households_paired" if held else "households_without_cadre"] += households if held else poor
     t0, t1 = day_start(start), day_start(end + timedelta(days=1))
     for code, n in (Demand.objects.filter(subject.by_village(), created_at__gte=t0, created_at__lt=t1)
                     .annotate(part=part).values_list("part").annotate(n=Count("pk")).order_by()):
