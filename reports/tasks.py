@@ -57,8 +57,9 @@ def warm_dashboards() -> None:
 
 
 @shared_task(soft_time_limit=30 * 60, time_limit=40 * 60, **COMMON, **RETRY)
-def refresh_dashboards(codes: list[str]) -> None:
-    """A minute after a write: today's dashboards of the province, cities and counties it touched."""
+def refresh_dashboards(codes: list[str], subtrees: list[str] = ()) -> None:
+    """A minute after a write: today's dashboards of the province, cities and counties it
+    touched, and of those within the subtrees it touched ("*": every one)."""
     from .services.refresh import refresh
 
-    refresh(codes=codes)
+    refresh(codes=codes, subtrees=subtrees)

@@ -20,9 +20,10 @@ value whose figures are still kept; a token never does (a missing generation is 
 new one). Writing tokens with ``set_many`` also renews the thousands of areas of a
 province-wide import in a single round trip.
 
-``areas_touched`` is sent after each renewal with the codes renewed, so a higher layer can
-act on them (the reports app recomputes the dashboards of the province, cities and counties
-in the background, see ``reports.services.refresh``).
+``areas_touched`` is sent after each renewal with the codes renewed and, apart, the subtrees
+touched (``EVERY_AREA`` for every area), so a higher layer can act on them (the reports app
+recomputes the dashboards of the province, cities and counties in the background, see
+``reports.services.refresh``).
 """
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ logger = logging.getLogger(__name__)
 PREFIX_LENGTHS = (2, 4, 6, 9, AREA_CODE_LENGTH)
 EVERY_AREA = "*"  # the subtree of every area
 
-areas_touched = Signal()  # sent with codes=set of area codes whose generation was renewed
+# Sent with codes=set of area codes whose generation was renewed, and subtrees=set of the codes
+# whose every area below was renewed as well (EVERY_AREA: every area).
+areas_touched = Signal()
 
 
 def lineage(code: str) -> list[str]:
@@ -124,7 +127,8 @@ class _Batch:
             logger.exception("could not renew the figures' generations of %s", sorted(self.areas | self.subtrees))
             return
         if renewed:
-            for receiver, error in areas_touched.send_robust(sender=_Batch, codes=renewed):
+            for receiver, error in areas_touched.send_robust(sender=_Batch, codes=renewed,
+                                                             subtrees=frozenset(self.subtrees)):
                 if isinstance(error, Exception):
                     logger.error("%r failed on the areas touched", receiver, exc_info=error)
 

@@ -9,6 +9,11 @@ minute is over: the writes of that minute are all in its figures, and a busy pro
 one recomputation per area and minute, not one per visit. A reader who comes first computes
 the figures himself, and the task then finds them current and leaves them.
 
+A broad write renews a subtree (a roster import, a unit moved to another area) or every area
+(a visit policy, the poverty lines): the refresh then names the subtree, and the worker
+recomputes every province's, city's and county's dashboard within it (``EVERY_AREA``: all of
+them, as the nightly warm-up does), also at most once a minute per subtree.
+
 Without a broker (development, tests) nothing is queued: a task would run at once inside the
 request that wrote, making the cadre wait for the province's figures; the next reader
 computes them instead. ``DASHBOARD_REFRESH_SECONDS = 0`` turns the refresh off.
@@ -19,9 +24,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone
 
 from households.models import Area, AreaLevel
+from shuanglian.freshness import EVERY_AREA
 
 from ..dashboard import dashboard
 from .queue import dispatch
@@ -34,32 +41,51 @@ def interval() -> int:
     return int(getattr(settings, "DASHBOARD_REFRESH_SECONDS", 60))
 
 
-def schedule_refresh(*, codes) -> list[str]:
-    """Queue the refresh of the touched areas' dashboards that no refresh is already waiting
-    for; the codes queued."""
+def schedule_refresh(*, codes, subtrees=()) -> list[str]:
+    """Queue the refresh of the touched areas' dashboards, and of every one within the touched
+    subtrees, that no refresh is already waiting for; the codes and subtrees queued."""
     from shuanglian.celery import app
 
     seconds = interval()
     if seconds <= 0 or app.conf.task_always_eager:
         return []
-    due = sorted(c for c in codes if len(c) == 12 and c.isdigit() and Area.level_of(c) in REFRESHED_LEVELS)
+    due = sorted(c for c in codes if _refreshed(c))
     # One waiting refresh per area: ``add`` is atomic, so of two web workers only one queues it.
     queued = [c for c in due if cache.add(f"dashboard:refresh:{c}", 1, timeout=seconds)]
-    if queued:
+    wide = sorted(c for c in subtrees if c == EVERY_AREA or _holds_refreshed(c))
+    queued_wide = [c for c in wide if cache.add(f"dashboard:refresh:all:{c}", 1, timeout=seconds)]
+    if queued_wide:
+        dispatch(TASK, queued, queued_wide, countdown=seconds)
+    elif queued:
         dispatch(TASK, queued, countdown=seconds)
-    return queued
+    return queued + queued_wide
 
 
-def on_areas_touched(sender, codes, **kwargs) -> None:
-    schedule_refresh(codes=codes)
+def _refreshed(code: str) -> bool:
+    return len(code) == 12 and code.isdigit() and Area.level_of(code) in REFRESHED_LEVELS
 
 
-def refresh(*, codes, today: date | None = None) -> int:
-    """Today's dashboards of these areas, computed unless current ones are kept already; kept,
+def _holds_refreshed(code: str) -> bool:
+    """Whether a subtree holds an area whose dashboard is refreshed besides its own code (a
+    province or a city holds counties)."""
+    return _refreshed(code) and Area.level_of(code) != AreaLevel.COUNTY
+
+
+def on_areas_touched(sender, codes, subtrees=(), **kwargs) -> None:
+    schedule_refresh(codes=codes, subtrees=subtrees)
+
+
+def refresh(*, codes, subtrees=(), today: date | None = None) -> int:
+    """Today's dashboards of these areas, and of the province, cities and counties within these
+    subtrees (``EVERY_AREA``: all of them), computed unless current ones are kept already; kept,
     like the nightly warm-up's, until midnight (or until the next write). How many areas."""
     today = today or timezone.localdate()
     midnight = timezone.make_aware(datetime.combine(today + timedelta(days=1), datetime.min.time()))
-    areas = list(Area.objects.filter(code__in=list(codes)).order_by("code"))
+    within = Q(code__in=list(codes))
+    for code in subtrees:
+        below = Q() if code == EVERY_AREA else Q(code__startswith=Area.prefix_of(code))
+        within |= below & Q(level__in=REFRESHED_LEVELS)
+    areas = list(Area.objects.filter(within).order_by("code"))
     for area in areas:
         dashboard(area=area, year=today.year, today=today, keep_until=midnight)
     return len(areas)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from households.models import Area
 from reports.dashboard import dashboard
@@ -227,3 +228,48 @@ def test_leave_of_a_cadre_without_postings_renews_the_county_of_their_households
         record_leave(cadre=cadre, start=date(2025, 6, 1), end=date(2025, 6, 30), reason="病假")
     assert figures(MY_COUNTY)["computed_at"] > kept["computed_at"]
     assert figures(NEXT_COUNTY)["computed_at"] == other["computed_at"]
+
+
+def test_a_change_to_every_area_queues_one_refresh_of_every_dashboard(counties, broker,
+                                                                       django_capture_on_commit_callbacks):
+    from visits.models import VisitPolicy
+
+    with django_capture_on_commit_callbacks(execute=True):
+        VisitPolicy.objects.create(subject=VisitPolicy.Subject.CADRE, year=2025, min_visits=6, min_days=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch_subtree(None)  # within the minute: the queued refresh covers it
+    broker.assert_called_once_with("reports.tasks.refresh_dashboards", [], [freshness.EVERY_AREA], countdown=60)
+
+
+def test_a_citys_subtree_touched_queues_the_refresh_of_the_dashboards_within_it(counties, broker,
+                                                                                django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch_subtree("620500000000")
+    broker.assert_called_once_with("reports.tasks.refresh_dashboards", [PROVINCE, "620500000000"], ["620500000000"],
+                                   countdown=60)
+
+
+def test_a_countys_subtree_holds_no_other_refreshed_dashboard(counties, broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        freshness.touch_subtree(MY_COUNTY)
+    broker.assert_called_once_with("reports.tasks.refresh_dashboards", [PROVINCE, "620500000000", MY_COUNTY],
+                                   countdown=60)
+
+
+@pytest.mark.parametrize(("subtree", "expected"), [
+    (freshness.EVERY_AREA, [PROVINCE, "620500000000", MY_COUNTY, NEXT_COUNTY]),
+    ("620500000000", ["620500000000", MY_COUNTY, NEXT_COUNTY]),
+])
+def test_the_refresh_of_a_subtree_computes_the_dashboards_within_it(counties, subtree, expected,
+                                                                     django_assert_num_queries):
+    from reports.services.refresh import refresh
+
+    assert refresh(codes=[], subtrees=[subtree], today=date(2025, 6, 10)) == len(expected)
+    for code in expected:
+        county = area(code)
+        with django_assert_num_queries(0):
+            assert dashboard(area=county, year=2025)["kept_until"] == "2025-06-11T00:00:00+08:00"
+    township = area("620502100000")
+    with CaptureQueriesContext(connection) as read:  # no township's dashboard is refreshed: its reader computes it
+        dashboard(area=township, year=2025)
+    assert len(read) > 1
