@@ -188,11 +188,11 @@ class HouseholdViewSet(ScopedViewSet):
         """Where numbers begin with the village's code (as the seeded province's do), an area's
         households sit together in number order, and walking the number index to find a county's
         first page passes every household numbered before it (0.5 s at full size; the planner
-        expects them spread evenly). A city, a county or a township asked for with ``area`` is
-        read in number order from its level's index (``households_under``); the whole province
-        keeps the number index; any other list below the province (a village, a reader's own
-        county without ``area``) is sorted by the number as a value (the same order), which
-        PostgreSQL reads from the area's index and sorts."""
+        expects them spread evenly). A city, a county or a township asked for with ``area`` below
+        the reader's own area is read in number order from its level's index
+        (``households_under``); the whole province keeps the number index; any other list (a
+        village, a reader's own area, a unit's or a cadre's households) is sorted by the number
+        as a value (the same order), which PostgreSQL reads from the area's index and sorts."""
         queryset = super().filter_queryset(queryset)
         ordering = OrderingFilter().get_ordering(self.request, queryset, self)
         if self.action != "list" or ordering not in (["number"], ["-number"]) or self._read_in_number_order():
@@ -208,7 +208,8 @@ class HouseholdViewSet(ScopedViewSet):
         province_wide = scoping.sees_everything(self.scope) or len(own) == scoping.PROVINCE_PREFIX_LENGTH
         area = self.request.query_params.get("area")
         if area and len(Area.prefix_of(area)) > len(own):
-            return Area.level_of(area) in NUMBERED_LEVELS
+            level = Area.level_of(area)
+            return level in NUMBERED_LEVELS or (level == AreaLevel.PROVINCE and province_wide)
         return province_wide
 
     def get_queryset(self):

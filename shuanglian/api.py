@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, viewsets
 
@@ -40,18 +41,20 @@ class ComputedListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ModelSerializer(serializers.ModelSerializer):
-    """A model serializer that builds its fields from the model once per class, not once per
-    response: the stock one maps every model field to a serializer field on each use, the
-    largest part of a list's time in Python after the database. Each use gets its own copy, as
-    a serializer's declared fields are copied for each use."""
+    """A model serializer that builds its fields from the model once per class and language, not
+    once per response: the stock one maps every model field to a serializer field on each use,
+    the largest part of a list's time in Python after the database. The fields' labels and
+    messages are written in the language of the request that builds them, hence one set per
+    language. Each use gets its own copy, as a serializer's declared fields are copied for
+    each use."""
 
-    _built_fields: dict[type, dict] = {}
+    _built_fields: dict[tuple[type, str | None], dict] = {}
 
     def get_fields(self):
-        cls = type(self)
-        if cls not in ModelSerializer._built_fields:
-            ModelSerializer._built_fields[cls] = super().get_fields()
-        return copy.deepcopy(ModelSerializer._built_fields[cls])
+        key = (type(self), translation.get_language())
+        if key not in ModelSerializer._built_fields:
+            ModelSerializer._built_fields[key] = super().get_fields()
+        return copy.deepcopy(ModelSerializer._built_fields[key])
 
 
 class MaskedIdNumber(serializers.CharField):

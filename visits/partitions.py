@@ -4,7 +4,8 @@ partition for trips outside the years made. On SQLite there are none.
 
 A year is added before its first trip is expected (the command ``partition_years``, run once a
 year, or at each release); a year whose trips already sit in the DEFAULT partition is added by
-moving them into it, in one transaction that holds the table's lock for the move."""
+moving them into it, in one transaction that holds the table's lock for the move, with every
+row's triggers running as they would for any delete and insert."""
 from __future__ import annotations
 
 import re
@@ -36,8 +37,13 @@ def years(table: str) -> list[int]:
 
 def add_year(table: str, year: int) -> int | None:
     """Make ``year``'s partition of ``table``; None if it exists, else the trips moved into it
-    from the DEFAULT partition. Rows keep their ids and keys: the move runs with the triggers
-    off (session_replication_role), so the idempotency keys' table is left as it is."""
+    from the DEFAULT partition. Rows keep their ids and keys.
+
+    The trips waiting in the DEFAULT partition leave it and come back through the table once
+    the year's partition exists, in one transaction holding the table's lock: each row's
+    triggers run as for any delete and insert (the idempotency keys' table loses and regains
+    the same keys), so the move needs no setting reserved to a superuser and no trigger is
+    bypassed."""
     if year in years(table):
         return None
     q = connection.ops.quote_name
@@ -47,14 +53,12 @@ def add_year(table: str, year: int) -> int | None:
         cursor.execute(f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(f"SELECT COUNT(*) FROM {default} WHERE {where}", bounds)
         waiting = cursor.fetchone()[0]
-        if not waiting:
-            cursor.execute(f"CREATE TABLE {part} PARTITION OF {q(table)} FOR VALUES FROM (%s) TO (%s)", bounds)
-            return 0
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute(f"ALTER TABLE {q(table)} DETACH PARTITION {default}")
+        if waiting:
+            columns = ", ".join(q(c.name) for c in connection.introspection.get_table_description(cursor, table))
+            cursor.execute(f"CREATE TEMPORARY TABLE moving_trips ON COMMIT DROP AS "
+                           f"SELECT {columns} FROM {default} WHERE {where}", bounds)
+            cursor.execute(f"DELETE FROM {default} WHERE {where}", bounds)
         cursor.execute(f"CREATE TABLE {part} PARTITION OF {q(table)} FOR VALUES FROM (%s) TO (%s)", bounds)
-        cursor.execute(f"INSERT INTO {part} SELECT * FROM {default} WHERE {where}", bounds)
-        cursor.execute(f"DELETE FROM {default} WHERE {where}", bounds)
-        cursor.execute(f"ALTER TABLE {q(table)} ATTACH PARTITION {default} DEFAULT")
-        cursor.execute("SET LOCAL session_replication_role = origin")
+        if waiting:
+            cursor.execute(f"INSERT INTO {q(table)} ({columns}) SELECT {columns} FROM moving_trips")
     return waiting

@@ -2,8 +2,10 @@
 (``shuanglian.api.ModelSerializer``): each use still gets fields of its own, the same as the
 stock serializer would build."""
 import pytest
+from django.utils import translation
 from rest_framework import serializers
 
+import shuanglian.api_urls  # noqa: F401  every app's resources, so every serializer is defined
 from households.api import HouseholdSerializer, area_in_reach
 from shuanglian import scoping
 from shuanglian.api import ModelSerializer
@@ -29,6 +31,16 @@ def test_every_api_serializer_has_the_fields_the_stock_serializer_builds(seriali
     ours = serializer().get_fields()
     stock = serializers.ModelSerializer.get_fields(serializer())
     assert _shape(ours) == _shape(stock)
+
+
+@pytest.mark.parametrize("serializer", [HouseholdSerializer, VisitSerializer])
+def test_a_serializers_fields_speak_the_language_of_the_request(serializer):
+    with translation.override("en"):
+        english = _shape(serializer().get_fields())
+    with translation.override("zh-hans"):
+        chinese = _shape(serializer().get_fields())
+        assert chinese == _shape(serializers.ModelSerializer.get_fields(serializer()))
+    assert chinese != english
 
 
 @pytest.mark.parametrize("serializer", [HouseholdSerializer, VisitSerializer])

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from visits.models import AnomalyFlag, Demand, Visit
@@ -108,6 +109,34 @@ def test_a_year_added_later_takes_its_trips_from_the_default_partition(postgresq
     assert home_of(visit) == "visits_visit_y2061" and 2061 in years("visits_visit")
     with pytest.raises(IntegrityError), transaction.atomic():
         f.VisitFactory(start=date(2025, 1, 1), idempotency_key=visit.idempotency_key)
+
+
+def keys_held() -> set:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM visits_visit_idempotency_keys")
+        return set(cursor.fetchall())
+
+
+def test_moving_a_years_trips_keeps_every_key_with_its_trip_and_every_other_trip_where_it_was(postgresql):
+    moved = [f.VisitFactory(start=date(2062, month, 1), idempotency_key=uuid.uuid4()) for month in (3, 7)]
+    stays = f.VisitFactory(start=date(2063, 1, 5), idempotency_key=uuid.uuid4())
+    held = keys_held()
+    assert add_year("visits_visit", 2062) == 2
+    assert keys_held() == held
+    assert [home_of(v) for v in moved] == ["visits_visit_y2062"] * 2 and home_of(stays) == "visits_visit_default"
+    assert list(Visit.objects.filter(pk__in=[v.pk for v in moved]).order_by("pk").values_list("idempotency_key", flat=True)) \
+        == [v.idempotency_key for v in moved]
+
+
+def test_the_move_needs_no_superuser_setting(postgresql):
+    """Triggers are not switched off for the move (``session_replication_role`` is a superuser's)."""
+    f.VisitFactory(start=date(2064, 2, 1), idempotency_key=uuid.uuid4())
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        before = cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as statements:
+        add_year("visits_visit", 2064)
+    assert before == "origin" and not any("session_replication_role" in q["sql"] for q in statements)
 
 
 def test_the_command_adds_the_missing_years_up_to_the_one_asked(postgresql):
