@@ -55,10 +55,11 @@ def add_year(table: str, year: int) -> int | None:
         waiting = cursor.fetchone()[0]
         if waiting:
             columns = ", ".join(q(c.name) for c in connection.introspection.get_table_description(cursor, table))
-            cursor.execute(f"CREATE TEMPORARY TABLE moving_trips ON COMMIT DROP AS "
-                           f"SELECT {columns} FROM {default} WHERE {where}", bounds)
+            cursor.execute(f"CREATE TEMPORARY TABLE moving_trips AS SELECT {columns} FROM {default} WHERE {where}",
+                           bounds)
             cursor.execute(f"DELETE FROM {default} WHERE {where}", bounds)
         cursor.execute(f"CREATE TABLE {part} PARTITION OF {q(table)} FOR VALUES FROM (%s) TO (%s)", bounds)
         if waiting:
             cursor.execute(f"INSERT INTO {q(table)} ({columns}) SELECT {columns} FROM moving_trips")
+            cursor.execute("DROP TABLE moving_trips")  # now, not at the commit: a caller's transaction may move more
     return waiting

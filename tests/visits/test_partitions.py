@@ -128,6 +128,17 @@ def test_moving_a_years_trips_keeps_every_key_with_its_trip_and_every_other_trip
         == [v.idempotency_key for v in moved]
 
 
+def test_several_moves_in_one_transaction_each_take_their_own_trips(postgresql):
+    visits = [f.VisitFactory(start=date(year, 4, 1), idempotency_key=uuid.uuid4()) for year in (2065, 2066)]
+    stay = f.StayFactory(start=date(2065, 4, 1), end=date(2065, 4, 2))
+    with transaction.atomic():
+        moved = [add_year("visits_visit", 2065), add_year("visits_visit", 2066), add_year("visits_stay", 2065)]
+    assert moved == [1, 1, 1] and [home_of(v) for v in visits] == ["visits_visit_y2065", "visits_visit_y2066"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text FROM visits_stay WHERE id = %s", [stay.pk])
+        assert cursor.fetchone()[0] == "visits_stay_y2065"
+
+
 def test_the_move_needs_no_superuser_setting(postgresql):
     """Triggers are not switched off for the move (``session_replication_role`` is a superuser's)."""
     f.VisitFactory(start=date(2064, 2, 1), idempotency_key=uuid.uuid4())
