@@ -612,7 +612,10 @@ def _area_rows(subject: Subject, start: date, end: date) -> list[dict]:
         row["households"] += households
         row["poor_households"] += poor
         row["exits"] += exits
-        row["households_paired" if held else "households_without_cadre"] += households if held else poor
+        if held:
+            row["households_paired"] += households
+        else:
+            row["households_without_cadre"] += poor
     t0, t1 = day_start(start), day_start(end + timedelta(days=1))
     for code, n in (Demand.objects.filter(subject.by_village(), created_at__gte=t0, created_at__lt=t1)
                     .annotate(part=part).values_list("part").annotate(n=Count("pk")).order_by()):
