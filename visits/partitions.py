@@ -25,6 +25,14 @@ def partitioned() -> bool:
     return bool(row) and row[0] == "p"
 
 
+def key_table(table: str, column: str = "idempotency_key") -> str:
+    """Where ``column``'s keys of ``table`` are looked up with their ids (columns ``column``, id):
+    on PostgreSQL the small keys table the partitioning keeps beside the trips (migration 0011),
+    one index probe where the trips would take one per year partition and a plan over all of
+    them; on SQLite the table itself."""
+    return f"{table}_{column}s" if connection.vendor == "postgresql" else table
+
+
 def years(table: str) -> list[int]:
     """The years that have a partition of their own."""
     with connection.cursor() as cursor:

@@ -35,6 +35,7 @@ from pairing.models import Posting
 from shuanglian.helpers import in_batches
 
 from .models import Visit, VisitPolicy
+from .partitions import key_table
 
 VENDOR_SQL = {
     "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'",
@@ -77,11 +78,11 @@ def policy_for(*, subject: str, area_code: str, year: int) -> VisitPolicy | None
 class TripFacts:
     """What the rules of a cadre's new trip read from the database, in one statement: the
     policy in force, the cadre's pairing spans with each named household (by household id), and
-    the visit already stored under the trip's idempotency key, as (id, cadre id, author id)."""
+    the id of the visit already stored under the trip's idempotency key."""
 
     policy: VisitPolicy | None
     spans: dict[int, list[tuple[date, date | None]]]
-    keyed: tuple[int, int, int | None] | None = None
+    keyed: int | None = None
 
 
 def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[int], key=None) -> TripFacts:
@@ -93,12 +94,12 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     ids = sorted(set(household_ids)) or [None]
     key_field = Visit._meta.get_field("idempotency_key")
     sql = (
-        f"SELECT {', '.join(f'pol.{qn(c)}' for c in policy_columns)}, k.id, k.cadre_id, k.created_by_id, "
+        f"SELECT {', '.join(f'pol.{qn(c)}' for c in policy_columns)}, k.id, "
         f"hp.household_id, hp.{qn('start')}, hp.{qn('end')} "
         f"FROM (SELECT 1 AS one) o "
         f"LEFT JOIN (SELECT vp.* FROM {VisitPolicy._meta.db_table} vp WHERE {policy_candidates_sql('%(area)s')} "
         f"ORDER BY {POLICY_ORDER} LIMIT 1) pol ON 1 = 1 "
-        f"LEFT JOIN {Visit._meta.db_table} k ON k.idempotency_key = %(key)s "
+        f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(key_field.column)} = %(key)s "
         f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id IN "
         f"({', '.join(f'%(h{i})s' for i in range(len(ids)))})")
     params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
@@ -111,13 +112,12 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     first = rows[0]
     policy = VisitPolicy.from_db(connection.alias, [f.attname for f in VisitPolicy._meta.concrete_fields],
                                  first[:n]) if first[0] is not None else None
-    keyed = tuple(first[n:n + 3]) if first[n] is not None else None
     spans: dict[int, list[tuple[date, date | None]]] = {}
     for row in rows:
-        household_id, start, end = row[n + 3:]
+        household_id, start, end = row[n + 1:]
         if household_id is not None:
             spans.setdefault(household_id, []).append((_as_date(start), _as_date(end) if end is not None else None))
-    return TripFacts(policy=policy, spans=spans, keyed=keyed)
+    return TripFacts(policy=policy, spans=spans, keyed=first[n])
 
 
 def _as_date(value) -> date:

@@ -138,7 +138,7 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
     facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
                        household_ids=[h.pk for h in households], key=key)
     if facts.keyed is not None:
-        return _replayed(Visit.objects.get(pk=facts.keyed[0]), cadre=cadre, by=by), False
+        return _replayed(Visit.objects.get(pk=facts.keyed), cadre=cadre, by=by), False
     check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry, facts=facts)
     check_location(location)
     prepared = prepare_photos(photos or [])
