@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from households.models import Household, Member
@@ -14,6 +16,8 @@ from pairing.models import HouseholdPairing
 from tests.api.conftest import signed_in
 from tests.web.conftest import counties  # noqa: F401
 from visits.models import AnomalyFlag, Visit
+from visits.partitions import key_table
+from visits.selectors import trip_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +113,19 @@ def test_the_audit_record_holds_every_value_the_visit_was_stored_with(client, mi
     assert sorted(visit.households.values_list("pk", flat=True)) == sorted(h.pk for h in mine["households"])
     assert (visit.created_at, visit.created_by, str(visit.idempotency_key)) == (NOW, mine["cadre"].user, body["key"])
 
+
+
+def test_a_used_key_is_found_in_the_keys_table_not_in_every_year_of_trips(client, mine):
+    client.force_login(mine["cadre"].user)
+    body = phone_body(mine["households"][:1])
+    assert client.post(reverse("visits-log"), body).status_code == 302
+    cadre = mine["cadre"]
+    with CaptureQueriesContext(connection) as read:
+        facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=DAY.year,
+                           household_ids=[mine["household"].pk], key=uuid.UUID(body["key"]))
+    assert facts.keyed == Visit.objects.get().pk
+    assert trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=DAY.year,
+                      household_ids=[mine["household"].pk], key=uuid.uuid4()).keyed is None
+    expected = "visits_visit_idempotency_keys" if connection.vendor == "postgresql" else "visits_visit"
+    assert key_table("visits_visit") == expected
+    assert f'JOIN "{expected}" k' in read.captured_queries[0]["sql"]
