@@ -27,9 +27,10 @@ def partitioned() -> bool:
 
 def key_table(table: str, column: str = "idempotency_key") -> str:
     """Where ``column``'s keys of ``table`` are looked up with their ids (columns ``column``, id):
-    on PostgreSQL the small keys table the partitioning keeps beside the trips (migration 0011),
-    one index probe where the trips would take one per year partition and a plan over all of
-    them; on SQLite the table itself."""
+    on PostgreSQL the small keys table the partitioning keeps beside the trips, one index probe
+    where the trips would take one per year partition and a plan over all of them; on SQLite the
+    table itself. The keys table is part of the schema on PostgreSQL once the migrations are
+    applied (migration 0011 names it the same way: keep the two in step)."""
     return f"{table}_{column}s" if connection.vendor == "postgresql" else table
 
 

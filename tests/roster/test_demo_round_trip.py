@@ -15,8 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from assessments.models import Tally
-from households.models import Area, Household
-from pairing.models import HouseholdPairing
+from households.models import Household
 from visits.models import UnitVisit, Visit
 from visits.roster import one_trip
 
@@ -75,11 +74,10 @@ def project_models() -> list:
 def delete_everything_but(kept: dict) -> None:
     """Delete every row that was not there before the demo (migrations' defaults stay).
 
-    One DELETE a table (and one a table of links), the foreign keys checked once at the end:
+    One DELETE a table (and two a table of links), the foreign keys checked once at the end, so
+    the order of the tables does not matter (they are deferred until then):
     the ORM's delete collects every related row in Python first, minutes for the demo county.
     The accounts go last through the ORM, which also clears what Django's own apps keep of them."""
-    Area.objects.update(parent=None)
-    HouseholdPairing.objects.update(successor=None)
     qn = connection.ops.quote_name
     users = get_user_model()
 
@@ -92,15 +90,23 @@ def delete_everything_but(kept: dict) -> None:
         for model in project_models():
             if model is users:
                 continue
-            for field in model._meta.local_many_to_many:
-                through = field.remote_field.through._meta
-                if through.auto_created:
-                    delete(through.db_table, field.m2m_column_name(), kept[model])
+            for field in links(model):  # a link goes with either end (some have no database key)
+                through = field.remote_field.through._meta.db_table
+                delete(through, field.m2m_column_name(), kept[model])
+                if field.related_model in kept:
+                    delete(through, field.m2m_reverse_name(), kept[field.related_model])
             delete(model._meta.db_table, model._meta.pk.column, kept[model])
         users.objects.exclude(pk__in=kept[users]).delete()
         connection.check_constraints()  # no row left pointing at a deleted one
     left = [m.__name__ for m in project_models() if m.objects.exclude(pk__in=kept[m]).exists()]
+    left += [f"{m.__name__}.{f.name}" for m in project_models() for f in links(m)
+             if f.remote_field.through.objects.exclude(**{f"{f.m2m_field_name()}__in": kept[m]}).exists()]
     assert not left, f"could not empty {sorted(left)}"
+
+
+def links(model) -> list:
+    """The model's many-to-many fields whose table of links Django made."""
+    return [f for f in model._meta.local_many_to_many if f.remote_field.through._meta.auto_created]
 
 
 @pytest.mark.parametrize("today", [MID_MONTH, FIRST_OF_MONTH], ids=str)

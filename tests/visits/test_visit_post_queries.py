@@ -16,7 +16,6 @@ from pairing.models import HouseholdPairing
 from tests.api.conftest import signed_in
 from tests.web.conftest import counties  # noqa: F401
 from visits.models import AnomalyFlag, Visit
-from visits.partitions import key_table
 from visits.selectors import trip_facts
 
 pytestmark = pytest.mark.django_db
@@ -119,13 +118,18 @@ def test_a_used_key_is_found_in_the_keys_table_not_in_every_year_of_trips(client
     client.force_login(mine["cadre"].user)
     body = phone_body(mine["households"][:1])
     assert client.post(reverse("visits-log"), body).status_code == 302
-    cadre = mine["cadre"]
+    visit, cadre = Visit.objects.get(), mine["cadre"]
     with CaptureQueriesContext(connection) as read:
         facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=DAY.year,
                            household_ids=[mine["household"].pk], key=uuid.UUID(body["key"]))
-    assert facts.keyed == Visit.objects.get().pk
+    assert facts.keyed == visit.pk
     assert trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=DAY.year,
                       household_ids=[mine["household"].pk], key=uuid.uuid4()).keyed is None
-    expected = "visits_visit_idempotency_keys" if connection.vendor == "postgresql" else "visits_visit"
-    assert key_table("visits_visit") == expected
-    assert f'JOIN "{expected}" k' in read.captured_queries[0]["sql"]
+    statement = read.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":  # the keys table of migration 0011, filled by its trigger
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM visits_visit_idempotency_keys WHERE idempotency_key = %s", [body["key"]])
+            assert cursor.fetchone() == (visit.pk,)
+        assert 'JOIN "visits_visit_idempotency_keys" k' in statement
+    else:
+        assert 'JOIN "visits_visit" k' in statement

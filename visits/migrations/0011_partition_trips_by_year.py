@@ -60,6 +60,7 @@ def _shape(cursor, table: str):
 
 
 def _key_trigger(cursor, table: str, column: str) -> None:
+    # The name visits.partitions.key_table reads the keys by: keep the two in step.
     keys, function = f"{table}_{column}s", f"{table}_{column}s_sync"
     cursor.execute(f"CREATE TABLE {qn(keys)} ({qn(column)} uuid PRIMARY KEY, id bigint NOT NULL)")
     cursor.execute(f"INSERT INTO {qn(keys)} SELECT {qn(column)}, id FROM {qn(table)} WHERE {qn(column)} IS NOT NULL")
