@@ -654,7 +654,8 @@ VISIT_POLICY = Entry(
         "max_trip_days": v["max_trip_days"]})},
     valid={"area": "620502000000", "max_trip_days": 20},
     rules={"a province-wide rule set by a county office": {"area": None},
-           "no trip short enough": {"max_trip_days": 0}},
+           "no trip short enough": {"max_trip_days": 0},
+           "trips longer than a year": {"max_trip_days": 367}},
 )
 
 SUBMISSION_POLICY = Entry(

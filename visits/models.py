@@ -1,5 +1,7 @@
 """Visits (进村入户): cadres' trips to their households, units' trips to their villages, and the
 policies they are measured against."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import Area
+
+# The longest any trip may be, whatever its policy (docs/domain.md §6): the database refuses a
+# longer cadre's visit, so a trip sharing a day with another begins at most this many days
+# before it, which bounds the year partitions the overlap check reads (visits/services/anomalies.py).
+LONGEST_TRIP_DAYS = 366
 
 
 class Task(models.TextChoices):
@@ -55,7 +62,13 @@ class Visit(models.Model):
         # cascades being Django's.
         verbose_name = verbose_name_plural = _("干部走访")
         ordering = ["-start", "cadre"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=F("start")), name="visit_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="visit_ends_after_start"),
+            # ``end`` on or before start + 365 days (on SQLite a date compared with a date-time
+            # string: the same day still passes, the next does not).
+            models.CheckConstraint(condition=Q(end__lte=F("start") + timedelta(days=LONGEST_TRIP_DAYS - 1)),
+                                   name="visit_at_most_a_year"),
+        ]
         indexes = [models.Index(fields=["cadre", "start"], name="visit_by_cadre")]  # compliance: a cadre's trips
 
     def __str__(self) -> str:

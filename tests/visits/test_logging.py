@@ -62,6 +62,28 @@ def test_a_trip_longer_than_the_policy_allows_is_refused(pairing):
     assert "最长31天" in messages(exc)
 
 
+def test_with_no_policy_a_trip_longer_than_a_year_is_refused(pairing):
+    VisitPolicy.objects.all().delete()
+    with pytest.raises(DomainError) as exc:
+        log(pairing, start_days_ago=370, end_days_ago=4, own_entry=False)  # 367 days
+    assert "最长366天" in messages(exc) and not Visit.objects.exists()
+
+
+def test_with_no_policy_a_trip_of_a_whole_leap_year_is_stored(pairing):
+    VisitPolicy.objects.all().delete()
+    assert log(pairing, start_days_ago=369, end_days_ago=4, own_entry=False).pk  # 366 days
+
+
+def test_the_database_refuses_a_trip_longer_than_a_year_that_skips_the_service(pairing):
+    from datetime import date
+
+    from django.db import IntegrityError, transaction
+
+    Visit.objects.create(cadre=pairing.cadre, start=date(2024, 1, 1), end=date(2024, 12, 31))  # 366 days
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Visit.objects.create(cadre=pairing.cadre, start=date(2024, 1, 1), end=date(2025, 1, 1))
+
+
 def test_a_cadres_own_entry_older_than_the_window_is_refused(pairing):
     with pytest.raises(DomainError) as exc:
         log(pairing, start_days_ago=45, end_days_ago=44)
@@ -144,6 +166,18 @@ def test_a_trip_of_the_new_year_is_flagged_against_one_begun_the_year_before(pai
     flag_anomalies(visits=[january])  # the trips lie in two year partitions on PostgreSQL
     flag = AnomalyFlag.objects.get(kind=AnomalyFlag.Kind.OVERLAP)
     assert (flag.visit_id, flag.other_id, flag.day) == (december.pk, january.pk, date(2025, 1, 1))
+
+
+def test_a_trip_is_flagged_against_one_of_a_whole_year_begun_the_year_before(pairing):
+    from datetime import date
+
+    year_long = Visit.objects.create(cadre=pairing.cadre, start=date(2024, 1, 1), end=date(2024, 12, 31))
+    last_day = Visit.objects.create(cadre=pairing.cadre, start=date(2024, 12, 31), end=date(2025, 1, 2))
+    for trip in (year_long, last_day):
+        trip.households.set([pairing.household])
+    flag_anomalies(visits=[last_day])  # the other trip begins 365 days before: the bound's edge
+    flag = AnomalyFlag.objects.get(kind=AnomalyFlag.Kind.OVERLAP)
+    assert (flag.visit_id, flag.other_id, flag.day) == (year_long.pk, last_day.pk, date(2024, 12, 31))
 
 
 def test_flagging_the_same_trips_again_adds_nothing(pairing):

@@ -3,6 +3,7 @@ their year, the idempotency key stays unique across years, the conversion of a p
 keeps every row, and a year added later takes the trips waiting in the DEFAULT partition.
 On SQLite nothing is partitioned: the tests that need PostgreSQL say so."""
 import importlib
+import re
 import uuid
 from datetime import date
 
@@ -153,6 +154,20 @@ def test_the_move_needs_no_superuser_setting(postgresql):
 def test_the_command_adds_the_missing_years_up_to_the_one_asked(postgresql):
     call_command("partition_years", "--until", "2043", stdout=None)
     assert {2041, 2042, 2043} <= set(years("visits_visit")) and 2043 in years("visits_stay")
+
+
+def test_the_check_for_trips_sharing_a_day_reads_only_the_years_a_trip_of_at_most_a_year_can_reach(postgresql):
+    from visits.services.anomalies import flag_anomalies
+
+    visit = f.VisitFactory(start=date(2025, 3, 3))
+    with CaptureQueriesContext(connection) as run:
+        flag_anomalies(visits=[visit], villages={visit.pk: set()}, new=True)
+    [check] = [q["sql"] for q in run.captured_queries if "JOIN" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {check}")
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    read = {int(year) for year in re.findall(r"visits_visit_y(\d{4})", plan)}
+    assert read == {2024, 2025} and "visits_visit_default" not in plan
 
 
 def test_on_sqlite_nothing_is_partitioned():

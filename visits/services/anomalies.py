@@ -2,7 +2,7 @@
 days on which a cadre's trips reach two villages."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.utils.translation import gettext
@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from shuanglian.errors import DomainError
 from shuanglian.helpers import BATCH, in_batches
 
-from ..models import AnomalyFlag, Visit
+from ..models import LONGEST_TRIP_DAYS, AnomalyFlag, Visit
 
 
 def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None = None, new: bool = False) -> int:
@@ -54,7 +54,9 @@ def _overlapping_trips(visits: list[Visit]) -> list[tuple[int, int, date]]:
 
     The visits' own first days (and, when every one is known, their last days) bound the
     query by constants, so that PostgreSQL reads only the year partitions that can hold them
-    (``visits.partitions``) instead of probing every year's for each id."""
+    (``visits.partitions``) instead of probing every year's for each id, and plans only those:
+    the other trip too, since no trip is longer than ``LONGEST_TRIP_DAYS`` (a constraint of the
+    table), begins at most that many days before the first of the visits."""
     qn = connection.ops.quote_name
     table = qn(Visit._meta.db_table)
     start, end = qn("start"), qn("end")
@@ -66,8 +68,9 @@ def _overlapping_trips(visits: list[Visit]) -> list[tuple[int, int, date]]:
         sql = (f"SELECT v.id, o.id, CASE WHEN v.{start} > o.{start} THEN v.{start} ELSE o.{start} END "
                f"FROM {table} v JOIN {table} o ON o.cadre_id = v.cadre_id AND o.id <> v.id "
                f"AND o.{start} <= v.{end} AND o.{end} >= v.{start} "
-               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))}) AND v.{start} >= %s AND v.{start} <= %s")
-        params = [*batch, min(starts), max(starts)]
+               f"WHERE v.id IN ({', '.join(['%s'] * len(batch))}) AND v.{start} >= %s AND v.{start} <= %s "
+               f"AND o.{start} >= %s")
+        params = [*batch, min(starts), max(starts), min(starts) - timedelta(days=LONGEST_TRIP_DAYS - 1)]
         if all(ends):  # a trip ends on or after its first day: no other trip sharing a day begins later
             sql += f" AND o.{start} <= %s"
             params.append(max(ends))

@@ -20,7 +20,7 @@ from shuanglian import freshness
 from shuanglian.errors import DomainError
 
 from ..locks import check_month_open
-from ..models import UnitVisit, Visit, VisitPolicy
+from ..models import LONGEST_TRIP_DAYS, UnitVisit, Visit, VisitPolicy
 from ..photos import prepare_photos
 from ..selectors import TripFacts, policy_for, trip_facts
 from ..spans import spans_cover, village_spans
@@ -45,27 +45,30 @@ TRIP_MESSAGES = DateMessages(
 
 
 def dated_entry_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool,
-                       messages: DateMessages) -> dict[str, list[str]]:
+                       messages: DateMessages, ceiling: int | None = None) -> dict[str, list[str]]:
     """The date rules of an entry of the visit policy's kind (a trip, a stay), on plain values: not
-    ending before it starts, not in the future, no longer than the policy's longest, and for one's
-    own entry no older than its back-dating window."""
+    ending before it starts, not in the future, no longer than the policy's longest nor than
+    ``ceiling`` days (whatever the policy, or with none), and for one's own entry no older than
+    its back-dating window."""
     errors: dict[str, list[str]] = {}
     if end < start:
         errors.setdefault("end", []).append(gettext("结束日期不能早于开始日期。"))
     if start > today or end > today:
         errors.setdefault("end" if start <= today else "start", []).append(messages.future())
-    if policy is not None and end >= start and (end - start).days + 1 > policy.max_trip_days:
+    limits = [n for n in (policy.max_trip_days if policy is not None else None, ceiling) if n is not None]
+    if limits and end >= start and (end - start).days + 1 > (longest := min(limits)):
         errors.setdefault("end", []).append(
-            messages.too_long(policy.max_trip_days) % {"max": policy.max_trip_days, "days": (end - start).days + 1})
+            messages.too_long(longest) % {"max": longest, "days": (end - start).days + 1})
     if own_entry and policy is not None and start < today - timedelta(days=policy.backdate_days):
         errors.setdefault("start", []).append(messages.too_old(policy.backdate_days) % {"days": policy.backdate_days})
     return errors
 
 
 def trip_errors(*, start: date, end: date, today: date, policy: VisitPolicy | None, own_entry: bool) -> dict[str, list[str]]:
-    """The date rules of a trip, on plain values (the roster importer checks rows with it too)."""
+    """The date rules of a trip, on plain values (the roster importer checks rows with it too).
+    No trip is longer than a year, whatever its policy (``LONGEST_TRIP_DAYS``)."""
     return dated_entry_errors(start=start, end=end, today=today, policy=policy, own_entry=own_entry,
-                              messages=TRIP_MESSAGES)
+                              messages=TRIP_MESSAGES, ceiling=LONGEST_TRIP_DAYS)
 
 
 def listed(items) -> str:
@@ -223,9 +226,11 @@ def unit_visit_errors(*, start: date, end: date, today: date, policy: VisitPolic
 
 
 def check_visit_policy(*, max_trip_days: int) -> None:
-    """A policy must let a trip of one day count."""
+    """A policy must let a trip of one day count, and allows none longer than a year."""
     if max_trip_days is None or max_trip_days < 1:
         raise DomainError({"max_trip_days": gettext("单次最长天数至少为1天。")})
+    if max_trip_days > LONGEST_TRIP_DAYS:
+        raise DomainError({"max_trip_days": gettext("单次最长天数不能超过%(days)s天。") % {"days": LONGEST_TRIP_DAYS}})
 
 
 def check_edit_window(*, visit: Visit, today: date | None = None) -> None:
