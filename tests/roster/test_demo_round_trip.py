@@ -1,21 +1,24 @@
 """The demo county's own roster: after ``seed_demo``, ``export_roster`` writes a workbook that
 ``import_roster`` takes back, into the same database (everything unchanged) and into an empty
 one (the same roster again). The demo is built relative to today, so the clock is frozen, once
-in the middle of a month and once on its first day."""
+in the middle of a month and once on its first day; the demo is seeded and exported once for
+each day (tests/seeded.py)."""
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from assessments.models import Tally
 from households.models import Household
+from tests.seeded import demo_seeded_for_module
 from visits.models import UnitVisit, Visit
 from visits.roster import one_trip
 
@@ -29,13 +32,15 @@ PROJECT_APPS = ("households", "pairing", "visits", "identification", "planning",
 MID_MONTH, FIRST_OF_MONTH = dt.date(2026, 6, 15), dt.date(2026, 7, 1)
 
 
-def frozen_at(day: dt.date):
-    return time_machine.travel(dt.datetime.combine(day, dt.time(10), ZoneInfo("Asia/Shanghai")), tick=False)
+@dataclass(frozen=True)
+class Exported:
+    path: Path  # the demo's roster as export_roster wrote it
+    written: dict[str, int]  # rows written per sheet
+    kept: dict  # primary keys per model from before the demo (the migrations' defaults)
 
 
-def seed_and_export(path) -> dict[str, int]:
-    """Load the demo and export it; returns the rows written per sheet."""
-    assert run_command("seed_demo").code == 0
+def export(path) -> dict[str, int]:
+    """Export the roster; returns the rows written per sheet."""
     run = run_command("export_roster", "-o", str(path))
     assert run.code == 0, run.out + run.err
     return {m[1]: int(m[2]) for line in run.lines if (m := re.fullmatch(r"(\S+)：(\d+) 行", line.strip()))}
@@ -109,28 +114,36 @@ def links(model) -> list:
     return [f for f in model._meta.local_many_to_many if f.remote_field.through._meta.auto_created]
 
 
-@pytest.mark.parametrize("today", [MID_MONTH, FIRST_OF_MONTH], ids=str)
-def test_the_demo_roster_imports_into_the_same_database_unchanged(tmp_path, today):
-    with frozen_at(today):
-        seed_and_export(tmp_path / "demo.xlsx")
-        run = run_command("import_roster", str(tmp_path / "demo.xlsx"))
+@pytest.fixture(scope="module")
+def exported(request, django_db_setup, django_db_blocker, tmp_path_factory) -> Exported:
+    """The demo seeded and exported once for the module on the day given (indirectly), the clock
+    stopped there for the tests that read it (tests/seeded.py)."""
+    today = request.param
+    with django_db_blocker.unblock():
+        kept = {model: list(model.objects.values_list("pk", flat=True)) for model in project_models()}
+    path = tmp_path_factory.mktemp("demo-roster") / "demo.xlsx"
+    moment = dt.datetime.combine(today, dt.time(10), ZoneInfo("Asia/Shanghai"))
+    with demo_seeded_for_module(django_db_blocker, moment):
+        yield Exported(path=path, written=export(path), kept=kept)
+
+
+@pytest.mark.parametrize("exported", [MID_MONTH, FIRST_OF_MONTH], ids=str, indirect=True)
+def test_the_demo_roster_imports_into_the_same_database_unchanged(exported):
+    run = run_command("import_roster", str(exported.path))
     assert run.code == 0, run.out + run.err
     found = counts(run)
     assert {"评议", "走访", "单位进村", "联户"} <= set(found)
     assert {sheet: n[:2] for sheet, n in found.items() if n[:2] != (0, 0)} == {}
 
 
-@pytest.mark.parametrize("today", [FIRST_OF_MONTH], ids=str)
-def test_the_demo_roster_imports_into_an_empty_database(tmp_path, today):
-    kept = {model: list(model.objects.values_list("pk", flat=True)) for model in project_models()}
-    with frozen_at(today):
-        written = seed_and_export(tmp_path / "demo.xlsx")
-        before = roster_state()
-        delete_everything_but(kept)
-        assert not Household.objects.exists() and not Visit.objects.exists()
-        run = run_command("import_roster", str(tmp_path / "demo.xlsx"))
+@pytest.mark.parametrize("exported", [FIRST_OF_MONTH], ids=str, indirect=True)
+def test_the_demo_roster_imports_into_an_empty_database(exported):
+    before = roster_state()
+    delete_everything_but(exported.kept)
+    assert not Household.objects.exists() and not Visit.objects.exists()
+    run = run_command("import_roster", str(exported.path))
     assert run.code == 0, run.out + run.err
-    assert {sheet: created for sheet, (created, _, _) in counts(run).items()} == written
+    assert {sheet: created for sheet, (created, _, _) in counts(run).items()} == exported.written
     assert roster_state() == before
 
 
