@@ -7,6 +7,7 @@ every row still gets its historical record, in batches, with the same user.
 """
 from __future__ import annotations
 
+import functools
 from typing import Iterable
 
 from shuanglian.helpers import BATCH
@@ -196,12 +197,25 @@ def copy_create(model, objs: list, *, reason: str = ROSTER_IMPORT) -> list:
 
 def _copy_history(cursor, historical, sample, fields: list, texts: list[list[str]], reason: str) -> None:
     from django.conf import settings
-    from django.db.models import AutoField, BigAutoField, SmallAutoField
-    from django.utils import timezone
 
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     position = {f.attname: i for i, f in enumerate(fields)}
+    copied, extra = _history_columns(historical, sample, position, reason)
+    pick = [position[f.attname] for f in copied]
+    tail = "".join("\t" + _copy_text(v) for v in extra.values())
+    columns = [f.column for f in copied] + list(extra)
+    _copy(cursor, historical._meta.db_table, columns, ("\t".join([t[i] for i in pick]) + tail for t in texts))
+
+
+def _history_columns(historical, sample, own_fields, reason: str) -> tuple[list, dict]:
+    """A new object's historical record, as simple-history's save signal writes it: (the
+    record's fields that copy one of the object's, by attname in ``own_fields``; the other
+    columns with their values: when, by whom — the request's user —, why, created, and the
+    defaults of any other extra field)."""
+    from django.db.models import AutoField, BigAutoField, SmallAutoField
+    from django.utils import timezone
+
     user = historical.get_default_history_user(sample)
     own = {"history_date": timezone.now(), "history_change_reason": reason, "history_type": "+",
            "history_user_id": user.pk if user is not None else None}
@@ -209,11 +223,70 @@ def _copy_history(cursor, historical, sample, fields: list, texts: list[list[str
     for f in historical._meta.concrete_fields:
         if f.attname in own:
             extra[f.column] = own[f.attname]
-        elif f.attname in position:
+        elif f.attname in own_fields:
             copied.append(f)
         elif not isinstance(f, (AutoField, BigAutoField, SmallAutoField)):
             extra[f.column] = f.get_default()
-    pick = [position[f.attname] for f in copied]
-    tail = "".join("\t" + _copy_text(v) for v in extra.values())
-    columns = [f.column for f in copied] + list(extra)
-    _copy(cursor, historical._meta.db_table, columns, ("\t".join([t[i] for i in pick]) + tail for t in texts))
+    return copied, extra
+
+
+# --- One new object in one statement -------------------------------------------------------------
+# A trip logged from the phone is one row, its historical record and a link or two to its
+# households. Three INSERTs inside BEGIN … COMMIT are five round trips; on PostgreSQL one
+# statement of data-modifying CTEs writes them all, and needs no transaction of its own: a
+# statement is atomic, and in autocommit its commit comes back with it.
+
+@functools.cache
+def _historical_model(model):
+    """The model of ``model``'s historical records (None without any), looked up once:
+    simple-history makes a new manager class on every lookup of ``model.history``, which costs
+    more than the one insert it serves."""
+    manager = getattr(model, "history", None)
+    return manager.model if manager is not None else None
+
+
+def create_with_history(obj, *, related: dict[str, list] | None = None, reason: str = "") -> None:
+    """Insert one new object, its historical record (as ``bulk_create`` here records it: the
+    request's user, ``reason``) and its many-to-many links (``related``: field name → keys of
+    the objects it links to), setting the object's pk. One statement on PostgreSQL; elsewhere
+    one INSERT each. The caller holds a transaction when it needs one around it (outside one,
+    PostgreSQL's single statement is already atomic)."""
+    from django.conf import settings
+    from django.db import connection
+
+    model, related = type(obj), {name: list(keys) for name, keys in (related or {}).items() if keys}
+    if connection.vendor != "postgresql":
+        bulk_create(model, [obj], reason=reason)
+        for name, keys in related.items():
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            through.objects.bulk_create([through(**{field.m2m_column_name(): obj.pk, field.m2m_reverse_name(): key})
+                                         for key in keys])
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    params = [f.get_db_prep_save(get(obj), connection) for f, get in zip(fields, _getters(fields))]
+    parts = [f"new AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+             f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING *)"]
+    historical = _historical_model(model)
+    if historical is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        # The record copies the row as stored (RETURNING *), its own key included.
+        by_attname = {f.attname: f for f in meta.concrete_fields}
+        copied, extra = _history_columns(historical, obj, by_attname, reason)
+        historical = historical._meta
+        columns = [f.column for f in copied] + list(extra)
+        values = [f"new.{quote(by_attname[f.attname].column)}" for f in copied] + ["%s"] * len(extra)
+        parts.append(f"history AS (INSERT INTO {quote(historical.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                     f"SELECT {', '.join(values)} FROM new)")
+        params.extend(extra.values())
+    for i, (name, keys) in enumerate(related.items()):
+        field = meta.get_field(name)
+        key_type = field.remote_field.model._meta.pk.rel_db_type(connection)
+        parts.append(f"link{i} AS (INSERT INTO {quote(field.remote_field.through._meta.db_table)} "
+                     f"({quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}) "
+                     f"SELECT new.{quote(meta.pk.column)}, unnest(%s::{key_type}[]) FROM new)")
+        params.append(keys)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new", params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias

@@ -2,21 +2,21 @@
 (docs/domain.md §6), logging a visit once, correcting it, and the policy's own rule."""
 from __future__ import annotations
 
-import functools
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from households.models import Household
 from pairing.models import Cadre
 from pairing.selectors import team_memberships
-from shuanglian import freshness
+from shuanglian import audit, freshness
 from shuanglian.errors import DomainError
 
 from ..locks import check_month_open
@@ -136,7 +136,8 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
 
     A fixed number of statements whatever the households: the visit already stored under the
     key, the policy and the pairing spans are read in one, the month lock in another; the
-    visit and its audit record are inserted together, the households linked in one insert."""
+    visit, its audit record and its households are written in one more (on PostgreSQL, see
+    ``audit.create_with_history``), and the trips sharing a day with it looked up after."""
     households = list(dict.fromkeys(households))
     facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
                        household_ids=[h.pk for h in households], key=key)
@@ -147,16 +148,15 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
     prepared = prepare_photos(photos or [])
     where = {"latitude": location.latitude, "longitude": location.longitude,
              "location_accuracy": location.accuracy} if location else {}
-    link = Visit.households.through
+    visit = Visit(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [], help_given=help_given,
+                  notes=notes, idempotency_key=key, created_by=by, **where)
+    # The visit, its audit record and its households: one statement on PostgreSQL, atomic by
+    # itself outside a transaction; a savepoint inside one (and wherever photos come with it)
+    # keeps a refused key from spoiling the transaction around it.
+    alone = connection.vendor == "postgresql" and not prepared and not connection.in_atomic_block
     try:
-        with transaction.atomic():
-            # The visit, then its audit record through the history's own bulk API (as the save
-            # signal would write it: the signed-in user, now), then its households in one insert.
-            visit = Visit.objects.bulk_create([
-                Visit(cadre=cadre, start=start, end=end, stayed=stayed, tasks=tasks or [], help_given=help_given,
-                      notes=notes, idempotency_key=key, created_by=by, **where)])[0]
-            _visit_history().bulk_history_create([visit])
-            link.objects.bulk_create([link(visit_id=visit.pk, household_id=h.pk) for h in households])
+        with nullcontext() if alone else transaction.atomic():
+            audit.create_with_history(visit, related={"households": [h.pk for h in households]})
             for content in prepared:
                 visit.photos.create(image=content)
             freshness.touch_villages(h.village_id for h in households)
@@ -166,13 +166,6 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
         raise
     flag_anomalies(visits=[visit], villages={visit.pk: {h.village_id for h in households}}, new=True)
     return visit, True
-
-
-@functools.cache
-def _visit_history():
-    """The visits' history manager, looked up once: simple-history builds a new manager class
-    on every lookup, which costs more than the insert it serves."""
-    return Visit.history
 
 
 def _replayed(visit: Visit, *, cadre: Cadre, by) -> Visit:
