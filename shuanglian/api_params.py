@@ -191,6 +191,10 @@ ERRORS = {
 
 SIGN_IN_ERRORS = {"429": "同一地址登录失败次数过多，请稍后再试"}
 
+# An operation that reads a body answers a body it cannot read as what it is (no media type,
+# one no parser takes, a multipart body without its parts) with 415.
+BODY_ERRORS = {"415": "请求体的格式不受支持"}
+
 
 def document_errors(result, generator, request, public):
     """Every operation can answer these errors (bad input, no sign-in, no right, out of scope);
@@ -205,6 +209,8 @@ def document_errors(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             # Sign-in attempts are counted per address (shuanglian/throttle.py): past the limit, 429.
             errors = {**ERRORS, **SIGN_IN_ERRORS} if path.endswith("/auth/token/") else ERRORS
+            if "requestBody" in operation:
+                errors = {**errors, **BODY_ERRORS}
             for status, description in errors.items():
                 responses.setdefault(status, {
                     "description": description,

@@ -210,6 +210,14 @@ def test_every_operation_documents_its_error_answers(as_office):
     assert operations and all({"400", "401", "403", "404"} <= set(op["responses"]) for op in operations)
 
 
+def test_an_operation_that_reads_a_body_documents_the_415_it_gives_for_an_unreadable_one(as_office, counties):
+    schema = as_office.get("/api/schema/?format=json").json()
+    operations = [(method, op) for path in schema["paths"].values() for method, op in path.items()]
+    assert all(("415" in op["responses"]) == ("requestBody" in op) for method, op in operations)
+    response = as_office.generic("POST", "/api/v1/demands/", "类别=住房", content_type="text/plain")
+    assert response.status_code == 415
+
+
 def test_compliance_by_resident_posting_is_scoped_and_counts_leave(as_office, counties):
     from datetime import date
 
