@@ -5,7 +5,8 @@
 JOBS.json holds {"base": "http://127.0.0.1:PORT", "expect": [200, 302], "requests":
 [{"method": "POST", "path": "/visits/new/", "cookie": "...", "body": "a=1&b=2"}, ...]}.
 Each thread keeps one connection alive and takes the next request from the list. Prints one
-JSON line: requests, seconds, requests/s, p50/p95 latency in ms, and the unexpected statuses.
+JSON line: requests, seconds, requests/s, p50/p95 latency in ms, and the unexpected statuses
+(with "latencies": true in JOBS.json, also every request's latency in ms).
 """
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def run(base: str, requests: list[dict], expect: set[int], concurrency: int) -> 
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
 
     return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected}
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected,
+            "latencies_ms": [round(x * 1000, 3) for x in latencies]}
 
 
 def main() -> None:
@@ -78,6 +80,8 @@ def main() -> None:
     with open(args.jobs, encoding="utf-8") as handle:
         spec = json.load(handle)
     result = run(spec["base"], spec["requests"], set(spec.get("expect", [200])), args.concurrency)
+    if not spec.get("latencies"):  # each request's, when the caller joins several runs
+        del result["latencies_ms"]
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

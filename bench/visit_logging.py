@@ -1,8 +1,9 @@
 """Visit logging throughput: cadres post the real visit form to gunicorn, against a baseline.
 
-Both runs go to the same gunicorn (bench/settings.py: DEBUG off, the app's URLs plus
+Both go to the same gunicorn (bench/settings.py: DEBUG off, the app's URLs plus
 /bench/baseline/), from a second process on loopback (bench/load.py), with the same signed-in
-sessions, the same form body and the same concurrency:
+sessions, the same form body and the same concurrency, in alternating blocks (``ROUNDS`` of
+each), so that a machine whose speed drifts during the run (a shared host) weighs on both alike:
 - baseline: POST to a minimal Django view that only passes the middleware (session, sign-in,
   CSRF) and answers "ok";
 - visits: POST /visits/new/ — the real form, validated and stored by ``log_visit`` (pairing
@@ -154,20 +155,49 @@ def measure(*, database_url: str, requests: int = 2000, cadres: int = 100, worke
                 return json.loads(done.stdout)
 
             base = f"http://127.0.0.1:{port}"
-            # Warm every worker up on both paths (imports, connections), then measure each in turn.
+            # Warm every worker up on both paths (imports, connections), then measure both in turns.
             # The warm-up trips use the last days of the window, the measured ones the others.
             warm = max(workers * 10, 20)
             fire("warm", {"base": base, "expect": [200, 302],
                           "requests": jobs("/bench/baseline/", warm, 0) + jobs("/visits/new/", warm, len(signed) * (days - 1))})
-            results["baseline"] = fire("baseline", {"base": base, "expect": [200], "requests": jobs("/bench/baseline/", requests, 0)})
-            measured = jobs("/visits/new/", requests, 0)
-            results["visits"] = fire("visits", {"base": base, "expect": [302], "requests": measured})
-            results["stored"] = Visit.objects.filter(idempotency_key__in=keys[-requests:]).count()
+            rounds = {"baseline": [], "visits": []}
+            measured_keys: list[str] = []
+            size = -(-requests // ROUNDS)
+            for first in range(0, requests, size):
+                n = min(size, requests - first)
+                rounds["baseline"].append(fire("baseline", {"base": base, "expect": [200], "latencies": True,
+                                                            "requests": jobs("/bench/baseline/", n, first)}))
+                rounds["visits"].append(fire("visits", {"base": base, "expect": [302], "latencies": True,
+                                                        "requests": jobs("/visits/new/", n, first)}))
+                measured_keys.extend(keys[-n:])
+            results.update({name: joined(runs) for name, runs in rounds.items()})
+            results["stored"] = Visit.objects.filter(idempotency_key__in=measured_keys).count()
         finally:
             Visit.objects.filter(idempotency_key__in=keys).delete()
             Session.objects.filter(session_key__in=[s[0] for s in signed]).delete()
     results.update(workers=workers, concurrency=concurrency, cadres=len(signed), log=str(workdir / "gunicorn.log"))
     return results
+
+
+# Blocks of each kind of request, alternating: baseline, visits, baseline, visits…
+ROUNDS = 5
+
+
+def joined(runs: list[dict]) -> dict:
+    """One summary of several runs of bench/load.py: requests over their seconds, percentiles
+    over every request's latency, the unexpected answers added up."""
+    latencies = sorted(x for run in runs for x in run["latencies_ms"])
+    seconds = sum(run["seconds"] for run in runs)
+    unexpected: dict[str, int] = {}
+    for run in runs:
+        for status, count in run["unexpected"].items():
+            unexpected[status] = unexpected.get(status, 0) + count
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
+
+    return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected}
 
 
 def fire_gets(port: int, workdir, name: str, paths: list[str], *, cookie: str, concurrency: int,
