@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from households.models import Area
-from shuanglian import scoping
+from shuanglian import prepared, scoping
 from shuanglian.scoping import NOTHING, Reach, Scope, as_scope, narrow
 
 from .models import Cadre, HouseholdPairing, Leave, Posting, Role, Unit, VillagePairing, WorkTeamMember
@@ -24,7 +24,7 @@ def resolve_scope(user) -> Scope:
     :func:`own_cadre` instead of reading it again. Every request of a signed-in user resolves
     its scope (the access log asks it), so this is one cheap statement, not three queries."""
     with connection.cursor() as cursor:
-        cursor.execute(_role_and_cadre_sql(), [user.pk, user.pk])
+        prepared.execute(cursor, _role_and_cadre_sql(), [user.pk, user.pk])  # every request: planned once per connection
         row = cursor.fetchone()
     kind, area_id, unit_id, can_view_id_numbers = row[:4]
     if kind is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Iterable
 
+from shuanglian import prepared
 from shuanglian.helpers import BATCH
 
 ROSTER_IMPORT = "花名册导入"
@@ -211,12 +212,13 @@ def _copy_history(cursor, historical, sample, fields: list, texts: list[list[str
 def _history_columns(historical, sample, own_fields, reason: str) -> tuple[list, dict]:
     """A new object's historical record, as simple-history's save signal writes it: (the
     record's fields that copy one of the object's, by attname in ``own_fields``; the other
-    columns with their values: when, by whom — the request's user —, why, created, and the
-    defaults of any other extra field)."""
+    columns with their values: when, by whom — the user named on ``sample``, else the
+    request's —, why, created, and the defaults of any other extra field)."""
     from django.db.models import AutoField, BigAutoField, SmallAutoField
     from django.utils import timezone
 
-    user = historical.get_default_history_user(sample)
+    # A user named on the object (simple-history's ``_history_user``) comes before the request's.
+    user = getattr(sample, "_history_user", None) or historical.get_default_history_user(sample)
     own = {"history_date": timezone.now(), "history_change_reason": reason, "history_type": "+",
            "history_user_id": user.pk if user is not None else None}
     copied, extra = [], {}
@@ -287,6 +289,6 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
                      f"SELECT new.{quote(meta.pk.column)}, unnest(%s::{key_type}[]) FROM new)")
         params.append(keys)
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new", params)
+        prepared.execute(cursor, f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new", params)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding, obj._state.db = False, connection.alias

@@ -179,12 +179,17 @@ elif "postgresql" in DATABASES["default"]["ENGINE"] or "postgis" in DATABASES["d
     # No JIT compilation. The compliance engine's and the figures' statements are built of CTEs
     # whose sizes the planner cannot estimate, so it judges them worth compiling, and compiling
     # takes longer than it saves: a province's compliance 5.2–5.8 s with it, 3.7–4.4 s without
-    # (BENCHMARKS.md). Added to the options DATABASE_URL gives (or PGOPTIONS, which libpq no
-    # longer reads once options are set), unless they say otherwise about jit.
+    # (BENCHMARKS.md). And generic plans for the statements prepared once per connection
+    # (shuanglian/prepared.py: the hot path of a logged trip): planned once, their years'
+    # partitions chosen when they run, instead of planned again for each trip's dates. Added to
+    # the options DATABASE_URL gives (or PGOPTIONS, which libpq no longer reads once options are
+    # set), each unless they say otherwise about it.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _given = _options.get("options") or os.environ.get("PGOPTIONS", "")
-    if "jit" not in _given:
-        _options["options"] = f"{_given} -c jit=off".strip()
+    _ours = " ".join(f"-c {name}={value}" for name, value in (("jit", "off"), ("plan_cache_mode", "force_generic_plan"))
+                     if name not in _given)
+    if _ours:
+        _options["options"] = f"{_given} {_ours}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -78,3 +78,11 @@ def test_outside_a_transaction_the_statement_alone_is_atomic(two_households):
     with pytest.raises(IntegrityError):
         audit.create_with_history(new_trip(pairing, key), related={"households": households})
     assert (Visit.objects.count(), Visit.history.count(), Visit.households.through.objects.count()) == (1, 1, 1)
+
+
+def test_a_user_named_on_the_object_is_the_records_user(two_households):
+    pairing, households = two_households
+    trip, clerk = new_trip(pairing), f.UserFactory()
+    trip._history_user = clerk
+    audit.create_with_history(trip, related={"households": households})
+    assert Visit.history.get().history_user_id == clerk.pk

@@ -45,18 +45,32 @@ def database_options(url: str, **env) -> str:
     return run.stdout.strip()
 
 
-def test_postgresql_connections_run_without_jit_compilation():
-    assert database_options("postgres://u@db:5432/shuanglian") == "-c jit=off"
+OURS = "-c jit=off -c plan_cache_mode=force_generic_plan"
 
 
-def test_options_given_in_the_address_keep_theirs_and_gain_no_jit():
+def test_postgresql_connections_run_without_jit_compilation_and_with_generic_plans():
+    assert database_options("postgres://u@db:5432/shuanglian") == OURS
+
+
+def test_options_given_in_the_address_keep_theirs_and_gain_ours():
     url = "postgres://u@db:5432/shuanglian?options=-c%20statement_timeout%3D5000"
-    assert database_options(url) == "-c statement_timeout=5000 -c jit=off"
+    assert database_options(url) == f"-c statement_timeout=5000 {OURS}"
 
 
 def test_pgoptions_are_kept_when_options_are_set():
-    assert database_options("postgres://u@db:5432/shuanglian", PGOPTIONS="-c work_mem=64MB") == "-c work_mem=64MB -c jit=off"
+    assert database_options("postgres://u@db:5432/shuanglian", PGOPTIONS="-c work_mem=64MB") == f"-c work_mem=64MB {OURS}"
 
 
 def test_a_deployment_that_asks_for_jit_gets_it():
-    assert database_options("postgres://u@db:5432/shuanglian?options=-c%20jit%3Don") == "-c jit=on"
+    assert database_options("postgres://u@db:5432/shuanglian?options=-c%20jit%3Don") == (
+        "-c jit=on -c plan_cache_mode=force_generic_plan")
+
+
+def test_a_deployment_that_names_the_plan_cache_mode_keeps_it():
+    url = "postgres://u@db:5432/shuanglian?options=-c%20plan_cache_mode%3Dauto"
+    assert database_options(url) == "-c plan_cache_mode=auto -c jit=off"
+
+
+def test_a_deployment_that_names_both_gets_its_own_options_alone():
+    url = "postgres://u@db:5432/shuanglian?options=-c%20plan_cache_mode%3Dauto%20-c%20jit%3Don"
+    assert database_options(url) == "-c plan_cache_mode=auto -c jit=on"

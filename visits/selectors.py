@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from households.models import Area
 from pairing.models import Posting
+from shuanglian import prepared
 from shuanglian.helpers import in_batches
 
 from .models import Visit, VisitPolicy
@@ -106,7 +107,7 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
               "key": key_field.get_db_prep_value(key, connection) if key is not None else None,
               **{f"h{i}": pk for i, pk in enumerate(ids)}}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params)  # every trip logged runs it: parsed and planned once per connection
         rows = cursor.fetchall()
     n = len(policy_columns)
     first = rows[0]

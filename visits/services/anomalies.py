@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.utils.translation import gettext
 
+from shuanglian import prepared
 from shuanglian.errors import DomainError
 from shuanglian.helpers import BATCH, in_batches
 
@@ -75,7 +76,7 @@ def _overlapping_trips(visits: list[Visit]) -> list[tuple[int, int, date]]:
             sql += f" AND o.{start} <= %s"
             params.append(max(ends))
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            prepared.execute(cursor, sql, params)  # after every trip logged: parsed and planned once per connection
             found.extend((pk, other, _as_date(day)) for pk, other, day in cursor.fetchall())
     return found
 
