@@ -3,10 +3,11 @@
 A trip logged from the phone runs the same few statements again and again: the user's role and
 cadre, the trip's facts, the write, the check for trips sharing a day. For each, PostgreSQL
 parses, analyses and plans the text anew, and on the full province that costs it more than
-running the statement (BENCHMARKS.md, "prepared once per connection"). ``execute`` prepares a
+running the statement (BENCHMARKS.md, "its statements prepared once per connection"). ``execute`` prepares a
 statement the first time a connection runs it (``PREPARE``) and from then on only ``EXECUTE``s
-it with the values: the text is parsed once per connection, and the planner keeps a generic
-plan where it judges one as good as planning for the values.
+it with the values: the text is parsed once per connection, and planned once too, since the
+connections ask for generic plans (``plan_cache_mode`` in the settings' connection options: a
+trip's year partitions are then chosen as the statement starts, not by planning it again).
 
 psycopg2 binds values on the client, so the values travel as the literals of ``EXECUTE`` and
 take the types PostgreSQL inferred for the parameters when it prepared the statement. Elsewhere
