@@ -62,14 +62,20 @@ def run(base: str, requests: list[dict], expect: set[int], concurrency: int) -> 
     for t in threads:
         t.join()
     seconds = time.perf_counter() - started
-    latencies.sort()
+    return summary([round(x * 1000, 3) for x in latencies], seconds, unexpected)
+
+
+def summary(latencies_ms: list[float], seconds: float, unexpected: dict[str, int]) -> dict:
+    """Requests over the seconds they took, p50/p95 over every request's latency (ms), and the
+    unexpected answers; one run's, or several joined (bench/visit_logging.py)."""
+    latencies_ms = sorted(latencies_ms)
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else 0.0
+        return latencies_ms[min(len(latencies_ms) - 1, int(p * len(latencies_ms)))] if latencies_ms else 0.0
 
-    return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected,
-            "latencies_ms": [round(x * 1000, 3) for x in latencies]}
+    return {"requests": len(latencies_ms), "seconds": seconds,
+            "rps": len(latencies_ms) / seconds if seconds else 0.0, "p50_ms": pct(0.50), "p95_ms": pct(0.95),
+            "unexpected": unexpected, "latencies_ms": latencies_ms}
 
 
 def main() -> None:

@@ -184,20 +184,15 @@ ROUNDS = 5
 
 
 def joined(runs: list[dict]) -> dict:
-    """One summary of several runs of bench/load.py: requests over their seconds, percentiles
-    over every request's latency, the unexpected answers added up."""
-    latencies = sorted(x for run in runs for x in run["latencies_ms"])
-    seconds = sum(run["seconds"] for run in runs)
+    """One summary of several runs of bench/load.py (``load.summary``): their requests over
+    their seconds, percentiles over every request's latency, the unexpected answers added up."""
+    from bench.load import summary
+
     unexpected: dict[str, int] = {}
     for run in runs:
         for status, count in run["unexpected"].items():
             unexpected[status] = unexpected.get(status, 0) + count
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
-
-    return {"requests": len(latencies), "seconds": seconds, "rps": len(latencies) / seconds if seconds else 0.0,
-            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "unexpected": unexpected}
+    return summary([x for run in runs for x in run["latencies_ms"]], sum(run["seconds"] for run in runs), unexpected)
 
 
 def fire_gets(port: int, workdir, name: str, paths: list[str], *, cookie: str, concurrency: int,

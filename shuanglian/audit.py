@@ -275,10 +275,9 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
         # The record copies the row as stored (RETURNING *), its own key included.
         by_attname = {f.attname: f for f in meta.concrete_fields}
         copied, extra = _history_columns(historical, obj, by_attname, reason)
-        historical = historical._meta
         columns = [f.column for f in copied] + list(extra)
         values = [f"new.{quote(by_attname[f.attname].column)}" for f in copied] + ["%s"] * len(extra)
-        parts.append(f"history AS (INSERT INTO {quote(historical.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        parts.append(f"history AS (INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
                      f"SELECT {', '.join(values)} FROM new)")
         params.extend(extra.values())
     for i, (name, keys) in enumerate(related.items()):
