@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from . import selectors, tasks  # noqa: F401 — tasks: registered under the names the services queue them by
 
         # An approved monthly report locks its unit's month; visits own the rule (visits/locks.py).
-        register_lock_source(selectors.approved_months)
+        register_lock_source(selectors.approved_months, sql=selectors.approved_months_sql())
 
         # A write that changes an area's figures: its higher dashboards are recomputed in the background.
         from shuanglian.freshness import areas_touched

@@ -81,6 +81,18 @@ def active_units(*, start: date, end: date) -> QuerySet[Unit]:
 
 # --- on-time reporting ------------------------------------------------------------------------------
 
+def approved_months_sql() -> str:
+    """The months of ``approved_months``, of every unit, as a SELECT of ``unit_id`` and
+    ``month``: a logged trip asks it in the statement of its other facts (``visits.locks``)."""
+    meta = MonthlySubmission._meta
+    qn = connection.ops.quote_name
+    approved = MonthlySubmission.Status.APPROVED.value
+    if not approved.isidentifier():  # written into the text: a plain word, never a quote
+        raise ValueError(approved)
+    return (f"SELECT {qn(meta.get_field('unit').column)} AS unit_id, {qn(meta.get_field('month').column)} AS month "
+            f"FROM {qn(meta.db_table)} WHERE {qn(meta.get_field('status').column)} = '{approved}'")
+
+
 def approved_months(unit_ids) -> set[tuple[int, date]]:
     """(unit id, first day of the month) of every month of these units whose monthly report is
     approved: the months they may no longer change. Registered as the lock source of

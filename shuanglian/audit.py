@@ -214,22 +214,40 @@ def _history_columns(historical, sample, own_fields, reason: str) -> tuple[list,
     record's fields that copy one of the object's, by attname in ``own_fields``; the other
     columns with their values: when, by whom — the user named on ``sample``, else the
     request's —, why, created, and the defaults of any other extra field)."""
+    copied, others = _history_layout(historical, frozenset(own_fields))
+    return copied, dict(zip([f.column for f in others], _history_values(historical, others, sample, reason)))
+
+
+_OWN_HISTORY_FIELDS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+@functools.cache
+def _history_layout(historical, own_fields: frozenset) -> tuple[list, list]:
+    """The fields of ``historical``'s records that copy one of the object's (by attname in
+    ``own_fields``), and the others but its own key, in the model's order: the same for every
+    record of a model, so found once."""
     from django.db.models import AutoField, BigAutoField, SmallAutoField
+
+    copied, others = [], []
+    for f in historical._meta.concrete_fields:
+        if f.attname in _OWN_HISTORY_FIELDS:
+            others.append(f)
+        elif f.attname in own_fields:
+            copied.append(f)
+        elif not isinstance(f, (AutoField, BigAutoField, SmallAutoField)):
+            others.append(f)
+    return copied, others
+
+
+def _history_values(historical, others: list, sample, reason: str) -> list:
+    """The values of the ``others`` fields of a new object's record (``_history_layout``)."""
     from django.utils import timezone
 
     # A user named on the object (simple-history's ``_history_user``) comes before the request's.
     user = getattr(sample, "_history_user", None) or historical.get_default_history_user(sample)
     own = {"history_date": timezone.now(), "history_change_reason": reason, "history_type": "+",
            "history_user_id": user.pk if user is not None else None}
-    copied, extra = [], {}
-    for f in historical._meta.concrete_fields:
-        if f.attname in own:
-            extra[f.column] = own[f.attname]
-        elif f.attname in own_fields:
-            copied.append(f)
-        elif not isinstance(f, (AutoField, BigAutoField, SmallAutoField)):
-            extra[f.column] = f.get_default()
-    return copied, extra
+    return [own[f.attname] if f.attname in own else f.get_default() for f in others]
 
 
 # --- One new object in one statement -------------------------------------------------------------
@@ -265,29 +283,45 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
             through.objects.bulk_create([through(**{field.m2m_column_name(): obj.pk, field.m2m_reverse_name(): key})
                                          for key in keys])
         return
+    history = _historical_model(model) is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    sql, fields, getters, others = _one_statement(model, tuple(related), history)
+    params = [f.get_db_prep_save(get(obj), connection) for f, get in zip(fields, getters)]
+    if history:
+        params.extend(_history_values(_historical_model(model), others, obj, reason))
+    params.extend(related.values())
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+
+
+@functools.cache
+def _one_statement(model, related: tuple[str, ...], history: bool) -> tuple[str, list, list, list]:
+    """The statement of ``create_with_history`` for a model, the many-to-many fields it links
+    and whether it keeps a record, made once: (its text; the object's fields and how each is
+    read, in the order of their values; the record's fields given as values, after them; the
+    keys of each linked field come last, one array each)."""
+    from django.db import connection
+
     meta, quote = model._meta, connection.ops.quote_name
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    params = [f.get_db_prep_save(get(obj), connection) for f, get in zip(fields, _getters(fields))]
     parts = [f"new AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
              f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING *)"]
-    historical = _historical_model(model)
-    if historical is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+    others = []
+    if history:
         # The record copies the row as stored (RETURNING *), its own key included.
+        historical = _historical_model(model)
         by_attname = {f.attname: f for f in meta.concrete_fields}
-        copied, extra = _history_columns(historical, obj, by_attname, reason)
-        columns = [f.column for f in copied] + list(extra)
-        values = [f"new.{quote(by_attname[f.attname].column)}" for f in copied] + ["%s"] * len(extra)
+        copied, others = _history_layout(historical, frozenset(by_attname))
+        columns = [f.column for f in copied] + [f.column for f in others]
+        values = [f"new.{quote(by_attname[f.attname].column)}" for f in copied] + ["%s"] * len(others)
         parts.append(f"history AS (INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
                      f"SELECT {', '.join(values)} FROM new)")
-        params.extend(extra.values())
-    for i, (name, keys) in enumerate(related.items()):
+    for i, name in enumerate(related):
         field = meta.get_field(name)
         key_type = field.remote_field.model._meta.pk.rel_db_type(connection)
         parts.append(f"link{i} AS (INSERT INTO {quote(field.remote_field.through._meta.db_table)} "
                      f"({quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}) "
                      f"SELECT new.{quote(meta.pk.column)}, unnest(%s::{key_type}[]) FROM new)")
-        params.append(keys)
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new", params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    sql = f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new"
+    return sql, fields, _getters(fields), others

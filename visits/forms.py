@@ -63,11 +63,17 @@ class MultiplePhotoField(forms.FileField):
 
 class HouseholdsField(forms.ModelMultipleChoiceField):
     """The households of a visit, checked against the field's households in one query (the
-    stock field builds a query per chosen value before it), cleaned to a list."""
+    stock field builds a query per chosen value before it), cleaned to a list. ``by_id``: cleaned
+    to their ids only, for a service that looks them up itself (``log_visit``'s
+    ``household_ids``: with the trip's other facts, in the same statement)."""
+
+    by_id = False
 
     def clean(self, value):
         value = self.prepare_value(value)
         if not value or not isinstance(value, (list, tuple)):
+            if self.by_id and not value and not self.required:
+                return []
             return super().clean(value)  # required, or not a list: the stock answers
         ids = []
         for pk in dict.fromkeys(value):
@@ -76,6 +82,9 @@ class HouseholdsField(forms.ModelMultipleChoiceField):
             except (TypeError, ValueError):
                 raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                             params={"pk": pk}) from None
+        if self.by_id:
+            self.run_validators(value)
+            return ids
         found = list(self.queryset.filter(pk__in=ids))
         known = {h.pk for h in found}
         for pk in ids:
@@ -86,15 +95,28 @@ class HouseholdsField(forms.ModelMultipleChoiceField):
         return found
 
 
+class DayField(forms.DateField):
+    """A date: as the page's date input sends it (ISO 8601, read at once), or in any format the
+    language accepts."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass  # the formats of the language decide, and name the error
+        return super().to_python(value)
+
+
 class VisitForm(forms.Form):
     """A cadre's visit in a few taps. The hidden key makes a resent form store nothing twice."""
 
     households = HouseholdsField(label=_("走访农户"), queryset=None, widget=NumberedCheckboxes,
                                                 error_messages={"required": _("请至少选择一户联系户。")})
-    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                            error_messages={"invalid": _("请输入有效的日期。")})
-    end = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                          error_messages={"invalid": _("请输入有效的日期。")})
+    start = DayField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                     error_messages={"invalid": _("请输入有效的日期。")})
+    end = DayField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   error_messages={"invalid": _("请输入有效的日期。")})
     stayed = forms.BooleanField(label=_("吃住在村"), required=False)
     tasks = forms.MultipleChoiceField(label=_("落实任务"), choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
     help_given = forms.CharField(label=_("帮办实事"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -118,7 +140,9 @@ class VisitForm(forms.Form):
             accuracy=None if data.get("accuracy") is None else round(data["accuracy"]))
         return data
 
-    def __init__(self, *args, households, editing: bool = False, **kwargs):
+    def __init__(self, *args, households, editing: bool = False, by_id: bool = False, **kwargs):
+        """``households``: the choices (None until the page shows them); ``by_id``: the
+        households are cleaned to their ids, for ``log_visit`` to look up and check."""
         today = timezone.localdate()
         initial = kwargs.setdefault("initial", {})
         if not editing:
@@ -127,6 +151,7 @@ class VisitForm(forms.Form):
         if editing:  # a correction is keyed by the visit itself; photos and location stay as they were
             for name in ("key", "photos", "latitude", "longitude", "accuracy"):
                 del self.fields[name]
+        self.fields["households"].by_id = by_id
         self.fields["households"].queryset = households
         self.fields["households"].label_from_instance = household_label
 

@@ -5,10 +5,17 @@ refused, with a message naming the months — but not what locks a month: that i
 app above this one (the reports app: an approved monthly report locks its unit's month, see
 docs/domain.md). Such an app registers a *lock source* at start-up, in its ``AppConfig.ready``::
 
-    register_lock_source(approved_months)   # fn(unit_ids) -> {(unit id, first day of month)}
+    register_lock_source(approved_months, sql=APPROVED_MONTHS)
+    # fn(unit_ids) -> {(unit id, first day of month)}; sql: the same months as rows of SQL
 
 so visits never import the app that locks, and the layers stay one-way. Every registered
 source is asked and their answers are joined; with no source registered no month is locked.
+
+A source may also give its months as a SELECT of ``unit_id`` and ``month`` columns, one row
+per locked month (``sql``). When every source does, a logged trip asks whether its months are
+locked in the statement that reads its other facts (``lock_sql``, ``selectors.trip_facts``),
+not in one statement more; only a trip that touches a locked month asks the sources again, to
+name the months in its message.
 """
 from __future__ import annotations
 
@@ -22,12 +29,26 @@ from shuanglian.errors import DomainError
 LockSource = Callable[[list[int]], set[tuple[int, date]]]
 
 _sources: list[LockSource] = []
+_sql_of: dict[LockSource, str] = {}  # a source → its months as SQL, for the sources that give it
 
 
-def register_lock_source(source: LockSource) -> None:
-    """Add a source of locked months; registering the same one twice (a second ``ready``) is harmless."""
+def register_lock_source(source: LockSource, *, sql: str | None = None) -> None:
+    """Add a source of locked months, and optionally the same months as SQL (a SELECT of
+    ``unit_id``, ``month`` rows); registering the same one twice (a second ``ready``) is harmless."""
     if source not in _sources:
         _sources.append(source)
+    if sql:
+        _sql_of[source] = sql
+
+
+def lock_sql() -> str | None:
+    """Every locked month as one SELECT of (``unit_id``, ``month``) rows; ``""`` when no source
+    is registered (no month is locked), None when a source cannot be asked in SQL."""
+    if not _sources:
+        return ""
+    if any(source not in _sql_of for source in _sources):
+        return None
+    return " UNION ALL ".join(f"SELECT unit_id, month FROM ({_sql_of[source]}) s{i}" for i, source in enumerate(_sources))
 
 
 def locked_months(*, unit_ids: Iterable[int]) -> set[tuple[int, date]]:

@@ -30,11 +30,12 @@ from datetime import date, timedelta
 from django.db import connection
 from django.utils import timezone
 
-from households.models import Area
+from households.models import Area, Household
 from pairing.models import Posting
 from shuanglian import prepared
 from shuanglian.helpers import in_batches
 
+from .locks import lock_sql
 from .models import Visit, VisitPolicy
 from .partitions import key_table
 
@@ -84,28 +85,53 @@ class TripFacts:
     policy: VisitPolicy | None
     spans: dict[int, list[tuple[date, date | None]]]
     keyed: int | None = None
+    # Whether a month of the trip is locked (``visits.locks``): None when it was not asked, or
+    # cannot be asked in SQL.
+    locked: bool | None = None
+    # The named households ever paired with the cadre, by id, when asked (``with_households``):
+    # their id, number, village and head's name, the rest deferred.
+    households: dict[int, Household] | None = None
 
 
-def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[int], key=None) -> TripFacts:
+def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[int], key=None,
+               unit_id: int | None = None, months: tuple[date, date] | None = None,
+               with_households: bool = False) -> TripFacts:
     """The facts of :class:`TripFacts` for a trip of the cadre (whose unit is in ``area_code``)
     in ``year`` naming these households: one row per pairing span, the policy and the keyed
-    visit repeated on each (one row of them alone when there is no span)."""
+    visit repeated on each (one row of them alone when there is no span). With ``unit_id`` and
+    ``months`` (the first days of the trip's first and last months), whether one of those
+    months of the unit is locked; ``with_households``, the households themselves."""
     policy_columns = [f.column for f in VisitPolicy._meta.concrete_fields]
     qn = connection.ops.quote_name
     ids = sorted(set(household_ids)) or [None]
     key_field = Visit._meta.get_field("idempotency_key")
+    params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
+              "key": key_field.get_db_prep_value(key, connection) if key is not None else None,
+              **{f"h{i}": pk for i, pk in enumerate(ids)}}
+    locks = lock_sql() if unit_id is not None and months is not None else None
+    if locks is None:
+        locked = "NULL"
+    elif not locks:
+        locked = "0"  # no source of locks: no month is locked
+    else:
+        locked = (f"(SELECT COUNT(*) FROM ({locks}) lk WHERE lk.unit_id = %(unit)s "
+                  f"AND lk.month >= %(first_month)s AND lk.month <= %(last_month)s)")
+        params.update(unit=unit_id, first_month=months[0], last_month=months[1])
+    # In the model's order of fields, as ``from_db`` reads the values of some of them.
+    household_fields = [f for f in Household._meta.concrete_fields
+                        if with_households and f.attname in ("id", "number", "village_id", "head_name")]
+    household_columns = [f.column for f in household_fields]
     sql = (
-        f"SELECT {', '.join(f'pol.{qn(c)}' for c in policy_columns)}, k.id, "
-        f"hp.household_id, hp.{qn('start')}, hp.{qn('end')} "
+        f"SELECT {', '.join(f'pol.{qn(c)}' for c in policy_columns)}, k.id, {locked}, "
+        f"hp.household_id, hp.{qn('start')}, hp.{qn('end')}"
+        f"{''.join(f', h.{qn(c)}' for c in household_columns)} "
         f"FROM (SELECT 1 AS one) o "
         f"LEFT JOIN (SELECT vp.* FROM {VisitPolicy._meta.db_table} vp WHERE {policy_candidates_sql('%(area)s')} "
         f"ORDER BY {POLICY_ORDER} LIMIT 1) pol ON 1 = 1 "
         f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(key_field.column)} = %(key)s "
         f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id IN "
-        f"({', '.join(f'%(h{i})s' for i in range(len(ids)))})")
-    params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
-              "key": key_field.get_db_prep_value(key, connection) if key is not None else None,
-              **{f"h{i}": pk for i, pk in enumerate(ids)}}
+        f"({', '.join(f'%(h{i})s' for i in range(len(ids)))})"
+        f"{f' LEFT JOIN {qn(Household._meta.db_table)} h ON h.id = hp.household_id' if with_households else ''}")
     with connection.cursor() as cursor:
         prepared.execute(cursor, sql, params)  # every trip logged runs it: parsed and planned once per connection
         rows = cursor.fetchall()
@@ -114,11 +140,16 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     policy = VisitPolicy.from_db(connection.alias, [f.attname for f in VisitPolicy._meta.concrete_fields],
                                  first[:n]) if first[0] is not None else None
     spans: dict[int, list[tuple[date, date | None]]] = {}
+    households: dict[int, Household] = {}
     for row in rows:
-        household_id, start, end = row[n + 1:]
+        household_id, start, end = row[n + 2:n + 5]
         if household_id is not None:
             spans.setdefault(household_id, []).append((_as_date(start), _as_date(end) if end is not None else None))
-    return TripFacts(policy=policy, spans=spans, keyed=first[n])
+            if with_households and household_id not in households:
+                households[household_id] = Household.from_db(connection.alias, [f.attname for f in household_fields],
+                                                              row[n + 5:])
+    return TripFacts(policy=policy, spans=spans, keyed=first[n], locked=None if first[n + 1] is None else bool(first[n + 1]),
+                     households=households if with_households else None)
 
 
 def _as_date(value) -> date:

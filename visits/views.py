@@ -120,16 +120,25 @@ def workspace(request):
     })
 
 
+def _window_households(cadre: Cadre):
+    """The households a cadre may choose for a trip: those paired at any time (the service
+    checks the trip's dates against the pairings)."""
+    paired = HouseholdPairing.objects.filter(cadre=cadre).values("household_id")
+    return Household.objects.filter(pk__in=paired).order_by("number")
+
+
 @login_required
 def log(request):
     cadre, today = _own_cadre(request), timezone.localdate()
-    # Households paired at any time in the back-dating window may be chosen; the service checks the dates.
-    window_households = Household.objects.filter(pk__in=HouseholdPairing.objects.filter(cadre=cadre).values("household_id"))
-    form = VisitForm(request.POST or None, request.FILES or None, households=window_households.order_by("number"))
-    if request.method == "POST" and form.is_valid():
+    # A posted form names its households by id, and ``log_visit`` looks them up among the
+    # cadre's with the trip's other facts: the choices are read only for a page to show.
+    posted = request.method == "POST"
+    form = VisitForm(request.POST or None, request.FILES or None, by_id=True,
+                     households=None if posted else _window_households(cadre))
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
-            log_visit(cadre=cadre, households=list(data["households"]), start=data["start"], end=data["end"],
+            log_visit(cadre=cadre, household_ids=data["households"], start=data["start"], end=data["end"],
                       key=data["key"], by=request.user, own_entry=True, stayed=data["stayed"], tasks=data["tasks"],
                       help_given=data["help_given"], notes=data["notes"], photos=data["photos"],
                       location=data["location"])
@@ -138,6 +147,8 @@ def log(request):
         else:
             messages.success(request, gettext("走访已登记。"))
             return redirect("visits-workspace")
+    if posted:
+        form.fields["households"].queryset = _window_households(cadre)
     return render(request, "visits/log.html", {"form": form, "cadre": cadre, "today": today,
                                                "saved_keys": saved_visit_keys(cadre_id=cadre.pk)})
 
@@ -147,10 +158,9 @@ def edit(request, pk):
     """A cadre corrects one of their own trips (within the back-dating window)."""
     cadre = _own_cadre(request)
     visit = get_object_or_404(Visit.objects.filter(cadre=cadre), pk=pk)
-    window_households = Household.objects.filter(pk__in=HouseholdPairing.objects.filter(cadre=cadre).values("household_id"))
     initial = {"households": list(visit.households.all()), "start": visit.start, "end": visit.end, "stayed": visit.stayed,
                "tasks": visit.tasks, "help_given": visit.help_given, "notes": visit.notes}
-    form = VisitForm(request.POST or None, households=window_households.order_by("number"), initial=initial, editing=True)
+    form = VisitForm(request.POST or None, households=_window_households(cadre), initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -23,16 +23,16 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2025, 6, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DAY = date(2025, 6, 12)
 
-# session, user, role and cadre with its unit (one statement), the chosen households, the
-# policy with the pairing spans and the key (one statement), the month lock, then inside a
-# savepoint (the test's transaction) the visit, its audit record and its households — one
-# statement on PostgreSQL, three on SQLite —, and the check for trips of the same cadre
-# sharing a day.
+# session, user, role and cadre with its unit (one statement), then one statement for the
+# policy, the pairing spans, the key, the month lock and the households named (by id, as the
+# form sends them), then inside a savepoint (the test's transaction) the visit, its audit
+# record and its households — one statement on PostgreSQL, three on SQLite —, and the check
+# for trips of the same cadre sharing a day.
 WRITES = 1 if connection.vendor == "postgresql" else 3
-PHONE_QUERIES = 9 + WRITES
-# token with its user, role and cadre, the households by number, the same checks and writes,
+PHONE_QUERIES = 7 + WRITES
+# token with its user, role and cadre, the households by number, the same facts and writes,
 # and the households of the visit for the answer.
-API_QUERIES = 9 + WRITES
+API_QUERIES = 8 + WRITES
 
 
 @pytest.fixture(autouse=True)

@@ -104,43 +104,62 @@ def check_visit(*, cadre: Cadre, households: list[Household], start: date, end: 
     ``facts``: the policy and pairing spans when already read (``trip_facts``), else read here."""
     today = today or timezone.localdate()
     if facts is None:
-        facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
-                           household_ids=[h.pk for h in households])
+        facts = trip_facts(**_facts_of(cadre, households, start, end))
     errors = visit_errors(start=start, end=end, today=today, policy=facts.policy, own_entry=own_entry,
                           households=[h.number for h in households],
                           spans={h.number: facts.spans.get(h.pk, []) for h in households})
     if errors:
         raise DomainError(errors)
-    if end >= start:
+    if end >= start and facts.locked is not False:  # not asked with the facts, or locked: the message names the months
         check_month_open(unit=cadre.unit, start=start, end=end)
 
 
-def log_visit(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
-              by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
-              help_given: str = "", notes: str = "", photos: list | None = None,
-              location: Location | None = None) -> Visit:
+def _facts_of(cadre: Cadre, households: list[Household] | None, start: date, end: date, **more) -> dict:
+    """The arguments of ``trip_facts`` for a trip of the cadre, its month lock asked with them."""
+    return {"cadre_id": cadre.pk, "area_code": cadre.unit.area_id, "year": start.year,
+            "household_ids": [h.pk for h in households or ()], "unit_id": cadre.unit_id,
+            "months": (start.replace(day=1), end.replace(day=1)) if end >= start else None, **more}
+
+
+def log_visit(*, cadre: Cadre, households: list[Household] | None = None, start: date, end: date,
+              key: uuid.UUID | None, by=None, own_entry: bool = True, stayed: bool = False,
+              tasks: list[str] | None = None, help_given: str = "", notes: str = "", photos: list | None = None,
+              location: Location | None = None, household_ids: list[int] | None = None) -> Visit:
     """Record one trip (see ``log_visit_once``); the visit stored, or the first one for a replayed key."""
     return log_visit_once(cadre=cadre, households=households, start=start, end=end, key=key, by=by,
                           own_entry=own_entry, stayed=stayed, tasks=tasks, help_given=help_given, notes=notes,
-                          photos=photos, location=location)[0]
+                          photos=photos, location=location, household_ids=household_ids)[0]
 
 
-def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, end: date, key: uuid.UUID | None,
-                   by=None, own_entry: bool = True, stayed: bool = False, tasks: list[str] | None = None,
-                   help_given: str = "", notes: str = "", photos: list | None = None,
-                   location: Location | None = None) -> tuple[Visit, bool]:
+def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, start: date, end: date,
+                   key: uuid.UUID | None, by=None, own_entry: bool = True, stayed: bool = False,
+                   tasks: list[str] | None = None, help_given: str = "", notes: str = "",
+                   photos: list | None = None, location: Location | None = None,
+                   household_ids: list[int] | None = None) -> tuple[Visit, bool]:
     """Record one trip: (the visit, whether this call stored it). The same idempotency key from
     its author returns the first visit: a double tap or a resent form stores nothing twice, also
     when the two requests race. Which request stored it is the database's answer (the key is
     unique), not a look beforehand that a racing twin can pass too.
 
+    The households are given as records, or by id (``household_ids``, the phone's form): ids
+    are looked up with the trip's facts among the households ever paired with the cadre, and
+    one that is not among them is refused.
+
     A fixed number of statements whatever the households: the visit already stored under the
-    key, the policy and the pairing spans are read in one, the month lock in another; the
-    visit, its audit record and its households are written in one more (on PostgreSQL, see
-    ``audit.create_with_history``), and the trips sharing a day with it looked up after."""
-    households = list(dict.fromkeys(households))
-    facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=start.year,
-                       household_ids=[h.pk for h in households], key=key)
+    key, the policy, the pairing spans, the month lock (and the households named by id) are read
+    in one; the visit, its audit record and its households are written in one more (on
+    PostgreSQL, see ``audit.create_with_history``), and the trips sharing a day with it looked
+    up after."""
+    by_id = household_ids is not None
+    if by_id:
+        household_ids = list(dict.fromkeys(household_ids))
+        facts = trip_facts(**_facts_of(cadre, None, start, end, household_ids=household_ids, key=key,
+                                       with_households=True))
+        if facts.keyed is None:
+            households = _paired_households(household_ids, facts.households)
+    else:
+        households = list(dict.fromkeys(households))
+        facts = trip_facts(**_facts_of(cadre, households, start, end, key=key))
     if facts.keyed is not None:
         return _replayed(Visit.objects.get(pk=facts.keyed), cadre=cadre, by=by), False
     check_visit(cadre=cadre, households=households, start=start, end=end, own_entry=own_entry, facts=facts)
@@ -166,6 +185,16 @@ def log_visit_once(*, cadre: Cadre, households: list[Household], start: date, en
         raise
     flag_anomalies(visits=[visit], villages={visit.pk: {h.village_id for h in households}}, new=True)
     return visit, True
+
+
+def _paired_households(ids: list[int], found: dict[int, Household]) -> list[Household]:
+    """The households of these ids, each ever paired with the cadre (``found``, from the
+    trip's facts); an id of any other household is refused, as the form's choices would."""
+    if not ids:
+        raise DomainError({"households": gettext("请至少选择一户联系户。")})
+    if any(pk not in found for pk in ids):
+        raise DomainError({"households": gettext("所选农户不是您的联系户，请刷新页面后重新选择。")})
+    return [found[pk] for pk in ids]
 
 
 def _replayed(visit: Visit, *, cadre: Cadre, by) -> Visit:
