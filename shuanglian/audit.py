@@ -265,12 +265,17 @@ def _historical_model(model):
     return manager.model if manager is not None else None
 
 
-def create_with_history(obj, *, related: dict[str, list] | None = None, reason: str = "") -> None:
+def create_with_history(obj, *, related: dict[str, list] | None = None, reason: str = "",
+                        then: str | None = None) -> list[tuple] | None:
     """Insert one new object, its historical record (as ``bulk_create`` here records it: the
     request's user, ``reason``) and its many-to-many links (``related``: field name → keys of
     the objects it links to), setting the object's pk. One statement on PostgreSQL; elsewhere
     one INSERT each. The caller holds a transaction when it needs one around it (outside one,
-    PostgreSQL's single statement is already atomic)."""
+    PostgreSQL's single statement is already atomic).
+
+    ``then``: on PostgreSQL, a call of a set-returning function on the stored row (its columns
+    as ``new."column"``), made by the same statement once the row is stored; its rows are
+    returned. None when it was not made (no ``then``, or not PostgreSQL)."""
     from django.conf import settings
     from django.db import connection
 
@@ -282,25 +287,27 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
             through = field.remote_field.through
             through.objects.bulk_create([through(**{field.m2m_column_name(): obj.pk, field.m2m_reverse_name(): key})
                                          for key in keys])
-        return
+        return None
     history = _historical_model(model) is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
-    sql, fields, getters, others = _one_statement(model, tuple(related), history)
+    sql, fields, getters, others = _one_statement(model, tuple(related), history, then)
     params = [f.get_db_prep_save(get(obj), connection) for f, get in zip(fields, getters)]
     if history:
         params.extend(_history_values(_historical_model(model), others, obj, reason))
     params.extend(related.values())
     with connection.cursor() as cursor:
         prepared.execute(cursor, sql, params)
-        obj.pk = cursor.fetchone()[0]
+        rows = cursor.fetchall()
+    obj.pk = rows[0][0]
     obj._state.adding, obj._state.db = False, connection.alias
+    return None if then is None else [row[1:] for row in rows if any(value is not None for value in row[1:])]
 
 
 @functools.cache
-def _one_statement(model, related: tuple[str, ...], history: bool) -> tuple[str, list, list, list]:
-    """The statement of ``create_with_history`` for a model, the many-to-many fields it links
-    and whether it keeps a record, made once: (its text; the object's fields and how each is
-    read, in the order of their values; the record's fields given as values, after them; the
-    keys of each linked field come last, one array each)."""
+def _one_statement(model, related: tuple[str, ...], history: bool, then: str | None) -> tuple[str, list, list, list]:
+    """The statement of ``create_with_history`` for a model, the many-to-many fields it links,
+    whether it keeps a record and what it calls then, made once: (its text; the object's fields
+    and how each is read, in the order of their values; the record's fields given as values,
+    after them; the keys of each linked field come last, one array each)."""
     from django.db import connection
 
     meta, quote = model._meta, connection.ops.quote_name
@@ -323,5 +330,8 @@ def _one_statement(model, related: tuple[str, ...], history: bool) -> tuple[str,
         parts.append(f"link{i} AS (INSERT INTO {quote(field.remote_field.through._meta.db_table)} "
                      f"({quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}) "
                      f"SELECT new.{quote(meta.pk.column)}, unnest(%s::{key_type}[]) FROM new)")
-    sql = f"WITH {', '.join(parts)} SELECT {quote(meta.pk.column)} FROM new"
+    # The call reads ``new``, so it runs once the row is stored: a row of its own pk alone
+    # when it returns none.
+    tail = f", t.* FROM new LEFT JOIN LATERAL {then} t ON TRUE" if then else " FROM new"
+    sql = f"WITH {', '.join(parts)} SELECT new.{quote(meta.pk.column)}{tail}"
     return sql, fields, _getters(fields), others

@@ -26,13 +26,14 @@ DAY = date(2025, 6, 12)
 # session, user, role and cadre with its unit (one statement), then one statement for the
 # policy, the pairing spans, the key, the month lock and the households named (by id, as the
 # form sends them), then inside a savepoint (the test's transaction) the visit, its audit
-# record and its households — one statement on PostgreSQL, three on SQLite —, and the check
-# for trips of the same cadre sharing a day.
+# record and its households — one statement on PostgreSQL, three on SQLite —, and the look
+# for trips of the same cadre sharing a day: on PostgreSQL made by the write's own statement.
 WRITES = 1 if connection.vendor == "postgresql" else 3
-PHONE_QUERIES = 7 + WRITES
+LOOKS = 0 if connection.vendor == "postgresql" else 1
+PHONE_QUERIES = 6 + WRITES + LOOKS
 # token with its user, role and cadre, the households by number, the same facts and writes,
 # and the households of the visit for the answer.
-API_QUERIES = 8 + WRITES
+API_QUERIES = 7 + WRITES + LOOKS
 
 
 @pytest.fixture(autouse=True)
@@ -164,3 +165,43 @@ def test_a_used_key_is_found_in_the_keys_table_not_in_every_year_of_trips(client
         assert 'JOIN "visits_visit_idempotency_keys" k' in statement
     else:
         assert 'JOIN "visits_visit" k' in statement
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_of_two_trips_of_a_cadre_written_at_once_the_second_sees_the_first(mine):
+    """The write finds the trips sharing a day in its own statement: a trip written while
+    another of the same cadre is not yet committed waits for it, and flags the overlap."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the write's own look for trips sharing a day: PostgreSQL")
+    import threading
+
+    from django.db import connections, transaction
+
+    from visits.services.trips import log_visit_once
+
+    cadre, (first, second) = mine["cadre"], mine["households"]
+    written, finished = threading.Event(), {}
+
+    def log(household):
+        return log_visit_once(cadre=cadre, households=[household], start=DAY, end=DAY, key=uuid.uuid4(),
+                              by=cadre.user)[0]
+
+    def second_trip():
+        written.wait(10)
+        try:
+            finished["second"] = log(second)
+        finally:
+            connections.close_all()
+
+    racing = threading.Thread(target=second_trip)
+    racing.start()
+    with transaction.atomic():
+        finished["first"] = log(first)
+        written.set()
+        racing.join(0.5)  # the second trip waits for this one to commit
+        assert racing.is_alive()
+    racing.join(10)
+    flagged = AnomalyFlag.objects.filter(kind=AnomalyFlag.Kind.OVERLAP)
+    assert list(flagged.values_list("visit_id", "other_id", "day")) == [
+        (finished["first"].pk, finished["second"].pk, DAY)]

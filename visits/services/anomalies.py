@@ -14,7 +14,21 @@ from shuanglian.helpers import BATCH, in_batches
 from ..models import LONGEST_TRIP_DAYS, AnomalyFlag, Visit
 
 
-def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None = None, new: bool = False) -> int:
+def trips_sharing_a_day_call() -> str:
+    """On PostgreSQL, the call that a new trip's write makes (``audit.create_with_history``'s
+    ``then``) to return the cadre's other trips sharing a day with it, as (other trip, first
+    shared day) rows, in its own statement. The function (migration 0013) first waits for any
+    trip of the cadre being written at the same time to commit, and then reads with a snapshot
+    of its own: of two trips written at once, the second sees the first, as a look after the
+    commit would."""
+    qn = connection.ops.quote_name
+    start, end = qn("start"), qn("end")
+    return (f"visits_trips_sharing_a_day(new.id, new.cadre_id, new.{start}, new.{end}, "
+            f"new.{start} - {LONGEST_TRIP_DAYS - 1})")
+
+
+def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None = None, new: bool = False,
+                   overlaps: list[tuple[int, int, date]] | None = None) -> int:
     """Flag, for review, trips of the same cadre that share a day, and days on which a cadre's
     trips reach households of two villages. Returns the number of new flags.
 
@@ -22,12 +36,14 @@ def flag_anomalies(*, visits: list[Visit], villages: dict[int, set[str]] | None 
     roster import flags its trips in one pass instead of a few queries per trip. ``villages``:
     the villages of some of the visits when the caller knows them (a trip just logged with its
     households); ``new``: the visits were stored just now, so no flag names them yet. A trip
-    logged alone that shares no day with another thus costs one query.
+    logged alone that shares no day with another thus costs one query, and none when its write
+    has found the trips sharing a day with it already (``overlaps``: (visit, other trip, first
+    shared day), see ``trips_sharing_a_day_call``).
     """
     ids = [v.pk for v in visits if v.pk]
     if not ids:
         return 0
-    pairs = _overlapping_trips(visits)
+    pairs = _overlapping_trips(visits) if overlaps is None else overlaps
     known_villages = villages or {}
     villages = {**_villages_of([pk for pk in ids + [other for _, other, _ in pairs] if pk not in known_villages]),
                 **{pk: v for pk, v in known_villages.items() if pk in ids}}

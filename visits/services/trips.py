@@ -24,7 +24,7 @@ from ..models import LONGEST_TRIP_DAYS, UnitVisit, Visit, VisitPolicy
 from ..photos import prepare_photos
 from ..selectors import TripFacts, policy_for, trip_facts
 from ..spans import spans_cover, village_spans
-from .anomalies import flag_anomalies
+from .anomalies import flag_anomalies, trips_sharing_a_day_call
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,12 @@ def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, s
     # The visit, its audit record and its households: one statement on PostgreSQL, atomic by
     # itself outside a transaction; a savepoint inside one (and wherever photos come with it)
     # keeps a refused key from spoiling the transaction around it.
+    # On PostgreSQL the same statement returns the cadre's trips sharing a day with this one.
     alone = connection.vendor == "postgresql" and not prepared and not connection.in_atomic_block
     try:
         with nullcontext() if alone else transaction.atomic():
-            audit.create_with_history(visit, related={"households": [h.pk for h in households]})
+            sharing = audit.create_with_history(visit, related={"households": [h.pk for h in households]},
+                                                then=trips_sharing_a_day_call())
             for content in prepared:
                 visit.photos.create(image=content)
             freshness.touch_villages(h.village_id for h in households)
@@ -183,7 +185,9 @@ def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, s
         if key is not None and (existing := Visit.objects.filter(idempotency_key=key).order_by().first()):
             return _replayed(existing, cadre=cadre, by=by), False  # the twin of a race stored it first
         raise
-    flag_anomalies(visits=[visit], villages={visit.pk: {h.village_id for h in households}}, new=True)
+    overlaps = None if sharing is None else [(visit.pk, other, day) for other, day in sharing]
+    flag_anomalies(visits=[visit], villages={visit.pk: {h.village_id for h in households}}, new=True,
+                   overlaps=overlaps)
     return visit, True
 
 
