@@ -277,7 +277,7 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
     as ``new."column"``), made by the same statement once the row is stored; its rows are
     returned. None when it was not made (no ``then``, or not PostgreSQL)."""
     from django.conf import settings
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
 
     model, related = type(obj), {name: list(keys) for name, keys in (related or {}).items() if keys}
     if connection.vendor != "postgresql":
@@ -288,17 +288,18 @@ def create_with_history(obj, *, related: dict[str, list] | None = None, reason: 
             through.objects.bulk_create([through(**{field.m2m_column_name(): obj.pk, field.m2m_reverse_name(): key})
                                          for key in keys])
         return None
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs a look-up per use
     history = _historical_model(model) is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
     sql, fields, getters, others = _one_statement(model, tuple(related), history, then)
-    params = [f.get_db_prep_save(get(obj), connection) for f, get in zip(fields, getters)]
+    params = [f.get_db_prep_save(get(obj), db) for f, get in zip(fields, getters)]
     if history:
         params.extend(_history_values(_historical_model(model), others, obj, reason))
     params.extend(related.values())
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         prepared.execute(cursor, sql, params)
         rows = cursor.fetchall()
     obj.pk = rows[0][0]
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, db.alias
     return None if then is None else [row[1:] for row in rows if any(value is not None for value in row[1:])]
 
 

@@ -28,8 +28,6 @@ import hashlib
 import re
 import weakref
 
-from django.db import connection
-
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # driver connection → names prepared on it
 
 _PLACEHOLDER = re.compile(r"%%|%s|%\((\w+)\)s")
@@ -62,19 +60,20 @@ def _numbered(sql: str) -> tuple[str, str, tuple[str, ...] | int]:
 
 def execute(cursor, sql: str, params: list | tuple | dict = ()) -> None:
     """Run ``sql`` (``%s`` or ``%(name)s`` placeholders, as ``cursor.execute`` takes them) with
-    ``params`` on ``cursor`` (of ``django.db.connection``), prepared once per connection on
+    ``params`` on ``cursor`` (a cursor Django made, on any connection), prepared once per connection on
     PostgreSQL; the results are read from the cursor as usual."""
-    if connection.vendor != "postgresql":
+    db = cursor.db  # the connection itself: the proxy ``connection`` costs a look-up per use
+    if db.vendor != "postgresql":
         cursor.execute(sql, params)
         return
     name, text, order = _numbered(sql)
     values = [params[key] for key in order] if isinstance(order, tuple) else list(params)
     if isinstance(order, int) and len(values) != order:
         raise ValueError(f"{order} placeholders, {len(values)} values")
-    driver = connection.connection
+    driver = db.connection
     names = _prepared.setdefault(driver, set())
     if name not in names:
-        with connection.wrap_database_errors, driver.cursor() as preparing:
+        with db.wrap_database_errors, driver.cursor() as preparing:
             preparing.execute(f"PREPARE {name} AS {text}")
         names.add(name)
     cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(values))})" if values else f"EXECUTE {name}", values)

@@ -24,10 +24,11 @@ SQLite and PostgreSQL alike (the few functions that differ are filled in per ven
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from households.models import Area, Household
@@ -101,14 +102,51 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     visit repeated on each (one row of them alone when there is no span). With ``unit_id`` and
     ``months`` (the first days of the trip's first and last months), whether one of those
     months of the unit is locked; ``with_households``, the households themselves."""
-    policy_columns = [f.column for f in VisitPolicy._meta.concrete_fields]
-    qn = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs a look-up per use
     ids = sorted(set(household_ids)) or [None]
-    key_field = Visit._meta.get_field("idempotency_key")
-    params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
-              "key": key_field.get_db_prep_value(key, connection) if key is not None else None,
-              **{f"h{i}": pk for i, pk in enumerate(ids)}}
     locks = lock_sql() if unit_id is not None and months is not None else None
+    sql, household_fields = _facts_sql(db.vendor, len(ids), locks, with_households)
+    params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
+              "key": _key_field().get_db_prep_value(key, db) if key is not None else None,
+              **{f"h{i}": pk for i, pk in enumerate(ids)}}
+    if locks:
+        params.update(unit=unit_id, first_month=months[0], last_month=months[1])
+    with db.cursor() as cursor:
+        prepared.execute(cursor, sql, params)  # every trip logged runs it: parsed and planned once per connection
+        rows = cursor.fetchall()
+    n = len(_policy_fields())
+    first = rows[0]
+    policy = VisitPolicy.from_db(db.alias, [f.attname for f in _policy_fields()], first[:n]) if first[0] is not None else None
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    households: dict[int, Household] = {}
+    attnames = [f.attname for f in household_fields]
+    for row in rows:
+        household_id, start, end = row[n + 2:n + 5]
+        if household_id is not None:
+            spans.setdefault(household_id, []).append((_as_date(start), _as_date(end) if end is not None else None))
+            if with_households and household_id not in households:
+                households[household_id] = Household.from_db(db.alias, attnames, row[n + 5:])
+    return TripFacts(policy=policy, spans=spans, keyed=first[n], locked=None if first[n + 1] is None else bool(first[n + 1]),
+                     households=households if with_households else None)
+
+
+@functools.cache
+def _policy_fields() -> list:
+    return list(VisitPolicy._meta.concrete_fields)
+
+
+@functools.cache
+def _key_field():
+    return Visit._meta.get_field("idempotency_key")
+
+
+@functools.lru_cache(maxsize=64)
+def _facts_sql(vendor: str, households: int, locks: str | None, with_households: bool) -> tuple[str, list]:
+    """The text of ``trip_facts`` for so many households, the lock's SQL (None: not asked; "":
+    no source, nothing locked) and whether the households are read, made once per shape; and
+    the households' fields it reads, in the model's order (as ``from_db`` takes the values of
+    some of them)."""
+    qn = connection.ops.quote_name
     if locks is None:
         locked = "NULL"
     elif not locks:
@@ -116,40 +154,20 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     else:
         locked = (f"(SELECT COUNT(*) FROM ({locks}) lk WHERE lk.unit_id = %(unit)s "
                   f"AND lk.month >= %(first_month)s AND lk.month <= %(last_month)s)")
-        params.update(unit=unit_id, first_month=months[0], last_month=months[1])
-    # In the model's order of fields, as ``from_db`` reads the values of some of them.
     household_fields = [f for f in Household._meta.concrete_fields
                         if with_households and f.attname in ("id", "number", "village_id", "head_name")]
-    household_columns = [f.column for f in household_fields]
     sql = (
-        f"SELECT {', '.join(f'pol.{qn(c)}' for c in policy_columns)}, k.id, {locked}, "
+        f"SELECT {', '.join(f'pol.{qn(f.column)}' for f in _policy_fields())}, k.id, {locked}, "
         f"hp.household_id, hp.{qn('start')}, hp.{qn('end')}"
-        f"{''.join(f', h.{qn(c)}' for c in household_columns)} "
+        f"{''.join(f', h.{qn(f.column)}' for f in household_fields)} "
         f"FROM (SELECT 1 AS one) o "
         f"LEFT JOIN (SELECT vp.* FROM {VisitPolicy._meta.db_table} vp WHERE {policy_candidates_sql('%(area)s')} "
         f"ORDER BY {POLICY_ORDER} LIMIT 1) pol ON 1 = 1 "
-        f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(key_field.column)} = %(key)s "
+        f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(_key_field().column)} = %(key)s "
         f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id IN "
-        f"({', '.join(f'%(h{i})s' for i in range(len(ids)))})"
+        f"({', '.join(f'%(h{i})s' for i in range(households))})"
         f"{f' LEFT JOIN {qn(Household._meta.db_table)} h ON h.id = hp.household_id' if with_households else ''}")
-    with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params)  # every trip logged runs it: parsed and planned once per connection
-        rows = cursor.fetchall()
-    n = len(policy_columns)
-    first = rows[0]
-    policy = VisitPolicy.from_db(connection.alias, [f.attname for f in VisitPolicy._meta.concrete_fields],
-                                 first[:n]) if first[0] is not None else None
-    spans: dict[int, list[tuple[date, date | None]]] = {}
-    households: dict[int, Household] = {}
-    for row in rows:
-        household_id, start, end = row[n + 2:n + 5]
-        if household_id is not None:
-            spans.setdefault(household_id, []).append((_as_date(start), _as_date(end) if end is not None else None))
-            if with_households and household_id not in households:
-                households[household_id] = Household.from_db(connection.alias, [f.attname for f in household_fields],
-                                                              row[n + 5:])
-    return TripFacts(policy=policy, spans=spans, keyed=first[n], locked=None if first[n + 1] is None else bool(first[n + 1]),
-                     households=households if with_households else None)
+    return sql, household_fields
 
 
 def _as_date(value) -> date:
