@@ -12,6 +12,7 @@ from reports.services import submissions
 from shuanglian.errors import DomainError
 from shuanglian.scoping import scope_for
 from visits.locks import check_month_open
+from visits.selectors import trip_facts
 
 from .conftest import at
 
@@ -84,6 +85,20 @@ def test_an_approved_month_leaves_the_next_month_open(county, people, submit):
 def test_one_units_locked_month_does_not_lock_another_unit(county, people, submit):
     submissions.approve_submission(submission=submit(), by=people.office)
     check_month_open(unit=county.units[1], start=date(2025, 3, 3), end=date(2025, 3, 5))
+
+
+def facts_locked(unit, first_month, last_month):
+    """Whether a trip's facts, read in their one statement, say one of its months is locked."""
+    return trip_facts(cadre_id=0, area_code=unit.area_id, year=first_month.year, household_ids=[],
+                      unit_id=unit.pk, months=(first_month, last_month)).locked
+
+
+def test_a_trips_facts_say_whether_its_months_are_locked(county, people, submit):
+    submissions.approve_submission(submission=submit(), by=people.office)
+    submit(month=date(2025, 4, 1), when="2025-05-03")  # submitted, not approved: open
+    assert facts_locked(county.units[0], date(2025, 2, 1), MARCH) is True
+    assert facts_locked(county.units[0], date(2025, 4, 1), date(2025, 4, 1)) is False
+    assert facts_locked(county.units[1], MARCH, MARCH) is False
 
 
 def test_a_submitted_but_unapproved_month_stays_open(county, submit):

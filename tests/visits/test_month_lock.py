@@ -39,6 +39,16 @@ def test_a_visit_in_a_locked_month_is_refused(pairing):
     assert "已审核通过并锁定" in " ".join(exc.value.messages) and not Visit.objects.exists()
 
 
+def test_a_trip_naming_its_households_by_id_in_a_locked_month_is_refused_naming_the_month(pairing):
+    lock(pairing.cadre.unit)
+    day = LAST_MONTH + timedelta(days=3)
+    with pytest.raises(DomainError) as exc:
+        log_visit(cadre=pairing.cadre, household_ids=[pairing.household.pk], start=day, end=day, key=uuid.uuid4(),
+                  own_entry=False)
+    assert f"{LAST_MONTH.year}年{LAST_MONTH.month}月的月报已审核通过并锁定" in " ".join(exc.value.messages)
+    assert not Visit.objects.exists()
+
+
 def test_a_trip_running_into_a_locked_month_is_refused(pairing):
     lock(pairing.cadre.unit)
     start = LAST_MONTH - timedelta(days=2)

@@ -108,6 +108,13 @@ def test_outside_a_transaction_the_visit_is_written_in_one_statement_without_a_s
     assert (visit.history.count(), visit.households.count()) == (1, 2)
 
 
+def test_a_household_never_paired_with_the_cadre_is_refused_with_a_message(client, mine, counties):
+    client.force_login(mine["cadre"].user)
+    page = client.post(reverse("visits-log"), phone_body([counties["next"]["household"]]))
+    assert page.status_code == 200 and "所选农户不是您的联系户" in page.text
+    assert not Visit.objects.exists()
+
+
 def test_a_trip_sharing_a_day_with_another_is_still_flagged(client, mine):
     client.force_login(mine["cadre"].user)
     for households in (mine["households"][:1], mine["households"][1:]):

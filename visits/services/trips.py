@@ -148,8 +148,8 @@ def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, s
     A fixed number of statements whatever the households: the visit already stored under the
     key, the policy, the pairing spans, the month lock (and the households named by id) are read
     in one; the visit, its audit record and its households are written in one more (on
-    PostgreSQL, see ``audit.create_with_history``), and the trips sharing a day with it looked
-    up after."""
+    PostgreSQL, see ``audit.create_with_history``), which also finds the trips sharing a day
+    with it (``anomalies.trips_sharing_a_day_call``; elsewhere they are looked up after)."""
     by_id = household_ids is not None
     if by_id:
         household_ids = list(dict.fromkeys(household_ids))
@@ -171,8 +171,8 @@ def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, s
                   notes=notes, idempotency_key=key, created_by=by, **where)
     # The visit, its audit record and its households: one statement on PostgreSQL, atomic by
     # itself outside a transaction; a savepoint inside one (and wherever photos come with it)
-    # keeps a refused key from spoiling the transaction around it.
-    # On PostgreSQL the same statement returns the cadre's trips sharing a day with this one.
+    # keeps a refused key from spoiling the transaction around it. On PostgreSQL the statement
+    # also returns the cadre's trips sharing a day with this one.
     alone = connection.vendor == "postgresql" and not prepared and not connection.in_atomic_block
     try:
         with nullcontext() if alone else transaction.atomic():
