@@ -5,7 +5,7 @@ refused, with a message naming the months — but not what locks a month: that i
 app above this one (the reports app: an approved monthly report locks its unit's month, see
 docs/domain.md). Such an app registers a *lock source* at start-up, in its ``AppConfig.ready``::
 
-    register_lock_source(approved_months, sql=APPROVED_MONTHS)
+    register_lock_source(approved_months, sql=approved_months_sql())
     # fn(unit_ids) -> {(unit id, first day of month)}; sql: the same months as rows of SQL
 
 so visits never import the app that locks, and the layers stay one-way. Every registered
