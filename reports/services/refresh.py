@@ -49,11 +49,14 @@ def schedule_refresh(*, codes, subtrees=()) -> list[str]:
     seconds = interval()
     if seconds <= 0 or app.conf.task_always_eager:
         return []
-    due = sorted(c for c in codes if _refreshed(c))
-    # One waiting refresh per area: ``add`` is atomic, so of two web workers only one queues it.
-    queued = [c for c in due if cache.add(f"dashboard:refresh:{c}", 1, timeout=seconds)]
-    wide = sorted(c for c in subtrees if c == EVERY_AREA or _holds_refreshed(c))
-    queued_wide = [c for c in wide if cache.add(f"dashboard:refresh:all:{c}", 1, timeout=seconds)]
+    due = {f"dashboard:refresh:{c}": c for c in sorted(c for c in codes if _refreshed(c))}
+    wide = {f"dashboard:refresh:all:{c}": c for c in sorted(c for c in subtrees if c == EVERY_AREA or _holds_refreshed(c))}
+    # Within the minute every refresh a write needs is waiting already: one read finds them, where
+    # an ``add`` per area would ask the cache once each. The others are claimed with ``add``,
+    # which is atomic, so of two web workers only one queues a refresh.
+    waiting = cache.get_many([*due, *wide]) if due or wide else {}
+    queued = [c for key, c in due.items() if key not in waiting and cache.add(key, 1, timeout=seconds)]
+    queued_wide = [c for key, c in wide.items() if key not in waiting and cache.add(key, 1, timeout=seconds)]
     if queued_wide:
         dispatch(TASK, queued, queued_wide, countdown=seconds)
     elif queued:
