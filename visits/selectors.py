@@ -105,10 +105,14 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy costs a look-up per use
     ids = sorted(set(household_ids)) or [None]
     locks = lock_sql() if unit_id is not None and months is not None else None
-    sql, household_fields = _facts_sql(db.vendor, len(ids), locks, with_households)
+    # On PostgreSQL the households are one array, so one text (and one prepared statement per
+    # connection) serves any number of them; elsewhere an IN list of their number.
+    as_array = db.vendor == "postgresql"
+    sql, household_fields = _facts_sql(db.vendor, 0 if as_array else len(ids), locks, with_households)
     params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
               "key": _key_field().get_db_prep_value(key, db) if key is not None else None,
-              **{f"h{i}": pk for i, pk in enumerate(ids)}}
+              **({"households": [pk for pk in ids if pk is not None]} if as_array
+                 else {f"h{i}": pk for i, pk in enumerate(ids)})}
     if locks:
         params.update(unit=unit_id, first_month=months[0], last_month=months[1])
     with db.cursor() as cursor:
@@ -142,10 +146,10 @@ def _key_field():
 
 @functools.lru_cache(maxsize=64)
 def _facts_sql(vendor: str, households: int, locks: str | None, with_households: bool) -> tuple[str, list]:
-    """The text of ``trip_facts`` for so many households, the lock's SQL (None: not asked; "":
-    no source, nothing locked) and whether the households are read, made once per shape; and
-    the households' fields it reads, in the model's order (as ``from_db`` takes the values of
-    some of them)."""
+    """The text of ``trip_facts`` for so many households (0: all of them as one array,
+    ``%(households)s``), the lock's SQL (None: not asked; "": no source, nothing locked) and
+    whether the households are read, made once per shape; and the households' fields it reads,
+    in the model's order (as ``from_db`` takes the values of some of them)."""
     qn = connection.ops.quote_name
     if locks is None:
         locked = "NULL"
@@ -156,6 +160,8 @@ def _facts_sql(vendor: str, households: int, locks: str | None, with_households:
                   f"AND lk.month >= %(first_month)s AND lk.month <= %(last_month)s)")
     household_fields = [f for f in Household._meta.concrete_fields
                         if with_households and f.attname in ("id", "number", "village_id", "head_name")]
+    chosen = (f"IN ({', '.join(f'%(h{i})s' for i in range(households))})" if households
+              else "= ANY(%(households)s)")
     sql = (
         f"SELECT {', '.join(f'pol.{qn(f.column)}' for f in _policy_fields())}, k.id, {locked}, "
         f"hp.household_id, hp.{qn('start')}, hp.{qn('end')}"
@@ -164,8 +170,7 @@ def _facts_sql(vendor: str, households: int, locks: str | None, with_households:
         f"LEFT JOIN (SELECT vp.* FROM {VisitPolicy._meta.db_table} vp WHERE {policy_candidates_sql('%(area)s')} "
         f"ORDER BY {POLICY_ORDER} LIMIT 1) pol ON 1 = 1 "
         f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(_key_field().column)} = %(key)s "
-        f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id IN "
-        f"({', '.join(f'%(h{i})s' for i in range(households))})"
+        f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id {chosen}"
         f"{f' LEFT JOIN {qn(Household._meta.db_table)} h ON h.id = hp.household_id' if with_households else ''}")
     return sql, household_fields
 

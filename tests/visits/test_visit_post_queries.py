@@ -212,3 +212,18 @@ def test_of_two_trips_of_a_cadre_written_at_once_the_second_sees_the_first(mine)
     flagged = AnomalyFlag.objects.filter(kind=AnomalyFlag.Kind.OVERLAP)
     assert list(flagged.values_list("visit_id", "other_id", "day")) == [
         (finished["first"].pk, finished["second"].pk, DAY)]
+
+
+@pytest.mark.postgres
+def test_one_prepared_statement_reads_the_facts_of_trips_naming_any_number_of_households(mine):
+    if connection.vendor != "postgresql":
+        pytest.skip("statements prepared once per connection: PostgreSQL")
+    cadre, households = mine["cadre"], mine["households"]
+    for named in ([], households[:1], households, [*households, households[0]]):
+        facts = trip_facts(cadre_id=cadre.pk, area_code=cadre.unit.area_id, year=DAY.year,
+                           household_ids=[h.pk for h in named])
+        assert set(facts.spans) == {h.pk for h in named}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%pairing_householdpairing hp%"])
+        assert cursor.fetchone() == (1,)
