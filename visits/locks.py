@@ -30,25 +30,30 @@ LockSource = Callable[[list[int]], set[tuple[int, date]]]
 
 _sources: list[LockSource] = []
 _sql_of: dict[LockSource, str] = {}  # a source → its months as SQL, for the sources that give it
+# Every source's months as one SELECT, joined once when a source registers, not on every trip:
+# "" with no source, None when a source gives no SQL.
+_joined_sql: str | None = ""
 
 
 def register_lock_source(source: LockSource, *, sql: str | None = None) -> None:
     """Add a source of locked months, and optionally the same months as SQL (a SELECT of
     ``unit_id``, ``month`` rows); registering the same one twice (a second ``ready``) is harmless."""
+    global _joined_sql
     if source not in _sources:
         _sources.append(source)
     if sql:
         _sql_of[source] = sql
+    if any(s not in _sql_of for s in _sources):
+        _joined_sql = None
+    else:
+        _joined_sql = " UNION ALL ".join(f"SELECT unit_id, month FROM ({_sql_of[s]}) s{i}"
+                                         for i, s in enumerate(_sources))
 
 
 def lock_sql() -> str | None:
     """Every locked month as one SELECT of (``unit_id``, ``month``) rows; ``""`` when no source
     is registered (no month is locked), None when a source cannot be asked in SQL."""
-    if not _sources:
-        return ""
-    if any(source not in _sql_of for source in _sources):
-        return None
-    return " UNION ALL ".join(f"SELECT unit_id, month FROM ({_sql_of[source]}) s{i}" for i, source in enumerate(_sources))
+    return _joined_sql
 
 
 def locked_months(*, unit_ids: Iterable[int]) -> set[tuple[int, date]]:

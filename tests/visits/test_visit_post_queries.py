@@ -2,7 +2,7 @@
 the phone's form and the API each pinned to an exact count, the same for one household as for
 two (docs/domain.md §6; BENCHMARKS.md, visit logging). A new query on this path shows here."""
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -112,6 +112,17 @@ def test_a_household_never_paired_with_the_cadre_is_refused_with_a_message(clien
     client.force_login(mine["cadre"].user)
     page = client.post(reverse("visits-log"), phone_body([counties["next"]["household"]]))
     assert page.status_code == 200 and "所选农户不是您的联系户" in page.text
+    assert not Visit.objects.exists()
+
+
+def test_no_household_by_id_is_reported_with_the_trips_other_errors(mine):
+    from shuanglian.errors import DomainError
+    from visits.services.trips import log_visit
+
+    with pytest.raises(DomainError) as refused:
+        log_visit(cadre=mine["cadre"], household_ids=[], start=DAY, end=DAY - timedelta(days=1), key=uuid.uuid4())
+    errors = refused.value.message_dict
+    assert errors["households"] == ["请至少选择一户联系户。"] and "end" in errors
     assert not Visit.objects.exists()
 
 

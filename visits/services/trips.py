@@ -193,9 +193,8 @@ def log_visit_once(*, cadre: Cadre, households: list[Household] | None = None, s
 
 def _paired_households(ids: list[int], found: dict[int, Household]) -> list[Household]:
     """The households of these ids, each ever paired with the cadre (``found``, from the
-    trip's facts); an id of any other household is refused, as the form's choices would."""
-    if not ids:
-        raise DomainError({"households": gettext("请至少选择一户联系户。")})
+    trip's facts); an id of any other household is refused, as the form's choices would. None
+    at all is left to ``visit_errors``, which says so with the trip's other errors."""
     if any(pk not in found for pk in ids):
         raise DomainError({"households": gettext("所选农户不是您的联系户，请刷新页面后重新选择。")})
     return [found[pk] for pk in ids]
