@@ -17,8 +17,17 @@ and the old entry simply expires. The rule lives here, once:
 A generation is a random token, not a counter: what matters is that it differs from every
 value a reader has seen. A counter that the cache evicts starts again and may come back to a
 value whose figures are still kept; a token never does (a missing generation is replaced by a
-new one). Writing tokens with ``set_many`` also renews the thousands of areas of a
-province-wide import in a single round trip.
+new one). Writing tokens all at once also renews the thousands of areas of a province-wide
+import in a single round trip.
+
+The generations live in the shared cache. When that is Redis (production), they are read and
+written with one Redis client per process and Redis's own MGET, MSET and SET NX: Django's
+Redis cache makes a new client object for every call and wraps a write of several keys in
+MULTI … EXEC, which together cost more than half of renewing a trip's areas, on every trip
+logged. Clearing the cache clears them too (same database, their own key prefix). Any other
+cache (in memory: the embedded default and the tests) is used through Django's cache API.
+``store()`` is that store, for the other small marks a write reads or sets on its way (the
+reports app's refresh claims).
 
 ``areas_touched`` is sent after each renewal with the codes renewed and, apart, the subtrees
 touched (``EVERY_AREA`` for every area), so a higher layer can act on them (the reports app
@@ -34,9 +43,11 @@ import weakref
 from collections.abc import Iterable
 from threading import local
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
-from django.dispatch import Signal
+from django.dispatch import Signal, receiver
 
 from .helpers import AREA_CODE_LENGTH, pad_area_code
 
@@ -75,12 +86,13 @@ def generation(code: str) -> str:
     """A short stamp of the area's figures: it changes whenever the area, anything below it or
     a subtree that holds it is touched. One round trip to the cache, two the first time."""
     keys = [_own_key(code), _subtree_key(EVERY_AREA), *(_subtree_key(c) for c in lineage(code))]
-    found = cache.get_many(keys)
+    marks = store()
+    found = marks.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
         for key in missing:
-            cache.add(key, _token(), timeout=None)  # a racing reader may have added it first: theirs holds
-        found.update(cache.get_many(missing))
+            marks.add(key, _token())  # a racing reader may have added it first: theirs holds
+        found.update(marks.get_many(missing))
     stamp = "/".join(str(found.get(k, "")) for k in keys)
     return hashlib.blake2b(stamp.encode(), digest_size=8).hexdigest()
 
@@ -153,9 +165,74 @@ def _renew(areas: set[str], subtrees: set[str]) -> set[str]:
     own = {c for code in areas | (subtrees - {EVERY_AREA}) for c in lineage(code)}
     keys = [_own_key(c) for c in own] + [_subtree_key(c) for c in subtrees]
     if keys:
-        cache.set_many({key: _token() for key in keys}, timeout=None)
+        store().set_many({key: _token() for key in keys})
     return own | subtrees
 
 
 def _token() -> str:
     return secrets.token_hex(6)
+
+
+# --- where the generations live ------------------------------------------------------------------
+
+class CacheMarks:
+    """Marks (short strings) in Django's cache: any backend (in memory for the embedded default)."""
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        return cache.get_many(keys)
+
+    def add(self, key: str, value: str, *, timeout: int | None = None) -> bool:
+        """Set ``key`` unless it is set; whether this call set it. ``timeout``: seconds it lives
+        (None: until evicted)."""
+        return cache.add(key, value, timeout=timeout)
+
+    def set_many(self, values: dict[str, str]) -> None:
+        cache.set_many(values, timeout=None)
+
+
+class RedisMarks:
+    """Marks in the cache's Redis, through one client kept for the process (its connection pool
+    is safe across threads and renews itself in a forked worker)."""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = f"{prefix}:" if prefix else ""
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        values = self.client.mget([self.prefix + key for key in keys])
+        return {key: value.decode() for key, value in zip(keys, values) if value is not None}
+
+    def add(self, key: str, value: str, *, timeout: int | None = None) -> bool:
+        return bool(self.client.set(self.prefix + key, value, nx=True, ex=timeout))
+
+    def set_many(self, values: dict[str, str]) -> None:
+        self.client.mset({self.prefix + key: value for key, value in values.items()})  # one command, atomic
+
+
+_stores: dict[str, CacheMarks | RedisMarks] = {}
+
+
+def store() -> CacheMarks | RedisMarks:
+    """The marks' store of the configured cache, made once per process (again when the setting
+    changes)."""
+    found = _stores.get("default")
+    if found is None:
+        found = _stores["default"] = _store_for(settings.CACHES["default"])
+    return found
+
+
+def _store_for(config: dict) -> CacheMarks | RedisMarks:
+    location = config.get("LOCATION") or ""
+    servers = location if isinstance(location, (list, tuple)) else [s for s in location.split(",") if s]
+    # Several servers (a primary and its replicas) are left to Django's cache, which routes them.
+    if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache" and len(servers) == 1:
+        return RedisMarks(servers[0], config.get("KEY_PREFIX", ""))
+    return CacheMarks()
+
+
+@receiver(setting_changed)
+def _forget_store(*, setting, **kwargs) -> None:
+    if setting == "CACHES":
+        _stores.clear()

@@ -23,11 +23,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from households.models import Area, AreaLevel
+from shuanglian import freshness
 from shuanglian.freshness import EVERY_AREA
 
 from ..dashboard import dashboard
@@ -53,10 +53,12 @@ def schedule_refresh(*, codes, subtrees=()) -> list[str]:
     wide = {f"dashboard:refresh:all:{c}": c for c in sorted(c for c in subtrees if c == EVERY_AREA or _holds_refreshed(c))}
     # Within the minute every refresh a write needs is waiting already: one read finds them, where
     # an ``add`` per area would ask the cache once each. The others are claimed with ``add``,
-    # which is atomic, so of two web workers only one queues a refresh.
-    waiting = cache.get_many([*due, *wide]) if due or wide else {}
-    queued = [c for key, c in due.items() if key not in waiting and cache.add(key, 1, timeout=seconds)]
-    queued_wide = [c for key, c in wide.items() if key not in waiting and cache.add(key, 1, timeout=seconds)]
+    # which is atomic, so of two web workers only one queues a refresh. The claims are kept where
+    # the figures' generations are (``freshness.store``: the cache's Redis, its client kept).
+    marks = freshness.store()
+    waiting = marks.get_many([*due, *wide]) if due or wide else {}
+    queued = [c for key, c in due.items() if key not in waiting and marks.add(key, "1", timeout=seconds)]
+    queued_wide = [c for key, c in wide.items() if key not in waiting and marks.add(key, "1", timeout=seconds)]
     if queued_wide:
         dispatch(TASK, queued, queued_wide, countdown=seconds)
     elif queued:

@@ -193,11 +193,10 @@ def test_a_write_queues_one_refresh_of_its_higher_dashboards_a_minute_later(coun
 
 def test_a_write_within_the_minute_claims_no_refresh_already_waiting(counties, broker,
                                                                     django_capture_on_commit_callbacks):
-    from django.core.cache import cache
-
     with django_capture_on_commit_callbacks(execute=True):
         log_a_visit(counties["mine"], on=date(2025, 6, 8))
-    with mock.patch.object(cache, "add", wraps=cache.add) as claims, django_capture_on_commit_callbacks(execute=True):
+    marks = freshness.store()
+    with mock.patch.object(marks, "add", wraps=marks.add) as claims, django_capture_on_commit_callbacks(execute=True):
         log_a_visit(counties["mine"], on=date(2025, 6, 9))
     assert claims.call_count == 0  # the one read found the province's, city's and county's refreshes waiting
     broker.assert_called_once()
