@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import weakref
 from collections.abc import Iterable
@@ -182,8 +183,8 @@ class CacheMarks:
         return cache.get_many(keys)
 
     def add(self, key: str, value: str, *, timeout: int | None = None) -> bool:
-        """Set ``key`` unless it is set; whether this call set it. ``timeout``: seconds it lives
-        (None: until evicted)."""
+        """Set ``key`` unless it is set; whether this call set it. ``timeout``: seconds it lives,
+        more than none (None: until evicted)."""
         return cache.add(key, value, timeout=timeout)
 
     def set_many(self, values: dict[str, str]) -> None:
@@ -201,6 +202,8 @@ class RedisMarks:
         self.prefix = f"{prefix}:" if prefix else ""
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
+        if not keys:
+            return {}  # Redis refuses an MGET of nothing
         values = self.client.mget([self.prefix + key for key in keys])
         return {key: value.decode() for key, value in zip(keys, values) if value is not None}
 
@@ -208,6 +211,8 @@ class RedisMarks:
         return bool(self.client.set(self.prefix + key, value, nx=True, ex=timeout))
 
     def set_many(self, values: dict[str, str]) -> None:
+        if not values:
+            return  # Redis refuses an MSET of nothing
         self.client.mset({self.prefix + key: value for key, value in values.items()})  # one command, atomic
 
 
@@ -225,7 +230,8 @@ def store() -> CacheMarks | RedisMarks:
 
 def _store_for(config: dict) -> CacheMarks | RedisMarks:
     location = config.get("LOCATION") or ""
-    servers = location if isinstance(location, (list, tuple)) else [s for s in location.split(",") if s]
+    # Split as Django's Redis cache splits it: a list, or servers joined by "," or ";".
+    servers = location if isinstance(location, (list, tuple)) else [s for s in re.split("[;,]", location) if s]
     # Several servers (a primary and its replicas) are left to Django's cache, which routes them.
     if config.get("BACKEND") == "django.core.cache.backends.redis.RedisCache" and len(servers) == 1:
         return RedisMarks(servers[0], config.get("KEY_PREFIX", ""))

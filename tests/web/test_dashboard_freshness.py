@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -153,7 +152,8 @@ def test_a_units_trip_entered_in_the_admin_moves_its_countys_figures(client, off
 
 
 def test_many_writes_in_one_transaction_renew_the_generations_once(counties, django_capture_on_commit_callbacks):
-    with mock.patch.object(cache, "set_many", wraps=cache.set_many) as renewals:
+    marks = freshness.store()
+    with mock.patch.object(marks, "set_many", wraps=marks.set_many) as renewals:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
             log_a_visit(counties["mine"], on=date(2025, 6, 8))
             log_a_visit(counties["mine"], on=date(2025, 6, 9))

@@ -32,11 +32,14 @@ def redis_client():
 
 @pytest.fixture(params=["memory", "redis"])
 def kind(request, settings):
-    """Each test once with the cache in memory and once with the cache in Redis."""
+    """Each test once with the cache in memory and once with the cache in Redis, whatever the
+    environment configures."""
     if request.param == "redis":
         redis_client()
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                        "LOCATION": REDIS, "KEY_PREFIX": PREFIX}}
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield request.param
     cache.clear()
@@ -92,10 +95,11 @@ def test_in_redis_the_marks_carry_the_caches_prefix_and_a_claim_its_lifetime(kin
     assert client.ttl(f"{PREFIX}:freshness:own:{VILLAGE}") == -1  # a generation lives until evicted
 
 
-def test_in_redis_a_trips_areas_are_renewed_in_one_command_without_a_transaction(kind,
+def test_in_redis_a_trips_areas_are_renewed_in_one_command_without_a_transaction(kind, settings,
                                                                                 django_capture_on_commit_callbacks):
     if kind != "redis":
         pytest.skip("Redis only")
+    settings.DASHBOARD_REFRESH_SECONDS = 0  # no refresh claimed after it, even with a broker configured
     client = freshness.store().client  # the real client, watched: what it sends still reaches Redis
     with mock.patch.object(client, "execute_command", wraps=client.execute_command) as sent, \
             mock.patch.object(client, "pipeline", wraps=client.pipeline) as pipelines:
@@ -105,7 +109,15 @@ def test_in_redis_a_trips_areas_are_renewed_in_one_command_without_a_transaction
     assert pipelines.call_count == 0
 
 
-def test_another_server_list_is_left_to_djangos_cache(settings):
-    config = {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-              "LOCATION": "redis://127.0.0.1:6379/15,redis://127.0.0.1:6380/15"}
+@pytest.mark.parametrize("location", ["redis://127.0.0.1:6379/15,redis://127.0.0.1:6380/15",
+                                      "redis://127.0.0.1:6379/15;redis://127.0.0.1:6380/15",
+                                      ["redis://127.0.0.1:6379/15", "redis://127.0.0.1:6380/15"]])
+def test_several_servers_are_left_to_djangos_cache(location):
+    config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
     assert isinstance(freshness._store_for(config), freshness.CacheMarks)
+
+
+def test_nothing_asked_or_written_is_no_command(kind):
+    marks = freshness.store()
+    assert marks.get_many([]) == {}
+    marks.set_many({})
