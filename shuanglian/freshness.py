@@ -36,6 +36,7 @@ recomputes the dashboards of the province, cities and counties in the background
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -216,16 +217,11 @@ class RedisMarks:
         self.client.mset({self.prefix + key: value for key, value in values.items()})  # one command, atomic
 
 
-_stores: dict[str, CacheMarks | RedisMarks] = {}
-
-
+@functools.cache
 def store() -> CacheMarks | RedisMarks:
     """The marks' store of the configured cache, made once per process (again when the setting
     changes)."""
-    found = _stores.get("default")
-    if found is None:
-        found = _stores["default"] = _store_for(settings.CACHES["default"])
-    return found
+    return _store_for(settings.CACHES["default"])
 
 
 def _store_for(config: dict) -> CacheMarks | RedisMarks:
@@ -241,4 +237,4 @@ def _store_for(config: dict) -> CacheMarks | RedisMarks:
 @receiver(setting_changed)
 def _forget_store(*, setting, **kwargs) -> None:
     if setting == "CACHES":
-        _stores.clear()
+        store.cache_clear()

@@ -108,7 +108,7 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     # On PostgreSQL the households are one array, so one text (and one prepared statement per
     # connection) serves any number of them; elsewhere an IN list of their number.
     as_array = db.vendor == "postgresql"
-    sql, household_fields = _facts_sql(db.vendor, 0 if as_array else len(ids), locks, with_households)
+    sql, household_attnames = _facts_sql(db.vendor, 0 if as_array else len(ids), locks, with_households)
     params = {"subject": VisitPolicy.Subject.CADRE, "year": year, "area": area_code, "cadre": cadre_id,
               "key": _key_field().get_db_prep_value(key, db) if key is not None else None,
               **({"households": [pk for pk in ids if pk is not None]} if as_array
@@ -118,18 +118,18 @@ def trip_facts(*, cadre_id: int, area_code: str, year: int, household_ids: list[
     with db.cursor() as cursor:
         prepared.execute(cursor, sql, params)  # every trip logged runs it: parsed and planned once per connection
         rows = cursor.fetchall()
-    n = len(_policy_fields())
+    policy_attnames = _policy_attnames()
+    n = len(policy_attnames)
     first = rows[0]
-    policy = VisitPolicy.from_db(db.alias, [f.attname for f in _policy_fields()], first[:n]) if first[0] is not None else None
+    policy = VisitPolicy.from_db(db.alias, policy_attnames, first[:n]) if first[0] is not None else None
     spans: dict[int, list[tuple[date, date | None]]] = {}
     households: dict[int, Household] = {}
-    attnames = [f.attname for f in household_fields]
     for row in rows:
         household_id, start, end = row[n + 2:n + 5]
         if household_id is not None:
             spans.setdefault(household_id, []).append((_as_date(start), _as_date(end) if end is not None else None))
             if with_households and household_id not in households:
-                households[household_id] = Household.from_db(db.alias, attnames, row[n + 5:])
+                households[household_id] = Household.from_db(db.alias, household_attnames, row[n + 5:])
     return TripFacts(policy=policy, spans=spans, keyed=first[n], locked=None if first[n + 1] is None else bool(first[n + 1]),
                      households=households if with_households else None)
 
@@ -140,16 +140,21 @@ def _policy_fields() -> list:
 
 
 @functools.cache
+def _policy_attnames() -> list[str]:
+    return [f.attname for f in _policy_fields()]
+
+
+@functools.cache
 def _key_field():
     return Visit._meta.get_field("idempotency_key")
 
 
 @functools.lru_cache(maxsize=64)
-def _facts_sql(vendor: str, households: int, locks: str | None, with_households: bool) -> tuple[str, list]:
+def _facts_sql(vendor: str, households: int, locks: str | None, with_households: bool) -> tuple[str, list[str]]:
     """The text of ``trip_facts`` for so many households (0: all of them as one array,
     ``%(households)s``), the lock's SQL (None: not asked; "": no source, nothing locked) and
-    whether the households are read, made once per shape; and the households' fields it reads,
-    in the model's order (as ``from_db`` takes the values of some of them)."""
+    whether the households are read, made once per shape; and the attnames of the households'
+    fields it reads, in the model's order (as ``from_db`` takes the values of some of them)."""
     qn = connection.ops.quote_name
     if locks is None:
         locked = "NULL"
@@ -172,7 +177,7 @@ def _facts_sql(vendor: str, households: int, locks: str | None, with_households:
         f"LEFT JOIN {qn(key_table(Visit._meta.db_table))} k ON k.{qn(_key_field().column)} = %(key)s "
         f"LEFT JOIN pairing_householdpairing hp ON hp.cadre_id = %(cadre)s AND hp.household_id {chosen}"
         f"{f' LEFT JOIN {qn(Household._meta.db_table)} h ON h.id = hp.household_id' if with_households else ''}")
-    return sql, household_fields
+    return sql, [f.attname for f in household_fields]
 
 
 def _as_date(value) -> date:
