@@ -11,9 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
+from shuanglian.audit import AuditTrail
 
 
 class Direction(models.TextChoices):
@@ -85,7 +85,7 @@ class EvaluationRound(models.Model):
     cadre_basic = models.DecimalField(_("干部“基本称职”分数线"), default=Decimal(60), **SCORE)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("评议轮次")
@@ -143,7 +143,7 @@ class Tally(Target):
                                    editable=False, verbose_name=_("录入人"))
     updated_at = models.DateTimeField(_("录入时间"), auto_now=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("纸质票汇总")

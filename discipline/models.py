@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
 from pairing.models import Cadre, Role, Unit
+from shuanglian.audit import AuditTrail
 from shuanglian.storage import PrivateStorage
 
 
@@ -96,7 +96,7 @@ class Complaint(models.Model):
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("受理时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("举报")
@@ -119,7 +119,7 @@ class ComplaintNote(models.Model):
                            verbose_name=_("记录人"))
     at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("调查记录")
@@ -149,7 +149,7 @@ class Inspection(models.Model):
                                    verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("督查")
@@ -176,7 +176,7 @@ class Finding(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                   verbose_name=_("销号人"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("督查发现问题")
@@ -215,7 +215,7 @@ class Accountability(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("登记人"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("表扬与问责")

@@ -6,8 +6,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Left
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from shuanglian.audit import AuditTrail
 from shuanglian.helpers import pad_area_code
 
 # Digits of each level in a 12-digit statistical code: 2 province, 2 city, 2 county,
@@ -53,7 +53,7 @@ class Area(models.Model):
 
     objects = AreaQuerySet.as_manager()
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("行政区划")
@@ -132,7 +132,7 @@ class PoorAreaYear(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("贫困村（县）认定")
@@ -206,7 +206,7 @@ class Household(models.Model):
 
     objects = HouseholdQuerySet.as_manager()
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("贫困户")
@@ -266,7 +266,7 @@ class Member(models.Model):
     left_behind_child = models.BooleanField(_("留守儿童"), default=False)
     elderly_alone = models.BooleanField(_("孤寡老人"), default=False)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("家庭成员")
@@ -297,7 +297,7 @@ class IncomeRecord(models.Model):
 
     DEDUCTIONS = ("operating_costs", "taxes_and_fees", "depreciation", "survey_subsidy", "gifts_outside")
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("家庭收入")
@@ -350,7 +350,7 @@ class VillageYear(models.Model):
     # Blank while unknown: the 村评单位 ballots of the village's units are then accepted unchecked.
     committee_size = models.PositiveSmallIntegerField(_("村两委成员数"), null=True, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("村情")
@@ -385,7 +385,7 @@ class PovertyLine(models.Model):
     incidence_rate = models.DecimalField(_("贫困发生率标准（%）"), max_digits=5, decimal_places=2, default=Decimal("30"))
     notice_days = models.PositiveSmallIntegerField(_("公示最少天数"), default=7)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("扶贫标准")
@@ -417,7 +417,7 @@ class HouseholdPlan(models.Model):
                                 help_text=_("概述或备注；逐项措施见下方的帮扶措施。"))
     exit_deadline = models.PositiveSmallIntegerField(_("计划脱贫年度"))
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("户脱贫计划")
@@ -443,7 +443,7 @@ class PovertyQuota(models.Model):
     poor_villages = models.PositiveIntegerField(_("贫困村规模"))
     poor_people = models.PositiveIntegerField(_("贫困人口规模"))
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("扶贫规模")
@@ -487,7 +487,7 @@ class PlanMeasure(models.Model):
     planned = models.DecimalField(_("计划投入（元）"), default=0, **MONEY)
     spent = models.DecimalField(_("已投入（元）"), default=0, **MONEY)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("帮扶措施")

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area, Household
+from shuanglian.audit import AuditTrail
 from shuanglian.storage import PrivateStorage
 
 from .rules import CHECKLIST_ITEMS, Procedure, Stage
@@ -47,7 +47,7 @@ class Step(models.Model):
     # The form's key: a double-submitted step is stored once.
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("识别退出程序步骤")
@@ -73,7 +73,7 @@ class StepEntry(models.Model):
     votes_abstaining = models.PositiveIntegerField(_("弃权票"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("程序步骤农户")
@@ -98,7 +98,7 @@ class Objection(models.Model):
     finding = models.TextField(_("核实结果"), blank=True)
     upheld = models.BooleanField(_("异议成立"), null=True, blank=True)  # null until checked
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("异议")
@@ -118,7 +118,7 @@ class ExitChecklist(models.Model):
     recorded_on = models.DateField(_("填报日期"))
     idempotency_key = models.UUIDField(_("提交标识"), null=True, blank=True, unique=True, editable=False)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("两不愁三保障核查")
@@ -136,7 +136,7 @@ class ExitCheckItem(models.Model):
     note = models.CharField(_("情况说明"), max_length=300, blank=True)
     photo = models.ImageField(_("照片"), upload_to="identification/%Y/%m/", blank=True)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("核查项目")

@@ -3,9 +3,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
+from shuanglian.audit import AuditTrail
 
 
 class Unit(models.Model):
@@ -33,7 +33,7 @@ class Unit(models.Model):
     # blank while unknown, and the ballots are then accepted unchecked.
     leadership_size = models.PositiveSmallIntegerField(_("班子成员数"), null=True, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("联村单位")
@@ -83,7 +83,7 @@ class Cadre(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="cadre", verbose_name=_("登录账号")
     )
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("联户干部")
@@ -106,7 +106,7 @@ class VillagePairing(models.Model):
     end = models.DateField(_("结束日期"), null=True, blank=True)
     end_reason = models.CharField(_("结束原因"), max_length=100, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("单位联村")
@@ -137,7 +137,7 @@ class HouseholdPairing(models.Model):
         "self", models.PROTECT, null=True, blank=True, related_name="predecessor", verbose_name=_("接替结对")
     )
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("干部联户")
@@ -172,7 +172,7 @@ class QuotaPolicy(models.Model):
     # cadre is found in SQL: the longest prefix of the unit's area code wins.
     area_prefix = models.CharField(max_length=12, blank=True, editable=False)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("联户数量标准")
@@ -208,7 +208,7 @@ class Role(models.Model):
     unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, verbose_name=_("单位"), help_text=_("单位管理员：其单位。"))
     can_view_id_numbers = models.BooleanField(_("可查看完整身份证号"), default=False)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("用户角色")
@@ -239,7 +239,7 @@ class Posting(models.Model):
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("驻村")
@@ -266,7 +266,7 @@ class Leave(models.Model):
     end = models.DateField(_("结束日期"))
     reason = models.CharField(_("事由"), max_length=200, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("请假")
@@ -296,7 +296,7 @@ class WorkTeamMember(models.Model):
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("工作小组成员")

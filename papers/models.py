@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
+from shuanglian.audit import AuditTrail
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -52,7 +52,7 @@ class Project(models.Model):
                                    related_name="+", verbose_name=_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("帮扶项目")

@@ -3,10 +3,10 @@ and each commitment's yearly progress (docs/domain.md §12). Household plans liv
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area, HouseholdPlan
 from pairing.models import Unit
+from shuanglian.audit import AuditTrail
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -27,7 +27,7 @@ class DevelopmentPlan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("截止年度"))
     goals = models.TextField(_("规划目标"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("村级规划与单位帮扶规划")
@@ -53,7 +53,7 @@ class Commitment(models.Model):
     money = models.DecimalField(_("计划资金（元）"), default=0, **MONEY)
     year_due = models.PositiveSmallIntegerField(_("完成年度"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("规划承诺事项")
@@ -72,7 +72,7 @@ class CommitmentProgress(models.Model):
     text = models.CharField(_("进展情况"), max_length=500)
     done = models.BooleanField(_("已完成"), default=False)
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("承诺事项年度进展")

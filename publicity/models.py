@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
+from shuanglian.audit import AuditTrail
 from shuanglian.storage import PrivateStorage
 
 
@@ -58,7 +58,7 @@ class TypicalCase(models.Model):
     # A form sent twice (a double click, a retry on a slow line) stores one case.
     key = models.UUIDField(_("提交标识"), unique=True, null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("典型")
@@ -109,7 +109,7 @@ class RoundPublication(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
                                    editable=False, verbose_name=_("操作人"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("评议结果公开")
@@ -129,7 +129,7 @@ class LeadUnit(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
                                    editable=False, verbose_name=_("录入人"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("牵头单位")
@@ -153,7 +153,7 @@ class LeadMeeting(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
                                    editable=False, verbose_name=_("录入人"))
 
-    history = HistoricalRecords()
+    history = AuditTrail()
 
     class Meta:
         verbose_name = verbose_name_plural = _("牵头单位会议")

@@ -1,4 +1,7 @@
-"""The audit trail's rule for bulk writes.
+"""The audit trail: how its tables are indexed, and its rule for bulk writes.
+
+Every audited model declares ``history = AuditTrail()``: django-simple-history's records,
+indexed only by what reads them (see ``AuditTrail``).
 
 Saves through the ORM are recorded by django-simple-history's signals, with the user of the
 request (HistoryRequestMiddleware). A roster import writes with bulk_create / bulk_update,
@@ -10,10 +13,29 @@ from __future__ import annotations
 import functools
 from typing import Iterable
 
+from simple_history.models import HistoricalRecords
+
 from shuanglian import prepared
 from shuanglian.helpers import BATCH
 
 ROSTER_IMPORT = "花名册导入"
+
+
+class AuditTrail(HistoricalRecords):
+    """simple-history's historical records, indexed only as the trail is read: by the object's
+    key (its history page in the admin), by date and by user (whose records a deleted account
+    leaves behind), besides the record's own key.
+
+    simple-history copies every index of the live table onto its trail: a cadre's, a household's
+    and an idempotency key's, a member's ID number twice on PostgreSQL. Nothing looks a record up
+    by them, and on an append-only table each is only cost: every save, every trip logged and
+    every row imported writes one more index entry, on a page that lies anywhere in an index as
+    large as the trail (a random key's), which after each checkpoint costs a full page in the
+    write-ahead log (BENCHMARKS.md, "the audit trail indexed as it is read")."""
+
+    def create_history_model(self, model, inherited):
+        self.no_db_index = [f.name for f in model._meta.fields if not f.primary_key]
+        return super().create_history_model(model, inherited)
 
 
 def record(model, objs: Iterable, *, update: bool, reason: str = ROSTER_IMPORT) -> None:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from households.models import Area
+from shuanglian.audit import AuditTrail
 
 # The longest any trip may be, whatever its policy (docs/domain.md §6): the database refuses a
 # longer cadre's visit, so a trip sharing a day with another begins at most this many days
@@ -53,7 +53,7 @@ class Visit(models.Model):
                                    related_name="+", verbose_name=_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         # On PostgreSQL partitioned by year of ``start`` (docs/architecture.md, migration 0011): the
@@ -87,7 +87,7 @@ class UnitVisit(models.Model):
     people = models.PositiveSmallIntegerField(_("人数"), default=1)
     notes = models.TextField(_("备注"), blank=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("单位进村")
@@ -117,7 +117,7 @@ class Stay(models.Model):
                                    related_name="+", verbose_name=_("录入人"))
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("驻村考勤")
@@ -157,7 +157,7 @@ class VisitPolicy(models.Model):
     backdate_days = models.PositiveSmallIntegerField(_("可补录天数"), default=30)
     max_trip_days = models.PositiveSmallIntegerField(_("单次最长天数"), default=31)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("走访标准")
@@ -198,7 +198,7 @@ class AnomalyFlag(models.Model):
                                     verbose_name=_("核查人"))
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("异常提示")
@@ -247,7 +247,7 @@ class Demand(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("民情诉求")
@@ -297,7 +297,7 @@ class Deed(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("录入人"))
 
-    history = HistoricalRecords()  # the audit trail: who changed what, when, before and after
+    history = AuditTrail()  # the audit trail: who changed what, when, before and after
 
     class Meta:
         verbose_name = verbose_name_plural = _("帮办实事")
