@@ -30,7 +30,10 @@ class Task(models.TextChoices):
 class Visit(models.Model):
     """One trip of a cadre to the village, covering one or more of their paired households."""
 
-    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="visits", verbose_name=_("联户干部"))
+    # Looked up by visit_by_cadre (cadre, start), as a lone key's index would be, which would
+    # only cost every trip stored one more index entry.
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="visits", verbose_name=_("联户干部"),
+                              db_index=False)
     # The link table has no database foreign keys (visits are partitioned), Django keeps it.
     households = models.ManyToManyField("households.Household", related_name="visits", verbose_name=_("走访农户"),
                                         db_constraint=False)
@@ -78,7 +81,8 @@ class Visit(models.Model):
 class UnitVisit(models.Model):
     """A unit's work team in its paired village (单位进村)."""
 
-    unit = models.ForeignKey("pairing.Unit", models.PROTECT, related_name="visits", verbose_name=_("联村单位"))
+    unit = models.ForeignKey("pairing.Unit", models.PROTECT, related_name="visits", verbose_name=_("联村单位"),
+                             db_index=False)  # looked up by unit_visit_by_pairing (unit, village, start)
     village = models.ForeignKey(Area, models.PROTECT, related_name="unit_visits", verbose_name=_("联系村"))
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
@@ -106,7 +110,8 @@ class Stay(models.Model):
     """A resident's stay in the village of their posting (驻村考勤, docs/domain.md §11), counted
     like trips against the days a year a resident must live there."""
 
-    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="stays", verbose_name=_("驻村干部"))
+    cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="stays", verbose_name=_("驻村干部"),
+                              db_index=False)  # looked up by stay_by_cadre (cadre, start)
     posting = models.ForeignKey("pairing.Posting", models.PROTECT, related_name="stays", verbose_name=_("驻村"))
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
