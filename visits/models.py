@@ -30,8 +30,8 @@ class Task(models.TextChoices):
 class Visit(models.Model):
     """One trip of a cadre to the village, covering one or more of their paired households."""
 
-    # Looked up by visit_by_cadre (cadre, start), as a lone key's index would be, which would
-    # only cost every trip stored one more index entry.
+    # Looked up through visit_by_cadre (cadre, start): an index of the cadre alone would only
+    # cost every trip stored one more entry.
     cadre = models.ForeignKey("pairing.Cadre", models.PROTECT, related_name="visits", verbose_name=_("联户干部"),
                               db_index=False)
     # The link table has no database foreign keys (visits are partitioned), Django keeps it.
