@@ -1,12 +1,11 @@
 """The forms of the discipline pages: they parse; the services decide."""
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, AreaLevel
+from shuanglian.keys import new_key
 
 from .models import Accountability, Complaint, Inspection, Rule, Target
 
@@ -34,7 +33,7 @@ class ComplaintForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, areas=None, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4())
+        kwargs.setdefault("initial", {}).setdefault("key", new_key())
         super().__init__(*args, **kwargs)
         if areas is None:
             areas = Area.objects.filter(level=AreaLevel.COUNTY)

@@ -2,10 +2,10 @@
 optional photo; a hidden key makes a resent form store nothing twice (as the visit form)."""
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from shuanglian.keys import new_key
 
 from .checklists import ITEM_KEYS, ITEM_LABELS
 
@@ -16,7 +16,7 @@ class ChecklistForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4())
+        kwargs.setdefault("initial", {}).setdefault("key", new_key())
         super().__init__(*args, **kwargs)
         for key in ITEM_KEYS:
             self.fields[key] = forms.ChoiceField(

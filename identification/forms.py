@@ -2,12 +2,12 @@
 notice and its check. They parse; the rules are the services'."""
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from shuanglian.keys import new_key
 
 from .rules import Procedure, Stage
 from .services.steps import parse_signatories
@@ -32,7 +32,7 @@ class StepForm(forms.Form):
         today = timezone.localdate()
         initial.setdefault("year", today.year)
         initial.setdefault("date", today)
-        initial.setdefault("key", uuid.uuid4())
+        initial.setdefault("key", new_key())
         super().__init__(*args, **kwargs)
         self.households = list(households)
 

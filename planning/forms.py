@@ -1,12 +1,11 @@
 """The phone form of a household's plan: the plan's figures and its measures as a formset."""
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import PlanMeasure
+from shuanglian.keys import new_key
 
 from .services import MeasureRow
 
@@ -22,7 +21,7 @@ class PlanForm(forms.Form):
     key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4())
+        kwargs.setdefault("initial", {}).setdefault("key", new_key())
         super().__init__(*args, **kwargs)
 
 

@@ -9,8 +9,6 @@ keeps its body in the cache under that ETag.
 """
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -29,6 +27,7 @@ from assessments.access import visible_evaluation_rounds
 from assessments.models import Grade
 from shuanglian import scoping
 from shuanglian.errors import DomainError, add_to_form
+from shuanglian.keys import new_key
 from shuanglian.params import ID, int_param
 
 from .access import visible_cases, visible_publications
@@ -87,7 +86,7 @@ def new_case(request):
     scope = _scope(request)
     if not (scoping.may_change(scope) and (scoping.is_office(scope) or scoping.is_unit_admin(scope))):
         raise PermissionDenied
-    form = CaseForm(scope, request.POST or None, request.FILES or None, initial={"key": uuid.uuid4()})
+    form = CaseForm(scope, request.POST or None, request.FILES or None, initial={"key": new_key()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

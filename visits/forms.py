@@ -1,5 +1,4 @@
 import datetime as dt
-import uuid
 from decimal import Decimal
 
 import django_filters
@@ -9,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pairing.models import Cadre
+from shuanglian.keys import new_key
 from shuanglian.params import column_bounds
 
 from .models import Deed, Demand, Task
@@ -146,7 +146,7 @@ class VisitForm(forms.Form):
         today = timezone.localdate()
         initial = kwargs.setdefault("initial", {})
         if not editing:
-            initial.update({"start": today, "end": today, "key": uuid.uuid4()})
+            initial.update({"start": today, "end": today, "key": new_key()})
         super().__init__(*args, **kwargs)
         if editing:  # a correction is keyed by the visit itself; photos and location stay as they were
             for name in ("key", "photos", "latitude", "longitude", "accuracy"):
@@ -163,7 +163,7 @@ class DemandForm(forms.Form):
     key = optional_key()
 
     def __init__(self, *args, households, **kwargs):
-        kwargs.setdefault("initial", {}).update({"key": uuid.uuid4()})
+        kwargs.setdefault("initial", {}).update({"key": new_key()})
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = household_label
@@ -183,7 +183,7 @@ class DeedForm(forms.Form):
     key = optional_key()
 
     def __init__(self, *args, households, **kwargs):
-        kwargs.setdefault("initial", {}).update({"on": timezone.localdate(), "key": uuid.uuid4()})
+        kwargs.setdefault("initial", {}).update({"on": timezone.localdate(), "key": new_key()})
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["household"].label_from_instance = household_label
@@ -234,5 +234,5 @@ class StayForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         today = timezone.localdate()
-        kwargs.setdefault("initial", {}).update({"start": today, "end": today, "key": uuid.uuid4()})
+        kwargs.setdefault("initial", {}).update({"start": today, "end": today, "key": new_key()})
         super().__init__(*args, **kwargs)

@@ -109,9 +109,15 @@ async function resized(file) {
 
 const sizeOf = (item) => JSON.stringify(item.fields).length + item.photos.reduce((n, p) => n + p.file.size, 0);
 
+// A time-ordered key (UUID version 7: the milliseconds first, then random bits), as the server's
+// forms make them (shuanglian/keys.py): the index of every key takes new ones at its right edge.
 function newKey() {
-  return crypto.randomUUID ? crypto.randomUUID() : "10000000-1000-4000-8000-100000000000".replace(/[018]/g,
-    (c) => (c ^ crypto.getRandomValues(new Uint8Array(1))[0] & 15 >> c / 4).toString(16));
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  for (let i = 5, ms = Date.now(); i >= 0; i--, ms = Math.floor(ms / 256)) bytes[i] = ms % 256;
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;  // version 7
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;  // the RFC 9562 variant
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
 }
 
 // --- sending -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 survives a reload offline, and is sent once when the signal returns; the same entry sent
 twice stores one visit; a visit refused because its month was locked meanwhile stays in the
 outbox with the server's message until it is corrected and sent."""
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -91,6 +92,17 @@ def test_the_same_outbox_sent_twice_stores_one_visit(phone, live_server, cadre):
     phone.context.set_offline(False)  # the online event sends it again: the server answers with the first visit
     wait_until_sent(phone)
     assert Visit.objects.filter(cadre=cadre).count() == 1
+
+
+def test_the_phone_gives_the_emptied_form_a_time_ordered_key(phone, live_server, cadre):
+    sign_in_for_offline(phone, live_server, cadre)
+    served = uuid.UUID(phone.input_value("input[name=key]"))
+    before = phone.evaluate("Date.now()")
+    queue_offline(phone)
+    after = phone.evaluate("Date.now()")
+    fresh = uuid.UUID(phone.input_value("input[name=key]"))  # made by the outbox for the next visit
+    assert served.version == fresh.version == 7 and fresh.variant == uuid.RFC_4122 and fresh != served
+    assert before <= fresh.int >> 80 <= after  # the phone's milliseconds first
 
 
 def test_a_visit_refused_for_a_locked_month_stays_until_corrected(phone, live_server, cadre):
