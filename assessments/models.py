@@ -190,6 +190,7 @@ class BallotCode(Target):
 class Ballot(Target):
     """A web ballot. Deliberately without a time, an author or a reference to its code."""
 
+    # Random on purpose, never time-ordered (shuanglian/keys.py): the id must not tell when it was cast.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     level = models.CharField(_("评价"), max_length=12, choices=Level.choices)
     comment = models.TextField(_("意见建议"), blank=True)

@@ -55,6 +55,12 @@ def test_a_code_casts_one_ballot_for_its_target(world):
     assert (ballot.cadre, ballot.level, ballot.comment) == (world.first, "basic", "帮助很大")
 
 
+def test_a_ballots_id_carries_no_time(world):
+    # Random (version 4), unlike the forms' time-ordered keys: an id that began with the moment
+    # of casting would tell when each ballot came in, and so, next to the codes' use, whose it is.
+    assert cast(household_code(world)).pk.version == 4
+
+
 def test_a_spent_code_is_refused_and_changes_nothing(world):
     code = household_code(world)
     cast(code)
