@@ -191,14 +191,16 @@ def tidy_trip_tables() -> None:
     of a session steps over them: each run would then measure a slower database than the one
     before, and the reads and API lists measured after it too. Vacuumed, every run starts
     from the same tables. On SQLite nothing is done."""
+    from django.contrib.sessions.models import Session
     from django.db import connection
 
+    from visits.models import AnomalyFlag, Visit
     from visits.partitions import key_table
 
     if connection.vendor != "postgresql":
         return
-    tables = ["visits_visit", "visits_visit_households", key_table("visits_visit"), "visits_anomalyflag",
-              "django_session"]
+    tables = [Visit._meta.db_table, Visit.households.through._meta.db_table, key_table(Visit._meta.db_table),
+              AnomalyFlag._meta.db_table, Session._meta.db_table]
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(connection.ops.quote_name(t) for t in tables)}")
 

@@ -152,7 +152,6 @@ def test_pages_shown_masked_are_not_logged(client, office, counties):
     assert not AccessLog.objects.exists()
 
 
-
 def test_every_audit_trail_is_indexed_only_by_what_reads_it():
     """A trail is read by the object's key (its history page), by date and by user; an index of
     the live table's (a cadre, an ID number, an idempotency key) would only cost every save."""
