@@ -182,9 +182,9 @@ def test_on_sqlite_nothing_is_partitioned():
 @pytest.mark.parametrize("table, column", [("visits_visit", "cadre_id"), ("visits_stay", "cadre_id"),
                                            ("visits_unitvisit", "unit_id"), ("visits_visit_households", "visit_id")])
 def test_a_trip_tables_key_column_is_indexed_only_first_in_a_composite_index(table, column):
-    """visit_by_cadre, stay_by_cadre, unit_visit_by_pairing and the links' unique pair (visit,
+    """visit_by_cadre, stay_by_cadre, unit_visit_key and the links' unique pair (visit,
     household) serve every look-up by the column; a lone index of it would only cost each row
-    stored one more entry (migrations 0015 and 0016)."""
+    stored one more entry (migrations 0015, 0016 and 0017)."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     indexed = [c["columns"] for c in constraints.values() if (c["index"] or c["unique"]) and not c["primary_key"]]
