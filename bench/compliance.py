@@ -158,7 +158,8 @@ def hand_written(*, year: int, subject: str = "cadre") -> dict[tuple, Compliance
               "n": (d1 - d0).days + 1, "year": year}
     with connection.cursor() as cursor:
         cursor.execute(hand_written_resident_sql() if subject == "resident" else hand_written_sql(), params)
-        return {(row[0],): ComplianceRow((row[0],), *(int(v) for v in row[1:])) for row in cursor.fetchall()}
+        make = ComplianceRow._make  # as the selector makes its rows
+        return {(key := row[:1]): make((key,) + row[1:]) for row in cursor.fetchall()}
 
 
 def selector(*, year: int, subject: str = "cadre") -> dict[tuple, ComplianceRow]:

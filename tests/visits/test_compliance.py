@@ -190,3 +190,21 @@ def test_one_cadres_progress_matches_the_province_wide_figures(cadre):
     mine = cadre_progress(cadre_id=cadre.pk, on=D("2025-07-02"))
     assert mine.year == year_compliance(year=2025)[(cadre.pk,)]
     assert (mine.year.visits, mine.year.days, mine.behind) == (1, 3, True)
+
+
+def test_a_rows_counts_come_back_as_plain_integers_for_every_subject(cadre):
+    """The rows are made from the statement's values as they come (``ComplianceRow._make``), so
+    each must already be an int on either database: a Decimal would print as "4.0" in an export
+    and a float would not compare exactly."""
+    from visits.selectors import year_so_far
+
+    trip(cadre, "2025-04-01", "2025-04-04")
+    f.LeaveFactory(cadre=cadre, start=D("2025-06-01"), end=D("2025-06-30"))
+    unit_pairing = f.VillagePairingFactory(start=date(2025, 1, 1))
+    UnitVisit.objects.create(unit=unit_pairing.unit, village=unit_pairing.village, start=D("2025-05-01"), end=D("2025-05-02"))
+    f.StayFactory()
+    rows = [*year_compliance(year=2025).values(), *year_compliance(year=2025, subject="unit").values(),
+            *year_compliance(year=2025, subject="resident").values(),
+            *(r for found in year_so_far(on=D("2025-09-30")) for r in found.values())]
+    assert {type(count) for r in rows for count in r[1:]} == {int}
+    assert row(cadre).leave_days == 30 and row(cadre).days == 4
