@@ -61,6 +61,21 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
+class FixedChoicesField(forms.MultipleChoiceField):
+    """Several choices among fixed ones (a model's ``TextChoices``) that no form changes.
+
+    Every form deep-copies its fields, and a choice field copies its choices with them, the
+    field and its widget each checking every choice again: for a visit's tasks that was the
+    largest part of building the form on each trip logged (BENCHMARKS.md). Fixed choices need
+    no copy of their own, so each form shares them; the rest of the field and of its widget is
+    copied as for any field (``Field`` and ``Widget``'s own copies, the widget's found in
+    ``memo`` by the field's)."""
+
+    def __deepcopy__(self, memo):
+        memo[id(self.widget)] = forms.Widget.__deepcopy__(self.widget, memo)
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class HouseholdsField(forms.ModelMultipleChoiceField):
     """The households of a visit, checked against the field's households in one query (the
     stock field builds a query per chosen value before it), cleaned to a list. ``by_id``: cleaned
@@ -118,7 +133,7 @@ class VisitForm(forms.Form):
     end = DayField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    error_messages={"invalid": _("请输入有效的日期。")})
     stayed = forms.BooleanField(label=_("吃住在村"), required=False)
-    tasks = forms.MultipleChoiceField(label=_("落实任务"), choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    tasks = FixedChoicesField(label=_("落实任务"), choices=Task.choices, required=False, widget=forms.CheckboxSelectMultiple)
     help_given = forms.CharField(label=_("帮办实事"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_("民情日记"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     photos = MultiplePhotoField(label=_("照片（可选）"), required=False)
