@@ -43,9 +43,9 @@ from .partitions import key_table
 
 VENDOR_SQL = {
     "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'",
-                   "date": "CAST({v} AS DATE)", "month": "CAST(date_part('month', {d}) AS INTEGER)"},
+                   "date": "CAST({v} AS DATE)", "next_day": "({d} + 1)", "month": "CAST(date_part('month', {d}) AS INTEGER)"},
     "sqlite": {"days": "CAST(julianday({e}) - julianday({s}) AS INTEGER)", "max": "MAX({a}, {b})", "min": "MIN({a}, {b})",
-               "like": "{col} LIKE {prefix} || '%%'", "date": "{v}",
+               "like": "{col} LIKE {prefix} || '%%'", "date": "{v}", "next_day": "date({d}, '+1 day')",
                "month": "CAST(strftime('%%m', {d}) AS INTEGER)"},
 }
 ONE_DAY = timedelta(days=1)
@@ -472,9 +472,12 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
     - their trips of the year are merged into stays in one window pass, by the engine's rule (a
       trip that begins after the latest end before it starts a stay; touching trips are two
       stays), and each trip adds the days it reaches beyond that latest end, as in the engine;
-    - a stay is a visit of the month of its first day; a trip's added days are counted in its
-      month, or, for the few trips that cross a month's end, clipped to each month they reach
-      (joined to the months), so that a month's days are the union of the stays' days in it.
+    - a stay is a visit of the month of its first day; a trip's added days are clipped to each
+      month they reach, so that a month's days are the union of the stays' days in it;
+    - trips alike in what they add (the day their stay began, the days they add, the months
+      their cadre was paired in) are counted together before they are split into months: the
+      province's two million trips become a few thousand rows, and no trip is sorted or joined
+      to the months one by one.
 
     Returns {month: (visits, days)} for every month counted, zeros included."""
     f = _vendor_sql()
@@ -482,9 +485,6 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
     greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
     least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
     month_of = lambda d: f["month"].format(d=d)  # noqa: E731
-    added = lambda lo, hi: (  # noqa: E731
-        f"CASE WHEN reach IS NULL OR reach < {lo} THEN {days(lo, hi)} + 1 "
-        f"WHEN {hi} > reach THEN {days('reach', hi)} ELSE 0 END")
     last = through.month if through.year == year else 12
     params: dict = {"prefix": Area.prefix_of(area) if area else ""}
     months = []
@@ -502,45 +502,38 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
                     f"WHERE {where} AND " + f["like"].format(col="h.village_id", prefix="%(prefix)s"))
         return f"pairing_householdpairing p WHERE {where}"
 
-    # With an area, only the trips of its cadres; without, every trip of the months (the join
-    # with ``counted`` below keeps those of cadres paired in each month): one scan of the year.
-    only = "AND t.cadre_id IN (SELECT cadre_id FROM counted)" if area else ""
     span = lambda lo, hi: f"{month_of(greatest(lo, '%(p0)s'))} AS a, {month_of(least(hi, '%(p1)s'))} AS b"  # noqa: E731
-    before = lambda col, by: (  # noqa: E731
-        f"MAX({col}) OVER (PARTITION BY cadre_id ORDER BY {by} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    # A cadre's months with a pairing in force, as the bits of one number (bit m: month m).
+    mask = " + ".join(f"MAX(CASE WHEN a <= {m} AND b >= {m} THEN {1 << m} ELSE 0 END)" for m in range(1, last + 1))
+    after_reach = f"COALESCE({f['next_day'].format(d='reach')}, s)"
     sql = f"""
 WITH months (m, ms, me) AS (  -- each month of the year so far, the last one cut at ``through``
     VALUES {', '.join(months)}
 ),
-counted AS (  -- the months of each cadre's pairings (with households of the area), merged into runs
-    SELECT cadre_id, MIN(a) AS a, MAX(b) AS b
-    FROM (SELECT cadre_id, a, b, SUM(CASE WHEN reach IS NULL OR a > reach THEN 1 ELSE 0 END)
-                 OVER (PARTITION BY cadre_id ORDER BY a, b ROWS UNBOUNDED PRECEDING) AS run
-          FROM (SELECT cadre_id, a, b, {before('b', 'a, b')} AS reach
-                FROM (SELECT p.cadre_id, {span('p.start', f'COALESCE({end}, %(p1)s)')} FROM {held()}) spans) ordered) runs
-    GROUP BY cadre_id, run
+counted AS (  -- each cadre with a pairing (with a household of the area) in force in the months, and in which
+    SELECT cadre_id, {mask} AS paired
+    FROM (SELECT p.cadre_id, {span('p.start', f'COALESCE({end}, %(p1)s)')} FROM {held()}) spans
+    GROUP BY cadre_id
 ),
-ordered AS (  -- the trips of those cadres reaching into the months, each with the latest end before it
-    SELECT cadre_id, s, e, reach, {month_of(greatest('s', '%(p0)s'))} AS m0, {month_of(least('e', '%(p1)s'))} AS m1
-    FROM (SELECT t.cadre_id, t.start AS s, t."end" AS e, {before('t."end"', 't.start, t."end"')} AS reach
-          FROM visits_visit t
-          WHERE t."end" >= %(p0)s AND t.start <= %(p1)s {only}) w
+added AS (  -- per trip: the day its stay began (if it began one in the months), and the days it adds
+    SELECT paired, CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN s END AS began,
+           {greatest(greatest('s', '%(p0)s'), after_reach)} AS d0, {least('e', '%(p1)s')} AS d1
+    FROM (SELECT t.cadre_id, t.start AS s, t."end" AS e, c.paired,
+                 MAX(t."end") OVER (PARTITION BY t.cadre_id ORDER BY t.start, t."end"
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+          FROM visits_visit t JOIN counted c ON c.cadre_id = t.cadre_id
+          WHERE t."end" >= %(p0)s AND t.start <= %(p1)s) w
 ),
-pieces AS (  -- a stay begun, and the days added, per trip and month: most trips lie in one month
-    SELECT cadre_id, m0 AS m,
-           CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN 1 ELSE 0 END AS visits,
-           {added(greatest('s', '%(p0)s'), least('e', '%(p1)s'))} AS days
-    FROM ordered WHERE m0 = m1
-    UNION ALL
-    SELECT o.cadre_id, mo.m,
-           CASE WHEN (reach IS NULL OR s > reach) AND s >= mo.ms THEN 1 ELSE 0 END,
-           {added(greatest('s', 'mo.ms'), least('e', 'mo.me'))}
-    FROM ordered o JOIN months mo ON mo.m >= o.m0 AND mo.m <= o.m1
-    WHERE o.m0 < o.m1
+alike AS (  -- trips alike in what they add, counted: a few thousand rows instead of every trip
+    SELECT paired, began, d0, d1, COUNT(*) AS n FROM added WHERE began IS NOT NULL OR d1 >= d0
+    GROUP BY paired, began, d0, d1
 )
-SELECT d.m, SUM(d.visits), SUM(d.days)
-FROM pieces d JOIN counted c ON c.cadre_id = d.cadre_id AND d.m >= c.a AND d.m <= c.b  -- paired in that month
-GROUP BY d.m
+SELECT mo.m,
+       SUM(CASE WHEN g.began >= mo.ms AND g.began <= mo.me THEN g.n ELSE 0 END),
+       SUM(CASE WHEN {least('g.d1', 'mo.me')} >= {greatest('g.d0', 'mo.ms')}
+                THEN g.n * ({days(greatest('g.d0', 'mo.ms'), least('g.d1', 'mo.me'))} + 1) ELSE 0 END)
+FROM alike g JOIN months mo ON ((g.paired >> mo.m) & 1) = 1  -- the months the cadre was paired in
+GROUP BY mo.m
 """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
