@@ -150,7 +150,8 @@ class HouseholdPairing(models.Model):
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="pairing_ends_after_start"),
         ]
         indexes = [
-            models.Index(fields=["cadre", "start"], name="pairing_by_cadre"),  # a cadre's pairings in a period
+            # A cadre's pairings in a period; compliance reads them from it alone, in order of start.
+            models.Index(fields=["cadre", "start", "end"], name="pairing_by_cadre"),
             models.Index(fields=["household", "start"], name="pairing_by_household"),  # coverage, overlap checks
         ]
 

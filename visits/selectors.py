@@ -241,6 +241,11 @@ def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = Fals
     on = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in keys)  # noqa: E731
     window = lambda by: f"MAX(e) OVER (PARTITION BY {by} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"  # noqa: E731
     reach = window(cols)
+    # The union needs its intervals only in order of their first days, however ties fall (each
+    # adds what lies beyond every end before it). Clipped to the period, a pairing's first day
+    # keeps the order of its start, and in that order the pairings come from their index
+    # (a cadre's: pairing_by_cadre), unsorted.
+    reach_by_since = f"MAX(e) OVER (PARTITION BY {cols} ORDER BY since ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
     if with_area:  # the cadres paired with households of the area count with all their pairings
         area = (
             "AND p.cadre_id IN (SELECT q.cadre_id FROM pairing_householdpairing q WHERE q.start <= %(p1)s"
@@ -266,7 +271,7 @@ def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = Fals
         f"WHEN {hi} > {reach} THEN {days(reach, hi)} ELSE 0 END")
     end = 'p."end"'
     spans = (f"SELECT {', '.join(f'{p} AS {k}' for p, k in zip(sub.pairing_keys, keys))}, "
-             f"{greatest('p.start', '%(p0)s')} AS s, {least(f'COALESCE({end}, %(p1)s)', '%(p1)s')} AS e "
+             f"{greatest('p.start', '%(p0)s')} AS s, {least(f'COALESCE({end}, %(p1)s)', '%(p1)s')} AS e, p.start AS since "
              f"FROM {sub.pairing_table} p WHERE p.start <= %(p1)s AND ({end} IS NULL OR {end} >= %(p0)s) {area}")
     leave_ctes, leave_join, net, leave_days = "", "", "k.paired_days", "0"
     if sub.leave:
@@ -305,7 +310,7 @@ WITH spans AS (  -- pairings in force during the period, clipped to it
 ),
 paired AS (  -- days of the period on which at least one pairing was in force
     SELECT {cols}, SUM({added('s', 'e')}) AS paired_days
-    FROM (SELECT {cols}, s, e, {reach} AS reach FROM spans) ordered
+    FROM (SELECT {cols}, s, e, {reach_by_since} AS reach FROM spans) ordered
     GROUP BY {cols}
 ),
 trips AS (  -- every trip that can reach into the period; earlier ones cannot change it
