@@ -43,10 +43,9 @@ from .partitions import key_table
 
 VENDOR_SQL = {
     "postgresql": {"days": "({e} - {s})", "max": "GREATEST({a}, {b})", "min": "LEAST({a}, {b})", "like": "{col} LIKE {prefix} || '%%'",
-                   "date": "CAST({v} AS DATE)", "next_day": "({d} + 1)", "month": "CAST(date_part('month', {d}) AS INTEGER)"},
+                   "date": "CAST({v} AS DATE)", "next_day": "({d} + 1)"},
     "sqlite": {"days": "CAST(julianday({e}) - julianday({s}) AS INTEGER)", "max": "MAX({a}, {b})", "min": "MIN({a}, {b})",
-               "like": "{col} LIKE {prefix} || '%%'", "date": "{v}", "next_day": "date({d}, '+1 day')",
-               "month": "CAST(strftime('%%m', {d}) AS INTEGER)"},
+               "like": "{col} LIKE {prefix} || '%%'", "date": "{v}", "next_day": "date({d}, '+1 day')"},
 }
 ONE_DAY = timedelta(days=1)
 
@@ -489,7 +488,6 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
     days = lambda s, e: f["days"].format(s=s, e=e)  # noqa: E731
     greatest = lambda a, b: f["max"].format(a=a, b=b)  # noqa: E731
     least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
-    month_of = lambda d: f["month"].format(d=d)  # noqa: E731
     last = through.month if through.year == year else 12
     params: dict = {"prefix": Area.prefix_of(area) if area else ""}
     months = []
@@ -507,18 +505,21 @@ def monthly_visits(*, year: int, through: date, area: str | None = None) -> dict
                     f"WHERE {where} AND " + f["like"].format(col="h.village_id", prefix="%(prefix)s"))
         return f"pairing_householdpairing p WHERE {where}"
 
-    span = lambda lo, hi: f"{month_of(greatest(lo, '%(p0)s'))} AS a, {month_of(least(hi, '%(p1)s'))} AS b"  # noqa: E731
-    # A cadre's months with a pairing in force, as the bits of one number (bit m: month m).
-    mask = " + ".join(f"MAX(CASE WHEN a <= {m} AND b >= {m} THEN {1 << m} ELSE 0 END)" for m in range(1, last + 1))
+    # A cadre's months with a pairing in force, as the bits of one number (bit m: month m): a
+    # pairing in force during the months overlaps month m when it starts by the month's last day
+    # and has not ended before its first.
+    date_of = lambda name: f["date"].format(v=f"%({name})s")  # noqa: E731
+    mask = " + ".join(f"MAX(CASE WHEN p.start <= {date_of(f'e{m}')} AND COALESCE({end}, %(p1)s) >= {date_of(f's{m}')} "
+                      f"THEN {1 << m} ELSE 0 END)" for m in range(1, last + 1))
     after_reach = f"COALESCE({f['next_day'].format(d='reach')}, s)"
     sql = f"""
 WITH months (m, ms, me) AS (  -- each month of the year so far, the last one cut at ``through``
     VALUES {', '.join(months)}
 ),
 counted AS (  -- each cadre with a pairing (with a household of the area) in force in the months, and in which
-    SELECT cadre_id, {mask} AS paired
-    FROM (SELECT p.cadre_id, {span('p.start', f'COALESCE({end}, %(p1)s)')} FROM {held()}) spans
-    GROUP BY cadre_id
+    SELECT p.cadre_id, {mask} AS paired
+    FROM {held()}
+    GROUP BY p.cadre_id
 ),
 added AS (  -- per trip: the day its stay began (if it began one in the months), and the days it adds
     SELECT paired, CASE WHEN (reach IS NULL OR s > reach) AND s >= %(p0)s THEN s END AS began,
