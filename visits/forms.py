@@ -65,8 +65,8 @@ class FixedChoicesField(forms.MultipleChoiceField):
     """Several choices among fixed ones (a model's ``TextChoices``) that no form changes.
 
     Every form deep-copies its fields, and a choice field copies its choices with them, the
-    field and its widget each checking every choice again: for a visit's tasks that was the
-    largest part of building the form on each trip logged (BENCHMARKS.md). Fixed choices need
+    field and its widget each checking every choice again: a visit's tasks cost five times
+    any other field to copy, on each trip logged (BENCHMARKS.md). Fixed choices need
     no copy of their own, so each form shares them; the rest of the field and of its widget is
     copied as for any field (``Field`` and ``Widget``'s own copies, the widget's found in
     ``memo`` by the field's)."""
