@@ -238,13 +238,14 @@ def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = Fals
     least = lambda a, b: f["min"].format(a=a, b=b)  # noqa: E731
     cols = ", ".join(keys)
     on = lambda a, b: " AND ".join(f"{a}.{k} = {b}.{k}" for k in keys)  # noqa: E731
-    window = lambda by: f"MAX(e) OVER (PARTITION BY {by} ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"  # noqa: E731
+    window = lambda by, order="s, e": (  # noqa: E731
+        f"MAX(e) OVER (PARTITION BY {by} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
     reach = window(cols)
     # The union needs its intervals only in order of their first days, however ties fall (each
     # adds what lies beyond every end before it). Clipped to the period, a pairing's first day
     # keeps the order of its start, and in that order the pairings come from their index
     # (a cadre's: pairing_by_cadre), unsorted.
-    reach_by_since = f"MAX(e) OVER (PARTITION BY {cols} ORDER BY since ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)"
+    reach_by_since = window(cols, "since")
     if with_area:  # the cadres paired with households of the area count with all their pairings
         area = (
             "AND p.cadre_id IN (SELECT q.cadre_id FROM pairing_householdpairing q WHERE q.start <= %(p1)s"
