@@ -84,7 +84,7 @@ def compute(*, area: Area, year: int, as_of: date) -> dict:
     village = area.level == AreaLevel.VILLAGE
     child_length = 0 if village else LEVEL_PREFIX_LENGTH[Area.level_below(area.level)]
     reads = {"trend": lambda: _trend(subject, year, as_of),
-             **figure_reads(subject, period, as_of, child_length=child_length),
+             **figure_reads(subject, period, as_of, child_length=child_length, unit_rows=False),
              "incomes": lambda: per_capita_income_totals(_paired_households(area, year), year),
              "poverty": lambda: _poverty_tests(area, year)}
     if village:

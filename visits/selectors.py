@@ -229,7 +229,9 @@ class ComplianceRow(NamedTuple):
         return self.visits >= self.required_visits and self.days >= self.required_days
 
 
-def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = False) -> str:
+def _sql(subject: str, with_area: bool, one: bool = False, pace_too: bool = False, unit_too: bool = False) -> str:
+    """The compliance statement; ``pace_too`` adds the requirements against the year's days,
+    ``unit_too`` (cadres only) each cadre's unit, last."""
     sub = SUBJECTS[subject]
     keys = sub.keys
     f = _vendor_sql()
@@ -300,6 +302,8 @@ onleave AS (  -- leave days falling on days in force
 ),"""
         leave_join = f"LEFT JOIN onleave o ON {on('o', 'k')}"
         net, leave_days = "(k.paired_days - COALESCE(o.leave_days, 0))", "COALESCE(o.leave_days, 0)"
+    # A cadre's unit is joined already for its policy's area: kept, it spares a second join.
+    unit_column, unit_of_row = (", c.unit_id", ", k.unit_id") if unit_too else ("", "")
     # The same requirement against a second number of days (pace: the days of the whole year).
     pace_columns = (f""",
        (COALESCE(r.min_visits, 0) * {net} + %(pace_days)s - 1) / %(pace_days)s,
@@ -326,7 +330,7 @@ done AS (  -- a trip that begins after every earlier one has ended starts a stay
     GROUP BY {cols}
 ),{leave_ctes}
 keyed AS (  -- each row with the area whose policy applies: the cadre's unit's, or the village
-    SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {sub.policy_area} AS area FROM paired k {sub.join}
+    SELECT {', '.join('k.' + k for k in keys)}, k.paired_days, {sub.policy_area} AS area{unit_column} FROM paired k {sub.join}
 ),
 rules AS (  -- the policy in force per area
     SELECT a.area, vp.min_visits, vp.min_days, ROW_NUMBER() OVER (PARTITION BY a.area ORDER BY {POLICY_ORDER}) AS pick
@@ -336,7 +340,7 @@ SELECT {', '.join('k.' + k for k in keys)},
        COALESCE(d.visits, 0), COALESCE(d.days, 0), k.paired_days,
        (COALESCE(r.min_visits, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
        (COALESCE(r.min_days, 0) * {net} + %(period_days)s - 1) / %(period_days)s,
-       {leave_days}{pace_columns}
+       {leave_days}{pace_columns}{unit_of_row}
 FROM keyed k
 LEFT JOIN rules r ON r.area = k.area AND r.pick = 1
 LEFT JOIN done d ON {on('d', 'k')}
@@ -443,13 +447,14 @@ FROM e JOIN (SELECT DISTINCT q.cadre_id, SUBSTR(h.village_id, 1, %(child_length)
                AND {f["like"].format(col="h.village_id", prefix="%(children_of)s")}) k ON k.cadre_id = e.cadre_id
 GROUP BY k.part"""
     sql = f"""
-WITH e (cadre_id, visits, days, paired_days, required_visits, required_days, leave_days, pace_visits, pace_days) AS (
-{_sql("cadre", with_area=bool(area), pace_too=True)}
+WITH e (cadre_id, visits, days, paired_days, required_visits, required_days, leave_days, pace_visits, pace_days,
+       unit_id) AS (
+{_sql("cadre", with_area=bool(area), pace_too=True, unit_too=True)}
 )
-SELECT 0, c.unit_id, NULL, COUNT(*), SUM({met}), SUM(e.visits), SUM(e.days),
+SELECT 0, e.unit_id, NULL, COUNT(*), SUM({met}), SUM(e.visits), SUM(e.days),
        SUM(CASE WHEN e.visits > 0 THEN 1 ELSE 0 END)
-FROM e JOIN pairing_cadre c ON c.id = e.cadre_id
-GROUP BY c.unit_id{children}
+FROM e
+GROUP BY e.unit_id{children}
 """
     units: dict[int, CadreTally] = {}
     parts: dict[str, CadreTally] = {}
